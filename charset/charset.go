@@ -1,0 +1,146 @@
+// Package charset decodes HTML and text bytes to UTF-8 in the order measured
+// on real portals (docs: extraction.md): BOM, valid UTF-8, <meta> prescan,
+// the HTTP header's label, then GB18030. Every gb2312/gbk label decodes as
+// GB18030, a superset, because pages labelled gb2312 use GBK-only
+// characters. It only decodes copies: archived bytes are never changed.
+package charset
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+
+	xcharset "golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// Decode returns data as UTF-8 and the name of the encoding used.
+// contentType is the HTTP Content-Type header ("" when unknown); isHTML
+// enables the <meta> prescan.
+func Decode(data []byte, contentType string, isHTML bool) (string, string) {
+	// 1. BOM.
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		return string(data[3:]), "utf-8"
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		return decodeWith(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), data[2:]), "utf-16le"
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return decodeWith(unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), data[2:]), "utf-16be"
+	}
+	// 2. Valid UTF-8 (with some non-ASCII) is UTF-8 whatever the labels
+	// say: GBK text is almost never valid UTF-8 by accident.
+	if utf8.Valid(data) {
+		return string(data), "utf-8"
+	}
+	// 3. <meta charset> / http-equiv prescan, 4. the header's label.
+	var labels []string
+	if isHTML {
+		if _, name, _ := xcharset.DetermineEncoding(data[:min(len(data), 1024)], "text/html"); name != "" && hasMeta(data) {
+			labels = append(labels, name)
+		}
+		if l := metaLabel(data); l != "" {
+			labels = append(labels, l)
+		}
+	}
+	if l := headerLabel(contentType); l != "" {
+		labels = append(labels, l)
+	}
+	for _, l := range labels {
+		if enc, name := lookup(l); enc != nil {
+			if name == "utf-8" || name == "windows-1252" {
+				// The bytes are not valid UTF-8 and latin-1 labels on Chinese
+				// portals are wrong (error pages labelled iso-8859-1): fall
+				// through to GB18030, the measured best guess.
+				continue
+			}
+			return decodeWith(enc, data), name
+		}
+	}
+	// 5. GB18030.
+	return decodeWith(simplifiedchinese.GB18030, data), "gb18030"
+}
+
+// DecodeHTML is Decode for HTML pages.
+func DecodeHTML(data []byte, contentType string) string {
+	s, _ := Decode(data, contentType, true)
+	return s
+}
+
+func hasMeta(data []byte) bool {
+	head := bytes.ToLower(data[:min(len(data), 4096)])
+	return bytes.Contains(head, []byte("charset"))
+}
+
+// metaLabel finds charset= in the first 4 KiB, covering the malformed
+// content="charset=gbk" seen on real portals that x/net's prescan misses.
+func metaLabel(data []byte) string {
+	head := strings.ToLower(string(data[:min(len(data), 4096)]))
+	i := strings.Index(head, "charset")
+	for i >= 0 {
+		rest := strings.TrimLeft(head[i+len("charset"):], " \t")
+		if strings.HasPrefix(rest, "=") {
+			rest = strings.TrimLeft(rest[1:], " \t\"'")
+			end := strings.IndexFunc(rest, func(r rune) bool {
+				return !(r == '-' || r == '_' || (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9'))
+			})
+			if end < 0 {
+				end = len(rest)
+			}
+			if end > 0 {
+				return rest[:end]
+			}
+		}
+		j := strings.Index(head[i+1:], "charset")
+		if j < 0 {
+			break
+		}
+		i = i + 1 + j
+	}
+	return ""
+}
+
+func headerLabel(ct string) string {
+	ct = strings.ToLower(ct)
+	i := strings.Index(ct, "charset=")
+	if i < 0 {
+		return ""
+	}
+	l := strings.Trim(ct[i+len("charset="):], " \t\"'")
+	if j := strings.IndexAny(l, "; "); j >= 0 {
+		l = l[:j]
+	}
+	return l
+}
+
+// lookup maps a label to an encoding; every Chinese GB label becomes GB18030.
+func lookup(label string) (encoding.Encoding, string) {
+	l := strings.ToLower(strings.TrimSpace(label))
+	switch l {
+	case "gb2312", "gbk", "gb18030", "gb-18030", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "csgb2312", "chinese", "iso-ir-58":
+		return simplifiedchinese.GB18030, "gb18030"
+	case "big5", "big5-hkscs", "x-x-big5":
+		enc, _ := htmlindex.Get("big5")
+		return enc, "big5"
+	}
+	enc, err := htmlindex.Get(l)
+	if err != nil {
+		return nil, ""
+	}
+	name, _ := htmlindex.Name(enc)
+	if name == "gbk" || name == "gb18030" {
+		return simplifiedchinese.GB18030, "gb18030"
+	}
+	return enc, name
+}
+
+func decodeWith(enc encoding.Encoding, data []byte) string {
+	out, err := enc.NewDecoder().Bytes(data)
+	if err != nil {
+		// Decoders replace invalid sequences; an error here is unexpected.
+		return string(bytes.ToValidUTF8(data, []byte("\uFFFD")))
+	}
+	return string(out)
+}

@@ -1,0 +1,137 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole of config.yaml. Sections owned by other packages
+// (crawl, sites, serve) live in their own files of this package.
+type Config struct {
+	// Archive is the path of the bbolt archive file.
+	Archive string `yaml:"archive"`
+	// LockTimeout is how long a command waits for another process's lock
+	// on the archive before giving up with a clear message.
+	LockTimeout Duration `yaml:"lock_timeout"`
+	// Cache is a directory for derived, rebuildable data (e.g. the PDF
+	// engine's compilation cache). Empty: the user cache dir.
+	Cache string `yaml:"cache"`
+
+	Crawl Crawl  `yaml:"crawl"`
+	Sites []Site `yaml:"sites"`
+	Serve Serve  `yaml:"serve"`
+
+	// Path is the file the config was read from ("" for defaults).
+	Path string `yaml:"-"`
+}
+
+// Default returns the configuration used when no config file exists.
+func Default() *Config {
+	c := &Config{
+		Archive:     "./data/nianbao.db",
+		LockTimeout: Duration(5 * time.Second),
+	}
+	c.Crawl.setDefaults()
+	c.Serve.setDefaults()
+	return c
+}
+
+// Load reads path. A missing file is not an error when allowMissing is set:
+// the defaults are returned, so commands like `stats` work out of the box.
+func Load(path string, allowMissing bool) (*Config, error) {
+	c := Default()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if allowMissing && errors.Is(err, fs.ErrNotExist) {
+			return c, nil
+		}
+		return nil, fmt.Errorf("read config %s: %w", path, err)
+	}
+	if err := yaml.Unmarshal(b, c); err != nil {
+		return nil, fmt.Errorf("parse config %s: %w", path, err)
+	}
+	c.Path = path
+	c.Crawl.setDefaults()
+	c.Serve.setDefaults()
+	// A relative archive path is relative to the working directory, as in
+	// the README examples; the config's own directory would surprise users
+	// who run `crawler --config /etc/nianbao/config.yaml` from elsewhere
+	// only if they wrote a relative path there, which deploy/ does not.
+	if c.Archive == "" {
+		c.Archive = Default().Archive
+	}
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Validate reports the first problem that would make the config unusable.
+func (c *Config) Validate() error {
+	seen := map[string]bool{}
+	for i, s := range c.Sites {
+		if s.Name == "" {
+			return fmt.Errorf("sites[%d]: name is required", i)
+		}
+		if seen[s.Name] {
+			return fmt.Errorf("sites[%d]: duplicate name %q", i, s.Name)
+		}
+		seen[s.Name] = true
+		if len(s.Start) == 0 {
+			return fmt.Errorf("site %q: at least one start URL is required", s.Name)
+		}
+	}
+	return nil
+}
+
+// Site returns the named site.
+func (c *Config) Site(name string) (*Site, bool) {
+	for i := range c.Sites {
+		if c.Sites[i].Name == name {
+			return &c.Sites[i], true
+		}
+	}
+	return nil, false
+}
+
+// CacheDir returns the directory for rebuildable caches, creating nothing.
+func (c *Config) CacheDir() string {
+	if c.Cache != "" {
+		return c.Cache
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "nianbao")
+	}
+	return filepath.Join(os.TempDir(), "nianbao-cache")
+}
+
+// Duration is a time.Duration that reads "1s", "500ms" or a bare number of seconds.
+type Duration time.Duration
+
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	var s string
+	if err := n.Decode(&s); err != nil {
+		return err
+	}
+	if v, err := time.ParseDuration(s); err == nil {
+		*d = Duration(v)
+		return nil
+	}
+	var secs float64
+	if err := n.Decode(&secs); err == nil {
+		*d = Duration(time.Duration(secs * float64(time.Second)))
+		return nil
+	}
+	return fmt.Errorf("invalid duration %q (want e.g. 1s, 500ms, 2h)", s)
+}
+
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// D returns the value as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }

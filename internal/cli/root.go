@@ -1,0 +1,135 @@
+// Package cli holds the `crawler` command tree: one file per command,
+// each registering itself with register(). Commands read and write only
+// through the App's streams, so tests drive them in-process.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/nianbao/nianbao/config"
+)
+
+// App is the state shared by every command.
+type App struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+
+	ConfigPath  string
+	ArchivePath string // --archive: overrides config's archive
+	Verbose     bool
+
+	cfg *config.Config
+	Log *slog.Logger
+}
+
+// Config loads the config once. A missing ./config.yaml is fine (defaults);
+// a missing file named explicitly with --config is an error.
+func (a *App) Config(explicit bool) (*config.Config, error) {
+	if a.cfg != nil {
+		return a.cfg, nil
+	}
+	c, err := config.Load(a.ConfigPath, !explicit)
+	if err != nil {
+		return nil, err
+	}
+	if a.ArchivePath != "" {
+		c.Archive = a.ArchivePath
+	}
+	a.cfg = c
+	return c, nil
+}
+
+// IsTerminal reports whether w is an interactive terminal.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+type cmdFactory struct {
+	order int
+	make  func(*App) *cobra.Command
+}
+
+var factories []cmdFactory
+
+// register adds a command; order sorts `--help` (lower first).
+func register(order int, f func(*App) *cobra.Command) {
+	factories = append(factories, cmdFactory{order, f})
+}
+
+// NewRoot builds the command tree around app.
+func NewRoot(app *App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "crawler",
+		Short: "nianbao: crawl, archive, parse and export government information-disclosure annual reports",
+		Long: `nianbao (年报) finds 政府信息公开工作年度报告 on government portals, keeps every
+original file byte-for-byte in an embedded archive, parses the national tables
+into structured data checked by their own arithmetic, and exports collections.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(app.Stdin)
+	root.SetOut(app.Stdout)
+	root.SetErr(app.Stderr)
+	pf := root.PersistentFlags()
+	pf.StringVar(&app.ConfigPath, "config", "./config.yaml", "config file")
+	pf.StringVar(&app.ArchivePath, "archive", "", "archive file (overrides the config's archive:)")
+	pf.BoolVarP(&app.Verbose, "verbose", "v", false, "debug logging")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		level := slog.LevelInfo
+		if app.Verbose {
+			level = slog.LevelDebug
+		}
+		app.Log = slog.New(slog.NewTextHandler(app.Stderr, &slog.HandlerOptions{Level: level}))
+		return nil
+	}
+	sort.SliceStable(factories, func(i, j int) bool { return factories[i].order < factories[j].order })
+	for _, f := range factories {
+		root.AddCommand(f.make(app))
+	}
+	return root
+}
+
+// Main runs the CLI and returns the process exit code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	root := NewRoot(app)
+	root.SetArgs(args)
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(stderr, "crawler:", err)
+		var ec interface{ ExitCode() int }
+		if e, ok := err.(interface{ ExitCode() int }); ok {
+			ec = e
+			return ec.ExitCode()
+		}
+		return 1
+	}
+	return 0
+}
+
+// exitError carries a specific exit code with its message.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+func (e *exitError) ExitCode() int { return e.code }
+
+// withExit wraps err so Main exits with code.
+func withExit(code int, err error) error { return &exitError{code, err} }
+
+// explicitConfig reports whether --config was given on the command line.
+func explicitConfig(cmd *cobra.Command) bool {
+	f := cmd.Flags().Lookup("config")
+	return f != nil && f.Changed
+}

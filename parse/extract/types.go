@@ -1,0 +1,39 @@
+package extract
+
+// Doc is what a container (HTML, PDF, DOCX, DOC/WPS, text) yields: the
+// report's content in reading order, independent of the container. The
+// report parser (package parse/report) works only on Doc.
+type Doc struct {
+	// Container names the reader used: "html", "pdf", "docx", "doc", "text", "image", "unknown".
+	Container string
+	// Blocks in reading order.
+	Blocks []Block
+	// NeedsOCR is set when the file has (almost) no text layer: scans and outlined PDFs.
+	NeedsOCR bool
+	// Encrypted is set when the container is password-protected.
+	Encrypted bool
+	// Pages is the page count where the container has pages (PDF), else 0.
+	Pages int
+	// Title is a title the container itself carries (HTML <title>/meta, DOCX core props), if any.
+	Title    string
+	Warnings []Warning
+}
+
+// Block is one paragraph (Text set, Rows nil) or one table (Rows set).
+type Block struct {
+	Text string
+	// Rows of a table grid after rowspan/colspan expansion. Blank cells are "".
+	// For PDF, rows rebuilt from character positions: cells are the runs of text
+	// separated by horizontal gaps, so rows may have differing lengths.
+	Rows [][]string
+}
+
+// IsTable reports whether b is a table.
+func (b Block) IsTable() bool { return b.Rows != nil }
+
+// Warning is something the extractor was unsure of; it becomes a
+// {"code","message"} entry of the parsed report's warnings.
+type Warning struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}

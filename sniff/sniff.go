@@ -1,0 +1,194 @@
+// Package sniff names a file's media type from its leading bytes. It never
+// trusts a file name or a server's Content-Type: government portals serve
+// PDFs as text/html, HTML error pages as application/pdf, and .wps files
+// that are really Word-binary containers.
+package sniff
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+)
+
+// Media types returned by Detect.
+const (
+	PDF     = "application/pdf"
+	DOCX    = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	XLSX    = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	OLE     = "application/x-ole-storage" // DOC/WPS/XLS container; see OLEKind
+	DOC     = "application/msword"
+	XLS     = "application/vnd.ms-excel"
+	ZIP     = "application/zip"
+	OFD     = "application/ofd"
+	HTML    = "text/html"
+	Text    = "text/plain"
+	JPEG    = "image/jpeg"
+	PNG     = "image/png"
+	GIF     = "image/gif"
+	Binary  = "application/octet-stream"
+	RAR     = "application/vnd.rar"
+	SevenZ  = "application/x-7z-compressed"
+	JSON    = "application/json"
+	XML     = "text/xml"
+	Unknown = Binary
+)
+
+var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
+// Detect returns the media type of data judged by content alone.
+func Detect(data []byte) string {
+	switch {
+	case len(data) == 0:
+		return Binary
+	case hasPDFHeader(data):
+		return PDF
+	case bytes.HasPrefix(data, oleMagic):
+		return oleKind(data)
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return zipKind(data)
+	case bytes.HasPrefix(data, []byte("Rar!\x1a\x07")):
+		return RAR
+	case bytes.HasPrefix(data, []byte("7z\xbc\xaf\x27\x1c")):
+		return SevenZ
+	}
+	ct := http.DetectContentType(data)
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	switch ct {
+	case "text/html":
+		return HTML
+	case "text/xml":
+		return XML
+	case "image/jpeg", "image/png", "image/gif":
+		return ct
+	case "text/plain":
+		// DetectContentType misses HTML that starts with a long comment or
+		// a BOM followed by whitespace; look a little further.
+		head := bytes.ToLower(data[:min(len(data), 4096)])
+		if bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<!doctype html")) ||
+			bytes.Contains(head, []byte("<body")) || bytes.Contains(head, []byte("<table")) {
+			return HTML
+		}
+		t := bytes.TrimLeft(data, " \t\r\n\xef\xbb\xbf")
+		if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+			return JSON
+		}
+		return Text
+	}
+	if looksText(data) {
+		return Text
+	}
+	return Binary
+}
+
+// Some portals prepend whitespace or a BOM before %PDF; readers accept the
+// header anywhere in the first 1024 bytes.
+func hasPDFHeader(data []byte) bool {
+	return bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-"))
+}
+
+// oleKind tells Word from Excel inside a compound file by the stream names
+// stored (UTF-16LE) in the directory sectors; cheap and good enough to name
+// the type. The parser opens the container properly.
+func oleKind(data []byte) string {
+	word := utf16le("WordDocument")
+	book := utf16le("Workbook")
+	book2 := utf16le("Book")
+	switch {
+	case bytes.Contains(data, word):
+		return DOC
+	case bytes.Contains(data, book), bytes.Contains(data, book2):
+		return XLS
+	}
+	return OLE
+}
+
+func utf16le(s string) []byte {
+	b := make([]byte, 0, 2*len(s))
+	for _, r := range s {
+		b = append(b, byte(r), 0)
+	}
+	return b
+}
+
+// zipKind looks at the local file names near the start of the archive.
+func zipKind(data []byte) string {
+	head := data[:min(len(data), 64<<10)]
+	switch {
+	case bytes.Contains(head, []byte("word/")):
+		return DOCX
+	case bytes.Contains(head, []byte("xl/")):
+		return XLSX
+	case bytes.Contains(head, []byte("Doc_0/")), bytes.Contains(head, []byte("OFD.xml")):
+		return OFD
+	case bytes.Contains(head, []byte("[Content_Types].xml")):
+		// OOXML whose first entries are not yet the word/ or xl/ parts.
+		if bytes.Contains(data, []byte("word/document.xml")) {
+			return DOCX
+		}
+		if bytes.Contains(data, []byte("xl/workbook.xml")) {
+			return XLSX
+		}
+	}
+	return ZIP
+}
+
+func looksText(data []byte) bool {
+	n := min(len(data), 1024)
+	for _, c := range data[:n] {
+		if c < 0x09 || (c > 0x0d && c < 0x20 && c != 0x1b) {
+			return false
+		}
+	}
+	return true
+}
+
+// Ext returns the usual file extension (with dot) for a media type, or ".bin".
+func Ext(mediaType string) string {
+	switch mediaType {
+	case PDF:
+		return ".pdf"
+	case DOCX:
+		return ".docx"
+	case XLSX:
+		return ".xlsx"
+	case DOC:
+		return ".doc"
+	case XLS:
+		return ".xls"
+	case ZIP:
+		return ".zip"
+	case OFD:
+		return ".ofd"
+	case HTML:
+		return ".html"
+	case Text:
+		return ".txt"
+	case JPEG:
+		return ".jpg"
+	case PNG:
+		return ".png"
+	case GIF:
+		return ".gif"
+	case RAR:
+		return ".rar"
+	case SevenZ:
+		return ".7z"
+	case JSON:
+		return ".json"
+	case XML:
+		return ".xml"
+	}
+	return ".bin"
+}
+
+// IsDocument reports whether a media type can hold a report (not an image
+// or archive of unknown content).
+func IsDocument(mediaType string) bool {
+	switch mediaType {
+	case PDF, DOCX, DOC, HTML, Text, OFD, XLS, XLSX, OLE:
+		return true
+	}
+	return false
+}
