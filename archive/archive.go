@@ -1,0 +1,274 @@
+package archive
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// SchemaVersion is the layout version written into every archive file.
+// Open migrates older files forward and refuses newer ones.
+const SchemaVersion = 1
+
+var (
+	ErrNotFound = errors.New("not found")
+	ErrCorrupt  = errors.New("archive corrupt: hash mismatch")
+	ErrLocked   = errors.New("archive is locked by another process")
+	ErrNewer    = errors.New("archive was written by a newer nianbao")
+)
+
+// Bucket names. Index keys are composite: parts joined by 0x00.
+var (
+	bMeta      = []byte("meta")
+	bBlobs     = []byte("blobs")       // sha → blobRecord JSON
+	bChunks    = []byte("chunks")      // sha(32 raw bytes) + uint32 index → flag byte + data
+	bCaptures  = []byte("captures")    // uint64 id → Capture JSON
+	bCapURL    = []byte("ix_cap_url")  // url \0 id
+	bCapHash   = []byte("ix_cap_hash") // sha \0 id
+	bDocs      = []byte("docs")        // id → Document JSON
+	bDocBody   = []byte("ix_doc_body") // body \0 year(4) \0 id
+	bDocYear   = []byte("ix_doc_year") // year(4) \0 id
+	bDocRegion = []byte("ix_doc_region")
+	bDocSite   = []byte("ix_doc_site")
+	bDocURL    = []byte("ix_doc_url")  // url \0 id (page and file URLs)
+	bDocHash   = []byte("ix_doc_hash") // sha \0 id
+	bURLs      = []byte("urls")        // url → URLState JSON
+	bFrontier  = []byte("frontier")    // nested: site → {pending: url → item, done: url → ""}
+	bRuns      = []byte("runs")        // uint64 id → Run JSON
+
+	allBuckets = [][]byte{bMeta, bBlobs, bChunks, bCaptures, bCapURL, bCapHash, bDocs, bDocBody,
+		bDocYear, bDocRegion, bDocSite, bDocURL, bDocHash, bURLs, bFrontier, bRuns}
+)
+
+// Options configure Open.
+type Options struct {
+	// ReadOnly opens with a shared lock; writers are refused.
+	ReadOnly bool
+	// LockTimeout is how long to wait for another process's lock (default 5s).
+	LockTimeout time.Duration
+	// NoSync skips fsync (benchmarks and tests only).
+	NoSync bool
+	// Command is recorded in the lock-info file so a blocked process can
+	// name the holder ("crawler serve").
+	Command string
+}
+
+// Archive is an open archive file. Safe for concurrent use by goroutines.
+type Archive struct {
+	db       *bolt.DB
+	path     string
+	readOnly bool
+	lockInfo string
+	enc      *compressor
+}
+
+// LockedError says who holds the archive.
+type LockedError struct {
+	Path   string
+	Holder string // from the lock-info file, may be ""
+	Waited time.Duration
+}
+
+func (e *LockedError) Error() string {
+	h := e.Holder
+	if h == "" {
+		h = "another process"
+	}
+	return fmt.Sprintf("archive %s is in use by %s (waited %s). bbolt allows one writer: "+
+		"wait for it to finish, stop it, or while `crawler serve` runs use its HTTP API "+
+		"(GET /api/reports) or a copy made with `crawler backup`; raise lock_timeout in config.yaml to wait longer",
+		e.Path, h, e.Waited)
+}
+
+func (e *LockedError) Is(target error) bool { return target == ErrLocked }
+
+// Open opens or creates the archive at path.
+func Open(path string, opts Options) (*Archive, error) {
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = 5 * time.Second
+	}
+	if !opts.ReadOnly {
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("create archive directory: %w", err)
+			}
+		}
+	} else if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open archive: %w", err)
+	}
+	db, err := bolt.Open(path, 0o644, &bolt.Options{
+		Timeout:        opts.LockTimeout,
+		ReadOnly:       opts.ReadOnly,
+		NoSync:         opts.NoSync,
+		NoFreelistSync: true,
+		FreelistType:   bolt.FreelistMapType,
+	})
+	if err != nil {
+		if errors.Is(err, berrors.ErrTimeout) {
+			holder, _ := os.ReadFile(lockInfoPath(path))
+			return nil, &LockedError{Path: path, Holder: strings.TrimSpace(string(holder)), Waited: opts.LockTimeout}
+		}
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	a := &Archive{db: db, path: path, readOnly: opts.ReadOnly, enc: newCompressor()}
+	if !opts.ReadOnly {
+		cmd := opts.Command
+		if cmd == "" {
+			cmd = strings.Join(os.Args, " ")
+		}
+		a.lockInfo = lockInfoPath(path)
+		info := fmt.Sprintf("pid %d (%s), since %s", os.Getpid(), cmd, time.Now().UTC().Format(time.RFC3339))
+		_ = os.WriteFile(a.lockInfo, []byte(info+"\n"), 0o644)
+		if err := a.init(); err != nil {
+			db.Close()
+			return nil, err
+		}
+	} else if err := a.checkVersion(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func lockInfoPath(path string) string { return path + ".lock-info" }
+
+// Path returns the file path.
+func (a *Archive) Path() string { return a.path }
+
+// Close releases the file lock.
+func (a *Archive) Close() error {
+	if a.lockInfo != "" {
+		_ = os.Remove(a.lockInfo)
+	}
+	return a.db.Close()
+}
+
+// DB exposes the bbolt handle for maintenance tools in this module.
+func (a *Archive) DB() *bolt.DB { return a.db }
+
+func (a *Archive) init() error {
+	return a.db.Update(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		m := tx.Bucket(bMeta)
+		v := m.Get([]byte("schema_version"))
+		if v == nil {
+			if err := m.Put([]byte("created"), []byte(time.Now().UTC().Format(time.RFC3339))); err != nil {
+				return err
+			}
+			return m.Put([]byte("schema_version"), u32(SchemaVersion))
+		}
+		have := int(binary.BigEndian.Uint32(v))
+		if have > SchemaVersion {
+			return fmt.Errorf("%w: schema %d, this binary knows %d", ErrNewer, have, SchemaVersion)
+		}
+		for ver := have; ver < SchemaVersion; ver++ {
+			mig, ok := migrations[ver]
+			if !ok {
+				return fmt.Errorf("no migration from schema %d", ver)
+			}
+			if err := mig(tx); err != nil {
+				return fmt.Errorf("migrate schema %d→%d: %w", ver, ver+1, err)
+			}
+			if err := m.Put([]byte("schema_version"), u32(uint32(ver+1))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// migrations[v] upgrades a schema-v file to v+1 inside one transaction,
+// so a failed migration leaves the file as it was.
+var migrations = map[int]func(tx *bolt.Tx) error{}
+
+func (a *Archive) checkVersion() error {
+	return a.db.View(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bMeta)
+		if m == nil {
+			return fmt.Errorf("%s is not a nianbao archive (no meta bucket)", a.path)
+		}
+		v := m.Get([]byte("schema_version"))
+		if v == nil {
+			return fmt.Errorf("%s is not a nianbao archive (no schema version)", a.path)
+		}
+		if have := int(binary.BigEndian.Uint32(v)); have != SchemaVersion {
+			if have > SchemaVersion {
+				return fmt.Errorf("%w: schema %d, this binary knows %d", ErrNewer, have, SchemaVersion)
+			}
+			return fmt.Errorf("archive schema %d needs migrating: open it once read-write (e.g. `crawler stats`)", have)
+		}
+		return nil
+	})
+}
+
+// SchemaVersionOf returns the version stored in the file.
+func (a *Archive) SchemaVersionOf() (int, error) {
+	var v int
+	err := a.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bMeta).Get([]byte("schema_version")); b != nil {
+			v = int(binary.BigEndian.Uint32(b))
+		}
+		return nil
+	})
+	return v, err
+}
+
+func u32(v uint32) []byte {
+	b := make([]byte, 4)
+	binary.BigEndian.PutUint32(b, v)
+	return b
+}
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func key(parts ...string) []byte {
+	return []byte(strings.Join(parts, "\x00"))
+}
+
+// lastPart returns what follows the final 0x00 of an index key.
+func lastPart(k []byte) string {
+	s := string(k)
+	if i := strings.LastIndexByte(s, 0); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func putJSON(b *bolt.Bucket, k []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, data)
+}
+
+// ForEachPrefix calls fn for each key in b starting with prefix.
+func forEachPrefix(b *bolt.Bucket, prefix []byte, fn func(k, v []byte) error) error {
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, v = c.Next() {
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func hasPrefix(k, p []byte) bool {
+	return len(k) >= len(p) && string(k[:len(p)]) == string(p)
+}

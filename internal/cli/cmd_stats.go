@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	register(50, func(app *App) *cobra.Command {
+		var asJSON bool
+		cmd := &cobra.Command{
+			Use:   "stats",
+			Short: "Print the archive's counts and sizes",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				cfg, err := app.Config(explicitConfig(cmd))
+				if err != nil {
+					return err
+				}
+				// A fresh machine has no archive yet: create it, so the
+				// quick start works before the first crawl.
+				_, statErr := os.Stat(cfg.Archive)
+				arc, err := app.openArchive(cmd, statErr == nil)
+				if err != nil {
+					return err
+				}
+				defer arc.Close()
+				st, err := arc.Stats()
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					enc := json.NewEncoder(app.Stdout)
+					enc.SetIndent("", "  ")
+					return enc.Encode(st)
+				}
+				w := tabwriter.NewWriter(app.Stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintf(w, "archive\t%s\n", arc.Path())
+				fmt.Fprintf(w, "schema version\t%d\n", st.SchemaVersion)
+				fmt.Fprintf(w, "documents\t%d\n", st.Documents)
+				fmt.Fprintf(w, "captures\t%d\n", st.Captures)
+				fmt.Fprintf(w, "blobs (unique files)\t%d\t%s original, %s stored\n", st.Blobs, humanBytes(st.BlobBytes), humanBytes(st.StoredBytes))
+				fmt.Fprintf(w, "known URLs\t%d\n", st.URLs)
+				fmt.Fprintf(w, "frontier (pending)\t%d\n", st.Frontier)
+				fmt.Fprintf(w, "crawl runs\t%d\n", st.Runs)
+				fmt.Fprintf(w, "file size\t%s\n", humanBytes(st.FileBytes))
+				return w.Flush()
+			},
+		}
+		cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+		return cmd
+	})
+}

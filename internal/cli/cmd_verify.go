@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	register(51, func(app *App) *cobra.Command {
+		return &cobra.Command{
+			Use:   "verify",
+			Short: "Re-hash every blob and check every record and index entry",
+			Long: `verify reads every stored file, recomputes its SHA-256 and checks that every
+capture, document and index entry points at something that exists. It exits 0
+on a healthy archive and 2 when it finds a problem, naming the blob and the
+URLs that served it.`,
+			Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				arc, err := app.openArchive(cmd, true)
+				if err != nil {
+					return err
+				}
+				defer arc.Close()
+				res, err := arc.Verify(cmd.Context(), nil)
+				if err != nil {
+					return fmt.Errorf("verify: %w", err)
+				}
+				fmt.Fprintf(app.Stdout, "checked %d blobs (%s), %d captures, %d documents, %d index entries\n",
+					res.Blobs, humanBytes(res.Bytes), res.Captures, res.Documents, res.IndexEntries)
+				if len(res.Problems) == 0 {
+					fmt.Fprintln(app.Stdout, "OK: no problems found")
+					return nil
+				}
+				for _, p := range res.Problems {
+					fmt.Fprintln(app.Stdout, "PROBLEM", p.String())
+				}
+				return withExit(2, fmt.Errorf("%d problem(s) found in %s", len(res.Problems), arc.Path()))
+			},
+		}
+	})
+}
