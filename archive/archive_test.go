@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -459,5 +460,40 @@ func TestNewerSchemaRefused(t *testing.T) {
 	a.Close()
 	if _, err := Open(path, Options{}); !errors.Is(err, ErrNewer) {
 		t.Fatalf("err = %v, want ErrNewer", err)
+	}
+}
+
+func TestCommitFetchWithInlineBlob(t *testing.T) {
+	a := openTemp(t)
+	for _, size := range []int{10, 2*ChunkSize + 1, (chunksPerTx + 1) * ChunkSize} {
+		data := randBytes(int64(size), size)
+		url := "http://x.gov.cn/" + strconv.Itoa(size)
+		d := &Document{ID: DocID("s", url), Site: "s", URL: url, Files: []FileRef{{URL: url, Role: "page"}}}
+		c := &Capture{URL: url, Site: "s"}
+		if err := a.CommitFetch(Fetch{Blob: data, Capture: c, Doc: d}); err != nil {
+			t.Fatal(err)
+		}
+		if c.SHA256 != shaHex(data) || c.Size != int64(size) {
+			t.Fatalf("capture not filled: %+v", c)
+		}
+		got, err := a.Document(d.ID)
+		if err != nil || got.Files[0].SHA256 != c.SHA256 {
+			t.Fatalf("doc file not filled: %+v %v", got, err)
+		}
+		back, err := a.ReadBlob(c.SHA256)
+		if err != nil || !bytes.Equal(back, data) {
+			t.Fatalf("blob %d: %v", size, err)
+		}
+	}
+	// The same bytes again: deduplicated, a second capture.
+	data := randBytes(10, 10)
+	if err := a.CommitFetch(Fetch{Blob: data, Capture: &Capture{URL: "http://other/"}}); err != nil {
+		t.Fatal(err)
+	}
+	if cs, _ := a.CapturesByHash(shaHex(data)); len(cs) != 2 {
+		t.Fatalf("captures = %d", len(cs))
+	}
+	if st, _ := a.Stats(); st.Blobs != 3 {
+		t.Fatalf("blobs = %d, want 3", st.Blobs)
 	}
 }

@@ -50,13 +50,26 @@ func newCompressor() *compressor {
 }
 
 // pack compresses a chunk only when it saves at least 1/8: PDFs, DOCX and
-// images are already compressed and would just cost CPU on every read.
+// images are already compressed and would just cost CPU on every read. A
+// 32 KiB sample decides for large chunks, so incompressible data costs
+// little.
 func (c *compressor) pack(p []byte) []byte {
+	const sample = 32 << 10
+	if len(p) > 4*sample {
+		mid := p[len(p)/2 : len(p)/2+sample]
+		if z := c.enc.EncodeAll(mid, nil); len(z) > sample-sample/6 {
+			return raw(p)
+		}
+	}
 	z := c.enc.EncodeAll(p, make([]byte, 1, len(p)/2+16))
 	z[0] = chunkZstd
 	if len(z) < len(p)-len(p)/8 {
 		return z
 	}
+	return raw(p)
+}
+
+func raw(p []byte) []byte {
 	out := make([]byte, 1+len(p))
 	out[0] = chunkRaw
 	copy(out[1:], p)
@@ -171,6 +184,44 @@ func (a *Archive) putBlob(sum []byte, size int64, chunk func(i int) ([]byte, err
 		}
 	}
 	return BlobInfo{SHA256: hexsum, Size: size, Stored: stored, Chunks: n, MediaType: mediaType}, true, nil
+}
+
+// pendingBlob is a small blob hashed and compressed outside the write
+// transaction (so the single writer holds the lock briefly), to be written
+// inside one.
+type pendingBlob struct {
+	sum    []byte
+	info   BlobInfo
+	chunks [][]byte
+}
+
+func (a *Archive) prepareBlob(b []byte) *pendingBlob {
+	sum := sha256.Sum256(b)
+	pb := &pendingBlob{sum: sum[:]}
+	n := (len(b) + ChunkSize - 1) / ChunkSize
+	var stored int64
+	for i := 0; i < n; i++ {
+		v := a.enc.pack(b[i*ChunkSize : min((i+1)*ChunkSize, len(b))])
+		stored += int64(len(v) - 1)
+		pb.chunks = append(pb.chunks, v)
+	}
+	pb.info = BlobInfo{SHA256: hex.EncodeToString(pb.sum), Size: int64(len(b)), Stored: stored, Chunks: n,
+		MediaType: sniff.Detect(b[:min(len(b), 64<<10)])}
+	return pb
+}
+
+func (pb *pendingBlob) write(tx *bolt.Tx) error {
+	if tx.Bucket(bBlobs).Get([]byte(pb.info.SHA256)) != nil {
+		return nil // deduplicated
+	}
+	cb := tx.Bucket(bChunks)
+	for i, v := range pb.chunks {
+		if err := cb.Put(chunkKey(pb.sum, i), v); err != nil {
+			return err
+		}
+	}
+	return putJSON(tx.Bucket(bBlobs), []byte(pb.info.SHA256), blobRecord{Size: pb.info.Size, Stored: pb.info.Stored,
+		Chunks: pb.info.Chunks, MediaType: pb.info.MediaType})
 }
 
 // Blob describes a stored blob, or returns ErrNotFound.

@@ -543,6 +543,11 @@ func (a *Archive) FrontierClear(site string) error {
 // Fetch is everything one fetch changes, committed in one transaction so a
 // URL counts as done only once its capture (and blob, stored before) are in.
 type Fetch struct {
+	// Blob, when set, is stored in the same transaction (when it fits in
+	// one: up to chunksPerTx chunks; larger blobs are stored first) and its
+	// hash, size and media type fill in Capture and any Doc file whose
+	// SHA256 is empty and whose URL is the capture's.
+	Blob    []byte
 	Capture *Capture // nil for 304 / blocked / error
 	State   *URLState
 	Site    string
@@ -553,7 +558,28 @@ type Fetch struct {
 
 // CommitFetch applies f atomically.
 func (a *Archive) CommitFetch(f Fetch) error {
+	var inline *pendingBlob
+	if f.Blob != nil {
+		if f.Capture == nil {
+			return fmt.Errorf("commit fetch: a blob without a capture")
+		}
+		if len(f.Blob) > chunksPerTx*ChunkSize {
+			info, _, err := a.PutBlobBytes(f.Blob)
+			if err != nil {
+				return err
+			}
+			fillBlob(&f, info)
+		} else {
+			inline = a.prepareBlob(f.Blob)
+			fillBlob(&f, inline.info)
+		}
+	}
 	return a.db.Update(func(tx *bolt.Tx) error {
+		if inline != nil {
+			if err := inline.write(tx); err != nil {
+				return err
+			}
+		}
 		if f.Capture != nil {
 			if err := addCapture(tx, f.Capture); err != nil {
 				return err
@@ -577,6 +603,24 @@ func (a *Archive) CommitFetch(f Fetch) error {
 		}
 		return nil
 	})
+}
+
+func fillBlob(f *Fetch, info BlobInfo) {
+	f.Capture.SHA256, f.Capture.Size = info.SHA256, info.Size
+	if f.Capture.MediaType == "" {
+		f.Capture.MediaType = info.MediaType
+	}
+	if f.Doc != nil {
+		for i := range f.Doc.Files {
+			fr := &f.Doc.Files[i]
+			if fr.SHA256 == "" && (fr.URL == f.Capture.URL || fr.URL == f.Capture.FinalURL) {
+				fr.SHA256, fr.Size = info.SHA256, info.Size
+				if fr.MediaType == "" {
+					fr.MediaType = info.MediaType
+				}
+			}
+		}
+	}
 }
 
 // ---- Runs ----
