@@ -106,7 +106,7 @@ func (a *Archive) PutBlobBytes(b []byte) (BlobInfo, bool, error) {
 	return a.putBlob(sum[:], int64(len(b)), func(i int) ([]byte, error) {
 		lo := i * ChunkSize
 		return b[lo:min(lo+ChunkSize, len(b))], nil
-	}, sniff.Detect(b[:min(len(b), 64<<10)]))
+	}, sniff.Detect(b))
 }
 
 // PutBlob reads r to the end and stores its bytes exactly.
@@ -206,7 +206,7 @@ func (a *Archive) prepareBlob(b []byte) *pendingBlob {
 		pb.chunks = append(pb.chunks, v)
 	}
 	pb.info = BlobInfo{SHA256: hex.EncodeToString(pb.sum), Size: int64(len(b)), Stored: stored, Chunks: n,
-		MediaType: sniff.Detect(b[:min(len(b), 64<<10)])}
+		MediaType: sniff.Detect(b)}
 	return pb
 }
 

@@ -35,7 +35,8 @@ const (
 
 var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 
-// Detect returns the media type of data judged by content alone.
+// Detect returns the media type of data judged by content alone. Pass the
+// whole file: compound (OLE) files name their streams near the end.
 func Detect(data []byte) string {
 	switch {
 	case len(data) == 0:
@@ -89,16 +90,14 @@ func hasPDFHeader(data []byte) bool {
 }
 
 // oleKind tells Word from Excel inside a compound file by the stream names
-// stored (UTF-16LE) in the directory sectors; cheap and good enough to name
-// the type. The parser opens the container properly.
+// stored (UTF-16LE, NUL-terminated) in the directory sectors, which are
+// often at the end of the file: pass the whole file. The parser opens the
+// container properly; this only names the type.
 func oleKind(data []byte) string {
-	word := utf16le("WordDocument")
-	book := utf16le("Workbook")
-	book2 := utf16le("Book")
 	switch {
-	case bytes.Contains(data, word):
+	case bytes.Contains(data, utf16le("WordDocument\x00")):
 		return DOC
-	case bytes.Contains(data, book), bytes.Contains(data, book2):
+	case bytes.Contains(data, utf16le("Workbook\x00")):
 		return XLS
 	}
 	return OLE

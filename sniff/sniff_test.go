@@ -49,3 +49,18 @@ func TestDetectSamples(t *testing.T) {
 		}
 	}
 }
+
+func TestOLEKindNeedsWholeName(t *testing.T) {
+	doc := append(append([]byte{}, oleMagic...), utf16le("Book of rules WordDocument\x00")...)
+	if got := Detect(doc); got != DOC {
+		t.Errorf("Detect = %q, want DOC", got)
+	}
+	xls := append(append([]byte{}, oleMagic...), utf16le("Workbook\x00")...)
+	if got := Detect(xls); got != XLS {
+		t.Errorf("Detect = %q, want XLS", got)
+	}
+	other := append(append([]byte{}, oleMagic...), utf16le("Bookkeeping")...)
+	if got := Detect(other); got != OLE {
+		t.Errorf("Detect = %q, want OLE", got)
+	}
+}

@@ -26,6 +26,12 @@ type Block struct {
 	// For PDF, rows rebuilt from character positions: cells are the runs of text
 	// separated by horizontal gaps, so rows may have differing lengths.
 	Rows [][]string
+	// Spanned[r][c] is true when Rows[r][c] is a copy of a merged cell that
+	// starts above or to the left (rowspan/colspan, vMerge/gridSpan), so a
+	// reader can take "the cells as written" by skipping the copies. Same
+	// shape as Rows; nil where the container has no merge information
+	// (PDF, text).
+	Spanned [][]bool
 }
 
 // IsTable reports whether b is a table.

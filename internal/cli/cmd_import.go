@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/ingest"
+)
+
+func init() {
+	register(40, func(app *App) *cobra.Command {
+		var url, body, region, title string
+		var year int
+		cmd := &cobra.Command{
+			Use:   "import FILE...",
+			Short: "Archive files obtained elsewhere, with provenance marked as imported",
+			Long: `import stores each FILE byte-for-byte, records an "import" capture (with --url
+as the place it came from, if known) and creates a document for it. Any file is
+archived, whatever it is; one that does not parse is kept with its parse status
+and a warning, and the command still succeeds.`,
+			Example: `  crawler import report.pdf --url http://www.yanshi.gov.cn/P020240115.pdf --body 偃师区工业和信息化局 --year 2023`,
+			Args:    cobra.MinimumNArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if url != "" && len(args) > 1 {
+					return fmt.Errorf("--url names one source: import one file at a time with it")
+				}
+				cfg, err := app.Config(explicitConfig(cmd))
+				if err != nil {
+					return err
+				}
+				arc, err := app.openArchive(cmd, false)
+				if err != nil {
+					return err
+				}
+				defer arc.Close()
+				parser := ingest.NewParser(cfg)
+				defer parser.Close()
+				for _, file := range args {
+					data, err := os.ReadFile(file)
+					if err != nil {
+						return fmt.Errorf("import %s: %w", file, err)
+					}
+					info, isNew, err := arc.PutBlobBytes(data)
+					if err != nil {
+						return fmt.Errorf("import %s: %w", file, err)
+					}
+					name := filepath.Base(file)
+					src := url
+					if src == "" {
+						src = "file:///" + name
+					}
+					now := time.Now().UTC()
+					capt := &archive.Capture{URL: src, FinalURL: src, Time: now, SHA256: info.SHA256, Size: info.Size,
+						MediaType: info.MediaType, Filename: name, Source: "import"}
+					id := archive.DocID("import", info.SHA256)
+					capt.DocID = id
+					doc, err := arc.Document(id)
+					if err != nil {
+						doc = &archive.Document{ID: id, Source: "import", URL: url, FirstSeen: now,
+							Files: []archive.FileRef{{URL: src, SHA256: info.SHA256, MediaType: info.MediaType,
+								Size: info.Size, Filename: name, Role: "attachment"}}}
+					}
+					doc.LastSeen = now
+					if title != "" {
+						doc.Title = title
+					}
+					parser.Apply(cmd.Context(), arc, doc, ingest.Hints{Body: body, Year: year, Region: region})
+					if err := arc.CommitFetch(archive.Fetch{Capture: capt, Doc: doc}); err != nil {
+						return fmt.Errorf("import %s: %w", file, err)
+					}
+					state := "stored"
+					if !isNew {
+						state = "already stored"
+					}
+					fmt.Fprintf(app.Stdout, "%s: %s %s (%s, %s), document %s, parse %s\n", file, state,
+						info.SHA256[:12], info.MediaType, humanBytes(info.Size), id, doc.ParseStatus)
+					for _, w := range doc.Warnings {
+						fmt.Fprintf(app.Stdout, "  warning: %s\n", w)
+					}
+				}
+				return nil
+			},
+		}
+		f := cmd.Flags()
+		f.StringVar(&url, "url", "", "where the file came from (recorded as the capture URL)")
+		f.StringVar(&body, "body", "", "issuing body (overrides what the parser finds)")
+		f.IntVar(&year, "year", 0, "report (data) year (overrides what the parser finds)")
+		f.StringVar(&region, "region", "", "region, e.g. 河南省洛阳市偃师区")
+		f.StringVar(&title, "title", "", "title")
+		return cmd
+	})
+}

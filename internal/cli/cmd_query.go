@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/nianbao/nianbao/query"
+)
+
+// filterFlags are the selection flags shared by query, series and export.
+type filterFlags struct {
+	body, year, region, site, format string
+	failed                           bool
+}
+
+func (ff *filterFlags) bind(fs *pflag.FlagSet, yearFlag string) {
+	fs.StringVar(&ff.body, "body", "", "issuing body: full name, part of it, or a short form (工信局 ↔ 工业和信息化局; see query/ALIASES.md)")
+	fs.StringVar(&ff.year, yearFlag, "", "data year or range: 2023, 2019-2023, 2019- or -2023")
+	fs.StringVar(&ff.region, "region", "", "region at any level: 河南省, 洛阳市, 偃师区")
+	fs.StringVar(&ff.site, "site", "", "config site name")
+	fs.StringVar(&ff.format, "format", "", "table format: 2019 or 2021 (also legacy, unknown)")
+	fs.BoolVar(&ff.failed, "failed-checks", false, "only reports whose own numbers do not add up")
+}
+
+func (ff *filterFlags) filter() (query.Filter, error) {
+	from, to, err := query.ParseYears(ff.year)
+	if err != nil {
+		return query.Filter{}, err
+	}
+	f := query.Filter{Body: ff.body, YearFrom: from, YearTo: to, Region: ff.region, Site: ff.site,
+		Format: ff.format, FailedChecks: ff.failed}
+	return f, f.Validate()
+}
+
+// describe renders the selection for README/warcinfo.
+func (ff *filterFlags) describe(yearFlag string) string {
+	var parts []string
+	add := func(name, v string) {
+		if v != "" {
+			parts = append(parts, fmt.Sprintf("--%s %s", name, v))
+		}
+	}
+	add("body", ff.body)
+	add(yearFlag, ff.year)
+	add("region", ff.region)
+	add("site", ff.site)
+	add("format", ff.format)
+	if ff.failed {
+		parts = append(parts, "--failed-checks")
+	}
+	if len(parts) == 0 {
+		return "all reports"
+	}
+	return strings.Join(parts, " ")
+}
+
+// outputKind resolves --output: a table on a terminal, JSON Lines otherwise.
+func (a *App) outputKind(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if IsTerminal(a.Stdout) {
+		return query.OutTable
+	}
+	return query.OutJSONL
+}
+
+func init() {
+	register(60, func(app *App) *cobra.Command {
+		var ff filterFlags
+		var missing bool
+		var output string
+		cmd := &cobra.Command{
+			Use:   "query",
+			Short: "List archived reports by body, year, region, site, format or failed checks",
+			Long: `List the archived reports that match every given filter.
+
+  crawler query --body 工信局 --year 2023 --region 洛阳市
+  crawler query --failed-checks --output csv > failing.csv
+  crawler query --missing --year 2023        # bodies with a 2022 report but none for 2023
+
+--output jsonl (the default when not on a terminal) prints one JSON object per
+report with the fields id, site, body, region, year, title, url, published_at,
+files [{url, sha256, media_type, size, role}], format, parse_status,
+failed_checks, first_seen, last_seen; --output json prints the same objects in
+an array; csv has the same columns (files as a JSON array) and a UTF-8 BOM.
+
+--missing lists, for the selected bodies, each year without a report although
+the year before has one (late or absent reports): fields body, region, site,
+last_year, missing_year, last_id, last_url, later_years. The missing year lies
+in the --year range if given, and never after the newest year in the archive.`,
+			Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				f, err := ff.filter()
+				if err != nil {
+					return withExit(2, err)
+				}
+				out, err := query.NewOutput(app.Stdout, app.outputKind(output))
+				if err != nil {
+					return withExit(2, err)
+				}
+				if missing && (f.Format != "" || f.FailedChecks) {
+					return withExit(2, fmt.Errorf("--missing takes --body, --year, --region and --site only"))
+				}
+				arc, err := app.openArchive(cmd, true)
+				if err != nil {
+					return err
+				}
+				defer arc.Close()
+				ctx := cmd.Context()
+				if missing {
+					gaps, err := query.Missing(ctx, arc, f)
+					if err != nil {
+						return err
+					}
+					for _, g := range gaps {
+						if err := out.Write(g); err != nil {
+							return err
+						}
+					}
+				} else {
+					refs, err := query.Select(ctx, arc, f)
+					if err != nil {
+						return err
+					}
+					err = query.Each(ctx, arc, refs, func(_ int, d *archiveDocument) error {
+						return out.Write(query.NewRecord(d))
+					})
+					if err != nil {
+						return err
+					}
+				}
+				if err := out.Close(); err != nil {
+					return err
+				}
+				if out.Count() == 0 && IsTerminal(app.Stderr) {
+					fmt.Fprintln(app.Stderr, "no reports match")
+				}
+				return nil
+			},
+		}
+		ff.bind(cmd.Flags(), "year")
+		cmd.Flags().BoolVar(&missing, "missing", false, "list late or absent reports instead (a year with no report after a year with one)")
+		cmd.Flags().StringVarP(&output, "output", "o", "", "table, json, jsonl or csv (default: table on a terminal, else jsonl)")
+		return cmd
+	})
+}

@@ -1,0 +1,13 @@
+// Package extract turns one document container (HTML, DOCX, DOC/WPS, plain
+// text; PDF lives in parse/pdf) into a Doc: paragraphs and table grids in
+// reading order, with spans expanded, plus the container's own title.
+//
+// It owns byte-level reading, container guards (size, time, zip-bomb and
+// encryption checks) and Normalize, the text folding the report parser uses
+// before it matches labels.
+//
+// It must not interpret the report: no section detection, no number parsing,
+// no label matching, no guessing of values. It never modifies the input
+// bytes (they are archived evidence), never touches the network or the file
+// system, and returns an error instead of panicking on any input.
+package extract

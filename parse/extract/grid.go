@@ -1,0 +1,170 @@
+package extract
+
+import (
+	"fmt"
+	"strings"
+)
+
+// cellSrc is one table cell as written in the source, before expansion.
+type cellSrc struct {
+	blocks  []Block // content: paragraphs and nested tables, in order
+	colspan int     // ≥ 1
+	rowspan int     // ≥ 1 (HTML); 0 = to the end of the table
+	vcont   bool    // DOCX/DOC vertical-merge continuation: repeats the cell above
+}
+
+// tableSrc is one table as written: rows of physical cells.
+type tableSrc struct {
+	rows [][]cellSrc
+}
+
+const maxSpan = 1000 // HTML caps colspan at 1000; we cap rowspan the same way.
+
+// cellText joins a cell's paragraphs with spaces: line breaks inside a cell
+// are layout, not structure.
+func cellText(blocks []Block) string {
+	var parts []string
+	for _, b := range blocks {
+		if b.IsTable() {
+			for _, r := range b.Rows {
+				for _, c := range r {
+					if c != "" {
+						parts = append(parts, c)
+					}
+				}
+			}
+			continue
+		}
+		if t := strings.Join(strings.Fields(b.Text), " "); t != "" {
+			parts = append(parts, t)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// isLayout reports whether a table is page layout rather than data: it
+// holds a nested table (a wrapper around the real table), or it has a
+// single column (a framed block of paragraphs).
+func (t *tableSrc) isLayout() bool {
+	width := 0
+	for _, r := range t.rows {
+		w := 0
+		for _, c := range r {
+			for _, b := range c.blocks {
+				if b.IsTable() {
+					return true
+				}
+			}
+			w += max(c.colspan, 1)
+		}
+		width = max(width, w)
+	}
+	return width <= 1
+}
+
+// emit appends the table to out: a layout table contributes its cells'
+// content in reading order, a data table one grid Block.
+func (t *tableSrc) emit(out []Block, g *guard) ([]Block, error) {
+	if len(t.rows) == 0 {
+		return out, nil
+	}
+	if t.isLayout() {
+		for _, r := range t.rows {
+			for _, c := range r {
+				out = append(out, c.blocks...)
+			}
+		}
+		return out, nil
+	}
+	rows, spanned, err := expandGrid(t.rows, g)
+	if err != nil {
+		return out, err
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	return append(out, Block{Rows: rows, Spanned: spanned}), nil
+}
+
+// expandGrid places cells on a grid the way HTML table layout does: each
+// cell takes the first free column of its row and covers colspan×rowspan
+// positions; copies carry the cell's text and are flagged in spanned.
+// Rows are padded with "" to a common width. A rowspan never reaches past
+// the table's last row, so hostile spans cannot inflate the grid.
+func expandGrid(src [][]cellSrc, g *guard) ([][]string, [][]bool, error) {
+	nrows := len(src)
+	rows := make([][]string, nrows)
+	spanned := make([][]bool, nrows)
+	filled := make([][]bool, nrows)
+	cells := 0
+	ensure := func(r, w int) error {
+		if w <= len(rows[r]) {
+			return nil
+		}
+		cells += w - len(rows[r])
+		if cells > maxCells {
+			return fmt.Errorf("%w: table grid over %d cells", ErrTooLarge, maxCells)
+		}
+		rows[r] = append(rows[r], make([]string, w-len(rows[r]))...)
+		spanned[r] = append(spanned[r], make([]bool, w-len(spanned[r]))...)
+		filled[r] = append(filled[r], make([]bool, w-len(filled[r]))...)
+		return nil
+	}
+	for r, cs := range src {
+		col := 0
+		for _, c := range cs {
+			if err := g.tick(); err != nil {
+				return nil, nil, err
+			}
+			for col < len(filled[r]) && filled[r][col] {
+				col++
+			}
+			cspan := min(max(c.colspan, 1), maxSpan)
+			rspan := c.rowspan
+			if rspan <= 0 || rspan > nrows-r {
+				rspan = nrows - r
+			}
+			rspan = min(rspan, maxSpan)
+			text := cellText(c.blocks)
+			for dr := 0; dr < rspan; dr++ {
+				if err := ensure(r+dr, col+cspan); err != nil {
+					return nil, nil, err
+				}
+				for dc := 0; dc < cspan; dc++ {
+					rr, cc := r+dr, col+dc
+					if filled[rr][cc] {
+						// Overlapping spans (malformed markup): the earlier
+						// cell keeps the position, as browsers do.
+						continue
+					}
+					filled[rr][cc] = true
+					rows[rr][cc] = text
+					spanned[rr][cc] = dr > 0 || dc > 0
+				}
+			}
+			if c.vcont && r > 0 {
+				for dc := 0; dc < cspan; dc++ {
+					cc := col + dc
+					if cc < len(rows[r-1]) && text == "" {
+						rows[r][cc] = rows[r-1][cc]
+						spanned[r][cc] = true
+					}
+				}
+			}
+			col += cspan
+		}
+	}
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r))
+	}
+	if width == 0 {
+		return nil, nil, nil
+	}
+	for r := range rows {
+		if err := ensure(r, width); err != nil {
+			return nil, nil, err
+		}
+	}
+	return rows, spanned, nil
+}

@@ -1,0 +1,89 @@
+package extract
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+func TestTextSeed(t *testing.T) {
+	d, err := Text(readFixture(t, "../seed/000_7cb87bf4f3082eb5.txt"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Container != "text" {
+		t.Errorf("container %q", d.Container)
+	}
+	var texts []string
+	for _, b := range d.Blocks {
+		if b.IsTable() {
+			t.Fatalf("seed has no bar-separated rows, got a table %q", b.Rows)
+		}
+		texts = append(texts, b.Text)
+	}
+	for _, want := range []string{
+		"一、本年新收政府信息公开申请数量 0 1 0 0 0 0 1",
+		"（二）部分公开（区分处理的，只计这一情\n形，不计其他情形）",
+		"0 0 0 0 0 0\n0",
+		"行政规范性文件 0 0 0",
+	} {
+		found := false
+		for _, s := range texts {
+			if s == want {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("block %q not found", want)
+		}
+	}
+}
+
+func TestTextPipeTables(t *testing.T) {
+	in := "二、主动公开政府信息情况\n" +
+		"第二十条第(一)项 | ||| 信息内容 |\n" +
+		"规章 | 1 | 0 | 3 |\n" +
+		"｜行政规范性文件｜5｜2｜27｜\n" +
+		"\n" +
+		"| 信息内容 | 本年处理决定数量 |\n" +
+		"|---|:---:|\n" +
+		"| 行政许可 | 1243 |\n" +
+		"正文里有一个 | 竖线\n" +
+		"a|b\n"
+	gbk, err := simplifiedchinese.GB18030.NewEncoder().String(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, enc := range []struct {
+		name string
+		data []byte
+	}{{"utf-8", []byte(in)}, {"gb18030", []byte(gbk)}, {"utf-8 BOM crlf", []byte("\ufeff" + strings.ReplaceAll(in, "\n", "\r\n"))}} {
+		t.Run(enc.name, func(t *testing.T) {
+			d, err := Text(enc.data, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []Block{
+				{Text: "二、主动公开政府信息情况"},
+				{Rows: [][]string{{"第二十条第(一)项", "", "", "", "信息内容"}, {"规章", "1", "0", "3"}, {"行政规范性文件", "5", "2", "27"}}},
+				{Rows: [][]string{{"信息内容", "本年处理决定数量"}, {"行政许可", "1243"}}},
+				{Text: "正文里有一个 | 竖线\na|b"},
+			}
+			if !reflect.DeepEqual(d.Blocks, want) {
+				t.Errorf("blocks\n got %+v\nwant %+v", d.Blocks, want)
+			}
+		})
+	}
+}
+
+func BenchmarkText(b *testing.B) {
+	data := readFixture(b, "../seed/000_7cb87bf4f3082eb5.txt")
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Text(data, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,217 @@
+package report
+
+import (
+	"strings"
+
+	"github.com/nianbao/nianbao/parse/extract"
+)
+
+// itemKind: the parser sees a Doc as a flat list of lines and grid rows.
+type itemKind int
+
+const (
+	itemText  itemKind = iota // a line of text (prose, heading, or a flattened row)
+	itemGrid                  // one row of a real table grid (blank cells kept)
+	itemBreak                 // end of a table
+)
+
+type item struct {
+	kind   itemKind
+	raw    string   // original text of a text line
+	folded string   // fold(raw), or the folded cells joined
+	toks   []string // folded whitespace-separated tokens (text lines)
+	cells  []string // folded cells (grid rows), merged-cell copies skipped when known
+	full   []string // folded cells after span expansion (nil when same as cells)
+	// table is set for text lines rebuilt from a PDF table row: they are
+	// table content, never prose.
+	table bool
+}
+
+// buildItems flattens doc. PDF table rows are runs of text with blank
+// cells lost, so they are read like text lines (positionally); HTML, DOCX
+// and DOC grids keep their blank cells and are read as grids. A text line
+// with column separators ("a | b |", tabs) is a grid row too: the
+// separators preserve blank cells.
+func buildItems(doc *extract.Doc) []item {
+	var items []item
+	pdf := doc.Container == "pdf"
+	for _, b := range doc.Blocks {
+		if b.IsTable() {
+			for ri, row := range b.Rows {
+				if pdf {
+					items = append(items, textItem(strings.Join(row, " "), true))
+					continue
+				}
+				var spanned []bool
+				if ri < len(b.Spanned) && len(b.Spanned[ri]) == len(row) {
+					spanned = b.Spanned[ri]
+				}
+				items = append(items, gridItem(row, spanned))
+			}
+			if !pdf {
+				items = append(items, item{kind: itemBreak})
+			}
+			continue
+		}
+		for _, line := range strings.Split(b.Text, "\n") {
+			if cells, ok := splitSeparated(line); ok {
+				items = append(items, gridItem(cells, nil))
+				continue
+			}
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			items = append(items, textItem(line, false))
+		}
+	}
+	return items
+}
+
+func textItem(line string, table bool) item {
+	n := extract.Normalize(line)
+	toks := strings.Split(n, " ")
+	out := toks[:0]
+	for _, t := range toks {
+		if t = stripForMatch(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return item{kind: itemText, raw: line, folded: strings.Join(out, ""), toks: out, table: table}
+}
+
+// gridItem keeps the cells as written (merged-cell copies dropped, as
+// format.md §5 asks for section 二 where header and data spans disagree)
+// and the expanded grid as a second reading.
+func gridItem(cells []string, spanned []bool) item {
+	fc := make([]string, len(cells))
+	for i, c := range cells {
+		fc[i] = fold(c)
+	}
+	it := item{kind: itemGrid, cells: fc, folded: strings.Join(fc, "")}
+	if spanned != nil {
+		var written []string
+		for i, c := range fc {
+			if !spanned[i] {
+				written = append(written, c)
+			}
+		}
+		if len(written) != len(fc) {
+			it.full, it.cells = fc, written
+		}
+	}
+	return it
+}
+
+// splitSeparated splits a flattened table row: "a | b | c |" (at least two
+// pipes) or tab-separated cells.
+func splitSeparated(line string) ([]string, bool) {
+	sep := ""
+	switch {
+	case strings.Count(line, "|") >= 2:
+		sep = "|"
+	case strings.Count(line, "｜") >= 2:
+		sep = "｜"
+	case strings.Count(strings.TrimSpace(line), "\t") >= 1:
+		sep = "\t"
+	default:
+		return nil, false
+	}
+	t := strings.TrimSpace(line)
+	t = strings.TrimPrefix(t, sep)
+	t = strings.TrimSuffix(t, sep)
+	parts := strings.Split(t, sep)
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts, true
+}
+
+// Section numbers (the report's own 一 … 六).
+const (
+	secNone     = 0
+	secOverview = 1
+	secActive   = 2
+	secRequests = 3
+	secReview   = 4
+	secProblems = 5
+	secOther    = 6
+)
+
+var headingNums = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+
+// headingOf recognises the six section headings (format.md §2.1 and its
+// variants) in a folded line; 0 when the line is not a heading. The row
+// labels of table 三 that also start with 二、/三、/四、 are told apart by
+// their words (上年结转, 办理结果, 结转下年度).
+func headingOf(f string) int {
+	n := 0
+	for num, v := range headingNums {
+		if strings.HasPrefix(f, num+"、") || strings.HasPrefix(f, num+".") || strings.HasPrefix(f, num+",") {
+			n = v
+			break
+		}
+	}
+	if n == 0 || len([]rune(f)) > 45 {
+		return 0
+	}
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(f, w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch n {
+	case secOverview:
+		if has("总体情况", "概述", "基本情况", "总体") && !has("本年新收") {
+			return n
+		}
+	case secActive:
+		if has("主动公开") && !has("上年结转") {
+			return n
+		}
+	case secRequests:
+		if has("申请") && has("收到", "处理", "依申请") && !has("办理结果", "数量") {
+			return n
+		}
+	case secReview:
+		if has("复议", "诉讼") && !has("结转") {
+			return n
+		}
+	case secProblems:
+		if has("问题", "改进") {
+			return n
+		}
+	case secOther:
+		if has("其他", "事项") {
+			return n
+		}
+	}
+	return 0
+}
+
+// headingOfItem also accepts a grid row holding one distinct non-empty
+// cell (a heading typed into a layout table).
+func headingOfItem(it item) int {
+	switch it.kind {
+	case itemText:
+		if it.table {
+			return 0
+		}
+		return headingOf(it.folded)
+	case itemGrid:
+		var one string
+		for _, c := range it.cells {
+			if c == "" || c == one {
+				continue
+			}
+			if one != "" {
+				return 0
+			}
+			one = c
+		}
+		return headingOf(one)
+	}
+	return 0
+}

@@ -1,0 +1,183 @@
+package report
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nianbao/nianbao/parse/extract"
+)
+
+// fold prepares text for label matching (format.md §6): extract.Normalize
+// (NFKC, traditional → simplified, whitespace collapsed), then all spaces
+// and quote marks removed.
+func fold(s string) string {
+	return stripForMatch(extract.Normalize(s))
+}
+
+func stripForMatch(s string) string {
+	if !strings.ContainsAny(s, " \"'“”‘’「」『』") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch r {
+		case ' ', '"', '\'', '“', '”', '‘', '’', '「', '」', '『', '』':
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// squash removes whitespace next to a non-ASCII character (PDF and text
+// extractions put spaces around numbers inside Chinese prose: "参照 2023年")
+// and collapses the remaining runs to one space, so the same paragraph
+// reads the same from every container.
+func squash(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	var prev rune = -1
+	pending := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' {
+			pending = true
+			continue
+		}
+		if pending && prev >= 0 && prev < utf8.RuneSelf && r < utf8.RuneSelf {
+			b.WriteByte(' ')
+		}
+		pending = false
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+// cellKind classifies one table cell.
+type cellKind int
+
+const (
+	cellBlank cellKind = iota // "" → null
+	cellNA                    // "/", "-", "—", "无" → null + warning
+	cellNum                   // a number (possibly with a unit)
+	cellBad                   // text where a number belongs
+)
+
+// cell is a parsed value cell.
+type cell struct {
+	raw  string // folded text
+	kind cellKind
+	val  float64
+	unit string // unit written in the cell, stripped from val
+}
+
+var naTokens = map[string]bool{
+	"/": true, "-": true, "--": true, "—": true, "——": true, "－": true, "−": true,
+	"–": true, "无": true, "\\": true, "／": true, "、": false, "空": true, "N/A": true, "n/a": true,
+}
+
+// units that may follow a number in a cell (format.md §5), longest first.
+var cellUnits = []string{"万元", "人次", "元", "件", "条", "个", "次", "项", "起", "宗"}
+
+// parseCell reads one folded cell.
+func parseCell(s string) cell {
+	c := cell{raw: s}
+	if s == "" {
+		c.kind = cellBlank
+		return c
+	}
+	if v, ok := naTokens[s]; ok && v {
+		c.kind = cellNA
+		return c
+	}
+	body := s
+	for _, u := range cellUnits {
+		if strings.HasSuffix(body, u) && len(body) > len(u) {
+			body = strings.TrimSuffix(body, u)
+			c.unit = u
+			break
+		}
+	}
+	sign := 1.0
+	switch {
+	case strings.HasPrefix(body, "减"):
+		sign, body = -1, strings.TrimPrefix(body, "减")
+	case strings.HasPrefix(body, "增"):
+		body = strings.TrimPrefix(body, "增")
+	case strings.HasPrefix(body, "−"): // U+2212 survives NFKC
+		sign, body = -1, strings.TrimPrefix(body, "−")
+	case strings.HasPrefix(body, "-"):
+		sign, body = -1, body[1:]
+	case strings.HasPrefix(body, "+"):
+		body = body[1:]
+	}
+	if !isDecimal(body) {
+		c.kind = cellBad
+		c.unit = ""
+		return c
+	}
+	v, err := strconv.ParseFloat(strings.ReplaceAll(body, ",", ""), 64)
+	if err != nil {
+		c.kind = cellBad
+		c.unit = ""
+		return c
+	}
+	c.kind, c.val = cellNum, sign*v
+	if c.val == 0 {
+		c.val = 0 // no "-0" in JSON
+	}
+	return c
+}
+
+// isDecimal accepts 12, 1,243, 12.5 (not "1." or ".5": those are list
+// markers and fragments, not numbers).
+func isDecimal(s string) bool {
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	if hasDot && !allDigits(frac) {
+		return false
+	}
+	if allDigits(intPart) {
+		return true
+	}
+	groups := strings.Split(intPart, ",")
+	if len(groups) < 2 || len(groups[0]) == 0 || len(groups[0]) > 3 || !allDigits(groups[0]) {
+		return false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 || !allDigits(g) {
+			return false
+		}
+	}
+	return true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isValueToken tells whether a folded token/cell reads as a table value
+// (number, number with unit, signed change, or a n/a marker).
+func isValueToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	k := parseCell(s).kind
+	return k == cellNum || k == cellNA
+}
+
+// isValueCell is isValueToken for grid cells, where blank is a value too.
+func isValueCell(s string) bool {
+	return s == "" || isValueToken(s)
+}
