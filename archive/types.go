@@ -54,6 +54,13 @@ type Document struct {
 	Parsed       json.RawMessage `json:"parsed,omitempty"` // docs/schema.md JSON of the chosen file
 	ParserVer    string          `json:"parser_version,omitempty"`
 
+	// Hints are facts known from outside the files (import flags, the
+	// site's metadata) that override the parser; kept so a reparse after a
+	// parser upgrade still honours them.
+	HintBody   string `json:"hint_body,omitempty"`
+	HintYear   int    `json:"hint_year,omitempty"`
+	HintRegion string `json:"hint_region,omitempty"`
+
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
 }

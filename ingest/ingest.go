@@ -90,15 +90,19 @@ func (p *Parser) ParseDocument(ctx context.Context, arc *archive.Archive, d *arc
 }
 
 // Apply parses d and stores the outcome on it (not in the archive: the
-// caller commits). It never fails the caller's work: a file that does not
-// parse is kept with its parse status and a warning.
+// caller commits). Non-empty hints are remembered on d (and hints d already
+// carries are used), so a later reparse honours them. It never fails the
+// caller's work: a file that does not parse is kept with its parse status
+// and a warning.
 func (p *Parser) Apply(ctx context.Context, arc *archive.Archive, d *archive.Document, h Hints) {
-	if h.Body != "" {
-		d.Body = h.Body
-	}
+	d.HintBody = firstNonEmpty(h.Body, d.HintBody)
+	d.HintRegion = firstNonEmpty(h.Region, d.HintRegion)
 	if h.Year != 0 {
-		d.Year = h.Year
+		d.HintYear = h.Year
 	}
+	h = Hints{Body: d.HintBody, Region: d.HintRegion, Year: d.HintYear}
+	// Derived fields are recomputed from the files and the hints.
+	d.Body, d.Year = h.Body, h.Year
 	if h.Region != "" {
 		d.Region = h.Region
 	}
