@@ -38,10 +38,10 @@ type cv struct {
 	unit string // amount_unit for 2019 procurement
 }
 
-func n(v float64) cv            { return cv{text: strconv.FormatFloat(v, 'f', -1, 64), want: &v} }
+func n(v float64) cv               { return cv{text: strconv.FormatFloat(v, 'f', -1, 64), want: &v} }
 func nt(text string, v float64) cv { return cv{text: text, want: &v} }
-func blank() cv                 { return cv{} }
-func na(s string) cv            { return cv{text: s} }
+func blank() cv                    { return cv{} }
+func na(s string) cv               { return cv{text: s} }
 
 type extra struct {
 	label string
@@ -49,25 +49,25 @@ type extra struct {
 }
 
 type rep struct {
-	name, format      string
-	titleLines        []string // as printed (may be broken)
-	title, body       string   // expected (folded)
+	name, format       string
+	titleLines         []string // as printed (may be broken)
+	title, body        string   // expected (folded)
 	region, metaRegion string
-	metaTitle         string
-	year              int // 0 → null
-	overview          []string
-	problems          []string
-	other             []string
-	signoff           []string
-	active            map[string][]cv
-	extra             []extra
-	requests          map[string][7]cv
-	review            *[15]cv
-	noTables          bool
-	headings          [6]string
-	wantFormat        string
-	warnings          []string // expected warning codes
-	omitReviewHeading bool
+	metaTitle          string
+	year               int // 0 → null
+	overview           []string
+	problems           []string
+	other              []string
+	signoff            []string
+	active             map[string][]cv
+	extra              []extra
+	requests           map[string][7]cv
+	review             *[15]cv
+	noTables           bool
+	headings           [6]string
+	wantFormat         string
+	warnings           []string // expected warning codes
+	omitReviewHeading  bool
 }
 
 // schema keys (docs/schema.md), written out here independently of the parser's templates
@@ -904,8 +904,12 @@ func toTraditional(t *testing.T, r *rep) func(string) string {
 
 func corpus(t *testing.T) []entry {
 	var out []entry
-	html := func(r *rep, st htmlStyle) { out = append(out, entry{r, "html", "text/html", []byte(renderHTML(r, st))}) }
-	text := func(r *rep, ts textStyle) { out = append(out, entry{r, "txt", "text/plain", []byte(renderText(r, ts))}) }
+	html := func(r *rep, st htmlStyle) {
+		out = append(out, entry{r, "html", "text/html", []byte(renderHTML(r, st))})
+	}
+	text := func(r *rep, ts textStyle) {
+		out = append(out, entry{r, "txt", "text/plain", []byte(renderText(r, ts))})
+	}
 
 	// both formats in the plain editor layout (rowspan/colspan)
 	html(base("html-2021-rich", "2021", "偃师区工业和信息化局", "偃师区", 2023, 3), htmlStyle{})

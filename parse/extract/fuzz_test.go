@@ -42,17 +42,24 @@ func FuzzHTMLGrid(f *testing.F) {
 	})
 }
 
+// FuzzDOCX fuzzes the WordprocessingML reader: an input that is not a zip
+// is taken as word/document.xml and packed (random bytes rarely survive the
+// zip CRC check, so raw mutation alone would not reach the XML code).
 func FuzzDOCX(f *testing.F) {
 	f.Add(readFixture(f, "report.docx"))
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, _ := zw.Create("word/document.xml")
-	_, _ = w.Write([]byte(`<w:document xmlns:w="w"><w:body><w:tbl><w:tr><w:trPr><w:gridBefore w:val="2"/></w:trPr><w:tc><w:tcPr><w:gridSpan w:val="3"/><w:vMerge/></w:tcPr><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>`))
-	_ = zw.Close()
-	f.Add(buf.Bytes())
+	f.Add([]byte(`<w:document xmlns:w="w"><w:body><w:tbl><w:tr><w:trPr><w:gridBefore w:val="2"/></w:trPr><w:tc><w:tcPr><w:gridSpan w:val="3"/><w:vMerge/></w:tcPr><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>`))
+	f.Add([]byte(`<w:document><w:body><w:p><w:r><w:t>a</w:t><w:br/><w:tab/></w:r><w:r><mc:AlternateContent><mc:Choice><w:txbxContent><w:p><w:r><w:t>b</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:tbl/></w:tc></w:tr></w:tbl></w:txbxContent></mc:Choice><mc:Fallback>x</mc:Fallback></mc:AlternateContent></w:r></w:p><w:sdt><w:sdtContent><w:p/></w:sdtContent></w:sdt></w:body></w:document>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		recoverPanics = false
 		defer func() { recoverPanics = true }()
+		if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			w, _ := zw.Create("word/document.xml")
+			_, _ = w.Write(data)
+			_ = zw.Close()
+			data = buf.Bytes()
+		}
 		d, err := DOCX(data, fuzzOpts)
 		fuzzCheck(t, d, err, true)
 	})
@@ -62,6 +69,8 @@ func FuzzDOC(f *testing.F) {
 	f.Add(readFixture(f, "report.doc"))
 	fib := make([]byte, 600)
 	fib[0], fib[1], fib[2] = 0xEC, 0xA5, 0xC1
+	paras, dat := syntheticDOC()
+	f.Add(buildDOC(f, paras, dat, 0))
 	f.Add(buildCFB([]string{"WordDocument", "0Table"}, map[string][]byte{"WordDocument": fib, "0Table": {2, 16, 0, 0, 0}}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		recoverPanics = false

@@ -257,7 +257,7 @@ func TestNoPanicOnMutations(t *testing.T) {
 		fn   func([]byte, Options) (*Doc, error)
 	}{{"report.doc", DOC}, {"report.docx", DOCX}, {"report-trs-gbk.html", extractors[0].fn}} {
 		orig := readFixture(t, f.file)
-		for i := 0; i < 150; i++ {
+		for i := 0; i < 60; i++ {
 			b := append([]byte(nil), orig...)
 			for k := 0; k < 1+rnd.Intn(20); k++ {
 				b[rnd.Intn(len(b))] = byte(rnd.Intn(256))

@@ -577,10 +577,7 @@ func (w *word97) build() ([]Block, error) {
 			}
 			// A paragraph, cell or row mark.
 			p := w.props(fc, pc)
-			depth := p.itap
-			if depth > maxDepth {
-				depth = maxDepth
-			}
+			depth := min(max(p.itap, 0), maxDepth) // itap comes from the file: clamp it
 			for len(stack) > depth {
 				if err := closeTop(); err != nil {
 					return nil, err

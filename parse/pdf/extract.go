@@ -205,19 +205,42 @@ func readPage(inst pdfium.Pdfium, d references.FPDF_DOCUMENT, i int) (pageText, 
 		return p, fmt.Errorf("count chars: %w", err)
 	}
 	p.chars = make([]Char, 0, max(cnt.Count, 0))
-	for j := 0; j < cnt.Count; j++ {
-		gen, err := inst.FPDFText_IsGenerated(&requests.FPDFText_IsGenerated{TextPage: tp.TextPage, Index: j})
-		if err != nil {
-			return p, fmt.Errorf("char %d: %w", j, err)
+	// Each wasm call costs; the page's text in one call saves one call per
+	// character. It is used only when it lines up with the character
+	// indexes (one rune per index), else characters are read one by one.
+	var runes []rune
+	if cnt.Count > 0 {
+		if all, err := inst.FPDFText_GetText(&requests.FPDFText_GetText{TextPage: tp.TextPage, StartIndex: 0, Count: cnt.Count}); err == nil {
+			if rs := []rune(all.Text); len(rs) == cnt.Count {
+				runes = rs
+			}
 		}
-		if gen.IsGenerated { // pdfium's own inserted spaces and line breaks
+	}
+	for j := 0; j < cnt.Count; j++ {
+		var r rune
+		if runes != nil {
+			r = runes[j]
+		} else {
+			u, err := inst.FPDFText_GetUnicode(&requests.FPDFText_GetUnicode{TextPage: tp.TextPage, Index: j})
+			if err != nil {
+				return p, fmt.Errorf("char %d: %w", j, err)
+			}
+			r = rune(u.Unicode)
+		}
+		if r == '\r' || r == '\n' {
 			continue
 		}
-		u, err := inst.FPDFText_GetUnicode(&requests.FPDFText_GetUnicode{TextPage: tp.TextPage, Index: j})
-		if err != nil {
-			return p, fmt.Errorf("char %d: %w", j, err)
+		if unicode.IsSpace(r) {
+			// pdfium inserts spaces of its own guessing; only the file's
+			// spaces count as word separators.
+			gen, err := inst.FPDFText_IsGenerated(&requests.FPDFText_IsGenerated{TextPage: tp.TextPage, Index: j})
+			if err != nil {
+				return p, fmt.Errorf("char %d: %w", j, err)
+			}
+			if gen.IsGenerated {
+				continue
+			}
 		}
-		r := rune(u.Unicode)
 		if r == 0 || r == unicode.ReplacementChar || (r >= 0xE000 && r <= 0xF8FF) {
 			p.unmapped++
 			if r == 0 {

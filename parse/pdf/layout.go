@@ -201,7 +201,7 @@ func buildLine(chars []Char, typical float64) (Line, bool) {
 }
 
 var (
-	numberRE = regexp.MustCompile(`^[-+−]?[0-9０-９][0-9０-９,，.．]*[%％]?$`)
+	numberRE = regexp.MustCompile(`^[-+−]?[0-9０-９]+([,，][0-9０-９]{3})*([.．][0-9０-９]+)?[%％]?$`)
 	// Page furniture: "- 3 -", "第3页", "第 3 页 共 5 页", "3/5", "3".
 	pageNumRE = regexp.MustCompile(`^[-—–\s]*(第\s*)?[0-9]+(\s*页)?(\s*[/／]\s*[0-9]+|\s*共\s*[0-9]+\s*页)?[-—–\s]*$`)
 )

@@ -2,6 +2,7 @@ package report
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/parse/extract"
 )
@@ -25,6 +26,8 @@ type item struct {
 	// table is set for text lines rebuilt from a PDF table row: they are
 	// table content, never prose.
 	table bool
+	// heading is the section number when the item is a section heading.
+	heading int
 }
 
 // buildItems flattens doc. PDF table rows are runs of text with blank
@@ -35,6 +38,16 @@ type item struct {
 func buildItems(doc *extract.Doc) []item {
 	var items []item
 	pdf := doc.Container == "pdf"
+	// merged cells repeat their text in every spanned position: fold once
+	cache := map[string]string{}
+	foldC := func(c string) string {
+		if f, ok := cache[c]; ok {
+			return f
+		}
+		f := fold(c)
+		cache[c] = f
+		return f
+	}
 	for _, b := range doc.Blocks {
 		if b.IsTable() {
 			for ri, row := range b.Rows {
@@ -46,7 +59,7 @@ func buildItems(doc *extract.Doc) []item {
 				if ri < len(b.Spanned) && len(b.Spanned[ri]) == len(row) {
 					spanned = b.Spanned[ri]
 				}
-				items = append(items, gridItem(row, spanned))
+				items = append(items, gridItem(row, spanned, foldC))
 			}
 			if !pdf {
 				items = append(items, item{kind: itemBreak})
@@ -55,7 +68,7 @@ func buildItems(doc *extract.Doc) []item {
 		}
 		for _, line := range strings.Split(b.Text, "\n") {
 			if cells, ok := splitSeparated(line); ok {
-				items = append(items, gridItem(cells, nil))
+				items = append(items, gridItem(cells, nil, foldC))
 				continue
 			}
 			if strings.TrimSpace(line) == "" {
@@ -63,6 +76,9 @@ func buildItems(doc *extract.Doc) []item {
 			}
 			items = append(items, textItem(line, false))
 		}
+	}
+	for i := range items {
+		items[i].heading = headingOfItem(items[i])
 	}
 	return items
 }
@@ -82,10 +98,10 @@ func textItem(line string, table bool) item {
 // gridItem keeps the cells as written (merged-cell copies dropped, as
 // format.md §5 asks for section 二 where header and data spans disagree)
 // and the expanded grid as a second reading.
-func gridItem(cells []string, spanned []bool) item {
+func gridItem(cells []string, spanned []bool, foldC func(string) string) item {
 	fc := make([]string, len(cells))
 	for i, c := range cells {
-		fc[i] = fold(c)
+		fc[i] = foldC(c)
 	}
 	it := item{kind: itemGrid, cells: fc, folded: strings.Join(fc, "")}
 	if spanned != nil {
@@ -137,21 +153,22 @@ const (
 	secOther    = 6
 )
 
-var headingNums = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+var headingNums = map[rune]int{'一': 1, '二': 2, '三': 3, '四': 4, '五': 5, '六': 6}
 
 // headingOf recognises the six section headings (format.md §2.1 and its
 // variants) in a folded line; 0 when the line is not a heading. The row
 // labels of table 三 that also start with 二、/三、/四、 are told apart by
 // their words (上年结转, 办理结果, 结转下年度).
 func headingOf(f string) int {
-	n := 0
-	for num, v := range headingNums {
-		if strings.HasPrefix(f, num+"、") || strings.HasPrefix(f, num+".") || strings.HasPrefix(f, num+",") {
-			n = v
-			break
-		}
+	r, size := utf8.DecodeRuneInString(f)
+	n := headingNums[r]
+	if n == 0 || size >= len(f) {
+		return 0
 	}
-	if n == 0 || len([]rune(f)) > 45 {
+	if sep, _ := utf8.DecodeRuneInString(f[size:]); sep != '、' && sep != '.' && sep != ',' {
+		return 0
+	}
+	if utf8.RuneCountInString(f) > 45 {
 		return 0
 	}
 	has := func(words ...string) bool {

@@ -75,7 +75,7 @@ func (p *parser) findSections() {
 	p.headAt = map[int]int{}
 	cur := secNone
 	for i, it := range p.items {
-		if h := headingOfItem(it); h > cur {
+		if h := it.heading; h > cur {
 			cur = h
 			p.headAt[h] = i
 		}
@@ -150,7 +150,7 @@ func (p *parser) candidates() []cand {
 		labels, vals = nil, nil
 	}
 	for i, it := range p.items {
-		if !p.inZone(i) || headingOfItem(it) != 0 {
+		if !p.inZone(i) || it.heading != 0 {
 			flush()
 			if p.sec[i] != sec {
 				review = false

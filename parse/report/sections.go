@@ -21,7 +21,7 @@ func (p *parser) sectionTexts() {
 		if s != secOverview && s != secProblems && s != secOther {
 			continue
 		}
-		if it.kind != itemText || it.table || headingOfItem(it) != 0 {
+		if it.kind != itemText || it.table || it.heading != 0 {
 			continue
 		}
 		if line := squash(it.raw); line != "" {

@@ -87,17 +87,17 @@ type Warning = extract.Warning
 // Warning codes set by this package (extractor codes such as "needs_ocr"
 // pass through as they are).
 const (
-	WarnBlankCell      = "blank_cell"        // blank cells read as null
-	WarnNACell         = "na_cell"           // "/", "-", "—", "无" read as null
-	WarnUnitInCell     = "unit_in_cell"      // a unit was found and stripped
-	WarnUnitMismatch   = "unit_mismatch"     // a unit that contradicts the column
-	WarnBadCell        = "unreadable_cell"   // text that is not a number where one belongs
+	WarnBlankCell      = "blank_cell"         // blank cells read as null
+	WarnNACell         = "na_cell"            // "/", "-", "—", "无" read as null
+	WarnUnitInCell     = "unit_in_cell"       // a unit was found and stripped
+	WarnUnitMismatch   = "unit_mismatch"      // a unit that contradicts the column
+	WarnBadCell        = "unreadable_cell"    // text that is not a number where one belongs
 	WarnUnplaceable    = "values_unplaceable" // wrong number of values for a row
-	WarnRowMissing     = "row_missing"       // a template row not found
-	WarnTableMissing   = "table_missing"     // a whole table not found: no numbers
-	WarnUnknownRow     = "unknown_row"       // a row with values but an unknown label
-	WarnDuplicateRow   = "duplicate_row"     // the same row twice: first kept
-	WarnFormatUnknown  = "format_unknown"    // tables found but the format could not be told
+	WarnRowMissing     = "row_missing"        // a template row not found
+	WarnTableMissing   = "table_missing"      // a whole table not found: no numbers
+	WarnUnknownRow     = "unknown_row"        // a row with values but an unknown label
+	WarnDuplicateRow   = "duplicate_row"      // the same row twice: first kept
+	WarnFormatUnknown  = "format_unknown"     // tables found but the format could not be told
 	WarnNoTitle        = "title_missing"
 	WarnNoYear         = "year_missing"
 	WarnYearFromText   = "year_from_text"
