@@ -22,11 +22,11 @@ import (
 
 // Defaults for Config and Options fields left zero.
 const (
-	DefaultTimeout       = 2 * time.Minute
-	DefaultMaxPages      = 500
-	DefaultMaxBytes      = 200 << 20
-	DefaultMemoryLimitMB = 768
-	DefaultOCRPageTimout = 90 * time.Second
+	DefaultTimeout        = 2 * time.Minute
+	DefaultMaxPages       = 500
+	DefaultMaxBytes       = 200 << 20
+	DefaultMemoryLimitMB  = 768
+	DefaultOCRPageTimeout = 90 * time.Second
 	// cacheSubdir is where, under Config.CacheDir, the compiled pdfium
 	// module lives (≈21 MB); deleting it only costs one slow start.
 	cacheSubdir = "wazero-pdfium"

@@ -61,7 +61,7 @@ type Options struct {
 	// MaxPages reads at most this many pages (a warning says so). 0: DefaultMaxPages.
 	MaxPages int
 	OCR      OCRMode
-	// OCRPageTimeout bounds one tesseract run. 0: DefaultOCRPageTimout.
+	// OCRPageTimeout bounds one tesseract run. 0: DefaultOCRPageTimeout.
 	OCRPageTimeout time.Duration
 	// Tesseract is the binary to run; "": look up "tesseract" on PATH.
 	Tesseract string

@@ -140,7 +140,7 @@ func pageNeedsOCR(p pageText) bool {
 func (e *Engine) ocrPages(ctx context.Context, inst pdfium.Pdfium, d references.FPDF_DOCUMENT, bin string, pages []pageText, idx []int, doc *extract.Doc, opts Options) map[int]string {
 	timeout := opts.OCRPageTimeout
 	if timeout <= 0 {
-		timeout = DefaultOCRPageTimout
+		timeout = DefaultOCRPageTimeout
 	}
 	var (
 		mu       sync.Mutex
