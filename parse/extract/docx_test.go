@@ -62,7 +62,7 @@ func TestDOCXStructures(t *testing.T) {
 }
 
 func BenchmarkDOCX(b *testing.B) {
-	data := readFixture(b, "report.docx")
+	data := readFixture(b, "../samples/report.docx")
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		if _, err := DOCX(data, Options{}); err != nil {
@@ -72,7 +72,7 @@ func BenchmarkDOCX(b *testing.B) {
 }
 
 func BenchmarkDOC(b *testing.B) {
-	data := readFixture(b, "report.doc")
+	data := readFixture(b, "../samples/report.doc")
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		if _, err := DOC(data, Options{}); err != nil {

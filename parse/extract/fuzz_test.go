@@ -46,7 +46,7 @@ func FuzzHTMLGrid(f *testing.F) {
 // is taken as word/document.xml and packed (random bytes rarely survive the
 // zip CRC check, so raw mutation alone would not reach the XML code).
 func FuzzDOCX(f *testing.F) {
-	f.Add(readFixture(f, "report.docx"))
+	f.Add(readFixture(f, "../samples/report.docx"))
 	f.Add([]byte(`<w:document xmlns:w="w"><w:body><w:tbl><w:tr><w:trPr><w:gridBefore w:val="2"/></w:trPr><w:tc><w:tcPr><w:gridSpan w:val="3"/><w:vMerge/></w:tcPr><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>`))
 	f.Add([]byte(`<w:document><w:body><w:p><w:r><w:t>a</w:t><w:br/><w:tab/></w:r><w:r><mc:AlternateContent><mc:Choice><w:txbxContent><w:p><w:r><w:t>b</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:tbl/></w:tc></w:tr></w:tbl></w:txbxContent></mc:Choice><mc:Fallback>x</mc:Fallback></mc:AlternateContent></w:r></w:p><w:sdt><w:sdtContent><w:p/></w:sdtContent></w:sdt></w:body></w:document>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -66,7 +66,7 @@ func FuzzDOCX(f *testing.F) {
 }
 
 func FuzzDOC(f *testing.F) {
-	f.Add(readFixture(f, "report.doc"))
+	f.Add(readFixture(f, "../samples/report.doc"))
 	fib := make([]byte, 600)
 	fib[0], fib[1], fib[2] = 0xEC, 0xA5, 0xC1
 	paras, dat := syntheticDOC()

@@ -37,9 +37,9 @@ func TestHTMLGridExpansion(t *testing.T) {
 			spanned: [][]bool{{F, F}, {F, F}},
 		},
 		{
-			name: "colspan and rowspan together",
-			html: `<table><tr><td colspan="2" rowspan="2">X</td><td>c</td></tr><tr><td>d</td></tr><tr><td>e</td><td>f</td><td>g</td></tr></table>`,
-			rows: [][]string{{"X", "X", "c"}, {"X", "X", "d"}, {"e", "f", "g"}},
+			name:    "colspan and rowspan together",
+			html:    `<table><tr><td colspan="2" rowspan="2">X</td><td>c</td></tr><tr><td>d</td></tr><tr><td>e</td><td>f</td><td>g</td></tr></table>`,
+			rows:    [][]string{{"X", "X", "c"}, {"X", "X", "d"}, {"e", "f", "g"}},
 			spanned: [][]bool{{F, T, F}, {T, T, F}, {F, F, F}},
 		},
 		{
@@ -199,5 +199,15 @@ func TestHTMLParagraphsAndTitle(t *testing.T) {
 	want := []string{"第一段\n第二行", "第二段 加粗 文字", "三、标题"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q want %q", got, want)
+	}
+}
+
+func TestHTMLStubPageWarns(t *testing.T) {
+	d, err := HTML([]byte(`<html><body><div class="nav">首页</div><div class="TRS_Editor"><p>&nbsp;</p></div></body></html>`), "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Blocks) != 0 || len(d.Warnings) != 1 || d.Warnings[0].Code != "no_text" {
+		t.Errorf("blocks %+v warnings %+v; want none and a no_text warning", d.Blocks, d.Warnings)
 	}
 }

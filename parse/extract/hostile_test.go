@@ -135,8 +135,8 @@ var extractors = []extractor{
 }
 
 func TestHostileInputs(t *testing.T) {
-	docx := readFixture(t, "report.docx")
-	doc := readFixture(t, "report.doc")
+	docx := readFixture(t, "../samples/report.docx")
+	doc := readFixture(t, "../samples/report.doc")
 	html := readFixture(t, "report-trs-gbk.html")
 	rnd := rand.New(rand.NewSource(1))
 	random := make([]byte, 64<<10)
@@ -255,7 +255,7 @@ func TestNoPanicOnMutations(t *testing.T) {
 	for _, f := range []struct {
 		file string
 		fn   func([]byte, Options) (*Doc, error)
-	}{{"report.doc", DOC}, {"report.docx", DOCX}, {"report-trs-gbk.html", extractors[0].fn}} {
+	}{{"../samples/report.doc", DOC}, {"../samples/report.docx", DOCX}, {"report-trs-gbk.html", extractors[0].fn}} {
 		orig := readFixture(t, f.file)
 		for i := 0; i < 60; i++ {
 			b := append([]byte(nil), orig...)

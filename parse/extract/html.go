@@ -6,29 +6,60 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/PuerkitoBio/goquery"
-	"github.com/andybalholm/cascadia"
 	"github.com/nianbao/nianbao/charset"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
-// bodySelectors are the report-body containers of the CMS families in
-// portals.md §2, most specific first. Each tier is tried in turn; within a
-// tier the match holding the most text wins.
-var bodySelectors = [][]cascadia.Selector{
-	mustSel(".TRS_Editor", ".TRS_UEDITOR", ".trs_paper_default", ".Custom_UnionStyle",
-		"#zoom", "#zoomcon", "#zoomCon", ".article-content", "#UCAP-CONTENT", ".wzcon", ".art_p",
-		"#Zoom", ".zoom", ".view.TRS_UEDITOR", "#ivs_content", ".bt-article", ".pages_content"),
-	mustSel("article", ".article", "#article", ".content", "#content", ".con", ".detail", ".main-content", "main"),
+// Report-body containers of the CMS families in portals.md §2 (class or
+// id, case-sensitive as written by the CMS). Tier 1 names are specific to
+// article bodies; tier 2 are generic. Within a tier the candidate holding
+// the most text wins. Matching is a plain token compare in one pass over
+// the tree: compiling and running CSS selectors per page cost more than
+// the rest of the body search.
+var (
+	bodyClass1 = set("TRS_Editor", "TRS_UEDITOR", "trs_paper_default", "Custom_UnionStyle", "article-content",
+		"wzcon", "art_p", "zoom", "bt-article", "pages_content", "TRS_PreAppend")
+	bodyID1    = set("zoom", "Zoom", "zoomcon", "zoomCon", "UCAP-CONTENT", "ivs_content", "article-content")
+	bodyClass2 = set("article", "content", "con", "detail", "main-content", "article_con", "news_content")
+	bodyID2    = set("article", "content", "detail")
+)
+
+func set(ss ...string) map[string]bool {
+	m := make(map[string]bool, len(ss))
+	for _, s := range ss {
+		m[s] = true
+	}
+	return m
 }
 
-func mustSel(ss ...string) []cascadia.Selector {
-	out := make([]cascadia.Selector, 0, len(ss))
-	for _, s := range ss {
-		out = append(out, cascadia.MustCompile(s))
+// bodyTier returns 1 or 2 for a known body container, else 0.
+func bodyTier(n *html.Node) int {
+	tier := 0
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "class":
+			for _, c := range strings.Fields(a.Val) {
+				if bodyClass1[c] {
+					return 1
+				}
+				if bodyClass2[c] {
+					tier = 2
+				}
+			}
+		case "id":
+			if bodyID1[a.Val] {
+				return 1
+			}
+			if bodyID2[a.Val] {
+				tier = 2
+			}
+		}
 	}
-	return out
+	if tier == 0 && (n.DataAtom == atom.Article || n.DataAtom == atom.Main) {
+		tier = 2
+	}
+	return tier
 }
 
 // chromeTokens mark page furniture by class or id: navigation, footers,
@@ -54,11 +85,11 @@ func HTML(data []byte, contentType string, opts Options) (doc *Doc, err error) {
 		return nil, err
 	}
 	doc = &Doc{Container: "html"}
-	gq := goquery.NewDocumentFromNode(root)
-	doc.Title = htmlTitle(gq)
-	body := pickBody(gq)
+	sc := scanPage(root)
+	doc.Title = sc.title()
+	body := sc.pickBody()
 	if body == nil {
-		return doc, nil
+		return finish(doc), nil
 	}
 	w := &htmlWalker{g: g}
 	if err := w.walk(body, 0, true); err != nil {
@@ -66,18 +97,67 @@ func HTML(data []byte, contentType string, opts Options) (doc *Doc, err error) {
 	}
 	w.flush()
 	doc.Blocks = w.out
-	return doc, nil
+	return finish(doc), nil
 }
 
-func htmlTitle(gq *goquery.Document) string {
-	for _, name := range []string{"ArticleTitle", "articletitle", "title", "og:title"} {
-		if v, ok := gq.Find(`meta[name="` + name + `"], meta[property="` + name + `"]`).First().Attr("content"); ok {
-			if v = strings.Join(strings.Fields(v), " "); v != "" {
-				return v
+// pageScan is what one pass over the tree collects: title sources, the
+// body element and the known body containers.
+type pageScan struct {
+	meta       map[string]string
+	titleText  string
+	body       *html.Node
+	candidates [3][]*html.Node // by tier
+}
+
+func scanPage(root *html.Node) *pageScan {
+	sc := &pageScan{meta: map[string]string{}}
+	var walk func(n *html.Node, depth int)
+	walk = func(n *html.Node, depth int) {
+		if depth > maxDepth*4 {
+			return
+		}
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Meta:
+				name := attr(n, "name")
+				if name == "" {
+					name = attr(n, "property")
+				}
+				if name != "" {
+					if _, seen := sc.meta[strings.ToLower(name)]; !seen {
+						sc.meta[strings.ToLower(name)] = attr(n, "content")
+					}
+				}
+			case atom.Title:
+				if sc.titleText == "" && n.FirstChild != nil {
+					sc.titleText = n.FirstChild.Data
+				}
+			case atom.Body:
+				if sc.body == nil {
+					sc.body = n
+				}
+			case atom.Script, atom.Style, atom.Noscript, atom.Template:
+				return
+			}
+			if t := bodyTier(n); t > 0 {
+				sc.candidates[t] = append(sc.candidates[t], n)
 			}
 		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
 	}
-	t := strings.Join(strings.Fields(gq.Find("title").First().Text()), " ")
+	walk(root, 0)
+	return sc
+}
+
+func (sc *pageScan) title() string {
+	for _, name := range []string{"articletitle", "title", "og:title"} {
+		if v := strings.Join(strings.Fields(sc.meta[name]), " "); v != "" {
+			return v
+		}
+	}
+	t := strings.Join(strings.Fields(sc.titleText), " ")
 	// "报告标题_站点名" / "报告标题 - 站点名": keep the part naming the report.
 	parts := strings.FieldsFunc(t, func(r rune) bool { return r == '_' || r == '|' || r == '－' })
 	if len(parts) > 1 {
@@ -97,30 +177,27 @@ func htmlTitle(gq *goquery.Document) string {
 // pickBody finds the element holding the report: a known CMS container if
 // the page has one, else the deepest element that still holds most of the
 // page's non-chrome text.
-func pickBody(gq *goquery.Document) *html.Node {
-	for _, tier := range bodySelectors {
+func (sc *pageScan) pickBody() *html.Node {
+	for _, tier := range sc.candidates[1:] {
 		var best *html.Node
 		bestLen := -1
-		for _, sel := range tier {
-			for _, n := range gq.FindMatcher(sel).Nodes {
-				l := textLen(n, 0)
-				if l == 0 && !hasTable(n, 0) {
-					continue
-				}
-				if l > bestLen {
-					best, bestLen = n, l
-				}
+		for _, n := range tier {
+			l := textLen(n, 0)
+			if l == 0 && !hasTable(n, 0) {
+				continue
+			}
+			if l > bestLen {
+				best, bestLen = n, l
 			}
 		}
 		if best != nil {
 			return best
 		}
 	}
-	body := gq.Find("body").First()
-	if body.Length() == 0 {
+	n := sc.body
+	if n == nil {
 		return nil
 	}
-	n := body.Nodes[0]
 	for depth := 0; depth < maxDepth; depth++ {
 		total := textLen(n, 0)
 		if total == 0 {

@@ -82,7 +82,9 @@ type t2sConv struct {
 	tradHi map[rune]bool
 }
 
-var t2s = sync.OnceValue(func() *t2sConv {
+var t2s = sync.OnceValue(newT2S)
+
+func newT2S() *t2sConv {
 	c := &t2sConv{trad: make([]bool, 0x10000), tradHi: map[rune]bool{}}
 	c.cc, c.err = opencc.New("t2s")
 	if c.err != nil {
@@ -129,7 +131,7 @@ var t2s = sync.OnceValue(func() *t2sConv {
 		}
 	}
 	return c
-})
+}
 
 func (c *t2sConv) convert(s string) (string, error) {
 	if c.err != nil {

@@ -10,15 +10,15 @@ func TestNormalize(t *testing.T) {
 		{"", ""},
 		{"一、本年新收政府信息公开申请数量", "一、本年新收政府信息公开申请数量"},
 		{"（一）予以公开：１２３，４５", "(一)予以公开:123,45"},
-		{"⼀、本年新收", "一、本年新收"},                   // Kangxi radical U+2F00
-		{"第⼆⼗条第（⼀）项", "第二十条第(一)项"},               // Kangxi ⼆ ⼗ ⼀
-		{"政府資訊公開工作年度報告", "政府资讯公开工作年度报告"},           // traditional
-		{"行政規範性檔案", "行政规范性档案"},                     // 檔案 rewrite seen on mirrors
+		{"⼀、本年新收", "一、本年新收"},             // Kangxi radical U+2F00
+		{"第⼆⼗条第（⼀）项", "第二十条第(一)项"},       // Kangxi ⼆ ⼗ ⼀
+		{"政府資訊公開工作年度報告", "政府资讯公开工作年度报告"}, // traditional
+		{"行政規範性檔案", "行政规范性档案"},           // 檔案 rewrite seen on mirrors
 		{"結轉下年度繼續辦理", "结转下年度继续办理"},
-		{"乾隆年间", "乾隆年间"},                           // 乾 is also simplified: no trigger
-		{"  a\u3000\u3000b\u00a0\tc \n d  ", "a b c d"},   // whitespace kinds collapse
-		{"自然\u200b人\ufeff", "自然人"},                     // zero-width characters dropped
-		{"危及“三安全一稳定”", "危及“三安全一稳定”"},               // NFKC keeps curly quotes and 、
+		{"乾隆年间", "乾隆年间"},                                // 乾 is also simplified: no trigger
+		{"  a\u3000\u3000b\u00a0\tc \n d  ", "a b c d"}, // whitespace kinds collapse
+		{"自然\u200b人\ufeff", "自然人"},                      // zero-width characters dropped
+		{"危及“三安全一稳定”", "危及“三安全一稳定”"},                    // NFKC keeps curly quotes and 、
 		{"本年收费金额（单位：万元）", "本年收费金额(单位:万元)"},
 	}
 	for _, c := range cases {
@@ -62,4 +62,15 @@ func BenchmarkNormalize(b *testing.B) {
 			_, _ = t2s().convert(simp)
 		}
 	})
+}
+
+// BenchmarkT2SInit is the one-time cost of loading OpenCC's t2s tables and
+// deriving the trigger set, paid lazily by the first Normalize call that
+// meets a character at or above U+3400.
+func BenchmarkT2SInit(b *testing.B) {
+	for b.Loop() {
+		if c := newT2S(); c.err != nil {
+			b.Fatal(c.err)
+		}
+	}
 }

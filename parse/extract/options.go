@@ -131,3 +131,11 @@ func protect(kind string, doc **Doc, err *error) {
 		*err = fmt.Errorf("%w: %s reader failed internally: %v", ErrFormat, kind, r)
 	}
 }
+
+// finish adds the warnings every container shares.
+func finish(d *Doc) *Doc {
+	if d != nil && len(d.Blocks) == 0 && !d.Encrypted {
+		d.Warnings = append(d.Warnings, Warning{Code: "no_text", Message: d.Container + ": no text found in the document body"})
+	}
+	return d
+}

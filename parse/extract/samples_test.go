@@ -2,6 +2,8 @@ package extract
 
 import (
 	"encoding/json"
+	"github.com/nianbao/nianbao/charset"
+	"golang.org/x/net/html"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -31,7 +33,7 @@ func loadGT(t testing.TB) []gtRow {
 	var gt struct {
 		Rows []gtRow `json:"rows"`
 	}
-	if err := json.Unmarshal(readFixture(t, "report.gt.json"), &gt); err != nil {
+	if err := json.Unmarshal(readFixture(t, "../samples/report.gt.json"), &gt); err != nil {
 		t.Fatal(err)
 	}
 	if len(gt.Rows) != 32 {
@@ -91,9 +93,9 @@ func TestSamplesSameRows(t *testing.T) {
 		run  func([]byte) (*Doc, error)
 		kind string
 	}{
-		{"report.docx", func(b []byte) (*Doc, error) { return DOCX(b, Options{}) }, "docx"},
-		{"report.doc", func(b []byte) (*Doc, error) { return DOC(b, Options{}) }, "doc"},
-		{"report.wps", func(b []byte) (*Doc, error) { return DOC(b, Options{}) }, "doc"},
+		{"../samples/report.docx", func(b []byte) (*Doc, error) { return DOCX(b, Options{}) }, "docx"},
+		{"../samples/report.doc", func(b []byte) (*Doc, error) { return DOC(b, Options{}) }, "doc"},
+		{"../samples/report.wps", func(b []byte) (*Doc, error) { return DOC(b, Options{}) }, "doc"},
 		{"report-trs-gbk.html", func(b []byte) (*Doc, error) { return HTML(b, "text/html; charset=utf-8", Options{}) }, "html"},
 		{"report-nested-split.html", func(b []byte) (*Doc, error) { return HTML(b, "", Options{}) }, "html"},
 	}
@@ -156,11 +158,11 @@ func TestSamplesSameRows(t *testing.T) {
 // TestDOCMatchesDOCX: the Word-97 conversion of the DOCX gives identical
 // grids, merge flags included.
 func TestDOCMatchesDOCX(t *testing.T) {
-	x, err := DOCX(readFixture(t, "report.docx"), Options{})
+	x, err := DOCX(readFixture(t, "../samples/report.docx"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := DOC(readFixture(t, "report.doc"), Options{})
+	d, err := DOC(readFixture(t, "../samples/report.doc"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,6 +213,18 @@ func TestHTMLPageChrome(t *testing.T) {
 		}
 		if !strings.Contains(all.String(), "2023年，我局在区委、区政府的正确领导下") {
 			t.Errorf("%s: body paragraph missing", f)
+		}
+	}
+}
+
+// BenchmarkHTMLParseOnly is the floor under BenchmarkHTML: decoding and
+// x/net/html.Parse of the same page, without any extraction.
+func BenchmarkHTMLParseOnly(b *testing.B) {
+	data := readFixture(b, "report-trs-gbk.html")
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := html.Parse(strings.NewReader(charset.DecodeHTML(data, ""))); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

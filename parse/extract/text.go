@@ -64,7 +64,7 @@ func Text(data []byte, opts Options) (doc *Doc, err error) {
 	}
 	flushPara()
 	flushRows()
-	return doc, nil
+	return finish(doc), nil
 }
 
 // pipeRow splits a "a | b | c |" line into trimmed cells. ok is false for

@@ -24,7 +24,8 @@ type Block struct {
 	Text string
 	// Rows of a table grid after rowspan/colspan expansion. Blank cells are "".
 	// For PDF, rows rebuilt from character positions: cells are the runs of text
-	// separated by horizontal gaps, so rows may have differing lengths.
+	// separated by horizontal gaps, so rows may have differing lengths; the
+	// same holds for "a | b |" rows of plain text.
 	Rows [][]string
 	// Spanned[r][c] is true when Rows[r][c] is a copy of a merged cell that
 	// starts above or to the left (rowspan/colspan, vMerge/gridSpan), so a

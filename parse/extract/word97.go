@@ -67,7 +67,7 @@ func DOC(data []byte, opts Options) (doc *Doc, err error) {
 		return nil, err
 	}
 	doc = &Doc{Container: "doc", Blocks: blocks, Warnings: w.warnings}
-	return doc, nil
+	return finish(doc), nil
 }
 
 type oleStreams struct {
