@@ -497,3 +497,21 @@ func TestCommitFetchWithInlineBlob(t *testing.T) {
 		t.Fatalf("blobs = %d, want 3", st.Blobs)
 	}
 }
+
+func TestRawGBKHeaderKeptExactly(t *testing.T) {
+	a := openTemp(t)
+	info, _, _ := a.PutBlobBytes([]byte("%PDF-1.4 x"))
+	// attachment; filename="年报.pdf" in raw GBK bytes, as real portals send it.
+	cd := "attachment; filename=\"\xc4\xea\xb1\xa8.pdf\""
+	c := &Capture{URL: "http://x.gov.cn/d", SHA256: info.SHA256, Headers: Headers{"Content-Disposition": cd, "Content-Type": "application/pdf"}}
+	if err := a.AddCapture(c); err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.Capture(c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Headers["Content-Disposition"] != cd || got.Headers["Content-Type"] != "application/pdf" {
+		t.Fatalf("headers = %q", got.Headers)
+	}
+}
