@@ -2,8 +2,10 @@ package parse
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -69,7 +71,10 @@ func mustRead(t testing.TB, name string) []byte {
 }
 
 func benchParse(b *testing.B, name string) {
-	data := mustRead(b, name)
+	benchParseData(b, name, mustRead(b, name))
+}
+
+func benchParseData(b *testing.B, name string, data []byte) {
 	meta := report.Meta{File: name}
 	ctx := context.Background()
 	if _, err := Parse(ctx, data, meta, Options{}); err != nil { // warm caches (OpenCC tables)
@@ -97,3 +102,13 @@ func BenchmarkParseHTML(b *testing.B) { benchParse(b, "html-2021-rich.html") }
 
 // BenchmarkParseText: the same shape as flattened text, end to end.
 func BenchmarkParseText(b *testing.B) { benchParse(b, "text-2021-flat.txt") }
+
+// BenchmarkParseHTMLTypical: real report pages are 20–80 KB (site chrome,
+// Word-paste markup, GBK); the sub-benchmark names carry the fixture size.
+func BenchmarkParseHTMLTypical(b *testing.B) {
+	for _, f := range []string{"html-2021-word.html", "../extract/report-trs-gbk.html"} {
+		data := mustRead(b, f)
+		name := fmt.Sprintf("%s-%dKB", strings.TrimSuffix(filepath.Base(f), ".html"), len(data)/1024)
+		b.Run(name, func(b *testing.B) { benchParseData(b, filepath.Base(f), data) })
+	}
+}

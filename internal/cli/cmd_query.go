@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/query"
 )
 
@@ -126,7 +127,7 @@ in the --year range if given, and never after the newest year in the archive.`,
 					if err != nil {
 						return err
 					}
-					err = query.Each(ctx, arc, refs, func(_ int, d *archiveDocument) error {
+					err = query.Each(ctx, arc, refs, func(_ int, d *archive.Document) error {
 						return out.Write(query.NewRecord(d))
 					})
 					if err != nil {
@@ -136,15 +137,22 @@ in the --year range if given, and never after the newest year in the archive.`,
 				if err := out.Close(); err != nil {
 					return err
 				}
-				if out.Count() == 0 && IsTerminal(app.Stderr) {
-					fmt.Fprintln(app.Stderr, "no reports match")
+				if IsTerminal(app.Stderr) {
+					switch {
+					case out.Count() == 0:
+						fmt.Fprintln(app.Stderr, "no reports match")
+					case missing:
+						fmt.Fprintf(app.Stderr, "%d missing reports\n", out.Count())
+					default:
+						fmt.Fprintf(app.Stderr, "%d reports\n", out.Count())
+					}
 				}
 				return nil
 			},
 		}
 		ff.bind(cmd.Flags(), "year")
 		cmd.Flags().BoolVar(&missing, "missing", false, "list late or absent reports instead (a year with no report after a year with one)")
-		cmd.Flags().StringVarP(&output, "output", "o", "", "table, json, jsonl or csv (default: table on a terminal, else jsonl)")
+		cmd.Flags().StringVar(&output, "output", "", "table, json, jsonl or csv (default: table on a terminal, else jsonl)")
 		return cmd
 	})
 }

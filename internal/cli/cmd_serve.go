@@ -4,14 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl"
-	"github.com/nianbao/nianbao/ingest"
+	"github.com/nianbao/nianbao/export"
+	"github.com/nianbao/nianbao/parse/pdf"
+	"github.com/nianbao/nianbao/query"
 	"github.com/nianbao/nianbao/server"
 )
 
@@ -25,11 +27,11 @@ func init() {
 writer, so crawls and reads all go through this process), crawls every
 configured site on serve.schedule (timezone serve.timezone, Asia/Shanghai by
 default) plus serve.busy_schedule in January–April when reports are due, sends
-webhook alerts, and serves:
+webhook alerts, makes scheduled backups (serve.backup), and serves:
 
   /                     search page (机关, 年份, 地区), report pages, /sites
-  GET  /api/reports     query filters body, year (2023 or 2019-2023), region,
-                        site, format, failed_checks; limit, offset
+  GET  /api/reports     filters body, year (2023 or 2019-2023), region, site,
+                        format, failed_checks (as crawler query); limit, offset
   GET  /api/reports/ID  parsed JSON (docs/schema.md) plus provenance
   GET  /raw/SHA256      an original file, byte for byte
   GET  /api/export?...  ZIP bundle of the matching reports, streamed
@@ -62,7 +64,8 @@ running crawl stops at a commit boundary and resumes on the next start.`,
 					return err
 				}
 				defer closeCrawler()
-				srv, err := server.New(server.Options{Archive: arc, Config: cfg, Token: token, Crawler: crawler, Logger: app.Log})
+				srv, err := server.New(server.Options{Archive: arc, Config: cfg, Token: token, Crawler: crawler,
+					Query: serveQuery, Exporter: serveExporter{}, Logger: app.Log})
 				if err != nil {
 					return err
 				}
@@ -77,88 +80,73 @@ running crawl stops at a commit boundary and resumes on the next start.`,
 	})
 }
 
-// newServeCrawler wires the crawl engine and the parser to the archive.
-// It is a variable so tests can substitute a fake engine.
+// newServeCrawler wires the crawl engine and its parser to the archive, as
+// `crawler crawl` does. A variable so tests can substitute a fake engine.
 var newServeCrawler = func(app *App, cfg *config.Config, arc *archive.Archive) (server.Crawler, func(), error) {
-	eng, err := crawl.New(crawl.Options{Store: arc, Config: cfg, Log: app.Log})
+	pdf.SetDefaultConfig(pdf.Config{CacheDir: cfg.CacheDir(), Logger: app.Log})
+	eng, err := crawl.New(crawl.Options{Store: arc, Config: cfg, Log: app.Log, Parser: archiveParser(app.Log, true)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("crawl engine: %w", err)
 	}
-	parser := ingest.NewParser(cfg)
-	parser.Log = app.Log
-	c := &engineCrawler{eng: eng, cfg: cfg, arc: arc, parser: parser, log: app.Log}
-	return c, func() { _ = parser.Close() }, nil
+	return &engineCrawler{eng: eng, cfg: cfg}, func() { _ = pdf.CloseDefault() }, nil
 }
 
-// engineCrawler crawls the named sites, then parses the documents the run
-// left unparsed (ParseStatus ""), through package ingest like `import`.
+// engineCrawler crawls the named sites in turn; the engine stores each
+// site's run report (an interrupted one too) and keeps the frontier.
 type engineCrawler struct {
-	eng    *crawl.Engine
-	cfg    *config.Config
-	arc    *archive.Archive
-	parser *ingest.Parser
-	log    *slog.Logger
+	eng *crawl.Engine
+	cfg *config.Config
 }
 
 func (c *engineCrawler) Run(ctx context.Context, names []string) error {
-	var sites []config.Site
-	for _, n := range names {
-		s, ok := c.cfg.Site(n)
-		if !ok {
-			return fmt.Errorf("unknown site %q", n)
-		}
-		sites = append(sites, *s)
+	list, err := selectSites(c.cfg, names)
+	if err != nil {
+		return err
 	}
 	var errs []error
-	for _, res := range c.eng.Crawl(ctx, sites) {
-		if res.Err != nil {
-			errs = append(errs, fmt.Errorf("site %s: %w", res.Run.Site, res.Err))
+	for i := range list {
+		if ctx.Err() != nil {
+			break
 		}
-	}
-	for _, s := range sites {
-		if err := c.parsePending(ctx, s); err != nil {
-			errs = append(errs, err)
+		if _, err := c.eng.CrawlSite(ctx, &list[i]); err != nil && ctx.Err() == nil {
+			errs = append(errs, fmt.Errorf("site %s: %w", list[i].Name, err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (c *engineCrawler) parsePending(ctx context.Context, site config.Site) error {
-	docs, err := c.arc.FindDocuments(archive.Query{Site: site.Name})
+// serveQuery answers the API's filters with package query, so the web page
+// and `crawler query` select exactly the same reports (aliases included).
+func serveQuery(ctx context.Context, arc *archive.Archive, f server.Filter) ([]*archive.Document, error) {
+	qf := query.Filter{Body: f.Body, YearFrom: f.YearFrom, YearTo: f.YearTo, Region: f.Region, Site: f.Site,
+		Format: f.Format, FailedChecks: f.FailedChecks}
+	refs, err := query.Select(ctx, arc, qf)
 	if err != nil {
-		return fmt.Errorf("parse %s: %w", site.Name, err)
+		return nil, err
 	}
+	docs := make([]*archive.Document, 0, len(refs))
+	err = query.Each(ctx, arc, refs, func(_ int, d *archive.Document) error {
+		docs = append(docs, d)
+		return nil
+	})
+	return docs, err
+}
+
+// serveExporter streams package export's ZIP bundle (the one `crawler
+// export -o x.zip` writes).
+type serveExporter struct{}
+
+func (serveExporter) WriteZIP(ctx context.Context, w io.Writer, arc *archive.Archive, docs []*archive.Document, selection string) error {
+	refs := make([]query.Ref, 0, len(docs))
 	for _, d := range docs {
-		if ctx.Err() != nil {
-			return nil // the next run parses the rest
-		}
-		if d.ParseStatus != "" || len(d.Files) == 0 {
-			continue
-		}
-		// Parse outside the write transaction (bbolt: no read tx inside
-		// a write tx on one goroutine), then store only the parse fields.
-		p := *d
-		c.parser.Apply(ctx, c.arc, &p, ingest.Hints{Region: site.Region})
-		err := c.arc.UpdateDocument(d.ID, func(cur *archive.Document) error {
-			cur.ParseStatus, cur.Format, cur.FailedChecks = p.ParseStatus, p.Format, p.FailedChecks
-			cur.Warnings, cur.Parsed, cur.ParserVer = p.Warnings, p.Parsed, p.ParserVer
-			if cur.Body == "" {
-				cur.Body = p.Body
-			}
-			if cur.Year == 0 {
-				cur.Year = p.Year
-			}
-			if cur.Region == "" {
-				cur.Region = p.Region
-			}
-			if cur.Title == "" {
-				cur.Title = p.Title
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("store parse of %s: %w", d.ID, err)
-		}
+		refs = append(refs, query.Ref{ID: d.ID, Year: d.Year, Body: d.Body, Region: d.Region, Site: d.Site, URL: d.URL})
+	}
+	if selection == "" {
+		selection = "(all reports)"
+	}
+	_, err := export.Export(ctx, arc, refs, w, export.Options{Format: export.FormatZip, Query: "GET /api/export?" + selection})
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
 	}
 	return nil
 }

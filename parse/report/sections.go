@@ -42,9 +42,13 @@ func (p *parser) sectionTexts() {
 		Other:    unwrap(other),
 	}
 	if p.tpl != nil {
-		for s, name := range map[int]string{secOverview: "一、总体情况", secProblems: "五、存在的主要问题及改进情况", secOther: "六、其他需要报告的事项"} {
-			if _, ok := p.headAt[s]; !ok {
-				p.r.warn(WarnSectionMissing, "heading %s not found; its text is left empty", name)
+		// a slice, not a map: warnings come out in the report's own order
+		for _, h := range []struct {
+			sec  int
+			name string
+		}{{secOverview, "一、总体情况"}, {secProblems, "五、存在的主要问题及改进情况"}, {secOther, "六、其他需要报告的事项"}} {
+			if _, ok := p.headAt[h.sec]; !ok {
+				p.r.warn(WarnSectionMissing, "heading %s not found; its text is left empty", h.name)
 			}
 		}
 	}

@@ -1,0 +1,141 @@
+package crawl
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+
+	"github.com/nianbao/nianbao/crawl/fetch"
+)
+
+// retryTransport runs every hop through fetch.Do: bounded, jittered retries
+// on timeouts, 5xx and 429 honouring Retry-After. colly sees one
+// already-read response per hop and follows redirects itself.
+type retryTransport struct {
+	client *http.Client
+	policy fetch.RetryPolicy
+}
+
+func newRetryTransport(inner http.RoundTripper, p fetch.RetryPolicy) *retryTransport {
+	return &retryTransport{
+		client: &http.Client{
+			Transport: inner,
+			// One hop per RoundTrip: the outer client (colly's) follows redirects.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		policy: p,
+	}
+}
+
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r, err := fetch.Do(req.Context(), t.client, req, t.policy)
+	if err != nil {
+		return nil, err
+	}
+	return &http.Response{
+		Status: r.Status, StatusCode: r.StatusCode,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: r.Header, Body: io.NopCloser(bytes.NewReader(r.Body)),
+		ContentLength: int64(len(r.Body)), Request: req,
+	}, nil
+}
+
+// fetched is one response as colly delivered it, with the headers as the
+// server sent them (before the charset parameter was stripped).
+type fetched struct {
+	status   int
+	header   http.Header
+	body     []byte
+	finalURL string
+	err      error
+	handled  bool
+}
+
+const maxBody = fetch.DefaultMaxBody
+
+// newCollector builds the colly collector of one site run: raw bytes kept
+// (charset stripped from Content-Type before colly can decode), non-2xx
+// responses delivered (WAF pages are data), our own redirect policy and
+// host filter, no colly robots (ours honours Crawl-delay), body cap raised.
+func newCollector(ctx context.Context, rt http.RoundTripper, ua string, timeout time.Duration, hosts hostMatcher) *colly.Collector {
+	c := colly.NewCollector(colly.StdlibContext(ctx))
+	c.AllowURLRevisit = true
+	c.IgnoreRobotsTxt = true
+	c.ParseHTTPErrorResponse = true
+	c.MaxBodySize = int(maxBody) + 1 // one byte more tells truncation apart
+	c.UserAgent = ua
+	c.WithTransport(rt)
+	c.SetRequestTimeout(timeout)
+	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
+		if !hosts.allowed(req.URL) {
+			return http.ErrUseLastResponse // an off-site redirect is reported, not followed
+		}
+		return fetch.CheckRedirect(req, via)
+	})
+	c.OnResponseHeaders(func(r *colly.Response) {
+		res, _ := r.Ctx.GetAny("res").(*fetched)
+		if res == nil {
+			return
+		}
+		res.header = r.Headers.Clone()
+		// colly decodes bodies whose Content-Type names a charset and
+		// gunzips bodies labelled gzip: keep the bytes as sent.
+		ct := r.Headers.Get("Content-Type")
+		if i := strings.IndexByte(ct, ';'); i >= 0 {
+			ct = ct[:i]
+		}
+		if strings.Contains(strings.ToLower(ct), "gzip") {
+			ct = "application/octet-stream"
+		}
+		r.Headers.Set("Content-Type", ct)
+	})
+	c.OnResponse(func(r *colly.Response) {
+		res, _ := r.Ctx.GetAny("res").(*fetched)
+		if res == nil {
+			return
+		}
+		res.handled = true
+		res.status = r.StatusCode
+		res.body = r.Body
+		res.finalURL = r.Request.URL.String()
+		if res.header == nil {
+			res.header = r.Headers.Clone()
+		}
+		if int64(len(r.Body)) > maxBody {
+			res.err = fmt.Errorf("body over %d bytes: %w", maxBody, fetch.ErrBodyTooLarge)
+		}
+	})
+	c.OnError(func(r *colly.Response, err error) {
+		res, _ := r.Ctx.GetAny("res").(*fetched)
+		if res == nil {
+			return
+		}
+		res.handled = true
+		res.err = err
+		res.status = r.StatusCode
+		if r.Request != nil && r.Request.URL != nil {
+			res.finalURL = r.Request.URL.String()
+		}
+	})
+	return c
+}
+
+// get fetches one URL through colly with extra request headers.
+func get(c *colly.Collector, rawURL string, hdr http.Header) *fetched {
+	res := &fetched{}
+	ctx := colly.NewContext()
+	ctx.Put("res", res)
+	if err := c.Request(http.MethodGet, rawURL, nil, ctx, hdr); err != nil && !res.handled {
+		res.err = err
+	}
+	if !res.handled && res.err == nil {
+		res.err = fmt.Errorf("colly delivered no response for %s", rawURL)
+	}
+	return res
+}

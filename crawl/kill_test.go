@@ -1,0 +1,205 @@
+package crawl
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/config"
+	"github.com/nianbao/nianbao/crawl/fetch"
+	"github.com/nianbao/nianbao/portal"
+)
+
+// The kill test re-executes the test binary as a crawl child: TestMain
+// sees NB_CRAWL_CHILD and crawls instead of running tests.
+func TestMain(m *testing.M) {
+	if os.Getenv("NB_CRAWL_CHILD") != "" {
+		os.Exit(crawlChild())
+	}
+	os.Exit(m.Run())
+}
+
+type childSpec struct {
+	Archive string            `json:"archive"`
+	Resolve map[string]string `json:"resolve"`
+	Sites   []config.Site     `json:"sites"`
+	Now     time.Time         `json:"now"`
+}
+
+func crawlChild() int {
+	var spec childSpec
+	if err := json.Unmarshal([]byte(os.Getenv("NB_CRAWL_CHILD")), &spec); err != nil {
+		fmt.Fprintln(os.Stderr, "child spec:", err)
+		return 2
+	}
+	a, err := archive.Open(spec.Archive, archive.Options{LockTimeout: 10 * time.Second})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "child open:", err)
+		return 2
+	}
+	defer a.Close()
+	cfg := config.Default()
+	cfg.Crawl.InsecureTLS = true
+	fp := &fakeParser{}
+	e, err := New(Options{Store: a, Config: cfg, Resolve: spec.Resolve, LoopbackOnly: true, NoPoliteness: true,
+		Parser: fp.parse, Now: func() time.Time { return spec.Now }, MaxInFlight: 4})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "child engine:", err)
+		return 2
+	}
+	for _, r := range e.Crawl(context.Background(), spec.Sites) {
+		if r.Err != nil && r.Run.Status != "failed" {
+			fmt.Fprintln(os.Stderr, "child crawl:", r.Err)
+			return 1
+		}
+	}
+	return 0
+}
+
+// snapshot is an archive's content in comparable form: documents (files,
+// sightings, parse state), captures and URL states by canonical URL and
+// hash, blob hashes, and the frontier left over.
+func snapshot(t *testing.T, a *archive.Archive, sites []config.Site) []string {
+	t.Helper()
+	var out []string
+	err := a.ForEachDocument(func(d *archive.Document) error {
+		var files, sights []string
+		for _, f := range d.Files {
+			files = append(files, f.Role+" "+fetch.CanonicalURL(f.URL)+" "+f.SHA256)
+		}
+		for _, s := range d.Sightings {
+			sights = append(sights, fetch.CanonicalURL(s.URL)+"<"+fetch.CanonicalURL(s.From))
+		}
+		sort.Strings(files)
+		sort.Strings(sights)
+		out = append(out, fmt.Sprintf("doc %s %s %q %d %q %s %s parse=%s files=%v seen=%v",
+			d.ID, fetch.CanonicalURL(d.URL), d.Title, d.Year, d.Body, d.PublishedAt, d.Site, d.ParseStatus, files, sights))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = a.ForEachCapture(func(c *archive.Capture) error {
+		out = append(out, fmt.Sprintf("capture %s %s %d doc=%s", fetch.CanonicalURL(c.URL), c.SHA256, c.Status, c.DocID))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sites {
+		pend, err := a.FrontierPending(s.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("frontier %s %d", s.Name, len(pend)))
+	}
+	st, err := a.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out = append(out, fmt.Sprintf("stats docs=%d captures=%d urls=%d", st.Documents, st.Captures, st.URLs))
+	sort.Strings(out)
+	return out
+}
+
+func TestKilledCrawlResumesToTheSameArchive(t *testing.T) {
+	p := portal.New(portal.Options{})
+	p.Start()
+	defer p.Close()
+	now := time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
+	dir := t.TempDir()
+	spec := childSpec{Archive: filepath.Join(dir, "killed.db"), Resolve: p.Resolve(), Sites: p.Sites(), Now: now}
+	js, _ := json.Marshal(spec)
+
+	// Reference: one uninterrupted run in process.
+	ref, err := archive.Open(filepath.Join(dir, "ref.db"), archive.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ref.Close()
+	cfg := config.Default()
+	cfg.Crawl.InsecureTLS = true
+	fp := &fakeParser{}
+	e, err := New(Options{Store: ref, Config: cfg, Resolve: spec.Resolve, LoopbackOnly: true, NoPoliteness: true,
+		Parser: fp.parse, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Crawl(context.Background(), spec.Sites)
+	want := snapshot(t, ref, spec.Sites)
+
+	// The same crawl as a child process, killed with SIGKILL mid-run until
+	// it is allowed to finish.
+	kills := 0
+	delays := []time.Duration{250 * time.Millisecond, 400 * time.Millisecond, 150 * time.Millisecond, 600 * time.Millisecond, 300 * time.Millisecond}
+	for i := 0; i < 12; i++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "NB_CRAWL_CHILD="+string(js))
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		var werr error
+		finished := false
+		if kills < len(delays) {
+			select {
+			case werr = <-done:
+				finished = true
+			case <-time.After(delays[kills]):
+				_ = cmd.Process.Signal(syscall.SIGKILL)
+				<-done
+				kills++
+			}
+		} else {
+			werr = <-done
+			finished = true
+		}
+		if finished {
+			if werr != nil {
+				t.Fatalf("child crawl failed: %v\n%s", werr, stderr.String())
+			}
+			break
+		}
+	}
+	if kills < 3 {
+		t.Fatalf("only %d kills landed mid-run; the test proves nothing", kills)
+	}
+	a, err := archive.Open(spec.Archive, archive.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	got := snapshot(t, a, spec.Sites)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		gs, ws := map[string]bool{}, map[string]bool{}
+		for _, s := range got {
+			gs[s] = true
+		}
+		for _, s := range want {
+			ws[s] = true
+		}
+		for _, s := range want {
+			if !gs[s] {
+				t.Errorf("missing after kills: %s", s)
+			}
+		}
+		for _, s := range got {
+			if !ws[s] {
+				t.Errorf("extra after kills: %s", s)
+			}
+		}
+	}
+	t.Logf("%d kills; archive of %d records matches the uninterrupted run", kills, len(want))
+}

@@ -1,0 +1,420 @@
+package crawl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/config"
+	"github.com/nianbao/nianbao/crawl/fetch"
+	"github.com/nianbao/nianbao/sites"
+)
+
+// siteRun is one site's crawl run (or its resumption after a kill).
+type siteRun struct {
+	e     *Engine
+	site  *config.Site
+	st    Store
+	hosts hostMatcher
+	pol   config.Politeness
+	rule  sites.Rule // nil: detect per page
+
+	maxPages    int
+	recheck     time.Duration
+	stopPaging  bool
+	maxDepth    int
+	maxInFlight int
+
+	col     *colly.Collector
+	robots  *fetch.Robots
+	limiter *fetch.Limiter
+
+	runStart time.Time
+
+	mu       sync.Mutex
+	cond     *sync.Cond
+	q        itemHeap
+	queued   map[string]bool // frontier keys known this run (pending or done)
+	seq      int
+	inflight int
+	run      archive.Run
+	fetches  int // fetches this process (budget)
+	okPages  int
+	families map[string]int
+	fatal    error
+	docsSeen map[string]bool
+
+	docMu sync.Mutex // serialises document read-modify-write + commit
+}
+
+func newSiteRun(e *Engine, site *config.Site) (*siteRun, error) {
+	if len(site.Start) == 0 {
+		return nil, fmt.Errorf("site %q: no start URL", site.Name)
+	}
+	for _, s := range site.Start {
+		u, err := url.Parse(s)
+		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return nil, fmt.Errorf("site %q: bad start URL %q", site.Name, s)
+		}
+	}
+	cfg := &e.opts.Config.Crawl
+	r := &siteRun{
+		e: e, site: site, st: e.opts.Store,
+		hosts:    newHostMatcher(site),
+		pol:      cfg.PolitenessFor(site),
+		queued:   map[string]bool{},
+		families: map[string]int{},
+		maxDepth: cfg.MaxDepth,
+	}
+	r.maxPages, r.recheck, r.stopPaging = cfg.BudgetFor(site)
+	if e.opts.MaxPages > 0 {
+		r.maxPages = e.opts.MaxPages
+	}
+	if site.Family != "" {
+		rule, ok := sites.Lookup(site.Family)
+		if !ok {
+			return nil, fmt.Errorf("site %q: unknown family %q (known: %v)", site.Name, site.Family, sites.Families())
+		}
+		r.rule = rule
+	}
+	if e.opts.NoPoliteness {
+		r.pol.Delay = 0
+		r.pol.Parallelism = 16
+	}
+	r.maxInFlight = e.opts.MaxInFlight
+	if r.maxInFlight <= 0 {
+		r.maxInFlight = min(max(r.pol.Parallelism*4, 4), 32)
+	}
+	r.cond = sync.NewCond(&r.mu)
+	return r, nil
+}
+
+// buildClient assembles transport → politeness limiter → retries → colly.
+func (r *siteRun) buildClient(ctx context.Context) {
+	cfg := &r.e.opts.Config.Crawl
+	base := r.e.opts.Transport
+	if base == nil {
+		base = fetch.NewTransport(fetch.Options{
+			Proxy: cfg.Proxy, Resolve: mergeResolve(cfg.Resolve, r.e.opts.Resolve),
+			LoopbackOnly: r.e.opts.LoopbackOnly, InsecureTLS: cfg.InsecureTLS,
+			UserAgent: cfg.UserAgent, Timeout: cfg.Timeout.D(),
+		})
+	}
+	r.limiter = fetch.NewLimiter(r.pol.Delay, r.pol.Parallelism)
+	policy := fetch.RetryPolicy{MaxAttempts: cfg.MaxAttempts, MaxBody: maxBody, Logger: r.e.log}
+	if r.e.opts.NoPoliteness {
+		policy.BaseDelay = 50 * time.Millisecond
+		policy.MaxDelay = 500 * time.Millisecond
+		policy.MaxRetryAfter = 2 * time.Second
+	}
+	rt := newRetryTransport(r.limiter.Transport(base), policy)
+	timeout := cfg.Timeout.D()
+	if timeout <= 0 {
+		timeout = fetch.DefaultTimeout
+	}
+	r.col = newCollector(ctx, rt, cfg.UserAgent, timeout, r.hosts)
+	if r.pol.Robots {
+		ro := fetch.RobotsOptions{UserAgent: cfg.UserAgent, Log: r.e.log, Now: r.e.opts.Now}
+		if !r.e.opts.NoPoliteness {
+			ro.Limiter = r.limiter // Crawl-delay slows a host down
+		}
+		r.robots = fetch.NewRobots(&http.Client{Transport: rt, Timeout: time.Minute}, ro)
+	}
+}
+
+func mergeResolve(a, b map[string]string) map[string]string {
+	if len(b) == 0 {
+		return a
+	}
+	out := map[string]string{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+// run crawls until the frontier is exhausted, the budget is spent or ctx ends.
+func (r *siteRun) crawl(ctx context.Context) (archive.Run, error) {
+	r.run.Site = r.site.Name
+	r.run.Start = r.e.now()
+	r.run.Errors = map[string]int{}
+	r.run.Blocked = map[string]int{}
+	if err := r.loadFrontier(); err != nil {
+		return r.finishFailed(err)
+	}
+	r.buildClient(ctx)
+	stop := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-stop:
+		}
+		r.mu.Lock()
+		r.cond.Broadcast()
+		r.mu.Unlock()
+	}()
+	exhausted := r.loop(ctx)
+	close(stop)
+
+	r.run.End = r.e.now()
+	if ctx.Err() != nil {
+		r.run.Status = "interrupted"
+		r.run.Notes = append(r.run.Notes, "interrupted; the frontier is kept and the next run resumes it")
+		r.finishReport()
+		_ = r.st.AddRun(&r.run)
+		return r.run, ctx.Err()
+	}
+	if r.fatal != nil {
+		return r.finishFailed(r.fatal)
+	}
+	if !r.e.opts.SkipParse {
+		if err := r.parseDocs(ctx); err != nil {
+			r.run.Notes = append(r.run.Notes, "parse: "+err.Error())
+		}
+	}
+	r.run.End = r.e.now()
+	r.finishReport()
+	if exhausted {
+		r.run.Notes = append(r.run.Notes, fmt.Sprintf("page budget of %d spent; %d URLs stay in the frontier for the next run", r.maxPages, r.q.Len()))
+		if r.run.Status == "ok" {
+			r.run.Status = "partial"
+		}
+	}
+	if err := r.st.AddRun(&r.run); err != nil {
+		return r.run, wrapf(err, "store run report of %s", r.site.Name)
+	}
+	if !exhausted {
+		if err := r.st.FrontierClear(r.site.Name); err != nil {
+			return r.run, wrapf(err, "clear frontier of %s", r.site.Name)
+		}
+	}
+	if r.run.Status == "failed" {
+		return r.run, fmt.Errorf("site %s: nothing could be fetched (%s)", r.site.Name, summarizeCounts(r.run.Errors, r.run.Blocked))
+	}
+	return r.run, nil
+}
+
+func (r *siteRun) finishFailed(err error) (archive.Run, error) {
+	r.run.End = r.e.now()
+	r.run.Status = "failed"
+	r.run.Notes = append(r.run.Notes, err.Error())
+	_ = r.st.AddRun(&r.run)
+	return r.run, err
+}
+
+// finishReport sets the status and family of the run report.
+func (r *siteRun) finishReport() {
+	if r.rule != nil {
+		r.run.Family = r.rule.Name()
+	} else {
+		best, n := "", 0
+		for f, c := range r.families {
+			if c > n || c == n && f < best {
+				best, n = f, c
+			}
+		}
+		r.run.Family = best
+	}
+	if r.run.Status != "" {
+		return
+	}
+	errs := 0
+	for _, n := range r.run.Errors {
+		errs += n
+	}
+	for _, n := range r.run.Blocked {
+		errs += n
+	}
+	switch {
+	case r.okPages == 0 && (r.run.Pages > 0 || errs > 0):
+		r.run.Status = "failed"
+	case errs > 0:
+		r.run.Status = "partial"
+	default:
+		r.run.Status = "ok"
+	}
+}
+
+func summarizeCounts(ms ...map[string]int) string {
+	var parts []string
+	for _, m := range ms {
+		for k, v := range m {
+			parts = append(parts, k+"="+strconv.Itoa(v))
+		}
+	}
+	sort.Strings(parts)
+	if len(parts) == 0 {
+		return "no response"
+	}
+	return fmt.Sprint(parts)
+}
+
+// loadFrontier resumes a persisted frontier or starts a new run.
+func (r *siteRun) loadFrontier() error {
+	pending, err := r.st.FrontierPending(r.site.Name)
+	if err != nil {
+		return wrapf(err, "load frontier of %s", r.site.Name)
+	}
+	var marker *archive.FrontierItem
+	for i := range pending {
+		if pending[i].Kind == kindRun {
+			marker = &pending[i]
+		}
+	}
+	if marker != nil {
+		if t, err := time.Parse(time.RFC3339Nano, marker.Extra["start"]); err == nil {
+			r.runStart = t
+		}
+		r.run.Notes = append(r.run.Notes, fmt.Sprintf("resumed a run started %s with %d URLs pending", r.runStart.Format(time.RFC3339), len(pending)-1))
+	} else {
+		// A new run. Stale done-marks of a run that finished without
+		// clearing (killed after its report) must not hide URLs.
+		if err := r.st.FrontierClear(r.site.Name); err != nil {
+			return wrapf(err, "reset frontier of %s", r.site.Name)
+		}
+		r.runStart = r.e.now()
+		items := []archive.FrontierItem{{
+			URL: runMarkerURL, Site: r.site.Name, Kind: kindRun, Score: scoreRun,
+			Extra: map[string]string{"start": r.runStart.Format(time.RFC3339Nano)},
+		}}
+		for i, s := range r.site.Start {
+			items = append(items, archive.FrontierItem{
+				URL: fetch.CanonicalURL(s), Site: r.site.Name, Kind: sites.KindStart,
+				Score: 1000 - float64(i), Extra: map[string]string{"url": s},
+			})
+		}
+		if _, err := r.st.FrontierAdd(items...); err != nil {
+			return wrapf(err, "seed frontier of %s", r.site.Name)
+		}
+		pending, err = r.st.FrontierPending(r.site.Name)
+		if err != nil {
+			return wrapf(err, "load frontier of %s", r.site.Name)
+		}
+	}
+	for _, fi := range pending {
+		r.pushLocked(fi)
+	}
+	return nil
+}
+
+func (r *siteRun) pushLocked(fi archive.FrontierItem) {
+	if r.queued[fi.URL] {
+		return // two pages linked it at once: fetch it once
+	}
+	r.queued[fi.URL] = true
+	r.seq++
+	r.q.push(&item{FrontierItem: fi, seq: r.seq})
+}
+
+// loop dispatches frontier items best first. It returns true when the
+// page budget stopped it.
+func (r *siteRun) loop(ctx context.Context) (exhausted bool) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for {
+		if ctx.Err() != nil || r.fatal != nil {
+			r.waitIdleLocked()
+			return false
+		}
+		top := r.q.peek()
+		budget := r.fetches >= r.maxPages
+		switch {
+		case top == nil && r.inflight == 0:
+			return false
+		case top != nil && top.fetchable() && !budget && r.inflight < r.maxInFlight:
+			it := r.q.pop()
+			r.inflight++
+			r.fetches++
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				newItems := r.fetchOne(ctx, it)
+				r.mu.Lock()
+				r.inflight--
+				for _, fi := range newItems {
+					r.pushLocked(fi)
+				}
+				r.cond.Broadcast()
+				r.mu.Unlock()
+			}()
+		case top != nil && top.fetchable() && budget && r.inflight == 0:
+			return true
+		case top != nil && top.Kind == kindSighting && r.inflight == 0:
+			it := r.q.pop()
+			r.mu.Unlock()
+			r.recordSighting(it)
+			r.mu.Lock()
+		case top != nil && top.Kind == kindRun && r.inflight == 0 && r.q.Len() == 1:
+			return false
+		case top != nil && top.Kind == kindRun && r.inflight == 0:
+			// Only the marker and items below it: impossible by scores, but never spin.
+			r.q.pop()
+		default:
+			r.cond.Wait()
+		}
+	}
+}
+
+func (r *siteRun) waitIdleLocked() {
+	for r.inflight > 0 {
+		r.cond.Wait()
+	}
+}
+
+func (r *siteRun) pending() int {
+	return r.q.Len()
+}
+
+func (r *siteRun) progress(ev Event) {
+	if r.e.opts.Progress == nil {
+		return
+	}
+	r.mu.Lock()
+	ev.Site = r.site.Name
+	ev.Pages = r.run.Pages
+	ev.Pending = r.q.Len()
+	ev.NewDocs = r.run.NewDocs
+	r.mu.Unlock()
+	r.e.opts.Progress(ev)
+}
+
+// count updates the run report under the lock.
+func (r *siteRun) count(fn func(run *archive.Run)) {
+	r.mu.Lock()
+	fn(&r.run)
+	r.mu.Unlock()
+}
+
+func isNotFound(err error) bool { return errors.Is(err, archive.ErrNotFound) }
+
+// conditionalHeaders builds the request headers: Referer, and the stored
+// validators when the archived copy can stand in for a 304.
+func conditionalHeaders(st *archive.URLState, referer string) http.Header {
+	h := http.Header{}
+	if referer != "" {
+		h.Set("Referer", referer)
+	}
+	if st != nil && st.SHA256 != "" {
+		if st.ETag != "" {
+			h.Set("If-None-Match", st.ETag)
+		}
+		if st.LastModified != "" {
+			h.Set("If-Modified-Since", st.LastModified)
+		}
+	}
+	return h
+}

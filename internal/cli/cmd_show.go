@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/query"
+)
+
+// showJSON is `crawler show --output json`: the stored document (parsed
+// report included as stored) and the captures proving each file.
+type showJSON struct {
+	Document *archive.Document            `json:"document"`
+	Captures map[string][]archive.Capture `json:"captures"` // by file sha256
+}
+
+func init() {
+	register(61, func(app *App) *cobra.Command {
+		var output string
+		cmd := &cobra.Command{
+			Use:   "show ID|URL",
+			Short: "Print one report: provenance, every table as a grid, and the checks that failed",
+			Args:  cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if output != "" && output != query.OutTable && output != query.OutJSON {
+					return withExit(2, fmt.Errorf("bad --output %q: want table or json", output))
+				}
+				arc, err := app.openArchive(cmd, true)
+				if err != nil {
+					return err
+				}
+				defer arc.Close()
+				d, err := arc.Document(args[0])
+				if errors.Is(err, archive.ErrNotFound) && strings.Contains(args[0], "://") {
+					d, err = arc.DocumentByURL(args[0])
+				}
+				if err != nil {
+					if errors.Is(err, archive.ErrNotFound) {
+						return withExit(1, fmt.Errorf("no report %q in %s (ids are listed by `crawler query`)", args[0], arc.Path()))
+					}
+					return err
+				}
+				caps := map[string][]archive.Capture{}
+				for _, f := range d.Files {
+					if f.SHA256 == "" || caps[f.SHA256] != nil {
+						continue
+					}
+					cs, err := arc.CapturesByHash(f.SHA256)
+					if err != nil {
+						return fmt.Errorf("captures of %s: %w", f.SHA256, err)
+					}
+					caps[f.SHA256] = cs
+				}
+				if output == query.OutJSON {
+					enc := json.NewEncoder(app.Stdout)
+					enc.SetIndent("", "  ")
+					enc.SetEscapeHTML(false)
+					return enc.Encode(showJSON{Document: d, Captures: caps})
+				}
+				return printShow(app, d, caps)
+			},
+		}
+		cmd.Flags().StringVar(&output, "output", "", "table (default) or json")
+		return cmd
+	})
+}
+
+func printShow(app *App, d *archive.Document, caps map[string][]archive.Capture) error {
+	w := bufio.NewWriter(app.Stdout)
+	defer w.Flush()
+	pairs := &query.Table{} // CJK-aware, unlike text/tabwriter
+	ts := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	year := ""
+	if d.Year != 0 {
+		year = fmt.Sprint(d.Year)
+	}
+	for _, kv := range [][2]string{
+		{"id", d.ID}, {"title 标题", d.Title}, {"body 机关", d.Body}, {"region 地区", d.Region}, {"year 年度", year},
+		{"site", d.Site}, {"url", d.URL}, {"published", d.PublishedAt}, {"source", d.Source},
+		{"first seen", ts(d.FirstSeen)}, {"last seen", ts(d.LastSeen)},
+		{"format", d.Format}, {"parse status", d.ParseStatus}, {"parser", d.ParserVer},
+		{"failed checks", fmt.Sprint(d.FailedChecks)},
+	} {
+		if kv[1] != "" {
+			pairs.Rows = append(pairs.Rows, []string{kv[0], kv[1]})
+		}
+	}
+	if err := pairs.Render(w); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(w, "\nfiles (%d)\n", len(d.Files))
+	for _, f := range d.Files {
+		fmt.Fprintf(w, "  [%s] %s\n", f.Role, f.URL)
+		fmt.Fprintf(w, "      sha256 %s  %s  %s", f.SHA256, f.MediaType, humanBytes(f.Size))
+		if f.Filename != "" {
+			fmt.Fprintf(w, "  %q", f.Filename)
+		}
+		fmt.Fprintln(w)
+		for _, c := range caps[f.SHA256] {
+			fmt.Fprintf(w, "      capture #%d %s status %d %s", c.ID, ts(c.Time), c.Status, c.URL)
+			if c.FinalURL != "" && c.FinalURL != c.URL {
+				fmt.Fprintf(w, " → %s", c.FinalURL)
+			}
+			fmt.Fprintln(w)
+			if c.Referer != "" {
+				fmt.Fprintf(w, "        referer: %s\n", c.Referer)
+			}
+			keys := make([]string, 0, len(c.Headers))
+			for k := range c.Headers {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				fmt.Fprintf(w, "        %s: %s\n", k, c.Headers[k])
+			}
+		}
+	}
+	if len(d.Sightings) > 0 {
+		fmt.Fprintf(w, "\nlisted on (%d)\n", len(d.Sightings))
+		for _, s := range d.Sightings {
+			fmt.Fprintf(w, "  %s  %s → %s\n", ts(s.Time), s.From, s.URL)
+		}
+	}
+	rep, err := query.DecodeReport(d.Parsed)
+	if err != nil {
+		fmt.Fprintf(w, "\nparsed data unreadable: %v\n", err)
+	} else {
+		fmt.Fprintln(w)
+		if err := query.RenderReport(w, rep); err != nil {
+			return err
+		}
+	}
+	if len(d.Warnings) > 0 {
+		fmt.Fprintf(w, "\ndocument warnings (%d):\n", len(d.Warnings))
+		for _, s := range d.Warnings {
+			fmt.Fprintf(w, "  %s\n", s)
+		}
+	}
+	return w.Flush()
+}

@@ -1,0 +1,56 @@
+package query
+
+import (
+	"time"
+
+	"github.com/nianbao/nianbao/archive"
+)
+
+// Record is one report as `crawler query --output json|jsonl` prints it.
+// The field names are a public contract (scripts rely on them; README
+// documents them): id, site, body, region, year, title, url, files
+// [{url, sha256, media_type, size}], format, parse_status, failed_checks,
+// first_seen, last_seen — plus published_at and each file's role.
+type Record struct {
+	ID           string     `json:"id"`
+	Site         string     `json:"site"`
+	Body         string     `json:"body"`
+	Region       string     `json:"region"`
+	Year         *int       `json:"year"` // null when unknown
+	Title        string     `json:"title"`
+	URL          string     `json:"url"` // the page where the report was found
+	PublishedAt  string     `json:"published_at"`
+	Files        []FileInfo `json:"files"`
+	Format       string     `json:"format"`
+	ParseStatus  string     `json:"parse_status"`
+	FailedChecks int        `json:"failed_checks"` // a count
+	FirstSeen    time.Time  `json:"first_seen"`
+	LastSeen     time.Time  `json:"last_seen"`
+}
+
+// FileInfo is one original file of a report.
+type FileInfo struct {
+	URL       string `json:"url"`
+	SHA256    string `json:"sha256"`
+	MediaType string `json:"media_type"`
+	Size      int64  `json:"size"`
+	Role      string `json:"role"` // "page" or "attachment"
+}
+
+// NewRecord builds the public record of d.
+func NewRecord(d *archive.Document) Record {
+	r := Record{
+		ID: d.ID, Site: d.Site, Body: d.Body, Region: d.Region, Title: d.Title, URL: d.URL,
+		PublishedAt: d.PublishedAt, Format: d.Format, ParseStatus: d.ParseStatus,
+		FailedChecks: d.FailedChecks, FirstSeen: d.FirstSeen.UTC(), LastSeen: d.LastSeen.UTC(),
+		Files: make([]FileInfo, 0, len(d.Files)),
+	}
+	if d.Year != 0 {
+		y := d.Year
+		r.Year = &y
+	}
+	for _, f := range d.Files {
+		r.Files = append(r.Files, FileInfo{URL: f.URL, SHA256: f.SHA256, MediaType: f.MediaType, Size: f.Size, Role: f.Role})
+	}
+	return r
+}

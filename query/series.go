@@ -1,0 +1,232 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/nianbao/nianbao/archive"
+)
+
+// Series is one body's table across years (`crawler series`).
+type Series struct {
+	Body    string               `json:"body"`
+	Region  string               `json:"region"`
+	Table   string               `json:"table"`
+	Years   []int                `json:"years"`   // years with a report, ascending
+	Reports map[string]SeriesDoc `json:"reports"` // year → the report used
+	Rows    []SeriesRow          `json:"rows"`
+	Carry   []CarryCheck         `json:"carry_over"` // SR1, one per column per consecutive year pair
+	Notes   []string             `json:"notes,omitempty"`
+	byYear  map[int]*Report      `json:"-"`
+	docs    map[int]*archive.Document
+}
+
+// CarryCheck is SR1 for one column between Year-1 and Year.
+type CarryCheck struct {
+	Year int `json:"year"`
+	Check
+}
+
+// SeriesDoc names the report used for one year.
+type SeriesDoc struct {
+	ID          string `json:"id"`
+	Format      string `json:"format"`
+	ParseStatus string `json:"parse_status"`
+	URL         string `json:"url"`
+}
+
+// SeriesRow is one value position across years; Values align with Years
+// (nil: null in that year's report, or the row is absent).
+type SeriesRow struct {
+	Key      string     `json:"key"` // "new.total", "regulations.issued"
+	RowLabel string     `json:"row_label"`
+	ColLabel string     `json:"col_label"`
+	Values   []*float64 `json:"values"`
+	Texts    []string   `json:"texts,omitempty"` // text values (amount_unit), aligned with Years
+}
+
+// SeriesOptions choose what a series shows.
+type SeriesOptions struct {
+	Table string // TableRequests (default), TableActive, TableReview
+	// Column limits section 三 to one applicant column (RequestColumns key,
+	// default "total"); "all" keeps every column.
+	Column string
+}
+
+// statusRank prefers the best-parsed report when a body has several for
+// one year (the same report listed on two sites, or a revised version).
+func statusRank(s string) int {
+	switch s {
+	case "ok":
+		return 4
+	case "partial":
+		return 3
+	case "needs_ocr":
+		return 1
+	case "failed", "not_report":
+		return 0
+	}
+	return 2
+}
+
+// BuildSeries lines up the reports selected by f (which should name a
+// body) per body and year, and checks SR1 between consecutive years.
+func BuildSeries(ctx context.Context, a *archive.Archive, f Filter, opts SeriesOptions) ([]*Series, error) {
+	if opts.Table == "" {
+		opts.Table = TableRequests
+	}
+	if opts.Column == "" {
+		opts.Column = "total"
+	}
+	if _, ok := TableLabels[opts.Table]; !ok {
+		return nil, fmt.Errorf("unknown table %q: want %s, %s or %s", opts.Table, TableActive, TableRequests, TableReview)
+	}
+	if opts.Table == TableRequests && opts.Column != "all" {
+		ok := false
+		for _, c := range RequestColumns {
+			ok = ok || c.Key == opts.Column
+		}
+		if !ok {
+			return nil, fmt.Errorf("unknown column %q: want all or one of natural_person, commercial_enterprise, research_institution, social_welfare_org, legal_service_org, other_org, total", opts.Column)
+		}
+	}
+	refs, err := Select(ctx, a, f)
+	if err != nil {
+		return nil, err
+	}
+	groups := map[string]*Series{}
+	var order []string
+	err = Each(ctx, a, refs, func(_ int, d *archive.Document) error {
+		if d.Year == 0 || d.ParseStatus == "not_report" {
+			return nil
+		}
+		k := GroupKey(d.Body) + "\x00" + Normalize(d.Region)
+		s := groups[k]
+		if s == nil {
+			s = &Series{Body: d.Body, Region: d.Region, Table: opts.Table, Reports: map[string]SeriesDoc{},
+				byYear: map[int]*Report{}, docs: map[int]*archive.Document{}}
+			groups[k] = s
+			order = append(order, k)
+		}
+		if old, ok := s.docs[d.Year]; ok {
+			better := statusRank(d.ParseStatus) > statusRank(old.ParseStatus) ||
+				(statusRank(d.ParseStatus) == statusRank(old.ParseStatus) && d.LastSeen.After(old.LastSeen))
+			s.Notes = append(s.Notes, fmt.Sprintf("%d: several reports (%s, %s); using the best parsed, most recent", d.Year, old.ID, d.ID))
+			if !better {
+				return nil
+			}
+		}
+		rep, err := DecodeReport(d.Parsed)
+		if err != nil {
+			s.Notes = append(s.Notes, fmt.Sprintf("%d: report %s: %v", d.Year, d.ID, err))
+			rep = nil
+		}
+		s.docs[d.Year] = d
+		s.byYear[d.Year] = rep
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Series, 0, len(order))
+	for _, k := range order {
+		s := groups[k]
+		if err := s.fill(opts); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func (s *Series) fill(opts SeriesOptions) error {
+	for y := range s.docs {
+		s.Years = append(s.Years, y)
+	}
+	sort.Ints(s.Years)
+	idx := map[string]int{}
+	for yi, y := range s.Years {
+		d := s.docs[y]
+		s.Reports[strconv.Itoa(y)] = SeriesDoc{ID: d.ID, Format: d.Format, ParseStatus: d.ParseStatus, URL: d.URL}
+		rep := s.byYear[y]
+		if rep == nil {
+			continue
+		}
+		cells, err := rep.CellsOf(opts.Table)
+		if err != nil {
+			return fmt.Errorf("report %s: %w", d.ID, err)
+		}
+		for _, c := range cells {
+			if opts.Table == TableRequests && opts.Column != "all" && c.ColKey != opts.Column {
+				continue
+			}
+			k := c.RowKey + "." + c.ColKey
+			i, ok := idx[k]
+			if !ok {
+				i = len(s.Rows)
+				idx[k] = i
+				s.Rows = append(s.Rows, SeriesRow{Key: k, RowLabel: c.RowLabel, ColLabel: c.ColLabel,
+					Values: make([]*float64, len(s.Years)), Texts: make([]string, len(s.Years))})
+			}
+			s.Rows[i].Values[yi] = c.Num
+			if c.IsText {
+				s.Rows[i].Texts[yi] = c.Str
+			}
+		}
+	}
+	for i := range s.Rows {
+		hasText := false
+		for _, t := range s.Rows[i].Texts {
+			hasText = hasText || t != ""
+		}
+		if !hasText {
+			s.Rows[i].Texts = nil
+		}
+	}
+	for i := 1; i < len(s.Years); i++ {
+		prev, cur := s.Years[i-1], s.Years[i]
+		if cur != prev+1 {
+			continue
+		}
+		for _, c := range CarryOver(s.byYear[prev], s.byYear[cur]) {
+			s.Carry = append(s.Carry, CarryCheck{Year: cur, Check: c})
+		}
+	}
+	return nil
+}
+
+// CarryOver evaluates the soft rule SR1 for one body between consecutive
+// years: this year's 二、上年结转 (requests.carried_over) should equal last
+// year's 四、结转下年度继续办理 (requests.carried_forward), column by
+// column. A column where either side is missing or null is Skipped, never
+// counted as a mismatch.
+func CarryOver(prev, cur *Report) []Check {
+	var pv, cv []*float64
+	if prev != nil {
+		pv = prev.Requests["carried_forward"]
+	}
+	if cur != nil {
+		cv = cur.Requests["carried_over"]
+	}
+	out := make([]Check, 0, len(RequestColumns))
+	for i, col := range RequestColumns {
+		c := Check{Rule: "SR1", Where: "requests.carried_over." + col.Key}
+		var e, f *float64
+		if i < len(pv) {
+			e = pv[i]
+		}
+		if i < len(cv) {
+			f = cv[i]
+		}
+		c.Expected, c.Found = e, f
+		if e == nil || f == nil {
+			c.Skipped = true
+		} else {
+			c.OK = *e == *f
+		}
+		out = append(out, c)
+	}
+	return out
+}
