@@ -84,7 +84,7 @@ func (c *compressor) unpack(v []byte) ([]byte, error) {
 	case chunkRaw:
 		return append([]byte(nil), v[1:]...), nil
 	case chunkZstd:
-		out, err := c.dec.DecodeAll(v[1:], make([]byte, 0, ChunkSize))
+		out, err := c.dec.DecodeAll(v[1:], nil)
 		if err != nil {
 			return nil, fmt.Errorf("decompress chunk: %w", err)
 		}

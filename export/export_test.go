@@ -527,8 +527,8 @@ func TestExportWARC(t *testing.T) {
 				}
 				// Content-Disposition is written byte for byte as the
 				// archive holds it (raw block bytes; header parsers may
-				// re-encode). NB: the archive's JSON capture records turn
-				// non-UTF-8 header bytes (GBK file names) into U+FFFD.
+				// re-encode); the archive keeps raw GBK bytes exactly
+				// (archive/headers.go).
 				raw, _ := wr.Block().RawBytes()
 				rb, _ := io.ReadAll(raw)
 				cs, _ := fx.a.Captures("http://www.yanshi.gov.cn/zwgk/att/1.pdf")
