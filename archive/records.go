@@ -557,53 +557,7 @@ type Fetch struct {
 }
 
 // CommitFetch applies f atomically.
-func (a *Archive) CommitFetch(f Fetch) error {
-	var inline *pendingBlob
-	if f.Blob != nil {
-		if f.Capture == nil {
-			return fmt.Errorf("commit fetch: a blob without a capture")
-		}
-		if len(f.Blob) > chunksPerTx*ChunkSize {
-			info, _, err := a.PutBlobBytes(f.Blob)
-			if err != nil {
-				return err
-			}
-			fillBlob(&f, info)
-		} else {
-			inline = a.prepareBlob(f.Blob)
-			fillBlob(&f, inline.info)
-		}
-	}
-	return a.db.Update(func(tx *bolt.Tx) error {
-		if inline != nil {
-			if err := inline.write(tx); err != nil {
-				return err
-			}
-		}
-		if f.Capture != nil {
-			if err := addCapture(tx, f.Capture); err != nil {
-				return err
-			}
-		}
-		if f.State != nil {
-			if err := putJSON(tx.Bucket(bURLs), []byte(f.State.URL), f.State); err != nil {
-				return err
-			}
-		}
-		if _, err := frontierAdd(tx, f.New); err != nil {
-			return err
-		}
-		if f.Done != "" {
-			if err := frontierDone(tx, f.Site, f.Done); err != nil {
-				return err
-			}
-		}
-		if f.Doc != nil {
-			return putDoc(tx, f.Doc)
-		}
-		return nil
-	})
-}
+func (a *Archive) CommitFetch(f Fetch) error { return a.CommitFetches([]Fetch{f}) }
 
 func fillBlob(f *Fetch, info BlobInfo) {
 	f.Capture.SHA256, f.Capture.Size = info.SHA256, info.Size

@@ -2,7 +2,6 @@ package crawl
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,34 +10,17 @@ import (
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
+	"github.com/nianbao/nianbao/ingest"
 	"github.com/nianbao/nianbao/sites"
 )
 
-// ParseInput is one archived file handed to the parser.
-type ParseInput struct {
-	Data      []byte
-	MediaType string // sniffed
-	URL       string
-	Filename  string
-	Title     string // the document's title
-	Site      string
-	Region    string
-}
-
-// ParseOutput is the parser's verdict on one file, stored on the Document.
-type ParseOutput struct {
-	Status       string // "ok", "partial", "needs_ocr", "failed", "not_report"
-	Format       string
-	Year         int
-	Body         string
-	FailedChecks int
-	Warnings     []string
-	JSON         json.RawMessage
-	Version      string
-}
-
-// Parser parses one file. The CLI wires package parse in; tests use fakes.
-type Parser func(ctx context.Context, in ParseInput) (ParseOutput, error)
+// The parser is injected (package ingest's ParseFile in the CLI; fakes in
+// tests); choosing a document's best file is ingest.Best.
+type (
+	ParseInput  = ingest.Input
+	ParseOutput = ingest.Outcome
+	Parser      = ingest.FileParser
+)
 
 // Event is one progress report: a fetch finished.
 type Event struct {

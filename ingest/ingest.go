@@ -1,25 +1,209 @@
 // Package ingest connects the archive to the parser: it reads a document's
-// stored files, parses each one that can hold a report, picks the best
-// reading and records the parse state on the document. The crawl, `crawler
-// import` and `crawler reparse` all go through it, so a document's derived
-// fields are computed one way only.
+// stored files, parses each one that can hold a report (a multi-page
+// article as one page), picks the best reading and records it on the
+// document. The crawl engine, `crawler import` and `crawler reparse` all go
+// through it, so a document's derived fields are computed one way only.
 //
 // It must not fetch anything or write blobs: originals are never touched.
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/charset"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/parse"
 	"github.com/nianbao/nianbao/parse/pdf"
 	"github.com/nianbao/nianbao/parse/report"
 	"github.com/nianbao/nianbao/sniff"
 )
+
+// Input is one archived file handed to a FileParser.
+type Input struct {
+	Data      []byte
+	MediaType string // sniffed
+	URL       string
+	Filename  string
+	Title     string // the document's title
+	Site      string
+	Region    string
+	Body      string // hint: the issuing body known from outside the file
+	Year      int    // hint: the data year known from outside the file
+}
+
+// Outcome is the parser's verdict on one file.
+type Outcome struct {
+	Status       string // parse.Status*: ok, partial, needs_ocr, failed, not_report
+	Format       string
+	Year         int
+	Body         string
+	Region       string
+	Title        string
+	FailedChecks int
+	Warnings     []string // "code: message"
+	JSON         json.RawMessage
+	Version      string
+}
+
+// FileParser parses one file. ParseFile is the real one; the crawl
+// engine's tests inject fakes.
+type FileParser func(ctx context.Context, in Input) (Outcome, error)
+
+// Options tune ParseFile.
+type Options struct {
+	// OCR runs tesseract on pages without a text layer (slow: about a
+	// minute per scanned report); off, they are only flagged needs_ocr.
+	OCR     bool
+	Timeout time.Duration // per file; default 5 minutes
+	Log     *slog.Logger
+}
+
+// ParseFile returns the FileParser backed by package parse.
+func ParseFile(o Options) FileParser {
+	po := pdf.Options{}
+	if !o.OCR {
+		po.OCR = pdf.OCROff
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 5 * time.Minute
+	}
+	log := o.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	return func(ctx context.Context, in Input) (Outcome, error) {
+		t0 := time.Now()
+		rep, err := parse.Parse(ctx, in.Data, report.Meta{Title: in.Title, Body: in.Body, Region: in.Region,
+			Site: in.Site, URL: in.URL, MediaType: in.MediaType, File: in.Filename, Year: in.Year},
+			parse.Options{Logger: log, Timeout: o.Timeout, PDF: po})
+		log.Debug("parsed", "url", in.URL, "media_type", in.MediaType, "took", time.Since(t0).Round(time.Millisecond))
+		if err != nil {
+			return Outcome{}, err
+		}
+		return outcome(rep), nil
+	}
+}
+
+func outcome(r *report.Report) Outcome {
+	out := Outcome{Status: parse.Status(r), Format: r.Format, Body: r.Body, Region: r.Region, Title: r.Title,
+		Version: parse.Version}
+	if r.Year != nil {
+		out.Year = *r.Year
+	}
+	for _, c := range r.Checks {
+		if !c.OK && !c.Skipped {
+			out.FailedChecks++
+		}
+	}
+	for _, w := range r.Warnings {
+		out.Warnings = append(out.Warnings, w.Code+": "+w.Message)
+	}
+	if b, err := json.Marshal(r); err == nil {
+		out.JSON = b
+	}
+	return out
+}
+
+var statusRank = map[string]int{
+	parse.StatusOK:        5,
+	parse.StatusPartial:   4,
+	parse.StatusNeedsOCR:  3,
+	parse.StatusFailed:    2,
+	parse.StatusNotReport: 1,
+}
+
+// Blobs reads stored files (an *archive.Archive, or the crawl's in-memory
+// store for dry runs).
+type Blobs interface {
+	ReadBlob(sha string) ([]byte, error)
+}
+
+// Best parses every file of d that can hold a report and returns the best
+// outcome (false when d has none). The detail pages of a multi-page
+// article (t….html, t…_1.html) are joined and parsed as one page. A better
+// status wins; on a tie, fewer failed checks; on a tie again, the earlier
+// file (the page before its attachments).
+func Best(ctx context.Context, blobs Blobs, d *archive.Document, parseFile FileParser) (Outcome, bool, error) {
+	var inputs []Input
+	var pages [][]byte
+	for _, f := range d.Files {
+		if f.SHA256 == "" {
+			continue
+		}
+		if f.Role == "page" {
+			data, err := blobs.ReadBlob(f.SHA256)
+			if err != nil {
+				return Outcome{}, false, fmt.Errorf("document %s: %w", d.ID, err)
+			}
+			pages = append(pages, data)
+			continue
+		}
+		if f.MediaType != "" && !sniff.IsDocument(f.MediaType) {
+			continue
+		}
+		data, err := blobs.ReadBlob(f.SHA256)
+		if err != nil {
+			return Outcome{}, false, fmt.Errorf("document %s: %w", d.ID, err)
+		}
+		inputs = append(inputs, Input{Data: data, MediaType: f.MediaType, URL: f.URL, Filename: f.Filename})
+	}
+	switch len(pages) {
+	case 0:
+	case 1:
+		inputs = append([]Input{{Data: pages[0], MediaType: sniff.Detect(pages[0]), URL: d.URL}}, inputs...)
+	default:
+		// A report split over t….html and t…_1.html is parsed as one page:
+		// decoded copies joined (the stored pages stay as they are).
+		var b bytes.Buffer
+		b.WriteString(`<html><head><meta charset="utf-8"></head><body>`)
+		for _, p := range pages {
+			b.WriteString(charset.DecodeHTML(p, ""))
+		}
+		b.WriteString(`</body></html>`)
+		inputs = append([]Input{{Data: b.Bytes(), MediaType: sniff.HTML, URL: d.URL}}, inputs...)
+	}
+	var best Outcome
+	found := false
+	for _, in := range inputs {
+		in.Title, in.Site, in.Region = d.Title, d.Site, firstNonEmpty(d.HintRegion, d.Region)
+		in.Body, in.Year = d.HintBody, d.HintYear
+		out, err := parseFile(ctx, in)
+		if err != nil {
+			if ctx.Err() != nil {
+				return Outcome{}, false, ctx.Err()
+			}
+			out = Outcome{Status: parse.StatusFailed, Warnings: []string{"parse: " + err.Error()}}
+		}
+		if !found || statusRank[out.Status] > statusRank[best.Status] ||
+			statusRank[out.Status] == statusRank[best.Status] && out.FailedChecks < best.FailedChecks {
+			best, found = out, true
+		}
+	}
+	return best, found, nil
+}
+
+// Record stores an outcome's derived fields on d. Hints (HintBody,
+// HintYear, HintRegion: facts from outside the files) win over the parser.
+func Record(d *archive.Document, o Outcome) {
+	d.ParseStatus, d.Format, d.FailedChecks = o.Status, o.Format, o.FailedChecks
+	d.Warnings, d.Parsed, d.ParserVer = o.Warnings, o.JSON, o.Version
+	d.Body = firstNonEmpty(d.HintBody, o.Body, d.Body)
+	if d.HintYear != 0 {
+		d.Year = d.HintYear
+	} else if o.Year != 0 {
+		d.Year = o.Year
+	}
+	d.Region = firstNonEmpty(d.HintRegion, d.Region, o.Region)
+	if d.Title == "" {
+		d.Title = o.Title
+	}
+}
 
 // Hints are facts known from outside the file (command-line flags, the
 // site's config); a non-empty hint overrides what the parser finds.
@@ -29,128 +213,41 @@ type Hints struct {
 	Year   int
 }
 
-// Parser parses archived documents. Create one per process.
+// Parser parses archived documents for import and reparse.
 type Parser struct {
-	opts parse.Options
-	Log  *slog.Logger
+	parseFile FileParser
 }
 
 // NewParser configures the process-wide PDF engine from cfg (its compiled
 // WebAssembly cache lives under cfg.CacheDir()).
-func NewParser(cfg *config.Config) *Parser {
+func NewParser(cfg *config.Config, o Options) *Parser {
 	pdf.SetDefaultConfig(pdf.Config{CacheDir: cfg.CacheDir()})
-	return &Parser{Log: slog.Default()}
+	return &Parser{parseFile: ParseFile(o)}
 }
 
 // Close releases the PDF engine if one was started.
 func (p *Parser) Close() error { return pdf.CloseDefault() }
-
-var statusRank = map[string]int{
-	parse.StatusOK:        5,
-	parse.StatusPartial:   4,
-	parse.StatusNeedsOCR:  3,
-	parse.StatusNotReport: 2,
-	parse.StatusFailed:    1,
-}
-
-// Result is the best parse of a document.
-type Result struct {
-	Report *report.Report
-	Status string
-	File   archive.FileRef
-}
-
-// ParseDocument parses every file of d that can hold a report and returns
-// the best reading (nil when d has no parseable file). Files are tried in
-// order; a later file wins only with a strictly better status, so a stub
-// page "详见附件" loses to its PDF while an HTML report with full tables
-// beats an attached 统计表.
-func (p *Parser) ParseDocument(ctx context.Context, arc *archive.Archive, d *archive.Document, h Hints) (*Result, error) {
-	var best *Result
-	for _, f := range d.Files {
-		if f.SHA256 == "" || (f.MediaType != "" && !sniff.IsDocument(f.MediaType)) {
-			continue
-		}
-		data, err := arc.ReadBlob(f.SHA256)
-		if err != nil {
-			return nil, fmt.Errorf("document %s: %w", d.ID, err)
-		}
-		meta := report.Meta{Title: d.Title, Body: h.Body, Region: firstNonEmpty(h.Region, d.Region), Site: d.Site,
-			URL: f.URL, SHA256: f.SHA256, MediaType: f.MediaType, File: f.Filename, Year: h.Year}
-		r, err := parse.Parse(ctx, data, meta, p.opts)
-		if err != nil {
-			return nil, err // context ended
-		}
-		res := &Result{Report: r, Status: parse.Status(r), File: f}
-		if best == nil || statusRank[res.Status] > statusRank[best.Status] {
-			best = res
-		}
-	}
-	return best, nil
-}
 
 // Apply parses d and stores the outcome on it (not in the archive: the
 // caller commits). Non-empty hints are remembered on d (and hints d already
 // carries are used), so a later reparse honours them. It never fails the
 // caller's work: a file that does not parse is kept with its parse status
 // and a warning.
-func (p *Parser) Apply(ctx context.Context, arc *archive.Archive, d *archive.Document, h Hints) {
+func (p *Parser) Apply(ctx context.Context, blobs Blobs, d *archive.Document, h Hints) {
 	d.HintBody = firstNonEmpty(h.Body, d.HintBody)
 	d.HintRegion = firstNonEmpty(h.Region, d.HintRegion)
 	if h.Year != 0 {
 		d.HintYear = h.Year
 	}
-	h = Hints{Body: d.HintBody, Region: d.HintRegion, Year: d.HintYear}
-	// Derived fields are recomputed from the files and the hints.
-	d.Body, d.Year = h.Body, h.Year
-	if h.Region != "" {
-		d.Region = h.Region
+	out, ok, err := Best(ctx, blobs, d, p.parseFile)
+	switch {
+	case err != nil:
+		out = Outcome{Status: parse.StatusFailed, Warnings: []string{"parse: " + err.Error()}, Version: parse.Version}
+	case !ok:
+		out = Outcome{Status: parse.StatusFailed, Version: parse.Version,
+			Warnings: []string{"unsupported_media: no file of this document can hold a report"}}
 	}
-	res, err := p.ParseDocument(ctx, arc, d, h)
-	if err != nil {
-		d.ParseStatus = parse.StatusFailed
-		d.Warnings = []string{"parse: " + err.Error()}
-		return
-	}
-	if res == nil {
-		d.ParseStatus = parse.StatusFailed
-		d.Warnings = []string{"unsupported_media: no file of this document can hold a report"}
-		return
-	}
-	Record(d, res)
-}
-
-// Record copies a parse result onto d; hints already on d win.
-func Record(d *archive.Document, res *Result) {
-	r := res.Report
-	d.ParseStatus = res.Status
-	d.Format = r.Format
-	d.ParserVer = parse.Version
-	if d.Body == "" {
-		d.Body = r.Body
-	}
-	if d.Year == 0 && r.Year != nil {
-		d.Year = *r.Year
-	}
-	if d.Region == "" {
-		d.Region = r.Region
-	}
-	if d.Title == "" {
-		d.Title = r.Title
-	}
-	d.FailedChecks = 0
-	for _, c := range r.Checks {
-		if !c.OK && !c.Skipped {
-			d.FailedChecks++
-		}
-	}
-	d.Warnings = d.Warnings[:0]
-	for _, w := range r.Warnings {
-		d.Warnings = append(d.Warnings, w.Code+": "+w.Message)
-	}
-	if b, err := json.Marshal(r); err == nil {
-		d.Parsed = b
-	}
+	Record(d, out)
 }
 
 func firstNonEmpty(s ...string) string {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,9 +19,8 @@ import (
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl"
-	"github.com/nianbao/nianbao/parse"
+	"github.com/nianbao/nianbao/ingest"
 	"github.com/nianbao/nianbao/parse/pdf"
-	"github.com/nianbao/nianbao/parse/report"
 )
 
 func init() {
@@ -123,41 +121,11 @@ func runCrawl(ctx context.Context, app *App, opts crawl.Options, list []config.S
 	return out
 }
 
-// archiveParser adapts package parse to the engine.
-// With ocr false, pages without a text layer are only flagged (needs_ocr):
-// tesseract takes about a minute per scanned report.
+// archiveParser is the engine's file parser (package ingest over package
+// parse). With ocr false, pages without a text layer are only flagged
+// (needs_ocr): tesseract takes about a minute per scanned report.
 func archiveParser(log *slog.Logger, ocr bool) crawl.Parser {
-	po := pdf.Options{}
-	if !ocr {
-		po.OCR = pdf.OCROff
-	}
-	return func(ctx context.Context, in crawl.ParseInput) (crawl.ParseOutput, error) {
-		t0 := time.Now()
-		defer func() { log.Debug("crawl: parsed", "url", in.URL, "media_type", in.MediaType, "took", time.Since(t0).Round(time.Millisecond)) }()
-		rep, err := parse.Parse(ctx, in.Data, report.Meta{
-			Title: in.Title, Region: in.Region, Site: in.Site, URL: in.URL,
-			MediaType: in.MediaType, File: in.Filename,
-		}, parse.Options{Logger: log, Timeout: 5 * time.Minute, PDF: po})
-		if err != nil {
-			return crawl.ParseOutput{}, err
-		}
-		out := crawl.ParseOutput{Status: parse.Status(rep), Format: rep.Format, Body: rep.Body, Version: parse.Version}
-		if rep.Year != nil {
-			out.Year = *rep.Year
-		}
-		for _, c := range rep.Checks {
-			if !c.OK && !c.Skipped {
-				out.FailedChecks++
-			}
-		}
-		for _, w := range rep.Warnings {
-			out.Warnings = append(out.Warnings, w.Code)
-		}
-		if b, err := json.Marshal(rep); err == nil {
-			out.JSON = b
-		}
-		return out, nil
-	}
+	return ingest.ParseFile(ingest.Options{OCR: ocr, Log: log})
 }
 
 // progress shows crawl progress: a spinner bar on a terminal, else a log

@@ -38,7 +38,7 @@ and a warning, and the command still succeeds.`,
 					return err
 				}
 				defer arc.Close()
-				parser := ingest.NewParser(cfg)
+				parser := ingest.NewParser(cfg, ingest.Options{OCR: cfg.Crawl.OCROn(), Log: app.Log})
 				defer parser.Close()
 				for _, file := range args {
 					data, err := os.ReadFile(file)

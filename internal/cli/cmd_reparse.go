@@ -40,7 +40,7 @@ changed, and a summary.`,
 				if err != nil {
 					return err
 				}
-				p := ingest.NewParser(cfg)
+				p := ingest.NewParser(cfg, ingest.Options{OCR: cfg.Crawl.OCROn(), Log: app.Log})
 				defer p.Close()
 				var seen, redone, changed int
 				for _, d := range docs {

@@ -1,0 +1,108 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/parse"
+	"github.com/nianbao/nianbao/sniff"
+)
+
+type memBlobs map[string][]byte
+
+func (m memBlobs) ReadBlob(sha string) ([]byte, error) {
+	b, ok := m[sha]
+	if !ok {
+		return nil, archive.ErrNotFound
+	}
+	return b, nil
+}
+
+// fake parses by content: "ok…" → ok, "partial…" → partial, else failed.
+func fake(calls *[]string) FileParser {
+	return func(_ context.Context, in Input) (Outcome, error) {
+		*calls = append(*calls, string(in.Data))
+		switch {
+		case strings.Contains(string(in.Data), "boom"):
+			return Outcome{}, errors.New("boom")
+		case strings.Contains(string(in.Data), "ok2"):
+			return Outcome{Status: parse.StatusOK, Body: "乙局", Year: 2022, FailedChecks: 2}, nil
+		case strings.Contains(string(in.Data), "ok"):
+			return Outcome{Status: parse.StatusOK, Body: "甲局", Year: 2023, FailedChecks: 0}, nil
+		case strings.Contains(string(in.Data), "partial"):
+			return Outcome{Status: parse.StatusPartial}, nil
+		}
+		return Outcome{Status: parse.StatusFailed}, nil
+	}
+}
+
+func TestBest(t *testing.T) {
+	blobs := memBlobs{"p1": []byte("<p>partial page 1</p>"), "p2": []byte("<p>ok page 2</p>"),
+		"a": []byte("ok2 attachment"), "x": []byte("xls"), "b": []byte("boom"), "img": []byte("png")}
+	tests := []struct {
+		name   string
+		files  []archive.FileRef
+		status string
+		body   string
+		calls  int
+	}{
+		{"stub page loses to its attachment", []archive.FileRef{{SHA256: "p1", Role: "page"}, {SHA256: "a", Role: "attachment", MediaType: sniff.PDF}}, "ok", "乙局", 2},
+		{"multi-page article parsed as one page", []archive.FileRef{{SHA256: "p1", Role: "page"}, {SHA256: "p2", Role: "page"}}, "ok", "甲局", 1},
+		{"fewer failed checks wins a tie", []archive.FileRef{{SHA256: "a", Role: "attachment", MediaType: sniff.PDF}, {SHA256: "p2", Role: "attachment", MediaType: sniff.HTML}}, "ok", "甲局", 2},
+		{"images are not parsed", []archive.FileRef{{SHA256: "img", Role: "attachment", MediaType: sniff.PNG}}, "", "", 0},
+		{"a parser error is a failed file, not a failed crawl", []archive.FileRef{{SHA256: "b", Role: "attachment", MediaType: sniff.PDF}, {SHA256: "p1", Role: "page"}}, "partial", "", 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var calls []string
+			d := &archive.Document{ID: "d", Files: tc.files}
+			out, ok, err := Best(context.Background(), blobs, d, fake(&calls))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok != (tc.status != "") || out.Status != tc.status || out.Body != tc.body || len(calls) != tc.calls {
+				t.Fatalf("Best = %+v ok=%v calls=%q", out, ok, calls)
+			}
+		})
+	}
+	_, _, err := Best(context.Background(), blobs, &archive.Document{Files: []archive.FileRef{{SHA256: "gone", Role: "page"}}}, fake(new([]string)))
+	if !errors.Is(err, archive.ErrNotFound) {
+		t.Errorf("missing blob: %v", err)
+	}
+}
+
+func TestRecordHintsWin(t *testing.T) {
+	d := &archive.Document{Body: "标题里的局", Year: 2021, HintBody: "配置的局", HintRegion: "河南省洛阳市偃师区"}
+	Record(d, Outcome{Status: "ok", Body: "解析出的局", Year: 2023, Region: "河南省", FailedChecks: 1, Version: "v"})
+	if d.Body != "配置的局" || d.Year != 2023 || d.Region != "河南省洛阳市偃师区" || d.FailedChecks != 1 || d.ParserVer != "v" {
+		t.Fatalf("doc = %+v", d)
+	}
+	d = &archive.Document{Body: "标题里的局", Year: 2021, HintYear: 2020}
+	Record(d, Outcome{Status: "ok", Year: 2023})
+	if d.Body != "标题里的局" || d.Year != 2020 {
+		t.Fatalf("doc = %+v", d)
+	}
+}
+
+// The real parser over a real sample: the document gets its numbers.
+func TestApplyRealSample(t *testing.T) {
+	docx, err := os.ReadFile("../testdata/samples/report.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs := memBlobs{"stub": []byte(`<html><body><div class="TRS_Editor"><p>详见附件</p></div></body></html>`), "docx": docx}
+	p := &Parser{parseFile: ParseFile(Options{})}
+	d := &archive.Document{ID: "x", Title: "偃师区工业和信息化局2023年政府信息公开工作年度报告", Files: []archive.FileRef{
+		{SHA256: "stub", Role: "page"}, {SHA256: "docx", Role: "attachment", MediaType: sniff.DOCX}}}
+	p.Apply(context.Background(), blobs, d, Hints{Region: "河南省洛阳市偃师区"})
+	if d.ParseStatus != parse.StatusOK || d.Format != "2021" || d.FailedChecks != 0 || len(d.Parsed) == 0 || d.ParserVer != parse.Version {
+		t.Fatalf("doc = status %s format %s failed %d warnings %v", d.ParseStatus, d.Format, d.FailedChecks, d.Warnings)
+	}
+	if d.Region != "河南省洛阳市偃师区" || d.HintRegion != "河南省洛阳市偃师区" {
+		t.Errorf("region = %q hint %q", d.Region, d.HintRegion)
+	}
+}
