@@ -107,6 +107,9 @@ func TestClassify(t *testing.T) {
 		{"soft 404 text", resp(200, page+"old.html", soft404Plain), false, KindSoft404, "", ""},
 		{"soft 404 GBK", resp(200, page+"old.html", gbkSoft404, "Content-Type", "text/html"), false, KindSoft404, "", ""},
 		{"soft 404 empty 200", resp(200, page, ""), false, KindSoft404, "empty_body", ""},
+		{"soft 404: error code 404 in a short page", resp(200, page+"x.html", `<html><body><p>错误代码：404</p></body></html>`), false, KindSoft404, "", ""},
+		{"a short report page holding the number 404 is not a soft 404", resp(200, page+"t1.html",
+			`<html><head><title>某局2023年政府信息公开工作年度报告</title></head><body><p>本页面公开数据</p><table><tr><td>自然人</td><td>404</td></tr></table></body></html>`), false, KindOK, "", ""},
 
 		{"html error instead of file", resp(200, doc, errorInsteadOfFile, "Content-Type", "application/pdf"), true, KindHTMLError, "", ""},
 		{"report page where a file was expected", resp(200, doc, reportPage()), true, KindHTMLError, "", ""},
