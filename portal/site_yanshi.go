@@ -127,7 +127,7 @@ func buildYanshi(b *builder) {
 			if !ok {
 				continue
 			}
-			it := itemFor(e, hrefFrom(e, 3), 0, dateSpan, e.Published)
+			it := itemFor(e, hrefFrom(e, 2), 0, dateSpan, e.Published) // root/{y}n/xzjd/ is two levels below root
 			if strings.Contains(u.name, "街道") {
 				if y == 2024 && u.slug == "sysjd" {
 					// The http/https twin: this row links the https form.
