@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -40,5 +41,22 @@ func TestCrawlDefaultsAndOverrides(t *testing.T) {
 		if mp != tc.maxPages || sp != tc.stopPaging || rc != 30*24*time.Hour {
 			t.Errorf("%s: budget %d %v %v", tc.name, mp, rc, sp)
 		}
+	}
+}
+
+// The shipped config.yaml must load, keep the documented key names and
+// name the seed report's district.
+func TestShippedConfigLoads(t *testing.T) {
+	c, err := Load("../config.yaml", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := c.Site("yanshi")
+	if !ok || s.Region != "河南省洛阳市偃师区" || len(s.Start) == 0 || len(s.Hosts) != 2 {
+		t.Fatalf("yanshi site = %+v", s)
+	}
+	if c.Archive != "./data/nianbao.db" || c.Crawl.Delay.D() != time.Second || c.Crawl.Parallelism != 2 ||
+		!c.Crawl.RobotsOn() || !strings.Contains(c.Crawl.UserAgent, "nianbao") || c.Serve.Addr != "127.0.0.1:8080" {
+		t.Fatalf("config = %+v", c)
 	}
 }
