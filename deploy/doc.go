@@ -1,7 +1,7 @@
 // Package deploy holds the deployment files of `crawler serve` — the
 // systemd unit (nianbao.service), the multi-stage Dockerfile, the compose
-// file, the service config (config.yaml) and OPERATIONS.md — and the tests
-// that keep them correct: the config loads, the unit keeps its sandboxing,
+// file and the service config (config.yaml); the operations guide is in
+// README.md — and the tests that keep them correct: the config loads, the unit keeps its sandboxing,
 // and the static binary the Dockerfile builds starts, serves and stops
 // cleanly. There is no Go code to import here.
 //

@@ -2,6 +2,7 @@ package query
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -39,6 +40,7 @@ type Row interface {
 // Output writes rows in one format. JSON and JSON Lines stream; CSV
 // streams; the table is rendered at Close (column widths need every row).
 type Output struct {
+	buf   bytes.Buffer
 	kind  string
 	w     *bufio.Writer
 	csv   *csv.Writer
@@ -67,10 +69,14 @@ func (o *Output) Write(r Row) error {
 	defer func() { o.n++ }()
 	switch o.kind {
 	case OutJSON, OutJSONL:
-		b, err := json.Marshal(r)
-		if err != nil {
+		// URLs keep their & and titles their <>: no HTML escaping.
+		o.buf.Reset()
+		enc := json.NewEncoder(&o.buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r); err != nil {
 			return fmt.Errorf("encode row: %w", err)
 		}
+		b := bytes.TrimSuffix(o.buf.Bytes(), []byte("\n"))
 		if o.kind == OutJSON {
 			if o.n == 0 {
 				o.w.WriteString("[\n")

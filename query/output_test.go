@@ -158,6 +158,16 @@ func TestOutputCSVWithBOM(t *testing.T) {
 	}
 }
 
+func TestOutputNoHTMLEscape(t *testing.T) {
+	r := query.Record{ID: "x", URL: "http://a.gov.cn/?a=1&b=2", Title: "<报告>"}
+	for _, kind := range []string{query.OutJSON, query.OutJSONL} {
+		out := string(write(t, kind, []query.Record{r}))
+		if !strings.Contains(out, "a=1&b=2") || !strings.Contains(out, "<报告>") {
+			t.Errorf("%s escaped: %s", kind, out)
+		}
+	}
+}
+
 func TestOutputBadKind(t *testing.T) {
 	if _, err := query.NewOutput(&bytes.Buffer{}, "xml"); err == nil {
 		t.Error("no error for xml")

@@ -245,9 +245,11 @@ func (r *Report) requestCells() []Cell {
 	emit := func(key, label string) {
 		vals := r.Requests[key]
 		for i, v := range vals {
-			ck, cl := fmt.Sprintf("col%d", i+1), ""
+			var ck, cl string
 			if i < len(RequestColumns) {
 				ck, cl = RequestColumns[i].Key, RequestColumns[i].Label
+			} else {
+				ck = fmt.Sprintf("col%d", i+1)
 			}
 			out = append(out, Cell{Table: TableRequests, TableLabel: tl, RowKey: key, RowLabel: label, ColKey: ck, ColLabel: cl, Num: v})
 		}
