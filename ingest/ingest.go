@@ -8,15 +8,15 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
-	"github.com/nianbao/nianbao/charset"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/parse"
 	"github.com/nianbao/nianbao/parse/pdf"
@@ -26,7 +26,10 @@ import (
 
 // Input is one archived file handed to a FileParser.
 type Input struct {
-	Data      []byte
+	Data []byte
+	// Parts, when there are several, are the pages of one multi-page
+	// article in order (Data is the first); they are parsed as one report.
+	Parts     [][]byte
 	MediaType string // sniffed
 	URL       string
 	Filename  string
@@ -79,9 +82,16 @@ func ParseFile(o Options) FileParser {
 	}
 	return func(ctx context.Context, in Input) (Outcome, error) {
 		t0 := time.Now()
-		rep, err := parse.Parse(ctx, in.Data, report.Meta{Title: in.Title, Body: in.Body, Region: in.Region,
-			Site: in.Site, URL: in.URL, MediaType: in.MediaType, File: in.Filename, Year: in.Year},
-			parse.Options{Logger: log, Timeout: o.Timeout, PDF: po})
+		meta := report.Meta{Title: in.Title, Body: in.Body, Region: in.Region,
+			Site: in.Site, URL: in.URL, MediaType: in.MediaType, File: in.Filename, Year: in.Year}
+		popts := parse.Options{Logger: log, Timeout: o.Timeout, PDF: po}
+		var rep *report.Report
+		var err error
+		if len(in.Parts) > 1 {
+			rep, err = parse.ParseParts(ctx, in.Parts, meta, popts)
+		} else {
+			rep, err = parse.Parse(ctx, in.Data, meta, popts)
+		}
 		log.Debug("parsed", "url", in.URL, "media_type", in.MediaType, "took", time.Since(t0).Round(time.Millisecond))
 		if err != nil {
 			return Outcome{}, err
@@ -110,12 +120,26 @@ func outcome(r *report.Report) Outcome {
 	return out
 }
 
-var statusRank = map[string]int{
-	parse.StatusOK:        5,
-	parse.StatusPartial:   4,
-	parse.StatusNeedsOCR:  3,
-	parse.StatusFailed:    2,
-	parse.StatusNotReport: 1,
+// rank orders outcomes: the best file of a document wins. A partial
+// reading that found no national table at all (a "详见附件" stub page)
+// ranks below a scan that needs OCR, so scans stay findable as needs_ocr.
+func rank(o Outcome) int {
+	switch o.Status {
+	case parse.StatusOK:
+		return 10
+	case parse.StatusPartial:
+		if o.Format == report.Format2021 || o.Format == report.Format2019 || o.Format == report.FormatLegacy {
+			return 8
+		}
+		return 5
+	case parse.StatusNeedsOCR:
+		return 6
+	case parse.StatusFailed:
+		return 4
+	case parse.StatusNotReport:
+		return 2
+	}
+	return 0
 }
 
 // Blobs reads stored files (an *archive.Archive, or the crawl's in-memory
@@ -158,15 +182,8 @@ func Best(ctx context.Context, blobs Blobs, d *archive.Document, parseFile FileP
 	case 1:
 		inputs = append([]Input{{Data: pages[0], MediaType: sniff.Detect(pages[0]), URL: d.URL}}, inputs...)
 	default:
-		// A report split over t….html and t…_1.html is parsed as one page:
-		// decoded copies joined (the stored pages stay as they are).
-		var b bytes.Buffer
-		b.WriteString(`<html><head><meta charset="utf-8"></head><body>`)
-		for _, p := range pages {
-			b.WriteString(charset.DecodeHTML(p, ""))
-		}
-		b.WriteString(`</body></html>`)
-		inputs = append([]Input{{Data: b.Bytes(), MediaType: sniff.HTML, URL: d.URL}}, inputs...)
+		// A report split over t….html and t…_1.html is one report.
+		inputs = append([]Input{{Data: pages[0], Parts: pages, MediaType: sniff.Detect(pages[0]), URL: d.URL}}, inputs...)
 	}
 	var best Outcome
 	found := false
@@ -180,8 +197,7 @@ func Best(ctx context.Context, blobs Blobs, d *archive.Document, parseFile FileP
 			}
 			out = Outcome{Status: parse.StatusFailed, Warnings: []string{"parse: " + err.Error()}}
 		}
-		if !found || statusRank[out.Status] > statusRank[best.Status] ||
-			statusRank[out.Status] == statusRank[best.Status] && out.FailedChecks < best.FailedChecks {
+		if !found || rank(out) > rank(best) || rank(out) == rank(best) && out.FailedChecks < best.FailedChecks {
 			best, found = out, true
 		}
 	}
@@ -190,9 +206,15 @@ func Best(ctx context.Context, blobs Blobs, d *archive.Document, parseFile FileP
 
 // Record stores an outcome's derived fields on d. Hints (HintBody,
 // HintYear, HintRegion: facts from outside the files) win over the parser.
+// When the title the portal listed the report under names another year
+// than the file itself, the file's year is kept and a title_conflict
+// warning says so: a misfiled attachment is a finding, not a guess.
 func Record(d *archive.Document, o Outcome) {
 	d.ParseStatus, d.Format, d.FailedChecks = o.Status, o.Format, o.FailedChecks
 	d.Warnings, d.Parsed, d.ParserVer = o.Warnings, o.JSON, o.Version
+	if w := titleConflict(d.Title, o); w != "" {
+		d.Warnings = append(d.Warnings, w)
+	}
 	d.Body = firstNonEmpty(d.HintBody, o.Body, d.Body)
 	if d.HintYear != 0 {
 		d.Year = d.HintYear
@@ -248,6 +270,21 @@ func (p *Parser) Apply(ctx context.Context, blobs Blobs, d *archive.Document, h 
 			Warnings: []string{"unsupported_media: no file of this document can hold a report"}}
 	}
 	Record(d, out)
+}
+
+var titleYearRe = regexp.MustCompile(`((?:19|20)\d{2})\s*年`)
+
+// titleConflict compares the listing title's data year with the file's.
+func titleConflict(listed string, o Outcome) string {
+	m := titleYearRe.FindStringSubmatch(listed)
+	if m == nil || o.Year == 0 {
+		return ""
+	}
+	y, _ := strconv.Atoi(m[1])
+	if y == o.Year {
+		return ""
+	}
+	return fmt.Sprintf("title_conflict: listed as %q (%d) but the file is a %d report; the file's year is used", listed, y, o.Year)
 }
 
 func firstNonEmpty(s ...string) string {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -25,16 +26,24 @@ func (m memBlobs) ReadBlob(sha string) ([]byte, error) {
 // fake parses by content: "ok…" → ok, "partial…" → partial, else failed.
 func fake(calls *[]string) FileParser {
 	return func(_ context.Context, in Input) (Outcome, error) {
-		*calls = append(*calls, string(in.Data))
+		data := string(in.Data)
+		if len(in.Parts) > 1 {
+			data = string(bytes.Join(in.Parts, nil))
+		}
+		*calls = append(*calls, data)
 		switch {
-		case strings.Contains(string(in.Data), "boom"):
+		case strings.Contains(data, "needsocr"):
+			return Outcome{Status: parse.StatusNeedsOCR}, nil
+		case strings.Contains(data, "boom"):
 			return Outcome{}, errors.New("boom")
-		case strings.Contains(string(in.Data), "ok2"):
+		case strings.Contains(data, "ok2"):
 			return Outcome{Status: parse.StatusOK, Body: "乙局", Year: 2022, FailedChecks: 2}, nil
-		case strings.Contains(string(in.Data), "ok"):
+		case strings.Contains(data, "ok"):
 			return Outcome{Status: parse.StatusOK, Body: "甲局", Year: 2023, FailedChecks: 0}, nil
-		case strings.Contains(string(in.Data), "partial"):
-			return Outcome{Status: parse.StatusPartial}, nil
+		case strings.Contains(data, "partial2021"):
+			return Outcome{Status: parse.StatusPartial, Format: "2021"}, nil
+		case strings.Contains(data, "partial"):
+			return Outcome{Status: parse.StatusPartial, Format: "unknown"}, nil
 		}
 		return Outcome{Status: parse.StatusFailed}, nil
 	}
@@ -42,7 +51,8 @@ func fake(calls *[]string) FileParser {
 
 func TestBest(t *testing.T) {
 	blobs := memBlobs{"p1": []byte("<p>partial page 1</p>"), "p2": []byte("<p>ok page 2</p>"),
-		"a": []byte("ok2 attachment"), "x": []byte("xls"), "b": []byte("boom"), "img": []byte("png")}
+		"a": []byte("ok2 attachment"), "x": []byte("xls"), "b": []byte("boom"), "img": []byte("png"),
+		"scan": []byte("needsocr"), "p21": []byte("<p>partial2021 tables</p>")}
 	tests := []struct {
 		name   string
 		files  []archive.FileRef
@@ -53,6 +63,8 @@ func TestBest(t *testing.T) {
 		{"stub page loses to its attachment", []archive.FileRef{{SHA256: "p1", Role: "page"}, {SHA256: "a", Role: "attachment", MediaType: sniff.PDF}}, "ok", "乙局", 2},
 		{"multi-page article parsed as one page", []archive.FileRef{{SHA256: "p1", Role: "page"}, {SHA256: "p2", Role: "page"}}, "ok", "甲局", 1},
 		{"fewer failed checks wins a tie", []archive.FileRef{{SHA256: "a", Role: "attachment", MediaType: sniff.PDF}, {SHA256: "p2", Role: "attachment", MediaType: sniff.HTML}}, "ok", "甲局", 2},
+		{"a scan beats a stub page without tables", []archive.FileRef{{SHA256: "p1", Role: "page"}, {SHA256: "scan", Role: "attachment", MediaType: sniff.PDF}}, "needs_ocr", "", 2},
+		{"a page with partial national tables beats a scan", []archive.FileRef{{SHA256: "p21", Role: "page"}, {SHA256: "scan", Role: "attachment", MediaType: sniff.PDF}}, "partial", "", 2},
 		{"images are not parsed", []archive.FileRef{{SHA256: "img", Role: "attachment", MediaType: sniff.PNG}}, "", "", 0},
 		{"a parser error is a failed file, not a failed crawl", []archive.FileRef{{SHA256: "b", Role: "attachment", MediaType: sniff.PDF}, {SHA256: "p1", Role: "page"}}, "partial", "", 2},
 	}
@@ -104,5 +116,18 @@ func TestApplyRealSample(t *testing.T) {
 	}
 	if d.Region != "河南省洛阳市偃师区" || d.HintRegion != "河南省洛阳市偃师区" {
 		t.Errorf("region = %q hint %q", d.Region, d.HintRegion)
+	}
+}
+
+func TestTitleConflictWarns(t *testing.T) {
+	d := &archive.Document{Title: "偃师区教育局2021年政府信息公开工作年度报告"}
+	Record(d, Outcome{Status: "ok", Year: 2023, Body: "偃师区工业和信息化局"})
+	if d.Year != 2023 || len(d.Warnings) != 1 || !strings.HasPrefix(d.Warnings[0], "title_conflict") {
+		t.Fatalf("doc = year %d warnings %v", d.Year, d.Warnings)
+	}
+	d = &archive.Document{Title: "偃师区教育局 2023 年政府信息公开工作年度报告"}
+	Record(d, Outcome{Status: "ok", Year: 2023})
+	if len(d.Warnings) != 0 {
+		t.Fatalf("agreeing years warned: %v", d.Warnings)
 	}
 }
