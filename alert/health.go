@@ -28,6 +28,9 @@ type Health struct {
 	Site   string `json:"site"`
 	Status string `json:"status"`
 	Reason string `json:"reason,omitempty"`
+	// ReasonZH is Reason in Chinese for the web page (the API keeps the
+	// English text scripts may already match on).
+	ReasonZH string `json:"-"`
 	// ConsecutiveFailures counts failed runs since the last good one.
 	ConsecutiveFailures int `json:"consecutive_failures"`
 	// LastDocs is when a run last saw at least one document.
@@ -68,12 +71,15 @@ func SiteHealth(site string, runs []archive.Run, th Thresholds) Health {
 	case th.ErrorRuns > 0 && h.ConsecutiveFailures >= th.ErrorRuns:
 		h.Status = HealthFailing
 		h.Reason = fmt.Sprintf("last %d runs failed%s", h.ConsecutiveFailures, errorSummary(last))
+		h.ReasonZH = fmt.Sprintf("最近 %d 次抓取均失败%s", h.ConsecutiveFailures, errorSummaryZH(last))
 	case th.SilentRuns > 0 && silent(done, th.SilentRuns):
 		h.Status = HealthSilent
 		h.Reason = fmt.Sprintf("no reports in the last %d runs, reports before", th.SilentRuns)
+		h.ReasonZH = fmt.Sprintf("最近 %d 次抓取没有发现报告（此前有）", th.SilentRuns)
 	case last.Status == "failed" || last.Status == "partial" || len(last.Errors) > 0 || len(last.Blocked) > 0:
 		h.Status = HealthDegraded
 		h.Reason = "last run " + last.Status + errorSummary(last)
+		h.ReasonZH = "上次抓取" + runStatusZH(last.Status) + errorSummaryZH(last)
 	default:
 		h.Status = HealthOK
 	}
@@ -118,6 +124,53 @@ func errorSummary(r archive.Run) string {
 	}
 	sortStrings(parts)
 	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// runStatusZH names a run status in Chinese.
+func runStatusZH(s string) string {
+	if l, ok := map[string]string{"ok": "完成", "partial": "部分完成", "failed": "失败", "interrupted": "中断"}[s]; ok {
+		return l
+	}
+	return s
+}
+
+// errorKindsZH names the crawl's error classes (kind or kind:detail).
+var errorKindsZH = map[string]string{
+	"client_error": "客户端错误", "server_error": "服务器错误", "not_found": "未找到", "soft_404": "软 404",
+	"redirect": "重定向异常", "html_error_instead_of_file": "返回网页而非文件", "js_redirect": "脚本跳转",
+	"network": "网络错误", "bad_html": "网页无法解析", "blocked": "被拦截", "timeout": "超时",
+}
+
+// errorKindZH translates the kind part of "kind:detail"; the detail (an
+// HTTP status or a reason code) is kept as is.
+func errorKindZH(k string) string {
+	kind, detail, _ := strings.Cut(k, ":")
+	if l, ok := errorKindsZH[kind]; ok {
+		kind = l
+	}
+	if detail != "" {
+		return kind + " " + detail
+	}
+	return kind
+}
+
+func errorSummaryZH(r archive.Run) string {
+	var parts []string
+	for k, v := range r.Errors {
+		parts = append(parts, fmt.Sprintf("%s ×%d", errorKindZH(k), v))
+	}
+	for k, v := range r.Blocked {
+		what := "被拦截 " + k
+		if k == "robots" {
+			what = "robots.txt 禁止"
+		}
+		parts = append(parts, fmt.Sprintf("%s ×%d", what, v))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	sortStrings(parts)
+	return "（" + strings.Join(parts, "，") + "）"
 }
 
 func sortStrings(s []string) {

@@ -82,9 +82,12 @@ func (e *LockedError) Error() string {
 	if h == "" {
 		h = "another process"
 	}
+	// `crawler backup` needs the same lock, so it cannot help here; the
+	// service's own scheduled backups (serve.backup) can.
 	return fmt.Sprintf("archive %s is in use by %s (waited %s). bbolt allows one writer: "+
-		"wait for it to finish, stop it, or while `crawler serve` runs use its HTTP API "+
-		"(GET /api/reports) or a copy made with `crawler backup`; raise lock_timeout in config.yaml to wait longer",
+		"wait for it to finish or stop it; while `crawler serve` runs, use its HTTP API "+
+		"(GET /api/reports) or point --archive at a copy from the service's scheduled backups (serve.backup); "+
+		"raise lock_timeout in config.yaml to wait longer",
 		e.Path, h, e.Waited)
 }
 

@@ -422,9 +422,15 @@ func TestLockedArchiveFailsFastWithHolder(t *testing.T) {
 		t.Errorf("waited %s", d)
 	}
 	msg := err.Error()
-	for _, want := range []string{path, "crawler serve --test", "pid", "/api/reports", "lock_timeout"} {
+	for _, want := range []string{path, "crawler serve --test", "pid", "/api/reports", "serve.backup", "lock_timeout"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("lock message %q lacks %q", msg, want)
+		}
+	}
+	// backup needs the same lock: the message must not suggest it.
+	for _, bad := range []string{"crawler backup", "crawler crawler"} {
+		if strings.Contains(msg, bad) {
+			t.Errorf("lock message %q suggests %q", msg, bad)
 		}
 	}
 	if _, err := Open(path, Options{ReadOnly: true, LockTimeout: 200 * time.Millisecond}); !errors.Is(err, ErrLocked) {

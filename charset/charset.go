@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	xcharset "golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
@@ -69,9 +70,31 @@ func DecodeHTML(data []byte, contentType string) string {
 	return s
 }
 
+// hasMeta: "charset" occurs in the first 4 KiB, in any case. ASCII case
+// folding in place finds what bytes.ToLower and a search would: no
+// non-ASCII character lower-cases to c, h, a, r, s, e or t (only İ and
+// the Kelvin sign lower-case into ASCII), and it saves lower-casing a
+// copy of the head of every non-UTF-8 page.
 func hasMeta(data []byte) bool {
-	head := bytes.ToLower(data[:min(len(data), 4096)])
-	return bytes.Contains(head, []byte("charset"))
+	const word = "charset"
+	head := data[:min(len(data), 4096)]
+	for i := 0; i+len(word) <= len(head); i++ {
+		k := 0
+		for k < len(word) {
+			c := head[i+k]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != word[k] {
+				break
+			}
+			k++
+		}
+		if k == len(word) {
+			return true
+		}
+	}
+	return false
 }
 
 // metaLabel finds charset= in the first 4 KiB, covering the malformed
@@ -142,5 +165,10 @@ func decodeWith(enc encoding.Encoding, data []byte) string {
 		// Decoders replace invalid sequences; an error here is unexpected.
 		return string(bytes.ToValidUTF8(data, []byte("\uFFFD")))
 	}
-	return string(out)
+	if len(out) == 0 {
+		return ""
+	}
+	// out is a fresh buffer nothing else refers to: hand it over as the
+	// string instead of copying a whole page
+	return unsafe.String(unsafe.SliceData(out), len(out))
 }

@@ -1,6 +1,7 @@
 package charset
 
 import (
+	"bytes"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -51,4 +52,22 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, ct string) {
 		_, _ = Decode(data, ct, true)
 	})
+}
+
+// TestHasMetaAgrees: the in-place search finds "charset" exactly where
+// lower-casing the head finds it, whatever bytes surround it.
+func TestHasMetaAgrees(t *testing.T) {
+	parts := []string{"charset", "CHARSET", "ChArSeT", "char", "set", "c", "İ", "\u212a", "\xff", "\xc4", "中", " ", "chars\u212aet"}
+	for i := 0; i < 100000; i++ {
+		var b []byte
+		x := i
+		for n := 0; n < 4; n++ {
+			b = append(b, parts[x%len(parts)]...)
+			x /= len(parts)
+		}
+		want := bytes.Contains(bytes.ToLower(b), []byte("charset"))
+		if got := hasMeta(b); got != want {
+			t.Fatalf("hasMeta(%q) = %v, want %v", b, got, want)
+		}
+	}
 }

@@ -1,11 +1,16 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -53,7 +58,7 @@ func Load(path string, allowMissing bool) (*Config, error) {
 		}
 		return nil, fmt.Errorf("read config %s: %w", path, err)
 	}
-	if err := yaml.Unmarshal(b, c); err != nil {
+	if err := decodeStrict(b, c); err != nil {
 		return nil, fmt.Errorf("parse config %s: %w", path, err)
 	}
 	c.Path = path
@@ -72,20 +77,69 @@ func Load(path string, allowMissing bool) (*Config, error) {
 	return c, nil
 }
 
+// decodeStrict reads YAML into c, refusing keys the structs do not know:
+// a misspelt key ("dealy") would otherwise be silently ignored.
+func decodeStrict(b []byte, c *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil // an empty file: the defaults
+		}
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			msgs := make([]string, len(te.Errors))
+			for i, m := range te.Errors {
+				msgs[i] = unknownFieldRe.ReplaceAllString(m, `unknown key "$1" (in $2)`)
+			}
+			return errors.New(strings.Join(msgs, "; "))
+		}
+		return err
+	}
+	return nil
+}
+
+// unknownFieldRe matches yaml.v3's "line N: field X not found in type config.T".
+var unknownFieldRe = regexp.MustCompile(`field (\S+) not found in type config\.(\w+)`)
+
 // Validate reports the first problem that would make the config unusable.
+// A site needs a name, a region and at least one absolute http(s) start URL.
 func (c *Config) Validate() error {
 	seen := map[string]bool{}
 	for i, s := range c.Sites {
-		if s.Name == "" {
+		if strings.TrimSpace(s.Name) == "" {
 			return fmt.Errorf("sites[%d]: name is required", i)
 		}
 		if seen[s.Name] {
 			return fmt.Errorf("sites[%d]: duplicate name %q", i, s.Name)
 		}
 		seen[s.Name] = true
+		if strings.TrimSpace(s.Region) == "" {
+			return fmt.Errorf("site %q: region is required (e.g. region: 河南省洛阳市偃师区)", s.Name)
+		}
 		if len(s.Start) == 0 {
 			return fmt.Errorf("site %q: at least one start URL is required", s.Name)
 		}
+		for _, raw := range s.Start {
+			if err := checkStartURL(raw); err != nil {
+				return fmt.Errorf("site %q: start %q: %w", s.Name, raw, err)
+			}
+		}
+	}
+	return nil
+}
+
+// checkStartURL accepts only absolute http(s) URLs with a host.
+func checkStartURL(raw string) error {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return fmt.Errorf("not a URL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return errors.New("want an absolute http:// or https:// URL")
+	}
+	if u.Host == "" {
+		return errors.New("URL has no host")
 	}
 	return nil
 }

@@ -92,7 +92,7 @@ type Site struct {
 	Start  []string `yaml:"start"`
 	// Hosts allowed to crawl; default: the start URLs' hosts. "*.x.gov.cn" patterns allowed.
 	Hosts []string `yaml:"hosts"`
-	// Family names the CMS rule (trs, hanweb, gkmlpt, nfcms, anhui, ilist, vsb, generic);
+	// Family names the CMS rule (trs, hanweb, gkmlpt, nfcms, anhui, ilist, vsb, haiyun, generic);
 	// empty: detected from the pages.
 	Family string `yaml:"family"`
 	// Body is the issuing body when titles name none (reports titled only

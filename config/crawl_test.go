@@ -17,9 +17,9 @@ func TestCrawlDefaultsAndOverrides(t *testing.T) {
 		maxPages   int
 		stopPaging bool
 	}{
-		{"defaults", "sites: [{name: a, start: [\"http://a.gov.cn/\"]}]", time.Second, time.Second, 3000, true},
-		{"explicit zero delay", "crawl: {delay: 0s}\nsites: [{name: a, start: [\"http://a.gov.cn/\"]}]", 0, 0, 3000, true},
-		{"site overrides", "crawl: {delay: 2s, max_pages: 50}\nsites: [{name: a, start: [\"http://a.gov.cn/\"], delay: 5s, max_pages: 9, stop_paging_when_known: false}]", 2 * time.Second, 5 * time.Second, 9, false},
+		{"defaults", "sites: [{name: a, region: 测试省, start: [\"http://a.gov.cn/\"]}]", time.Second, time.Second, 3000, true},
+		{"explicit zero delay", "crawl: {delay: 0s}\nsites: [{name: a, region: 测试省, start: [\"http://a.gov.cn/\"]}]", 0, 0, 3000, true},
+		{"site overrides", "crawl: {delay: 2s, max_pages: 50}\nsites: [{name: a, region: 测试省, start: [\"http://a.gov.cn/\"], delay: 5s, max_pages: 9, stop_paging_when_known: false}]", 2 * time.Second, 5 * time.Second, 9, false},
 	}
 	for _, tc := range tests {
 		p := filepath.Join(dir, tc.name+".yaml")

@@ -91,7 +91,9 @@ func (s *Serve) setDefaults() {
 	if s.BusySchedule == "" {
 		s.BusySchedule = "30 8-20/4 * * *"
 	}
-	if len(s.BusyMonths) == 0 {
+	// nil = not set: January–April. An explicit `busy_months: []` (an
+	// empty, non-nil slice after decoding) turns the busy season off.
+	if s.BusyMonths == nil {
 		s.BusyMonths = []int{1, 2, 3, 4}
 	}
 	if s.Alerts.ErrorRuns == 0 {

@@ -128,10 +128,25 @@ func newCollector(ctx context.Context, rt http.RoundTripper, ua string, timeout 
 
 // get fetches one URL through colly with extra request headers.
 func get(c *colly.Collector, rawURL string, hdr http.Header) *fetched {
+	return request(c, http.MethodGet, rawURL, "", hdr)
+}
+
+// post sends form (application/x-www-form-urlencoded) to rawURL: JSON
+// list endpoints such as 海云 getFileListByCodeId answer only POSTs.
+func post(c *colly.Collector, rawURL, form string, hdr http.Header) *fetched {
+	hdr.Set("Content-Type", "application/x-www-form-urlencoded")
+	return request(c, http.MethodPost, rawURL, form, hdr)
+}
+
+func request(c *colly.Collector, method, rawURL, body string, hdr http.Header) *fetched {
 	res := &fetched{}
 	ctx := colly.NewContext()
 	ctx.Put("res", res)
-	if err := c.Request(http.MethodGet, rawURL, nil, ctx, hdr); err != nil && !res.handled {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body) // http.NewRequest sets GetBody: retries resend it
+	}
+	if err := c.Request(method, rawURL, rd, ctx, hdr); err != nil && !res.handled {
 		res.err = err
 	}
 	if !res.handled && res.err == nil {

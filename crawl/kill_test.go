@@ -47,10 +47,14 @@ func crawlChild() int {
 		return 2
 	}
 	defer a.Close()
+	// Politeness on (a short per-host delay) so the crawl lasts long enough
+	// for the parent's kills to land mid-run.
 	cfg := config.Default()
 	cfg.Crawl.InsecureTLS = true
+	cfg.Crawl.Delay = config.Duration(8 * time.Millisecond)
+	cfg.Crawl.Parallelism = 2
 	fp := &fakeParser{}
-	e, err := New(Options{Store: a, Config: cfg, Resolve: spec.Resolve, LoopbackOnly: true, NoPoliteness: true,
+	e, err := New(Options{Store: a, Config: cfg, Resolve: spec.Resolve, LoopbackOnly: true,
 		Parser: fp.parse, Now: func() time.Time { return spec.Now }, MaxInFlight: 4})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child engine:", err)
@@ -140,7 +144,7 @@ func TestKilledCrawlResumesToTheSameArchive(t *testing.T) {
 	// The same crawl as a child process, killed with SIGKILL mid-run until
 	// it is allowed to finish.
 	kills := 0
-	delays := []time.Duration{250 * time.Millisecond, 400 * time.Millisecond, 150 * time.Millisecond, 600 * time.Millisecond, 300 * time.Millisecond}
+	delays := []time.Duration{400 * time.Millisecond, 300 * time.Millisecond, 200 * time.Millisecond, 150 * time.Millisecond, 100 * time.Millisecond}
 	for i := 0; i < 12; i++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "NB_CRAWL_CHILD="+string(js))

@@ -138,6 +138,12 @@ func (m *MemStore) ReadBlob(sha string) ([]byte, error) {
 func (m *MemStore) CommitFetch(f archive.Fetch) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if f.Blob != nil {
+		sum := sha256.Sum256(f.Blob)
+		if sha := hex.EncodeToString(sum[:]); m.blobs[sha] == nil {
+			m.blobs[sha] = append([]byte(nil), f.Blob...)
+		}
+	}
 	if f.Capture != nil {
 		f.Capture.ID = uint64(len(m.Captures) + 1)
 		m.Captures = append(m.Captures, *f.Capture)

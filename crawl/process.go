@@ -2,6 +2,8 @@ package crawl
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net"
 	"net/url"
@@ -43,7 +45,12 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 		r.setFatal(wrapf(err, "url state of %s", it.URL))
 		return nil
 	}
-	res := get(r.col, raw, conditionalHeaders(st, it.Referer))
+	var res *fetched
+	if form := it.Extra["form"]; form != "" {
+		res = post(r.col, raw, form, conditionalHeaders(nil, it.Referer)) // no validators on a POST
+	} else {
+		res = get(r.col, raw, conditionalHeaders(st, it.Referer))
+	}
 	if ctx.Err() != nil {
 		// Not marked done: the resumed run fetches it again.
 		return nil
@@ -76,7 +83,7 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 		if isPageKind(it.Kind) && st.SHA256 != "" {
 			// An unchanged list still leads to sub-columns that may have
 			// changed: analyse the archived copy.
-			if body, err := r.st.ReadBlob(st.SHA256); err == nil && sniff.Detect(body) == sniff.HTML {
+			if body, err := r.st.ReadBlob(st.SHA256); err == nil && analysable(it.Kind, sniff.Detect(body)) {
 				items = r.followPage(it, raw, body, st.ETag, "", false)
 			}
 		}
@@ -98,6 +105,9 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 		r.commit(archive.Fetch{Site: r.site.Name, Done: it.URL})
 		return nil
 	case outError:
+		if strings.HasPrefix(v.Reason, string(fetch.KindSoft404)) && isPageKind(it.Kind) && r.namesReport(it, res) {
+			break // a short report that mentions "404" (e.g. 404 requests) is not an error page
+		}
 		ev.Outcome = "error:" + v.Reason
 		r.count(func(run *archive.Run) { run.Errors[v.Reason]++ })
 		r.commit(archive.Fetch{Site: r.site.Name, Done: it.URL})
@@ -106,6 +116,16 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 	ev.Outcome = "ok"
 	r.count(func(*archive.Run) { r.okPages++ })
 	return r.storeOK(it, raw, res, st, now)
+}
+
+// namesReport reports whether a page judged a soft 404 is in fact a report
+// page: its own title names a report.
+func (r *siteRun) namesReport(it *item, res *fetched) bool {
+	page, err := sites.NewPage(res.finalURL, charset.DecodeHTML(res.body, res.header.Get("Content-Type")), it.Kind, "")
+	if err != nil {
+		return false
+	}
+	return sites.ClassifyTitle(sites.PageTitle(page)).IsReport
 }
 
 func (r *siteRun) setFatal(err error) {
@@ -119,7 +139,7 @@ func (r *siteRun) setFatal(err error) {
 
 // commit writes one fetch's changes; a storage failure stops the run.
 func (r *siteRun) commit(f archive.Fetch) {
-	if err := r.st.CommitFetch(f); err != nil {
+	if err := r.commitWait(f); err != nil {
 		r.setFatal(wrapf(err, "commit %s", f.Done))
 	}
 }
@@ -159,14 +179,13 @@ func errKind(err error) string {
 
 // storeOK archives a 200 response and acts on what it is.
 func (r *siteRun) storeOK(it *item, raw string, res *fetched, st *archive.URLState, now time.Time) []archive.FrontierItem {
-	info, _, err := r.st.PutBlobBytes(res.body)
-	if err != nil {
-		r.setFatal(wrapf(err, "store blob of %s", raw))
-		return nil
-	}
+	sum := sha256.Sum256(res.body)
+	info := archive.BlobInfo{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(res.body)), MediaType: sniff.Detect(res.body)}
 	changed := st == nil || st.SHA256 != info.SHA256
 	var capture *archive.Capture
+	var blob []byte
 	if changed {
+		blob = res.body // stored in the same transaction as its capture
 		capture = &archive.Capture{
 			URL: raw, FinalURL: res.finalURL, Time: now, Status: res.status,
 			Headers: fetch.KeepHeaders(res.header), Referer: it.Referer,
@@ -179,18 +198,16 @@ func (r *siteRun) storeOK(it *item, raw string, res *fetched, st *archive.URLSta
 		URL: it.URL, ETag: res.header.Get("ETag"), LastModified: res.header.Get("Last-Modified"),
 		SHA256: info.SHA256, Status: res.status, Kind: it.Kind, LastSeen: now, NextCheck: r.nextCheck(it.Kind, now),
 	}
-	f := archive.Fetch{Capture: capture, State: state, Site: r.site.Name, Done: it.URL}
+	f := archive.Fetch{Blob: blob, Capture: capture, State: state, Site: r.site.Name, Done: it.URL}
 
-	isHTML := info.MediaType == sniff.HTML
 	switch {
-	case isPageKind(it.Kind) && isHTML:
+	case isPageKind(it.Kind) && analysable(it.Kind, info.MediaType):
 		docID := ""
 		page, a, ok := r.analyze(it, res.finalURL, res.body, res.header.Get("Content-Type"))
+		r.docMu.Lock()
 		if ok && it.Kind == sites.KindPart {
 			docID = it.Extra["doc"]
-			r.docMu.Lock()
-			defer r.docMu.Unlock()
-			if d, err := r.st.Document(docID); err == nil {
+			if d, err := r.getDoc(docID); err == nil {
 				if upsertFile(d, archive.FileRef{URL: raw, SHA256: info.SHA256, MediaType: info.MediaType, Size: info.Size, Role: "page"}) {
 					resetParse(d)
 				}
@@ -203,8 +220,6 @@ func (r *siteRun) storeOK(it *item, raw string, res *fetched, st *archive.URLSta
 		} else if ok && a.Report != nil && !a.IsList {
 			// A report reached as a list (a tree's year link) is re-checked like a detail.
 			state.Kind, state.NextCheck = sites.KindDetail, r.nextCheck(sites.KindDetail, now)
-			r.docMu.Lock()
-			defer r.docMu.Unlock()
 			d, twin := r.reportPage(it, raw, page, a, info, now)
 			if d != nil {
 				f.Doc = d
@@ -216,25 +231,30 @@ func (r *siteRun) storeOK(it *item, raw string, res *fetched, st *archive.URLSta
 				}
 			}
 		}
+		if f.Doc != nil {
+			r.cacheDoc(f.Doc)
+		}
+		r.docMu.Unlock()
 		var items []archive.FrontierItem
 		if ok {
 			items = r.links(it, res.finalURL, a, docID, res.body)
 		}
 		f.New = items
-		if err := r.st.CommitFetch(f); err != nil {
+		if err := r.commitWait(f); err != nil {
 			r.setFatal(wrapf(err, "commit %s", raw))
 			return nil
 		}
 		return items
 	case it.Kind == sites.KindAttachment || it.Kind == sites.KindDetail && sniff.IsDocument(info.MediaType):
 		r.docMu.Lock()
-		defer r.docMu.Unlock()
 		if d := r.attachment(it, raw, res, info, now); d != nil {
 			f.Doc = d
 			if capture != nil {
 				capture.DocID = d.ID
 			}
+			r.cacheDoc(d)
 		}
+		r.docMu.Unlock()
 	}
 	r.commit(f)
 	return nil
@@ -267,13 +287,24 @@ func (r *siteRun) analyze(it *item, finalURL string, body []byte, contentType st
 		r.count(func(run *archive.Run) { run.Errors["bad_html"]++ })
 		return nil, sites.Analysis{}, false
 	}
+	page.Form = it.Extra["form"]
 	rule := r.rule
 	var dets []sites.Detection
 	if rule == nil {
 		rule, dets = sites.Detect(page)
 	}
-	r.count(func(*archive.Run) { r.families[rule.Name()]++ })
 	a := rule.Analyze(page)
+	if note, ok := sites.NeedsBrowser(page, a); ok && !hasPrefixIn(a.Notes, sites.NoteNeedsBrowser) {
+		// A report column only a browser can draw, whatever its family.
+		a.Notes = append(a.Notes, note)
+	}
+	r.count(func(*archive.Run) {
+		r.families[rule.Name()]++
+		if a.IsList {
+			r.listFamilies[rule.Name()]++
+		}
+		r.addNotes(a.Notes)
+	})
 	if r.e.opts.Explain != nil {
 		r.e.opts.Explain(Explanation{Site: r.site.Name, URL: finalURL, Kind: it.Kind, Family: rule.Name(), Detections: dets, Analysis: a})
 	}
@@ -289,9 +320,11 @@ func (r *siteRun) followPage(it *item, raw string, body []byte, _ string, conten
 	docID := ""
 	if it.Kind != sites.KindPart && a.Report != nil && !a.IsList {
 		id := archive.DocID(r.site.Name, it.URL)
-		if _, err := r.st.Document(id); err == nil {
+		r.docMu.Lock()
+		if _, err := r.getDoc(id); err == nil {
 			docID = id
 		}
+		r.docMu.Unlock()
 	}
 	if it.Kind == sites.KindPart {
 		docID = it.Extra["doc"]
@@ -315,6 +348,10 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 			continue
 		}
 		key := fetch.CanonicalURL(l.URL)
+		if l.Form != "" {
+			// A POSTed list: each form (page) is its own frontier item.
+			key += "\x00POST\x00" + l.Form
+		}
 		if key == parent.URL || seen[key] {
 			continue
 		}
@@ -378,6 +415,12 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 		if l.Why == "redirect shell" {
 			extra["shell"] = "1"
 		}
+		if report && listish {
+			extra["sight"] = "1"
+		}
+		if l.Form != "" {
+			extra["form"] = l.Form
+		}
 		fi := archive.FrontierItem{
 			URL: key, Site: r.site.Name, Kind: kind, Referer: pageURL, AnchorText: l.Title,
 			Depth: depth, Score: l.Score - 2*float64(depth), Extra: extra,
@@ -400,7 +443,7 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 func (r *siteRun) reportPage(it *item, raw string, page *sites.Page, a sites.Analysis, info archive.BlobInfo, now time.Time) (d *archive.Document, twin bool) {
 	id := archive.DocID(r.site.Name, it.URL)
 	file := archive.FileRef{URL: raw, SHA256: info.SHA256, MediaType: info.MediaType, Size: info.Size, Role: "page"}
-	d, err := r.st.Document(id)
+	d, err := r.getDoc(id)
 	if err == nil {
 		if upsertFile(d, file) {
 			resetParse(d)
@@ -413,15 +456,11 @@ func (r *siteRun) reportPage(it *item, raw string, page *sites.Page, a sites.Ana
 		r.setFatal(wrapf(err, "document %s", id))
 		return nil, false
 	}
-	if ds, err := r.st.DocumentsByHash(info.SHA256); err == nil {
-		for _, o := range ds {
-			if o.Site == r.site.Name && o.ID != id {
-				addSighting(o, archive.Sighting{URL: raw, From: it.Extra["from"], Site: r.site.Name, Time: now})
-				o.LastSeen = now
-				r.touch(o.ID, false)
-				return o, true
-			}
-		}
+	if o := r.docOfHash(info.SHA256, id); o != nil {
+		addSighting(o, archive.Sighting{URL: raw, From: it.Extra["from"], Site: r.site.Name, Time: now})
+		o.LastSeen = now
+		r.touch(o.ID, false)
+		return o, true
 	}
 	// The page's own title and date first: they do not depend on which
 	// list happened to link the page first (runs stay reproducible).
@@ -434,6 +473,7 @@ func (r *siteRun) reportPage(it *item, raw string, page *sites.Page, a sites.Ana
 	}
 	d = r.newDoc(id, raw, title, ti, firstNonEmpty(a.Date, it.Extra["date"]), now)
 	d.Files = []archive.FileRef{file}
+	r.firstSighting(d, it, now)
 	r.touch(d.ID, true)
 	return d, false
 }
@@ -446,6 +486,9 @@ func (r *siteRun) newDoc(id, raw, title string, ti sites.TitleInfo, date string,
 	return &archive.Document{
 		ID: id, Site: r.site.Name, URL: raw, Title: strings.TrimSpace(title), PublishedAt: date,
 		Body: body, Region: r.site.Region, Year: ti.Year, Source: "crawl",
+		// The site's config is knowledge from outside the files: the
+		// parser's reading never overrides it (package ingest).
+		HintBody: r.site.Body, HintRegion: r.site.Region,
 		FirstSeen: now, LastSeen: now,
 	}
 }
@@ -455,7 +498,7 @@ func (r *siteRun) newDoc(id, raw, title string, ti sites.TitleInfo, date string,
 func (r *siteRun) attachment(it *item, raw string, res *fetched, info archive.BlobInfo, now time.Time) *archive.Document {
 	file := archive.FileRef{URL: raw, SHA256: info.SHA256, MediaType: info.MediaType, Size: info.Size, Filename: r.filename(it, res), Role: "attachment"}
 	if id := it.Extra["doc"]; id != "" {
-		d, err := r.st.Document(id)
+		d, err := r.getDoc(id)
 		if err != nil {
 			return nil
 		}
@@ -466,7 +509,7 @@ func (r *siteRun) attachment(it *item, raw string, res *fetched, info archive.Bl
 		return d
 	}
 	id := archive.DocID(r.site.Name, it.URL)
-	if d, err := r.st.Document(id); err == nil {
+	if d, err := r.getDoc(id); err == nil {
 		if upsertFile(d, file) {
 			resetParse(d)
 		}
@@ -474,14 +517,10 @@ func (r *siteRun) attachment(it *item, raw string, res *fetched, info archive.Bl
 		r.touch(d.ID, false)
 		return d
 	}
-	if ds, err := r.st.DocumentsByHash(info.SHA256); err == nil {
-		for _, o := range ds {
-			if o.Site == r.site.Name {
-				addSighting(o, archive.Sighting{URL: raw, From: it.Extra["from"], Site: r.site.Name, Time: now})
-				r.touch(o.ID, false)
-				return o
-			}
-		}
+	if o := r.docOfHash(info.SHA256, id); o != nil {
+		addSighting(o, archive.Sighting{URL: raw, From: it.Extra["from"], Site: r.site.Name, Time: now})
+		r.touch(o.ID, false)
+		return o
 	}
 	title := firstNonEmpty(it.Extra["title"], it.AnchorText)
 	ti := sites.ClassifyTitle(title)
@@ -490,6 +529,7 @@ func (r *siteRun) attachment(it *item, raw string, res *fetched, info archive.Bl
 	}
 	d := r.newDoc(id, raw, title, ti, it.Extra["date"], now)
 	d.Files = []archive.FileRef{file}
+	r.firstSighting(d, it, now)
 	r.touch(d.ID, true)
 	return d
 }
@@ -510,25 +550,43 @@ func (r *siteRun) touch(id string, isNew bool) {
 	}
 }
 
+// firstSighting records, with a new document, the list that linked it.
+func (r *siteRun) firstSighting(d *archive.Document, it *item, now time.Time) {
+	if it.Extra["sight"] != "" {
+		addSighting(d, archive.Sighting{URL: it.Extra["url"], From: it.Extra["from"], Site: r.site.Name, Time: now})
+	}
+}
+
 // recordSighting notes that a list showed a report, once the report's
-// document exists (sightings run after every fetch of the run).
+// document exists (sighting items come after every fetch of the run). The
+// common case, the list that led to the report, was recorded with the
+// document, so this costs a read. Sighting items are not marked done:
+// they are idempotent and the frontier is cleared at the end of the run.
 func (r *siteRun) recordSighting(it *item) {
 	now := r.e.now()
+	id := it.Extra["doc"]
+	s := archive.Sighting{URL: it.Extra["url"], From: it.Extra["from"], Site: r.site.Name, Time: now}
 	r.docMu.Lock()
-	err := r.st.UpdateDocument(it.Extra["doc"], func(d *archive.Document) error {
-		addSighting(d, archive.Sighting{URL: it.Extra["url"], From: it.Extra["from"], Site: r.site.Name, Time: now})
-		return nil
-	})
-	r.docMu.Unlock()
-	if err == nil {
-		r.touch(it.Extra["doc"], false)
-	} else if !isNotFound(err) {
+	d, err := r.getDoc(id)
+	switch {
+	case isNotFound(err):
+		r.docMu.Unlock()
+		return
+	case err != nil:
+		r.docMu.Unlock()
 		r.setFatal(wrapf(err, "record sighting %s", it.URL))
 		return
 	}
-	if err := r.st.FrontierDone(r.site.Name, it.URL); err != nil {
-		r.setFatal(wrapf(err, "frontier done %s", it.URL))
+	n := len(d.Sightings)
+	if addSighting(d, s); len(d.Sightings) == n {
+		r.docMu.Unlock()
+		r.touch(id, false)
+		return // already recorded
 	}
+	r.cacheDoc(d)
+	r.docMu.Unlock()
+	r.touch(id, false)
+	r.commit(archive.Fetch{Site: r.site.Name, Doc: d})
 }
 
 // upsertFile replaces the file with the same canonical URL or appends it;
@@ -571,4 +629,49 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// analysable: HTML pages always; JSON, XML and text bodies only where a
+// list is expected (gkmlpt and 海云 JSON APIs, Hanweb dataproxy.jsp XML),
+// never as a report.
+func analysable(kind, media string) bool {
+	switch media {
+	case sniff.HTML:
+		return true
+	case sniff.JSON, sniff.XML, sniff.Text:
+		return kind == sites.KindList || kind == sites.KindNav || kind == sites.KindStart
+	}
+	return false
+}
+
+func hasPrefixIn(ss []string, prefix string) bool {
+	for _, s := range ss {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxNotes bounds the rule notes one run report keeps.
+const maxNotes = 40
+
+// addNotes records rule notes in the run report (deduplicated, bounded);
+// needs-a-browser notes are also counted. Called under r.mu.
+func (r *siteRun) addNotes(notes []string) {
+	for _, n := range notes {
+		if r.noteSeen[n] {
+			continue
+		}
+		if r.noteSeen == nil {
+			r.noteSeen = map[string]bool{}
+		}
+		r.noteSeen[n] = true
+		if strings.HasPrefix(n, sites.NoteNeedsBrowser) {
+			r.run.Blocked[blockedNeedsBrowser]++
+		}
+		if len(r.run.Notes) < maxNotes {
+			r.run.Notes = append(r.run.Notes, n)
+		}
+	}
 }

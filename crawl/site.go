@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,10 +51,17 @@ type siteRun struct {
 	fetches  int // fetches this process (budget)
 	okPages  int
 	families map[string]int
-	fatal    error
-	docsSeen map[string]bool
+	// listFamilies tallies the families of list pages only: lists are
+	// where families differ (details look alike), so they name the site's.
+	listFamilies map[string]int
+	noteSeen     map[string]bool // rule notes already in the run report
+	fatal        error
+	docsSeen     map[string]bool
 
-	docMu sync.Mutex // serialises document read-modify-write + commit
+	docMu    sync.Mutex // serialises document read-modify-write
+	docCache map[string]*archive.Document
+	docHash  map[string]string
+	commitCh chan *commitReq
 }
 
 func newSiteRun(e *Engine, site *config.Site) (*siteRun, error) {
@@ -72,7 +80,9 @@ func newSiteRun(e *Engine, site *config.Site) (*siteRun, error) {
 		hosts:    newHostMatcher(site),
 		pol:      cfg.PolitenessFor(site),
 		queued:   map[string]bool{},
-		families: map[string]int{},
+		docCache: map[string]*archive.Document{},
+		docHash:  map[string]string{},
+		families: map[string]int{}, listFamilies: map[string]int{},
 		maxDepth: cfg.MaxDepth,
 	}
 	r.maxPages, r.recheck, r.stopPaging = cfg.BudgetFor(site)
@@ -155,6 +165,7 @@ func (r *siteRun) crawl(ctx context.Context) (archive.Run, error) {
 		return r.finishFailed(err)
 	}
 	r.buildClient(ctx)
+	stopCommitter := r.startCommitter()
 	stop := make(chan struct{})
 	go func() {
 		select {
@@ -167,6 +178,7 @@ func (r *siteRun) crawl(ctx context.Context) (archive.Run, error) {
 	}()
 	exhausted := r.loop(ctx)
 	close(stop)
+	stopCommitter()
 
 	r.run.End = r.e.now()
 	if ctx.Err() != nil {
@@ -219,17 +231,12 @@ func (r *siteRun) finishReport() {
 	if r.rule != nil {
 		r.run.Family = r.rule.Name()
 	} else {
-		best, n := "", 0
-		for f, c := range r.families {
-			if c > n || c == n && f < best {
-				best, n = f, c
-			}
-		}
-		r.run.Family = best
+		r.run.Family = siteFamily(r.listFamilies, r.families)
 	}
 	if r.run.Status != "" {
 		return
 	}
+	defer r.flagOnlyBlocks()
 	errs := 0
 	for _, n := range r.run.Errors {
 		errs += n
@@ -246,6 +253,88 @@ func (r *siteRun) finishReport() {
 		r.run.Status = "ok"
 	}
 }
+
+// blockedNeedsBrowser counts, in run.Blocked, the report lists only a
+// browser can render (sites.NoteNeedsBrowser): "a list we cannot read" is
+// not "no reports".
+const blockedNeedsBrowser = "needs_browser"
+
+// siteFamily names the site's family: the most frequent non-generic
+// family of its list pages, else the most frequent family of all pages.
+func siteFamily(lists, all map[string]int) string {
+	best := func(m map[string]int, skipGeneric bool) string {
+		b, n := "", 0
+		for f, c := range m {
+			if skipGeneric && f == "generic" {
+				continue
+			}
+			if c > n || c == n && f < b {
+				b, n = f, c
+			}
+		}
+		return b
+	}
+	if f := best(lists, true); f != "" {
+		return f
+	}
+	return best(all, false)
+}
+
+// runLister is the part of the archive that lists past runs (the dry-run
+// MemStore has none: nothing to compare with).
+type runLister interface {
+	Runs(site string, limit int) ([]archive.Run, error)
+}
+
+// flagOnlyBlocks flags a site that served reports in its previous run and
+// now answers only with blocks (WAF, robots): the reports did not vanish,
+// the crawler was shut out.
+func (r *siteRun) flagOnlyBlocks() {
+	blocked := 0
+	for k, n := range r.run.Blocked {
+		if k != blockedNeedsBrowser {
+			blocked += n
+		}
+	}
+	if r.okPages > 0 || blocked == 0 || r.run.Docs > 0 {
+		return
+	}
+	rl, ok := r.st.(runLister)
+	if !ok {
+		return
+	}
+	// The last run that was not itself shut out decides: blocked runs in
+	// a row keep the flag.
+	prev, err := rl.Runs(r.site.Name, 20)
+	if err != nil {
+		return
+	}
+	for _, pr := range prev {
+		if hasNotePrefix(pr.Notes, NoteOnlyBlocks) || pr.Status == "interrupted" {
+			continue
+		}
+		if pr.Docs == 0 {
+			return
+		}
+		r.run.Status = "failed"
+		r.run.Notes = append(r.run.Notes, fmt.Sprintf("%s: the site served %d reports in the run of %s and only blocked responses now (%s)",
+			NoteOnlyBlocks, pr.Docs, pr.Start.Format("2006-01-02"), summarizeCounts(r.run.Blocked)))
+		return
+	}
+}
+
+func hasNotePrefix(notes []string, prefix string) bool {
+	for _, n := range notes {
+		if strings.HasPrefix(n, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// NoteOnlyBlocks starts the run-report note of a site that went from
+// reports to only blocked responses.
+const NoteOnlyBlocks = "blocked: went from reports to only blocks"
 
 func summarizeCounts(ms ...map[string]int) string {
 	var parts []string

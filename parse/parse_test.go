@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nianbao/nianbao/charset"
 	"github.com/nianbao/nianbao/parse/report"
+	"golang.org/x/net/html"
 )
 
 func TestStatusAndDispatch(t *testing.T) {
@@ -110,5 +112,27 @@ func BenchmarkParseHTMLTypical(b *testing.B) {
 		data := mustRead(b, f)
 		name := fmt.Sprintf("%s-%dKB", strings.TrimSuffix(filepath.Base(f), ".html"), len(data)/1024)
 		b.Run(name, func(b *testing.B) { benchParseData(b, filepath.Base(f), data) })
+	}
+}
+
+// BenchmarkHTMLFloor is the part of BenchmarkParseHTML* that is not ours:
+// charset decoding and golang.org/x/net/html.Parse of the same pages, with
+// no extraction and no report parsing. Parse cannot be faster than this.
+func BenchmarkHTMLFloor(b *testing.B) {
+	for _, f := range []string{"html-2021-rich.html", "html-2021-word.html", "../extract/report-trs-gbk.html"} {
+		data := mustRead(b, f)
+		name := fmt.Sprintf("%s-%dKB", strings.TrimSuffix(filepath.Base(f), ".html"), len(data)/1024)
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if _, err := html.Parse(strings.NewReader(charset.DecodeHTML(data, ""))); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if d := cpuTime() - cpu0; d > 0 {
+				b.ReportMetric(float64(b.N)/d.Seconds(), "reports/cpu-s")
+			}
+		})
 	}
 }

@@ -37,6 +37,9 @@ type ExpectedFile struct {
 	MediaType string `json:"media_type"` // sniff.* constant of the served bytes
 	// Referer is true when the server refuses the file without a Referer.
 	Referer bool `json:"referer,omitempty"`
+	// Scan is true for an image-only PDF (no text layer): its body and
+	// year can be read only by OCR, if at all.
+	Scan bool `json:"scan,omitempty"`
 }
 
 // ExpectedReport is one annual report the portal holds: the ground truth a
@@ -62,7 +65,8 @@ type ExpectedReport struct {
 	// report (the report itself as PDF/DOC/DOCX, a 统计表 .xls, a scan).
 	Attachments []ExpectedFile `json:"attachments,omitempty"`
 	// Data are the numbers in the report's tables when the portal generated
-	// them (HTML reports); nil for sample-derived attachments.
+	// them (HTML pages, generated DOCX and 统计表 attachments); nil when the
+	// report's only file is the sample report or an illegible scan.
 	Data *ReportData `json:"data,omitempty"`
 	// Version counts ReplaceReport calls (0 = original).
 	Version int `json:"version"`
@@ -105,6 +109,7 @@ type Portal struct {
 	blocked  map[string][]Blocked
 	versions map[string]int
 	added    map[string][]NewReport
+	shut     map[string]string // site -> WAF kind it now answers with (BlockSite)
 	known    map[string]string // report id -> site
 
 	stats statsTable
@@ -137,6 +142,7 @@ func newPortal(opts Options, defs []*siteDef) *Portal {
 		defs:     defs,
 		versions: map[string]int{},
 		added:    map[string][]NewReport{},
+		shut:     map[string]string{},
 	}
 	p.stats.init()
 	p.rebuild()
@@ -169,6 +175,16 @@ func (p *Portal) rebuild() {
 		exp[d.Name] = b.expected
 		dec[d.Name] = b.decoys
 		blk[d.Name] = b.blocked
+		if kind := p.shut[d.Name]; kind != "" {
+			// Every host of the site now answers the challenge, robots.txt included.
+			for _, h := range d.Hosts {
+				if vh := hosts[h]; vh != nil {
+					vh.all = wafPages[kind]
+					blk[d.Name] = append(blk[d.Name], Blocked{Site: d.Name, URL: vh.url("/"), Kind: kind})
+				}
+			}
+			b.expected = nil
+		}
 		for _, e := range b.expected {
 			known[e.ID] = d.Name
 		}
@@ -236,6 +252,28 @@ func (p *Portal) ReplaceReport(id string) error {
 		return fmt.Errorf("portal: no report %q", id)
 	}
 	p.versions[id]++
+	p.rebuild()
+	return nil
+}
+
+// BlockSite puts every host of site behind a WAF ("ruishu", "jiasule"
+// or "wzws") from now on, as when a portal starts blocking the crawler's
+// address: its reports are still there, but no crawl can reach them
+// (Expected is then empty, Blocked lists the hosts).
+func (p *Portal) BlockSite(site, kind string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if wafPages[kind] == nil {
+		return fmt.Errorf("portal: unknown WAF kind %q (ruishu, jiasule, wzws)", kind)
+	}
+	found := false
+	for _, d := range p.defs {
+		found = found || d.Name == site
+	}
+	if !found {
+		return fmt.Errorf("portal: no site %q", site)
+	}
+	p.shut[site] = kind
 	p.rebuild()
 	return nil
 }

@@ -185,7 +185,7 @@ func TestReachableFromStart(t *testing.T) {
 // Table of checklist items (portals.md §6) answered as specified.
 func TestChecklistResponses(t *testing.T) {
 	p := sharedPortal(t)
-	gxj23 := findExpected(t, p, "yanshi", "gxj-2023")
+	gxj20 := findExpected(t, p, "yanshi", "gxj-2020")
 	gxj22 := findExpected(t, p, "yanshi", "gxj-2022")
 	gxj24 := findExpected(t, p, "yanshi", "gxj-2024")
 	wrongDir := strings.Replace(gxj24.DetailURL, "/xxgk/xxgknb/", "/xxgk/", 1)
@@ -205,7 +205,7 @@ func TestChecklistResponses(t *testing.T) {
 		{"6-arg past the end refresh", "http://jyj.yanshi.gov.cn/zwgk_64769/zfxxgknb_64786/list_4.shtml", nil, 200, contains(`http-equiv="refresh" content="0;url=./"`)},
 		{"onclick link", "http://jyj.yanshi.gov.cn/zwgk_64769/zfxxgknb_64786/list.shtml", nil, 200, contains(`href="javascript:void(0)" onclick="jumpToDetail('./2024`)},
 		{"&amp; in href", findExpected(t, p, "yanshi", "jyj-2021").DetailURL, nil, 200, contains(`download.jsp?urltype=news.DownloadAttachUrl&amp;owner=`)},
-		{"multi-page article", strings.TrimSuffix(gxj23.DetailURL, ".html") + "_1.html", nil, 200, contains(`createPageHTML(2, 1, "t2024`)},
+		{"multi-page article", strings.TrimSuffix(gxj20.DetailURL, ".html") + "_1.html", nil, 200, contains(`createPageHTML(2, 1, "t2021`)},
 		{"TRS meta and attachment", gxj22.DetailURL, nil, 200, contains(`<meta name="PubDate" content="2023-01-16 09:30">`, `class="TRS_Editor"`, `OLDSRC="/protect/P0202301/`, `href="./P020230116`, "详见附件")},
 		{"dead OLDSRC", "http://gxj.yanshi.gov.cn" + oldsrcOf(t, p, gxj22.DetailURL), nil, 404, nil},
 		{"wap twin", strings.TrimSuffix(gxj24.DetailURL, ".html") + "_wap.html", nil, 200, nil},
@@ -345,32 +345,34 @@ func TestContentDisposition(t *testing.T) {
 	p := sharedPortal(t)
 	tests := []struct {
 		id     string
+		file   int // attachment index
 		decode func(string) (string, error)
 	}{
-		{"gxj-2020", func(h string) (string, error) { // raw GBK bytes
+		{"gxj-2023", 1, func(h string) (string, error) { // raw GBK bytes
 			_, v, _ := strings.Cut(h, `filename="`)
 			v = strings.TrimSuffix(v, `"`)
 			b, err := simplifiedchinese.GBK.NewDecoder().Bytes([]byte(v))
 			return string(b), err
 		}},
-		{"gxj-2019", func(h string) (string, error) { // percent-encoded UTF-8, + for space
+		{"gxj-2019", 0, func(h string) (string, error) { // percent-encoded UTF-8, + for space
 			_, v, _ := strings.Cut(h, `filename="`)
 			if !strings.Contains(v, "+") {
 				t.Errorf("no + in %q", v)
 			}
 			return url.QueryUnescape(strings.TrimSuffix(v, `"`))
 		}},
-		{"gxj-2021", func(h string) (string, error) { // RFC 5987
+		{"gxj-2021", 0, func(h string) (string, error) { // RFC 5987
 			_, params, err := mime.ParseMediaType(h)
 			return params["filename"], err
 		}},
 	}
 	for _, tc := range tests {
 		e := findExpected(t, p, "yanshi", tc.id)
-		f := get(t, p, e.Attachments[0].URL, "Referer", e.DetailURL)
+		a := e.Attachments[tc.file]
+		f := get(t, p, a.URL, "Referer", e.DetailURL)
 		got, err := tc.decode(f.header.Get("Content-Disposition"))
-		if err != nil || got != e.Attachments[0].Filename {
-			t.Errorf("%s: Content-Disposition %q decodes to %q (%v), want %q", tc.id, f.header.Get("Content-Disposition"), got, err, e.Attachments[0].Filename)
+		if err != nil || got != a.Filename {
+			t.Errorf("%s: Content-Disposition %q decodes to %q (%v), want %q", tc.id, f.header.Get("Content-Disposition"), got, err, a.Filename)
 		}
 	}
 }

@@ -136,21 +136,47 @@ var (
 	referer501 = []byte("<html><head><title>501 Not Implemented</title></head><body><h1>Not Implemented</h1></body></html>\n")
 )
 
+// fileBytes is attachment idx of report r. The sample files (PDF, DOC,
+// DOCX, scan) are served only for the sample report itself; any other
+// report gets a DOCX written from its own body, year and numbers — under
+// a .pdf or .doc link too (content, not extension, tells the container) —
+// or, for a scan, an image-only PDF with nothing legible.
 func fileBytes(f fileSpec, r rep, d *ReportData, version int, idx int) ([]byte, string) {
-	switch f.Kind {
-	case fPDF:
-		s := pdfSamples[int(docNo(r.ID))%len(pdfSamples)]
-		return pdfVariant(s, fmt.Sprintf("%s#%d", r.ID, idx), version), "application/pdf"
-	case fScan:
-		return pdfVariant("report-scan.pdf", fmt.Sprintf("%s#%d", r.ID, idx), version), "application/pdf"
-	case fDOC:
-		return docVariant(fmt.Sprintf("%s#%d", r.ID, idx), version), "application/msword"
-	case fDOCX:
-		return docxVariant(r.Title, fmt.Sprintf("%s#%d", r.ID, idx), version), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-	case fXLS:
+	const ctDOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	id := fmt.Sprintf("%s#%d", r.ID, idx)
+	sample := isSample(r)
+	switch {
+	case f.Kind == fXLS:
 		return statsSheet(r.Title, d, r.ID, version), "application/vnd.ms-excel"
+	case f.Kind == fScan && sample:
+		return pdfVariant("report-scan.pdf", id, version), "application/pdf"
+	case f.Kind == fScan:
+		return blankScan(id, version), "application/pdf"
+	case f.Kind == fPDF && sample:
+		s := pdfSamples[int(docNo(r.ID))%len(pdfSamples)]
+		return pdfVariant(s, id, version), "application/pdf"
+	case f.Kind == fDOC && sample:
+		return docVariant(id, version), "application/msword"
+	case f.Kind == fDOCX && sample:
+		return docxVariant(r.Title, id, version), ctDOCX
+	case f.Kind == fPDF || f.Kind == fDOC || f.Kind == fDOCX:
+		return genDocx(r, d, id, version), ctDOCX
 	}
 	panic("portal: unknown file kind " + f.Kind)
+}
+
+// generatedFiles reports whether a stub's attachments carry its generated
+// numbers (a DOCX or 统计表 written for it, not a sample file or a blank scan).
+func generatedFiles(r rep) bool {
+	if isSample(r) {
+		return false
+	}
+	for _, f := range r.Files {
+		if f.Kind != fScan {
+			return true
+		}
+	}
+	return false
 }
 
 func fileExt(kind string) string {
@@ -208,7 +234,7 @@ func (b *builder) publish(c pubCtx, r rep) ExpectedReport {
 		}
 		files = append(files, tf)
 		u := c.vh.url(strings.ReplaceAll(p, "&amp;", "&"))
-		expFiles = append(expFiles, ExpectedFile{URL: u, Filename: f.Name, SHA256: sha(data), Size: int64(len(data)), MediaType: sniff.Detect(data), Referer: f.Gate != gateNone})
+		expFiles = append(expFiles, ExpectedFile{URL: u, Filename: f.Name, SHA256: sha(data), Size: int64(len(data)), MediaType: sniff.Detect(data), Referer: f.Gate != gateNone, Scan: f.Kind == fScan})
 	}
 
 	doc := c.doc
@@ -269,8 +295,8 @@ func (b *builder) publish(c pubCtx, r rep) ExpectedReport {
 		ID: r.ID, Title: r.Title, Body: r.Body, Year: r.Year, Published: r.Published, Format: format,
 		DetailURL: c.vh.url(path), Pages: expPages, Attachments: expFiles,
 	}
-	if !r.Stub {
-		e.Data = data
+	if !r.Stub || generatedFiles(r) {
+		e.Data = data // the page's tables, or the generated attachment's
 	}
 	if r.Wap {
 		// The mobile twin serves the same bytes at another URL.

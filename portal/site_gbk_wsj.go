@@ -10,7 +10,7 @@ package portal
 // "text/html" (no charset) and <meta … charset=gb2312>, and the 2024 page
 // holds GBK-only characters (堃, 镕) so only a GB18030 decode is right; the
 // 2023 page says only content="charset=gbk"; the 2022 page's header says
-// utf-8 while its meta (and bytes) are GBK. The 2022 PDF's
+// utf-8 while its meta (and bytes) are GBK. The 2022 DOCX's
 // Content-Disposition carries raw GBK bytes.
 func buildWSJ(b *builder) map[string]ExpectedReport {
 	vh := b.host("wsj.yanshi.gov.cn", schemeHTTPOnly, missISO404)
@@ -40,7 +40,7 @@ func buildWSJ(b *builder) map[string]ExpectedReport {
 		&gbkPage{ctype: "text/html", meta: "charset=gbk"}, "")
 	items = append(items, itemFor(e, relHref(e.DetailURL, dir), 0, dateB, e.Published))
 	e = pub(rep{ID: "wsj-2022", Title: t("2022"), Year: 2022, Published: "2023-01-31", Stub: true,
-		Files: []fileSpec{{Kind: fPDF, Name: t("2022") + ".pdf", CD: cdGBK}}},
+		Files: []fileSpec{{Kind: fDOCX, Name: t("2022") + ".docx", CD: cdGBK}}},
 		&gbkPage{ctype: "text/html; charset=utf-8", meta: "text/html; charset=gb2312"}, "")
 	items = append(items, itemFor(e, relHref(e.DetailURL, dir), 0, dateB, e.Published))
 

@@ -14,7 +14,7 @@ import (
 //
 // Reports (expected): 2024 (late: April), 2023 Word paste, a year-first
 // 2022 title linked with an absolute http:// URL (the http/https twin),
-// a 2021 PDF that answers 501 without a Referer, a 2019-format 2020 report
+// a 2021 DOCX that answers 501 without a Referer, a 2019-format 2020 report
 // and a 2015 report re-posted in 2020 (URL date = year + 5); a department
 // report in a second column, /zwgk/gknb/bmnb/.
 // Blocked (never archivable): two 办公厅 reports behind 网站卫士 — one
@@ -60,7 +60,7 @@ func buildHenan(b *builder) {
 	pub(rep{ID: "hn-2023", Title: "河南省2023年政府信息公开工作年度报告", Year: 2023, Published: "2024-03-29", Style: styleMSO}, false, false)
 	pub(rep{ID: "hn-2022", Title: "2022年河南省政府信息公开工作年度报告", Year: 2022, Published: "2023-03-31"}, true, false)
 	pub(rep{ID: "hn-2021", Title: "河南省2021年政府信息公开工作年度报告", Year: 2021, Published: "2022-03-30", Stub: true,
-		Files: []fileSpec{{Kind: fPDF, Name: "河南省2021年政府信息公开工作年度报告.pdf", Gate: gate501, OldSrc: true}}}, false, true)
+		Files: []fileSpec{{Kind: fDOCX, Name: "河南省2021年政府信息公开工作年度报告.docx", Gate: gate501, OldSrc: true}}}, false, true)
 	pub(rep{ID: "hn-2020", Title: "河南省2020年政府信息公开工作年度报告", Year: 2020, Published: "2021-03-31", Format: "2019"}, false, false)
 	pub(rep{ID: "hn-2015", Title: "河南省2015年政府信息公开工作年度报告", Year: 2015, Published: "2020-06-17", Format: "legacy"}, false, false)
 

@@ -10,8 +10,9 @@ import "sort"
 // trap. /xxgk/ itself is a bare directory: 403.
 //
 // Reports (expected): 2016–2024, as HTML (rich, multi-page, legacy prose),
-// PDF/DOC/DOCX stubs and a PDF + 统计表 pair; the 2018 report is a re-post
-// under a 2023 URL. Decoys in the same column (must NOT be archived): the
+// generated DOCX stubs and a DOCX + 统计表 pair; the 2023 report is the
+// sample report (assets/) as PDF + DOC; the 2018 report is a re-post under
+// a 2023 URL. Decoys in the same column (must NOT be archived): the
 // 2023 解读, the 2024 图解, the 编制发布 notice, a repost of the format notice
 // 国办公开办函〔2021〕30号, and a 上半年 statistics page.
 func buildGXJ(b *builder) map[string]ExpectedReport {
@@ -36,24 +37,26 @@ func buildGXJ(b *builder) map[string]ExpectedReport {
 	}
 	// 2024: rich HTML, anchor text truncated (full title only in title=), _wap twin.
 	add(pub(rep{ID: "gxj-2024", Title: t("2024"), Year: 2024, Published: "2025-01-20", Wap: true}), 16)
-	// 2023: one article over two pages (t….html, t…_1.html), zero cells blank.
-	add(pub(rep{ID: "gxj-2023", Title: t("2023"), Year: 2023, Published: "2024-01-18", Multi: true, Blank: true}), 0)
-	// 2022: stub with the report PDF (dead OLDSRC) plus a 统计表 .xls.
+	// 2023: the sample report itself (assets/): its PDF (dead OLDSRC) and
+	// the same report as a Word 97 .doc (Content-Disposition with raw GBK bytes).
+	add(pub(rep{ID: "gxj-2023", Title: t("2023"), Year: 2023, Published: "2024-01-18", Stub: true, Files: []fileSpec{
+		{Kind: fPDF, Name: t("2023") + ".pdf", OldSrc: true},
+		{Kind: fDOC, Name: t("2023") + ".doc", CD: cdGBK},
+	}}), 0)
+	// 2022: stub with the report DOCX (dead OLDSRC) plus a 统计表 .xls.
 	add(pub(rep{ID: "gxj-2022", Title: t("2022"), Year: 2022, Published: "2023-01-16", Stub: true, Files: []fileSpec{
-		{Kind: fPDF, Name: t("2022") + ".pdf", OldSrc: true},
+		{Kind: fDOCX, Name: t("2022") + ".docx", OldSrc: true},
 		{Kind: fXLS, Name: body + "2022年政府信息公开情况统计表.xls"},
 	}}), 0)
 	// 2021: DOCX, Content-Disposition in RFC 5987 form.
 	add(pub(rep{ID: "gxj-2021", Title: t("2021"), Year: 2021, Published: "2022-01-25", Stub: true, Files: []fileSpec{
 		{Kind: fDOCX, Name: t("2021") + ".docx", CD: cdRFC5987, OldSrc: true},
 	}}), 0)
-	// 2020: DOC, Content-Disposition with raw GBK bytes.
-	add(pub(rep{ID: "gxj-2020", Title: t("2020"), Year: 2020, Published: "2021-01-28", Stub: true, Files: []fileSpec{
-		{Kind: fDOC, Name: t("2020") + ".doc", CD: cdGBK},
-	}}), 0)
-	// 2019: PDF, percent-encoded UTF-8 filename with '+' for the space.
-	add(pub(rep{ID: "gxj-2019", Title: t("2019"), Year: 2019, Published: "2020-01-20", Stub: true, Files: []fileSpec{
-		{Kind: fPDF, Name: t("2019") + " (终稿).pdf", CD: cdPercent, OldSrc: true},
+	// 2020: one article over two pages (t….html, t…_1.html), zero cells blank.
+	add(pub(rep{ID: "gxj-2020", Title: t("2020"), Year: 2020, Published: "2021-01-28", Format: "2019", Multi: true, Blank: true}), 0)
+	// 2019: DOCX in the 2019 layout, percent-encoded UTF-8 filename with '+' for the space.
+	add(pub(rep{ID: "gxj-2019", Title: t("2019"), Year: 2019, Published: "2020-01-20", Format: "2019", Stub: true, Files: []fileSpec{
+		{Kind: fDOCX, Name: t("2019") + " (终稿).docx", CD: cdPercent, OldSrc: true},
 	}}), 0)
 	// 2018: re-posted in 2023 during a migration (URL date = year + 5).
 	add(pub(rep{ID: "gxj-2018", Title: t("2018"), Year: 2018, Published: "2023-08-15", Format: "legacy"}), 0)

@@ -10,10 +10,10 @@ import "sort"
 //
 // Reports (expected): a spaced "2024 年" Word-paste report with a line break
 // in the visible title; a year-first 2023 title behind a javascript:void(0)
-// onclick link whose PDF needs a Referer (without: an HTML error page with
+// onclick link whose DOCX needs a Referer (without: an HTML error page with
 // status 200); an agency-less 2022 title (the body is only in SiteName);
 // a 2021 DOCX at an extension-less VSB download.jsp URL written with &amp;;
-// a 2020 image-only (scanned) PDF; a 2019-format report listed with an
+// a 2020 image-only (scanned, illegible) PDF; a 2019-format report listed with an
 // unpadded date. Decoy: the 2023 解读.
 func buildJYJ(b *builder) map[string]ExpectedReport {
 	vh := b.host("jyj.yanshi.gov.cn", schemeBoth, miss404)
@@ -40,7 +40,7 @@ func buildJYJ(b *builder) map[string]ExpectedReport {
 	items = append(items, itemFor(e, relHref(e.DetailURL, dir), 0, dateSpanFr, e.Published))
 
 	e = pub(rep{ID: "jyj-2023", Title: "2023年偃师区教育局政府信息公开工作年度报告", Year: 2023, Published: "2024-01-22", Stub: true,
-		Files: []fileSpec{{Kind: fPDF, Name: "2023年偃师区教育局政府信息公开工作年度报告.pdf", Gate: gate200, OldSrc: true}}}, "发布日期：2024-01-22")
+		Files: []fileSpec{{Kind: fDOCX, Name: "2023年偃师区教育局政府信息公开工作年度报告.docx", Gate: gate200, OldSrc: true}}}, "发布日期：2024-01-22")
 	it := itemFor(e, "", 0, dateSpanFr, e.Published)
 	it.Onclick = relHref(e.DetailURL, dir)
 	items = append(items, it)

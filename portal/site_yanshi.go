@@ -10,7 +10,8 @@ import (
 // fixture of issue 4. Hosts:
 //   - www.yanshi.gov.cn: home page and the district government's own
 //     report column /zwgk/ndbg/ (the column AddReport appends to; one
-//     late report published in April); unknown paths are a soft 404 (200);
+//     late report published in April; a scanned re-post of 工信局's 2023
+//     report); unknown paths are a soft 404 (200);
 //     /zwgk/ is a bare directory (403).
 //   - yanshi.gov.cn: the bare-host twin of www (same routes); the home page
 //     links one report through it.
@@ -64,6 +65,10 @@ func buildYanshi(b *builder) {
 	pub(rep{ID: "ys-2024", Title: gov + "2024年政府信息公开工作年度报告", Year: 2024, Published: "2025-03-28"})
 	// Late: the 本级政府 deadline is 3月31日.
 	pub(rep{ID: "ys-2023", Title: gov + "2023年政府信息公开工作年度报告", Year: 2023, Published: "2024-04-15", Blank: true})
+	// A department's report re-posted by the district: the sample report
+	// (assets/) as its scanned copy, image-only.
+	pub(rep{ID: "ys-gxj-2023", Title: sampleTitle, Body: "偃师区工业和信息化局", Year: 2023, Published: "2024-01-26", Stub: true,
+		Files: []fileSpec{{Kind: fScan, Name: sampleTitle + "（扫描件）.pdf"}}})
 	pub(rep{ID: "ys-2020", Title: gov + "2020年政府信息公开工作年度报告", Year: 2020, Published: "2021-03-30", Format: "2019"})
 	// Before the 2021 merger 偃师 was a county-level city.
 	pub(rep{ID: "ys-2019", Title: "2019年偃师市政府信息公开工作年度报告", Body: "偃师市", Year: 2019, Published: "2020-03-31", Format: "2019", Style: styleMSO})

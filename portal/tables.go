@@ -2,6 +2,8 @@ package portal
 
 import (
 	"fmt"
+	"html"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -54,6 +56,24 @@ type tw struct {
 	b     strings.Builder
 	style tableStyle
 	row   int
+	// grid records the same table as cells, for writers of other
+	// containers (DOCX): one slice per <tr>.
+	grid [][]cell
+}
+
+// cell is one table cell as written: plain text and its spans.
+type cell struct {
+	text             string
+	colspan, rowspan int
+}
+
+var spanAttr = regexp.MustCompile(`(colspan|rowspan)="(\d+)"`)
+
+// plainCell turns a cell's HTML (<br />, &nbsp;, entities) into text.
+func plainCell(s string) string {
+	s = strings.ReplaceAll(s, "<br />", "")
+	s = strings.ReplaceAll(s, "&nbsp;", "")
+	return html.UnescapeString(s)
 }
 
 func (t *tw) open() {
@@ -74,12 +94,25 @@ func (t *tw) tr() {
 		t.b.WriteString("<tr>")
 	}
 	t.row++
+	t.grid = append(t.grid, nil)
 }
 
 func (t *tw) etr() { t.b.WriteString("</tr>\n") }
 
 // td writes one cell; attrs like ` colspan="3"`. text is raw HTML.
 func (t *tw) td(attrs, text string) {
+	c := cell{text: plainCell(text), colspan: 1, rowspan: 1}
+	for _, m := range spanAttr.FindAllStringSubmatch(attrs, -1) {
+		n, _ := strconv.Atoi(m[2])
+		if m[1] == "colspan" {
+			c.colspan = n
+		} else {
+			c.rowspan = n
+		}
+	}
+	if len(t.grid) > 0 {
+		t.grid[len(t.grid)-1] = append(t.grid[len(t.grid)-1], c)
+	}
 	if t.style == styleMSO {
 		fmt.Fprintf(&t.b, `<td%s nowrap style="width:42.0pt;border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt"><p class="MsoNormal" align="center" style="text-align:center"><span style="font-size:10.0pt;font-family:仿宋_GB2312">%s</span><span lang="EN-US" style="font-size:10.0pt"><o:p></o:p></span></p></td>`, attrs, text)
 	} else {
@@ -267,33 +300,30 @@ func reviewTable(t *tw, d *ReportData) {
 	t.close()
 }
 
-// reportBody renders a report's content as two halves (sections 一–二 and
-// 三–六) so a multi-page article can split it; the whole is part1+part2.
-func reportBody(title, body string, year int, d *ReportData, o bodyOpts) (string, string) {
-	para := func(b *strings.Builder, s string) {
-		if o.style == styleMSO {
-			fmt.Fprintf(b, `<p class="MsoNormal" style="text-indent:32.0pt;line-height:28.0pt"><span style="font-size:16.0pt;font-family:仿宋_GB2312">%s</span><span lang="EN-US"><o:p></o:p></span></p>`+"\n", s)
-		} else {
-			fmt.Fprintf(b, `<p style="text-indent:2em;">%s</p>`+"\n", s)
-		}
+// block is one element of a report's content: a title line, a section
+// heading, a paragraph (plain text) or a table.
+type block struct {
+	kind byte // 'h' heading, 'p' paragraph, 't' table
+	text string
+	tab  *tw
+}
+
+// reportBlocks is a report's content after its title, as two halves
+// (sections 一–二 and 三–六): the HTML page and the generated DOCX are
+// both written from it, so a report says the same in every container.
+func reportBlocks(body string, year int, d *ReportData, style tableStyle, blankZeros bool) ([]block, []block) {
+	var a, c []block
+	para := func(b *[]block, s string) { *b = append(*b, block{kind: 'p', text: s}) }
+	head := func(b *[]block, s string) { *b = append(*b, block{kind: 'h', text: s}) }
+	table := func(b *[]block, fill func(*tw)) {
+		t := &tw{style: style}
+		fill(t)
+		*b = append(*b, block{kind: 't', tab: t})
 	}
-	head := func(b *strings.Builder, s string) {
-		if o.style == styleMSO {
-			fmt.Fprintf(b, `<p class="MsoNormal" style="text-indent:32.0pt"><b><span style="font-size:16.0pt;font-family:黑体">%s</span></b><span lang="EN-US"><o:p></o:p></span></p>`+"\n", s)
-		} else {
-			fmt.Fprintf(b, "<p><strong>%s</strong></p>\n", s)
-		}
-	}
-	var a, c strings.Builder
-	shown := esc(title)
-	if o.titleBreak {
-		shown = strings.Replace(shown, "政府信息公开", "<br>政府信息公开", 1)
-	}
-	fmt.Fprintf(&a, `<p style="text-align:center;"><strong>%s</strong></p>`+"\n", shown)
 	if d.Format == "legacy" {
-		para(&a, fmt.Sprintf("本报告根据《中华人民共和国政府信息公开条例》要求，由%s编制。报告中所列数据统计期限自%d年1月1日起至%d年12月31日止。", esc(body), year, year))
+		para(&a, fmt.Sprintf("本报告根据《中华人民共和国政府信息公开条例》要求，由%s编制。报告中所列数据统计期限自%d年1月1日起至%d年12月31日止。", body, year, year))
 		head(&a, "一、概述")
-		para(&a, fmt.Sprintf("%d年，%s认真贯彻落实《中华人民共和国政府信息公开条例》，进一步完善政府信息公开工作机制。", year, esc(body)))
+		para(&a, fmt.Sprintf("%d年，%s认真贯彻落实《中华人民共和国政府信息公开条例》，进一步完善政府信息公开工作机制。", year, body))
 		head(&a, "二、主动公开政府信息情况")
 		para(&a, fmt.Sprintf("全年主动公开政府信息%d条，其中通过政府网站公开%d条。", d.LegacyActive, d.LegacyActive*3/4))
 		head(&c, "三、依申请公开政府信息情况")
@@ -306,31 +336,60 @@ func reportBody(title, body string, year int, d *ReportData, o bodyOpts) (string
 		para(&c, "公开内容还不够全面，下一步将进一步规范公开流程。")
 		head(&c, "七、其他需要报告的事项")
 		para(&c, "无。")
-		return a.String(), c.String()
+		return a, c
 	}
 	head(&a, "一、总体情况")
-	para(&a, fmt.Sprintf("%d年，%s认真贯彻落实《中华人民共和国政府信息公开条例》，扎实推进政府信息公开工作。", year, esc(body)))
+	para(&a, fmt.Sprintf("%d年，%s认真贯彻落实《中华人民共和国政府信息公开条例》，扎实推进政府信息公开工作。", year, body))
 	para(&a, "（一）主动公开。按照“以公开为常态、不公开为例外”的原则，及时公开各类政府信息。")
 	para(&a, "（二）依申请公开。严格按照法定程序和时限办理政府信息公开申请。")
 	para(&a, "（三）政府信息管理。坚持“三审三校”制度，严格落实保密审查。")
 	para(&a, "（四）政府信息公开平台建设。持续优化政府网站信息公开专栏。")
 	para(&a, "（五）监督保障。将政府信息公开工作纳入年度考核。")
 	head(&a, "二、主动公开政府信息情况")
-	t := &tw{style: o.style}
-	activeTable(t, d)
-	a.WriteString(t.b.String())
+	table(&a, func(t *tw) { activeTable(t, d) })
 	head(&c, "三、收到和处理政府信息公开申请情况")
-	t = &tw{style: o.style}
-	requestsTable(t, d, o.blankZeros)
-	c.WriteString(t.b.String())
+	table(&c, func(t *tw) { requestsTable(t, d, blankZeros) })
 	head(&c, "四、政府信息公开行政复议、行政诉讼情况")
-	t = &tw{style: o.style}
-	reviewTable(t, d)
-	c.WriteString(t.b.String())
+	table(&c, func(t *tw) { reviewTable(t, d) })
 	head(&c, "五、存在的主要问题及改进情况")
 	para(&c, "一是公开内容的全面性有待提高；二是政策解读形式较为单一。下一步将加强培训，丰富解读形式。")
 	head(&c, "六、其他需要报告的事项")
-	para(&c, fmt.Sprintf("按照《政府信息公开信息处理费管理办法》规定，%d年%s未收取政府信息公开处理费。", year, esc(body)))
+	para(&c, fmt.Sprintf("按照《政府信息公开信息处理费管理办法》规定，%d年%s未收取政府信息公开处理费。", year, body))
+	return a, c
+}
+
+// reportBody renders a report's content as two halves (sections 一–二 and
+// 三–六) so a multi-page article can split it; the whole is part1+part2.
+func reportBody(title, body string, year int, d *ReportData, o bodyOpts) (string, string) {
+	render := func(b *strings.Builder, bs []block) {
+		for _, x := range bs {
+			switch x.kind {
+			case 'h':
+				if o.style == styleMSO {
+					fmt.Fprintf(b, `<p class="MsoNormal" style="text-indent:32.0pt"><b><span style="font-size:16.0pt;font-family:黑体">%s</span></b><span lang="EN-US"><o:p></o:p></span></p>`+"\n", esc(x.text))
+				} else {
+					fmt.Fprintf(b, "<p><strong>%s</strong></p>\n", esc(x.text))
+				}
+			case 'p':
+				if o.style == styleMSO {
+					fmt.Fprintf(b, `<p class="MsoNormal" style="text-indent:32.0pt;line-height:28.0pt"><span style="font-size:16.0pt;font-family:仿宋_GB2312">%s</span><span lang="EN-US"><o:p></o:p></span></p>`+"\n", esc(x.text))
+				} else {
+					fmt.Fprintf(b, `<p style="text-indent:2em;">%s</p>`+"\n", esc(x.text))
+				}
+			case 't':
+				b.WriteString(x.tab.b.String())
+			}
+		}
+	}
+	var a, c strings.Builder
+	shown := esc(title)
+	if o.titleBreak {
+		shown = strings.Replace(shown, "政府信息公开", "<br>政府信息公开", 1)
+	}
+	fmt.Fprintf(&a, `<p style="text-align:center;"><strong>%s</strong></p>`+"\n", shown)
+	pa, pc := reportBlocks(body, year, d, o.style, o.blankZeros)
+	render(&a, pa)
+	render(&c, pc)
 	return a.String(), c.String()
 }
 

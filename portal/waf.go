@@ -23,6 +23,9 @@ var jiasule = &resource{status: 521, ctype: "text/html",
 	headers: [][2]string{{"Set-Cookie", "__jsluid_s=9d9b2fb1f6c3f1e39a0d3a1c7b1e8e44; max-age=31536000; path=/; HttpOnly"}},
 	body:    []byte(`<script>document.cookie=('_')+('_')+('j')+('s')+('l')+('_')+('c')+('l')+('e')+('a')+('r')+('a')+('n')+('c')+('e')+('_')+('s')+('=')+('1')+('7')+('3')+('2')+('5')+('1')+('4')+('8')+('6')+('5')+('.')+('3')+('7')+('7')+('|')+('0')+('|')+('J')+('o')+('Y')+('q')+('%')+('2')+('F')+('k')+';max-age=3600;path=/';location.href=location.pathname+location.search</script>`)}
 
+// wafPages are the challenges BlockSite can put a site behind.
+var wafPages = map[string]*resource{"ruishu": ruishu, "jiasule": jiasule, "wzws": wzwsPage}
+
 // wzwsPage is the 网站卫士 200 challenge.
 var wzwsPage = &resource{status: http.StatusOK, ctype: "text/html; charset=utf-8",
 	headers: [][2]string{{"Set-Cookie", "wzws_sessionid=gWE5ZDE2NjWCZjY5ZjI3gAAxMjcuMC4wLjGgZ0Q3xA==; path=/; HttpOnly"}},

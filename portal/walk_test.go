@@ -76,23 +76,30 @@ func walk(t *testing.T, p *Portal, s config.Site, limit int) walkResult {
 	t.Helper()
 	c := p.Client()
 	res := walkResult{status: map[string]int{}, body: map[string][]byte{}, ctype: map[string]string{}, offer: map[string]bool{}}
-	type item struct{ u, ref string }
+	type item struct{ u, ref, form string }
 	queue := []item{}
 	for _, st := range s.Start {
-		queue = append(queue, item{st, ""})
+		queue = append(queue, item{st, "", ""})
 	}
 	seen := map[string]bool{}
 	for len(queue) > 0 && len(seen) < limit {
 		it := queue[0]
 		queue = queue[1:]
-		if seen[it.u] {
+		if seen[it.u+it.form] {
 			continue
 		}
-		seen[it.u] = true
+		seen[it.u+it.form] = true
 		u := it.u
 		var resp *http.Response
-		for hops := 0; ; hops++ {
-			req, _ := http.NewRequest("GET", u, nil)
+		for hops, retried := 0, false; ; hops++ {
+			method, body := "GET", io.Reader(nil)
+			if it.form != "" {
+				method, body = "POST", strings.NewReader(it.form)
+			}
+			req, _ := http.NewRequest(method, u, body)
+			if it.form != "" {
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
 			if it.ref != "" {
 				req.Header.Set("Referer", it.ref)
 			}
@@ -100,6 +107,12 @@ func walk(t *testing.T, p *Portal, s config.Site, limit int) walkResult {
 			if err != nil {
 				res.status[it.u] = -1
 				break
+			}
+			if r.StatusCode == http.StatusServiceUnavailable && !retried {
+				// Rate limited (iList page 2): one polite retry.
+				r.Body.Close()
+				retried = true
+				continue
 			}
 			if r.StatusCode/100 == 3 && hops < 5 {
 				loc, _ := r.Location()
@@ -128,12 +141,19 @@ func walk(t *testing.T, p *Portal, s config.Site, limit int) walkResult {
 			res.ctype[k] = resp.Header.Get("Content-Type")
 		}
 		seen[u] = true
-		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "html") && !strings.Contains(resp.Header.Get("Content-Type"), "xml") {
+		ct := resp.Header.Get("Content-Type")
+		if resp.StatusCode != 200 || !strings.Contains(ct, "html") && !strings.Contains(ct, "xml") && !strings.Contains(ct, "json") {
 			continue
 		}
-		text, _ := charset.Decode(b, resp.Header.Get("Content-Type"), true)
+		text, _ := charset.Decode(b, ct, true)
 		base, _ := url.Parse(u)
-		for _, l := range extractLinks(text) {
+		links := extractLinks(strings.ReplaceAll(text, `\'`, `'`)) // hrefs inside JS strings
+		gets, posts := listEndpoints(u, it.form, text)
+		links = append(links, gets...)
+		for _, f := range posts {
+			queue = append(queue, item{f[0], u, f[1]})
+		}
+		for _, l := range links {
 			if strings.HasPrefix(l, "javascript:") || l == "" {
 				continue
 			}
@@ -151,9 +171,63 @@ func walk(t *testing.T, p *Portal, s config.Site, limit int) walkResult {
 				continue
 			}
 			if !seen[abs.String()] {
-				queue = append(queue, item{abs.String(), u})
+				queue = append(queue, item{abs.String(), u, ""})
 			}
 		}
 	}
 	return res
+}
+
+var (
+	reJSONURL  = regexp.MustCompile(`"(?:url|redirectUrl)"\s*:\s*"([^"]+)"`)
+	reGkSID    = regexp.MustCompile(`SID:\s*'(\d+)'`)
+	reGkCat    = regexp.MustCompile(`\{id:\s*(\d+),\s*name:\s*'[^']*年报'`)
+	reGkTotal  = regexp.MustCompile(`"total":(\d+)`)
+	reHyChan   = regexp.MustCompile(`channelId\s*=\s*'([0-9a-f]{32})'`)
+	reHyTotal  = regexp.MustCompile(`"total":(\d+)`)
+	rePageParm = regexp.MustCompile(`[?&]page=(\d+)`)
+)
+
+// listEndpoints reads the list APIs a page's scripts or a JSON answer
+// lead to: JSON "url" fields, the gkmlpt API named by window._CONFIG
+// (100 per page), and the 海云 getFileListByCodeId POST (20 per page).
+// posts are {url, form} pairs.
+func listEndpoints(u, form, text string) (gets []string, posts [][2]string) {
+	base, err := url.Parse(u)
+	if err != nil {
+		return nil, nil
+	}
+	abs := func(p string) string { return base.ResolveReference(&url.URL{Path: p}).String() }
+	for _, m := range reJSONURL.FindAllStringSubmatch(text, -1) {
+		gets = append(gets, m[1])
+	}
+	if sid := reGkSID.FindStringSubmatch(text); sid != nil {
+		for _, c := range reGkCat.FindAllStringSubmatch(text, -1) {
+			gets = append(gets, abs("/gkmlpt/api/all/"+c[1])+"?page=1&sid="+sid[1])
+		}
+	}
+	if strings.Contains(base.Path, "/gkmlpt/api/") {
+		if t, p := reGkTotal.FindStringSubmatch(text), rePageParm.FindStringSubmatch(u); t != nil && p != nil {
+			total, _ := strconv.Atoi(t[1])
+			page, _ := strconv.Atoi(p[1])
+			if page*100 < total {
+				gets = append(gets, strings.Replace(u, "page="+p[1], "page="+strconv.Itoa(page+1), 1))
+			}
+		}
+	}
+	if ch := reHyChan.FindStringSubmatch(text); ch != nil && strings.Contains(text, "getFileListByCodeId") {
+		posts = append(posts, [2]string{abs("/getFileListByCodeId"), "channelId=" + ch[1] + "&page=1&size=20"})
+	}
+	if form != "" {
+		if t := reHyTotal.FindStringSubmatch(text); t != nil {
+			v, _ := url.ParseQuery(form)
+			total, _ := strconv.Atoi(t[1])
+			page, _ := strconv.Atoi(v.Get("page"))
+			if page*20 < total {
+				v.Set("page", strconv.Itoa(page+1))
+				posts = append(posts, [2]string{u, v.Encode()})
+			}
+		}
+	}
+	return gets, posts
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/nianbao/nianbao/archive"
 )
@@ -21,6 +22,8 @@ type Series struct {
 	Notes   []string             `json:"notes,omitempty"`
 	byYear  map[int]*Report      `json:"-"`
 	docs    map[int]*archive.Document
+	// candidates lists every report found for a year, for the clash note.
+	candidates map[int][]string
 }
 
 // CarryCheck is SR1 for one column between Year-1 and Year.
@@ -106,21 +109,21 @@ func BuildSeries(ctx context.Context, a *archive.Archive, f Filter, opts SeriesO
 		s := groups[k]
 		if s == nil {
 			s = &Series{Body: d.Body, Region: d.Region, Table: opts.Table, Reports: map[string]SeriesDoc{},
-				byYear: map[int]*Report{}, docs: map[int]*archive.Document{}}
+				byYear: map[int]*Report{}, docs: map[int]*archive.Document{}, candidates: map[int][]string{}}
 			groups[k] = s
 			order = append(order, k)
 		}
+		s.candidates[d.Year] = append(s.candidates[d.Year], d.ID)
 		if old, ok := s.docs[d.Year]; ok {
 			better := statusRank(d.ParseStatus) > statusRank(old.ParseStatus) ||
 				(statusRank(d.ParseStatus) == statusRank(old.ParseStatus) && d.LastSeen.After(old.LastSeen))
-			s.Notes = append(s.Notes, fmt.Sprintf("%d: several reports (%s, %s); using the best parsed, most recent", d.Year, old.ID, d.ID))
 			if !better {
 				return nil
 			}
 		}
 		rep, err := DecodeReport(d.Parsed)
 		if err != nil {
-			s.Notes = append(s.Notes, fmt.Sprintf("%d: report %s: %v", d.Year, d.ID, err))
+			// Only the report finally used keeps a note about it (fill).
 			rep = nil
 		}
 		s.docs[d.Year] = d
@@ -146,6 +149,25 @@ func (s *Series) fill(opts SeriesOptions) error {
 		s.Years = append(s.Years, y)
 	}
 	sort.Ints(s.Years)
+	// One note per year with several reports, naming the one used.
+	for _, y := range s.Years {
+		d := s.docs[y]
+		if ids := s.candidates[y]; len(ids) > 1 {
+			others := make([]string, 0, len(ids)-1)
+			for _, id := range ids {
+				if id != d.ID {
+					others = append(others, id)
+				}
+			}
+			s.Notes = append(s.Notes, fmt.Sprintf("%d: %d reports; using %s (%s, best parsed then most recent), not %s",
+				y, len(ids), d.ID, orDash(d.ParseStatus), strings.Join(others, ", ")))
+		}
+		if s.byYear[y] == nil && len(d.Parsed) > 0 {
+			if _, err := DecodeReport(d.Parsed); err != nil {
+				s.Notes = append(s.Notes, fmt.Sprintf("%d: report %s: %v", y, d.ID, err))
+			}
+		}
+	}
 	idx := map[string]int{}
 	for yi, y := range s.Years {
 		d := s.docs[y]
@@ -176,6 +198,7 @@ func (s *Series) fill(opts SeriesOptions) error {
 			}
 		}
 	}
+	s.sortRows(opts.Table)
 	for i := range s.Rows {
 		hasText := false
 		for _, t := range s.Rows[i].Texts {
@@ -195,6 +218,31 @@ func (s *Series) fill(opts SeriesOptions) error {
 		}
 	}
 	return nil
+}
+
+// sortRows puts the rows in template order (WideColumns: for 二 the 2021
+// rows then the 2019-only ones), so years in different formats do not
+// leave one format's rows trailing after the other's. Keys outside the
+// template keep their first-seen order at the end.
+func (s *Series) sortRows(table string) {
+	rank := map[string]int{}
+	for i, c := range WideColumns(table) {
+		rank[c.Key] = i
+	}
+	pos := func(k string) int {
+		if r, ok := rank[k]; ok {
+			return r
+		}
+		return len(rank)
+	}
+	sort.SliceStable(s.Rows, func(i, j int) bool { return pos(s.Rows[i].Key) < pos(s.Rows[j].Key) })
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // CarryOver evaluates the soft rule SR1 for one body between consecutive

@@ -216,3 +216,20 @@ func TestNextBusySkipsQuietMonths(t *testing.T) {
 		t.Errorf("next busy tick %v, want 09:00 on the 1st of %v", next, month)
 	}
 }
+
+// busy_months: [] means no busy season: the busy spec adds no entry.
+func TestNoBusyMonthsNoBusyEntry(t *testing.T) {
+	for _, tc := range []struct {
+		months   []int
+		wantBusy bool
+	}{{nil, false}, {[]int{}, false}, {[]int{1}, true}} {
+		r := NewRunner(func(context.Context, string) error { return nil }, nil)
+		s, err := New(context.Background(), r, Options{Schedule: "30 2 * * *", BusySchedule: "30 8-20/4 * * *", BusyMonths: tc.months})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, got := s.Next()["busy"]; got != tc.wantBusy {
+			t.Errorf("months %v: busy entry %v, want %v", tc.months, got, tc.wantBusy)
+		}
+	}
+}

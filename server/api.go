@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,7 +29,7 @@ type ReportSummary struct {
 	Site         string     `json:"site"`
 	Body         string     `json:"body"`
 	Region       string     `json:"region"`
-	Year         int        `json:"year"`
+	Year         *int       `json:"year"` // null when unknown, as `crawler query` prints it
 	Title        string     `json:"title"`
 	URL          string     `json:"url"`
 	Files        []FileJSON `json:"files"`
@@ -51,9 +53,13 @@ type FileJSON struct {
 }
 
 func summary(d *archive.Document) ReportSummary {
-	s := ReportSummary{ID: d.ID, Site: d.Site, Body: d.Body, Region: d.Region, Year: d.Year, Title: d.Title, URL: d.URL,
+	s := ReportSummary{ID: d.ID, Site: d.Site, Body: d.Body, Region: d.Region, Title: d.Title, URL: d.URL,
 		Format: d.Format, ParseStatus: d.ParseStatus, FailedChecks: d.FailedChecks, PublishedAt: d.PublishedAt,
 		FirstSeen: d.FirstSeen, LastSeen: d.LastSeen, Files: []FileJSON{}}
+	if d.Year > 0 { // 0 means "unknown" in the archive, never the year 0
+		y := d.Year
+		s.Year = &y
+	}
 	for _, f := range d.Files {
 		s.Files = append(s.Files, FileJSON{URL: f.URL, SHA256: f.SHA256, MediaType: f.MediaType, Size: f.Size,
 			Filename: f.Filename, Role: f.Role, Raw: "/raw/" + f.SHA256})
@@ -77,17 +83,28 @@ func writeError(w http.ResponseWriter, code int, msg string) {
 	writeJSON(w, code, apiError{Error: msg})
 }
 
+// queryValues parses the query string strictly. r.URL.Query() silently
+// drops a malformed pair (body=%ZZ), which would widen a filter to the
+// whole archive; a bad query must be a 400 instead.
+func queryValues(r *http.Request) (url.Values, error) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("malformed query string: %w", err)
+	}
+	return v, nil
+}
+
 // pageParams reads limit/offset.
 func pageParams(v url.Values) (limit, offset int, err error) {
 	limit, offset = 100, 0
 	if s := v.Get("limit"); s != "" {
 		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > 1000 {
-			return 0, 0, fmt.Errorf("limit %q: want 1–1000", s)
+			return 0, 0, badFilter(fmt.Sprintf("每页条数 %q 不对，应为 1–1000", s), "limit %q: want 1–1000", s)
 		}
 	}
 	if s := v.Get("offset"); s != "" {
 		if offset, err = strconv.Atoi(s); err != nil || offset < 0 {
-			return 0, 0, fmt.Errorf("offset %q: want a number ≥ 0", s)
+			return 0, 0, badFilter(fmt.Sprintf("起始位置 %q 不对，应为不小于 0 的整数", s), "offset %q: want a number ≥ 0", s)
 		}
 	}
 	return limit, offset, nil
@@ -103,7 +120,11 @@ type ReportList struct {
 }
 
 func (s *Server) apiReports(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q, err := queryValues(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
 	f, err := ParseFilter(q, "limit", "offset")
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
@@ -135,6 +156,7 @@ var docIDRE = regexp.MustCompile(`^[0-9a-f]{16,64}$`)
 
 // loadDoc validates id and reads the document, answering errors itself.
 func (s *Server) loadDoc(w http.ResponseWriter, id string) (*archive.Document, bool) {
+	id = strings.ToLower(id) // ids are hex; /raw already takes either case
 	if !docIDRE.MatchString(id) {
 		writeError(w, http.StatusBadRequest, "report id must be 16 hex digits")
 		return nil, false
@@ -263,14 +285,20 @@ func (s *Server) raw(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Disposition", contentDisposition(fname))
-	if r.Header.Get("If-None-Match") == etag {
+	h.Set("Accept-Ranges", "bytes")
+	if etagMatch(r.Header.Get("If-None-Match"), sha) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
 	if r.Method == http.MethodHead {
+		h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
 		return
 	}
+	if r.Header.Get("Range") != "" {
+		s.rawRange(w, r, sha, info)
+		return
+	}
+	h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
 	rc, err := s.arc.OpenBlob(sha)
 	if err != nil {
 		h.Del("Content-Length")
@@ -285,6 +313,63 @@ func (s *Server) raw(w http.ResponseWriter, r *http.Request) {
 		s.log.Error("raw: stream failed", "sha256", sha, "err", err)
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// etagMatch reports whether an If-None-Match header names the blob's ETag
+// ("*", a list, weak or strong).
+func etagMatch(header, sha string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || strings.EqualFold(t, `"`+sha+`"`) {
+			return true
+		}
+	}
+	return false
+}
+
+// rawInMemory is the largest blob a Range request buffers in memory;
+// bigger ones go through a temporary file.
+const rawInMemory = 8 << 20
+
+// rawRange answers a Range request. A part of a file cannot be checked
+// against its SHA-256, so the whole blob is read and verified first (the
+// archive's reader fails at EOF on a mismatch), then http.ServeContent
+// serves the ranges from that verified copy.
+func (s *Server) rawRange(w http.ResponseWriter, r *http.Request, sha string, info archive.BlobInfo) {
+	fail := func(what string, err error) {
+		w.Header().Del("Content-Disposition")
+		w.Header().Del("Accept-Ranges")
+		s.internal(w, what, err)
+	}
+	rc, err := s.arc.OpenBlob(sha)
+	if err != nil {
+		fail("open blob", err)
+		return
+	}
+	defer rc.Close()
+	var content io.ReadSeeker
+	if info.Size <= rawInMemory {
+		b, err := io.ReadAll(rc) // to EOF: the hash check runs there
+		if err != nil {
+			fail("read blob", err)
+			return
+		}
+		content = bytes.NewReader(b)
+	} else {
+		tmp, err := os.CreateTemp("", "nianbao-raw-*")
+		if err != nil {
+			fail("temp file", err)
+			return
+		}
+		defer func() { tmp.Close(); os.Remove(tmp.Name()) }()
+		if _, err := io.Copy(tmp, rc); err != nil {
+			fail("read blob", err)
+			return
+		}
+		content = tmp
+	}
+	// ETag is set: ServeContent honours If-Range and answers 206/416.
+	http.ServeContent(w, r, "", time.Time{}, content)
 }
 
 // rawMeta picks the original Content-Type (as the server sent it, when it
@@ -361,7 +446,12 @@ func contentDisposition(name string) string {
 }
 
 func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
-	f, err := ParseFilter(r.URL.Query())
+	q, err := queryValues(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	f, err := ParseFilter(q)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
@@ -438,7 +528,7 @@ func (s *Server) sitesResponse() SitesResponse {
 }
 
 func (s *Server) apiSites(w http.ResponseWriter, r *http.Request) {
-	if len(r.URL.Query()) > 0 {
+	if r.URL.RawQuery != "" {
 		writeError(w, http.StatusBadRequest, "GET /api/sites takes no parameters")
 		return
 	}
@@ -470,7 +560,7 @@ func (s *Server) apiCrawl(w http.ResponseWriter, r *http.Request) {
 		dec := json.NewDecoder(strings.NewReader(string(body)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&req); err != nil {
-			writeError(w, http.StatusBadRequest, "body: want {\"sites\": [\"name\", …}] : "+err.Error())
+			writeError(w, http.StatusBadRequest, `body: want {"sites": ["name", …]}: `+err.Error())
 			return
 		}
 	}
@@ -522,8 +612,22 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, h)
 }
 
+// isAPIPath: paths answered with JSON errors rather than the HTML page.
+func isAPIPath(p string) bool {
+	return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/raw/") || p == "/healthz" || p == "/metrics"
+}
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, allow []string) {
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	if isAPIPath(r.URL.Path) {
+		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed here; use %s", r.Method, strings.Join(allow, " or ")))
+		return
+	}
+	s.renderError(w, http.StatusMethodNotAllowed, "此页面只接受 "+strings.Join(allow, "、")+" 请求")
+}
+
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/raw/") {
+	if isAPIPath(r.URL.Path) {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 		return
 	}

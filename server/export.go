@@ -41,7 +41,7 @@ func (bundleExporter) WriteZIP(ctx context.Context, w io.Writer, arc *archive.Ar
 					p = "files/" + f.SHA256 + sniff.Ext(f.MediaType)
 				}
 			}
-			rows = append(rows, []string{d.ID, d.Site, d.Body, d.Region, strconv.Itoa(d.Year), d.Title, d.URL, f.URL, f.SHA256,
+			rows = append(rows, []string{d.ID, d.Site, d.Body, d.Region, yearText(d.Year), d.Title, d.URL, f.URL, f.SHA256,
 				f.MediaType, strconv.FormatInt(f.Size, 10), p, d.ParseStatus, strconv.Itoa(d.FailedChecks), d.FirstSeen.UTC().Format(time.RFC3339)})
 			seen[f.SHA256] = p
 		}
@@ -100,4 +100,13 @@ func (bundleExporter) WriteZIP(ctx context.Context, w io.Writer, arc *archive.Ar
 		}
 	}
 	return zw.Close()
+}
+
+// yearText is the manifest's year cell: empty when unknown (0), as the API
+// gives null.
+func yearText(y int) string {
+	if y <= 0 {
+		return ""
+	}
+	return strconv.Itoa(y)
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -30,8 +31,33 @@ var formats = map[string]bool{"2019": true, "2021": true, "legacy": true, "unkno
 
 var yearRE = regexp.MustCompile(`^\s*(\d{4})\s*(?:[-–~至]\s*(\d{4})\s*)?$`)
 
+// filterNames are the search form's labels of the text filters.
+var filterNames = map[string]string{"body": "机关", "region": "地区", "site": "站点"}
+
 // maxFilterLen bounds each text filter: a body name is never this long.
 const maxFilterLen = 200
+
+// FilterError is a bad filter: Error() is the English message the API
+// returns, Chinese the text the web page shows.
+type FilterError struct {
+	Msg     string
+	Chinese string
+}
+
+func (e *FilterError) Error() string { return e.Msg }
+
+func badFilter(zh, format string, args ...any) error {
+	return &FilterError{Msg: fmt.Sprintf(format, args...), Chinese: zh}
+}
+
+// chineseError is err's text for the web page.
+func chineseError(err error) string {
+	var fe *FilterError
+	if errors.As(err, &fe) && fe.Chinese != "" {
+		return fe.Chinese
+	}
+	return err.Error()
+}
 
 // ParseFilter reads a Filter from v. Unknown keys are an error (a typo
 // would otherwise silently widen a query), except those in allowed.
@@ -45,19 +71,19 @@ func ParseFilter(v url.Values, allowed ...string) (Filter, error) {
 			}
 		}
 		if !known {
-			return f, fmt.Errorf("unknown parameter %q (filters: %s)", k, strings.Join(FilterKeys, ", "))
+			return f, badFilter(fmt.Sprintf("不认识的参数 %q", k), "unknown parameter %q (filters: %s)", k, strings.Join(FilterKeys, ", "))
 		}
 		if len(vals) > 1 {
-			return f, fmt.Errorf("parameter %q given %d times", k, len(vals))
+			return f, badFilter(fmt.Sprintf("参数 %q 重复了 %d 次", k, len(vals)), "parameter %q given %d times", k, len(vals))
 		}
 	}
 	text := func(k string) (string, error) {
 		s := strings.TrimSpace(v.Get(k))
 		if len([]rune(s)) > maxFilterLen {
-			return "", fmt.Errorf("%s: longer than %d characters", k, maxFilterLen)
+			return "", badFilter(fmt.Sprintf("%s超过 %d 个字", filterNames[k], maxFilterLen), "%s: longer than %d characters", k, maxFilterLen)
 		}
 		if strings.ContainsAny(s, "\x00\r\n") {
-			return "", fmt.Errorf("%s: control characters", k)
+			return "", badFilter(filterNames[k]+"含有控制字符", "%s: control characters", k)
 		}
 		return s, nil
 	}
@@ -74,7 +100,7 @@ func ParseFilter(v url.Values, allowed ...string) (Filter, error) {
 	if y := v.Get("year"); strings.TrimSpace(y) != "" {
 		m := yearRE.FindStringSubmatch(y)
 		if m == nil {
-			return f, fmt.Errorf("year %q: want YYYY or YYYY-YYYY", y)
+			return f, badFilter(fmt.Sprintf("年份 %q 格式不对，应为 2023 或 2019-2023", y), "year %q: want YYYY or YYYY-YYYY", y)
 		}
 		f.YearFrom, _ = strconv.Atoi(m[1])
 		f.YearTo = f.YearFrom
@@ -82,12 +108,12 @@ func ParseFilter(v url.Values, allowed ...string) (Filter, error) {
 			f.YearTo, _ = strconv.Atoi(m[2])
 		}
 		if f.YearFrom < 1990 || f.YearTo > 2999 || f.YearFrom > f.YearTo {
-			return f, fmt.Errorf("year %q: want a range of years between 1990 and 2999, first ≤ last", y)
+			return f, badFilter(fmt.Sprintf("年份 %q 不对：应在 1990–2999 之间，且起始年不晚于结束年", y), "year %q: want a range of years between 1990 and 2999, first ≤ last", y)
 		}
 	}
 	if s := strings.TrimSpace(v.Get("format")); s != "" {
 		if !formats[s] {
-			return f, fmt.Errorf("format %q: want 2019, 2021, legacy or unknown", s)
+			return f, badFilter(fmt.Sprintf("格式 %q 不对，应为 2019、2021、legacy 或 unknown", s), "format %q: want 2019, 2021, legacy or unknown", s)
 		}
 		f.Format = s
 	}
@@ -96,7 +122,7 @@ func ParseFilter(v url.Values, allowed ...string) (Filter, error) {
 	case "1", "true", "yes", "on":
 		f.FailedChecks = true
 	default:
-		return f, fmt.Errorf("failed_checks %q: want true or false", v.Get("failed_checks"))
+		return f, badFilter(fmt.Sprintf("“仅看校验未通过” 的值 %q 不对，应为 true 或 false", v.Get("failed_checks")), "failed_checks %q: want true or false", v.Get("failed_checks"))
 	}
 	return f, nil
 }

@@ -119,7 +119,15 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("server: read runs: %w", err)
 	}
 	s.limiter = newRateLimiter(sv.RateLimit, sv.RateBurst)
-	if s.web, err = newWeb(); err != nil {
+	tz := sv.Timezone
+	if tz == "" {
+		tz = "Asia/Shanghai"
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("serve.timezone %q: %w", tz, err)
+	}
+	if s.web, err = newWeb(loc); err != nil {
 		return nil, err
 	}
 	s.runCtx, s.runCancel = context.WithCancel(context.Background())
@@ -226,12 +234,18 @@ func (s *Server) Backup() (string, error) {
 // Handler returns the HTTP handler with every route and middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+	// probe holds the same routes without the catch-all, so notFound can
+	// tell "no such path" (404) from "wrong method" (405 with Allow).
+	probe := http.NewServeMux()
 	route := func(pattern, name string, h http.HandlerFunc, limited bool) {
 		var hh http.Handler = h
 		if limited {
 			hh = s.limit(hh)
 		}
 		mux.Handle(pattern, s.instrument(name, hh))
+		if pattern != "/" {
+			probe.Handle(pattern, hh)
+		}
 	}
 	route("GET /api/reports", "/api/reports", s.apiReports, true)
 	route("GET /api/reports/{id}", "/api/reports/{id}", s.apiReport, true)
@@ -241,12 +255,32 @@ func (s *Server) Handler() http.Handler {
 	route("POST /api/crawl", "/api/crawl", s.apiCrawl, true)
 	route("GET /healthz", "/healthz", s.healthz, false)
 	mux.Handle("GET /metrics", s.instrument("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
+	probe.Handle("GET /metrics", http.NotFoundHandler())
 	route("GET /{$}", "/", s.pageSearch, true)
 	route("GET /reports/{id}", "/reports/{id}", s.pageReport, true)
 	route("GET /sites", "/sites", s.pageSites, true)
 	route("GET /static/style.css", "/static", s.static, false)
-	route("/", "other", s.notFound, true)
+	route("/", "other", func(w http.ResponseWriter, r *http.Request) {
+		if allow := allowedMethods(probe, r); len(allow) > 0 {
+			s.methodNotAllowed(w, r, allow)
+			return
+		}
+		s.notFound(w, r)
+	}, true)
 	return s.guard(mux)
+}
+
+// allowedMethods lists the methods some route accepts for r's path.
+func allowedMethods(probe *http.ServeMux, r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost} {
+		r2 := *r
+		r2.Method = m
+		if _, pattern := probe.Handler(&r2); pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
 
 // MaxURLLength bounds request URLs (filters are short).

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nianbao/nianbao/alert"
@@ -26,63 +27,102 @@ type web struct {
 	pages map[string]*template.Template
 }
 
-var funcs = template.FuncMap{
-	"inc": func(i int) int { return i + 1 },
-	"deref": func(t *time.Time) time.Time {
-		if t == nil {
-			return time.Time{}
-		}
-		return *t
-	},
-	"sum": func(m map[string]int) int {
-		n := 0
-		for _, v := range m {
-			n += v
-		}
-		return n
-	},
-	"num": func(v *float64) string {
-		if v == nil {
-			return "—"
-		}
-		return strconv.FormatFloat(*v, 'f', -1, 64)
-	},
-	"date": func(t time.Time) string {
-		if t.IsZero() {
-			return "—"
-		}
-		return t.In(alert.Shanghai).Format("2006-01-02 15:04")
-	},
-	"size": func(n int64) string {
-		switch {
-		case n >= 1<<20:
-			return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-		case n >= 1<<10:
-			return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
-		}
-		return fmt.Sprintf("%d B", n)
-	},
-	"healthLabel": func(s string) string {
-		return map[string]string{alert.HealthOK: "正常", alert.HealthNeverRun: "尚未抓取", alert.HealthDegraded: "部分异常",
-			alert.HealthSilent: "无新报告", alert.HealthFailing: "持续失败"}[s]
-	},
-	"statusLabel": func(s string) string {
-		if l, ok := map[string]string{"ok": "已解析", "partial": "部分解析", "needs_ocr": "需 OCR", "failed": "解析失败",
-			"not_report": "非年报", "": "未解析"}[s]; ok {
-			return l
-		}
-		return s
-	},
-	"formatLabel": func(s string) string {
-		if l, ok := map[string]string{"2021": "2021 版", "2019": "2019 版", "legacy": "2019 年前", "unknown": "未识别", "": "—"}[s]; ok {
-			return l
-		}
-		return s
-	},
+// zoneLabel names loc for readers: 北京时间 for China's zone.
+func zoneLabel(loc *time.Location) string {
+	switch loc.String() {
+	case "Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC":
+		return "北京时间"
+	case "UTC", "Etc/UTC":
+		return "UTC"
+	}
+	return loc.String() + " 时间"
 }
 
-func newWeb() (*web, error) {
+// funcMap builds the template functions; dates render in loc, labelled.
+func funcMap(loc *time.Location) template.FuncMap {
+	zone := zoneLabel(loc)
+	return template.FuncMap{
+		"inc": func(i int) int { return i + 1 },
+		"add": func(v ...int) int {
+			n := 0
+			for _, x := range v {
+				n += x
+			}
+			return n
+		},
+		"deref": func(t *time.Time) time.Time {
+			if t == nil {
+				return time.Time{}
+			}
+			return *t
+		},
+		"sum": func(m map[string]int) int {
+			n := 0
+			for _, v := range m {
+				n += v
+			}
+			return n
+		},
+		"num": func(v *float64) string {
+			if v == nil {
+				return "—"
+			}
+			return strconv.FormatFloat(*v, 'f', -1, 64)
+		},
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.In(loc).Format("2006-01-02 15:04") + " " + zone
+		},
+		"zone": func() string { return zone },
+		"size": func(n int64) string {
+			switch {
+			case n >= 1<<20:
+				return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+			case n >= 1<<10:
+				return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+			}
+			return fmt.Sprintf("%d B", n)
+		},
+		"healthLabel": func(s string) string {
+			return map[string]string{alert.HealthOK: "正常", alert.HealthNeverRun: "尚未抓取", alert.HealthDegraded: "部分异常",
+				alert.HealthSilent: "无新报告", alert.HealthFailing: "持续失败"}[s]
+		},
+		"statusLabel": func(s string) string {
+			if l, ok := map[string]string{"ok": "已解析", "partial": "部分解析", "needs_ocr": "需 OCR", "failed": "解析失败",
+				"not_report": "非年报", "": "未解析"}[s]; ok {
+				return l
+			}
+			return s
+		},
+		"formatLabel": func(s string) string {
+			if l, ok := map[string]string{"2021": "2021 版", "2019": "2019 版", "legacy": "2019 年前", "unknown": "未识别", "": "—"}[s]; ok {
+				return l
+			}
+			return s
+		},
+		"runStatusLabel": func(s string) string {
+			if l, ok := map[string]string{"ok": "完成", "partial": "部分完成", "failed": "失败", "interrupted": "中断", "running": "进行中"}[s]; ok {
+				return l
+			}
+			return s
+		},
+		"healthReason": healthReason,
+		"warningLabel": func(code string) string {
+			if l, ok := warningLabels[code]; ok {
+				return l
+			}
+			return code
+		},
+		"fileLabel":  fileLabel,
+		"mediaLabel": mediaLabel,
+	}
+}
+
+func newWeb(loc *time.Location) (*web, error) {
 	w := &web{pages: map[string]*template.Template{}}
+	funcs := funcMap(loc)
 	for _, name := range []string{"search", "report", "sites", "error"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
@@ -111,7 +151,7 @@ type errorPage struct {
 }
 
 func (s *Server) renderError(w http.ResponseWriter, code int, msg string) {
-	s.render(w, code, "error", errorPage{Title: http.StatusText(code), Message: msg})
+	s.render(w, code, "error", errorPage{Title: statusTitle(code), Message: msg})
 }
 
 func (s *Server) static(w http.ResponseWriter, r *http.Request) {
@@ -134,22 +174,34 @@ type searchPage struct {
 	Offset  int
 	From    int
 	To      int
-	Results []*archive.Document
+	Results []resultRow
 	Export  string
 	Prev    string
 	Next    string
 	Queried bool
 }
 
+// resultRow is one search result with its check summary.
+type resultRow struct {
+	*archive.Document
+	CheckState string // fail, ok, none: see checkState
+}
+
 func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	p := searchPage{Title: "搜索年报", Nav: "search", Sites: s.sites, Year: q.Get("year")}
+	p := searchPage{Title: "搜索年报", Nav: "search", Sites: s.siteOptions()}
+	q, err := queryValues(r)
+	if err != nil {
+		p.Error = "网址中的查询参数无法解析（编码有误）"
+		s.render(w, http.StatusBadRequest, "search", p)
+		return
+	}
+	p.Year = q.Get("year")
 	f, err := ParseFilter(q, "offset")
 	if err == nil {
 		_, p.Offset, err = pageParams(q)
 	}
 	if err != nil {
-		p.Error = err.Error()
+		p.Error = chineseError(err)
 		s.render(w, http.StatusBadRequest, "search", p)
 		return
 	}
@@ -165,7 +217,9 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 	p.Total = len(docs)
 	end := min(len(docs), p.Offset+pageSize)
 	if p.Offset < end {
-		p.Results = docs[p.Offset:end]
+		for _, d := range docs[p.Offset:end] {
+			p.Results = append(p.Results, resultRow{Document: d, CheckState: checkState(d)})
+		}
 		p.From, p.To = p.Offset+1, end
 	}
 	v := f.Values()
@@ -207,6 +261,9 @@ type GridRow struct {
 	Label string
 	Key   string
 	Cells []GridCell
+	// Group marks a group heading row (（三）不予公开 …) with no values,
+	// rendered across the table.
+	Group bool
 }
 
 // GridCell is one value; Name labels it where columns differ per row.
@@ -311,8 +368,24 @@ func grids(rep *report.Report) []Grid {
 	}
 	if rep.Requests != nil && len(rep.Requests.Rows) > 0 {
 		g := Grid{Caption: "三、收到和处理政府信息公开申请情况", Head: requestHead}
+		group := ""
 		for _, r := range rep.Requests.Rows {
-			row := GridRow{Label: requestLabel(t, r.Key), Key: r.Key}
+			// The numbered sub-rows (1. 2. …) repeat under several groups:
+			// give each group its heading row, as the printed table does,
+			// and its prefix, as `crawler show` does ("（三）1.").
+			gkey, gl := requestGroup(r.Key)
+			if r.Key == "granted" {
+				g.Rows = append(g.Rows, GridRow{Label: "三、本年度办理结果", Key: "outcomes", Group: true})
+			}
+			if gkey != group && gl.heading != "" {
+				g.Rows = append(g.Rows, GridRow{Label: gl.heading, Key: gkey, Group: true})
+			}
+			group = gkey
+			label := requestLabel(t, r.Key)
+			if !strings.HasPrefix(label, gl.prefix) {
+				label = gl.prefix + label
+			}
+			row := GridRow{Label: label, Key: r.Key}
 			for _, v := range r.Values {
 				row.Cells = append(row.Cells, GridCell{Value: v})
 			}
@@ -338,8 +411,27 @@ func grids(rep *report.Report) []Grid {
 	return out
 }
 
+// requestGroups are section 三's groups of numbered rows.
+var requestGroups = map[string]struct{ heading, prefix string }{
+	"withheld":      {"（三）不予公开", "（三）"},
+	"unable":        {"（四）无法提供", "（四）"},
+	"not_processed": {"（五）不予处理", "（五）"},
+	"other":         {"（六）其他处理", "（六）"},
+}
+
+// requestGroup returns the group of a section 三 row key ("withheld" for
+// "withheld.third_party"); keys without a dot have no group. The 2019
+// single row "other" is labelled （六）其他处理 already.
+func requestGroup(key string) (string, struct{ heading, prefix string }) {
+	g, _, ok := strings.Cut(key, ".")
+	if !ok {
+		return "", struct{ heading, prefix string }{}
+	}
+	return g, requestGroups[g]
+}
+
 func (s *Server) pageReport(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
+	id := strings.ToLower(r.PathValue("id"))
 	if !docIDRE.MatchString(id) {
 		s.renderError(w, http.StatusBadRequest, "报告编号格式不对（应为 16 位十六进制）")
 		return
@@ -392,10 +484,9 @@ type sitesPage struct {
 	Title string
 	Nav   string
 	SitesResponse
-	Zone string
 }
 
 func (s *Server) pageSites(w http.ResponseWriter, r *http.Request) {
-	p := sitesPage{Title: "站点状态", Nav: "sites", SitesResponse: s.sitesResponse(), Zone: s.cfg.Serve.Timezone}
+	p := sitesPage{Title: "站点状态", Nav: "sites", SitesResponse: s.sitesResponse()}
 	s.render(w, http.StatusOK, "sites", p)
 }

@@ -208,3 +208,27 @@ func TestSixArgPagerAndDetect(t *testing.T) {
 		t.Errorf("plain page detected as %s", r.Name())
 	}
 }
+
+func TestUnitYearLinksToArticles(t *testing.T) {
+	h := `<html><body><div class="unit"><h2>首阳山街道办事处</h2><ul id="timeFrame">
+<li><a href="../../xzjd/sysjd/202501/t20250115_4194359.html">2024年</a></li>
+<li><a href="../../xzjd/sysjd/202401/t20240116_7082463.html">2023年</a></li>
+<li><a href="./2022/">2022年</a></li></ul></div></body></html>`
+	p := mustPage(t, "http://xxgk.ys.gov.cn/zfxxgk/zfxxgknb/dw/sysjd/", h, KindList)
+	a := AnalyzeGeneric(p)
+	wantDetail := []string{
+		"http://xxgk.ys.gov.cn/zfxxgk/zfxxgknb/xzjd/sysjd/202401/t20240116_7082463.html",
+		"http://xxgk.ys.gov.cn/zfxxgk/zfxxgknb/xzjd/sysjd/202501/t20250115_4194359.html",
+	}
+	if got := linksOf(a, KindDetail); !eq(got, wantDetail) {
+		t.Errorf("year links to articles: %v", got)
+	}
+	if got := linksOf(a, KindList); !eq(got, []string{"http://xxgk.ys.gov.cn/zfxxgk/zfxxgknb/dw/sysjd/2022/"}) {
+		t.Errorf("year links to directories: %v", got)
+	}
+	// The report page reached through such a link (as a list) is a report.
+	rp := mustPage(t, wantDetail[0], `<html><head><meta name="ArticleTitle" content="偃师区首阳山街道办事处2023年政府信息公开工作年度报告"></head><body><div class="TRS_Editor">…</div></body></html>`, KindList)
+	if ra := AnalyzeGeneric(rp); ra.Report == nil || ra.IsList {
+		t.Errorf("report page reached as a list: report=%v list=%v", ra.Report, ra.IsList)
+	}
+}

@@ -350,6 +350,10 @@ var (
 	pubText        = regexp.MustCompile(`(?:发布|公开|成文|更新)?(?:时间|日期)[：:]\s*((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2})`)
 )
 
+// PageTitle is the page's own title (meta ArticleTitle, a heading, or the
+// <title> segment naming a report).
+func PageTitle(p *Page) string { return pageTitle(p) }
+
 // pageTitle picks the page's own title: meta ArticleTitle, a heading, then
 // the <title> segment that names a report ("站名 栏目 标题" forms).
 func pageTitle(p *Page) string {

@@ -29,6 +29,9 @@ type Page struct {
 	Kind string
 	// Title is the anchor title that led here, if any.
 	Title string
+	// Form is the application/x-www-form-urlencoded body that fetched the
+	// page when it was POSTed (a JSON list endpoint), "" for a GET.
+	Form string
 }
 
 // NewPage parses html fetched from rawURL (the final URL after redirects).
@@ -55,6 +58,9 @@ type Link struct {
 	// Next marks a link to the next page of the same list; the engine stops
 	// paging when a whole page held nothing new (stop_paging_when_known).
 	Next bool
+	// Form, when set, is an application/x-www-form-urlencoded body: the
+	// link is POSTed (海云 getFileListByCodeId). URL and Form together name it.
+	Form string
 }
 
 // Rule is one CMS family. A family is one file in this package that
@@ -145,7 +151,11 @@ func mergeLinks(ls []Link) []Link {
 	idx := map[string]int{}
 	var out []Link
 	for _, l := range ls {
-		if i, ok := idx[l.URL]; ok {
+		key := l.URL
+		if l.Form != "" {
+			key += "\x00" + l.Form // one POST endpoint, many pages
+		}
+		if i, ok := idx[key]; ok {
 			if l.Score > out[i].Score {
 				next := out[i].Next || l.Next
 				if l.Title == "" {
@@ -167,7 +177,7 @@ func mergeLinks(ls []Link) []Link {
 			}
 			continue
 		}
-		idx[l.URL] = len(out)
+		idx[key] = len(out)
 		out = append(out, l)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })

@@ -92,14 +92,20 @@ func (TRS) Analyze(p *Page) Analysis {
 //
 // Arguments may be variables assigned earlier in the page.
 func trsPages(h string) []string {
-	vars := map[string]int{}
-	for _, m := range jsVar.FindAllStringSubmatch(h, -1) {
-		n, _ := strconv.Atoi(m[2])
-		vars[m[1]] = n
+	if !strings.Contains(h, "createPageHTML(") {
+		return nil
 	}
+	var vars map[string]int // read only when an argument is a variable
 	num := func(s string) (int, bool) {
 		if n, err := strconv.Atoi(s); err == nil {
 			return n, true
+		}
+		if vars == nil {
+			vars = map[string]int{}
+			for _, m := range jsVar.FindAllStringSubmatch(h, -1) {
+				n, _ := strconv.Atoi(m[2])
+				vars[m[1]] = n
+			}
 		}
 		n, ok := vars[s]
 		return n, ok

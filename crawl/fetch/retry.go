@@ -151,13 +151,19 @@ func Do(ctx context.Context, client *http.Client, req *http.Request, p RetryPoli
 			return nil, fmt.Errorf("fetch %s: %w", req.URL, context.Cause(ctx))
 		}
 		var wait time.Duration
+		var gu *GiveUpError
 		switch {
+		case err != nil && errors.As(err, &gu):
+			// A retrying transport underneath already spent its attempts:
+			// retrying again would multiply them, and wrapping would nest
+			// "giving up" messages.
+			return nil, gu
 		case err != nil:
 			if !RetryableError(err) {
 				return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
 			}
 			if attempt >= p.MaxAttempts {
-				return nil, fmt.Errorf("fetch %s: giving up after %d attempts: %w", req.URL, attempt, err)
+				return nil, &GiveUpError{URL: req.URL.String(), Attempts: attempt, Err: err}
 			}
 			lastErr = err
 			wait = p.backoff(attempt)
@@ -178,6 +184,25 @@ func Do(ctx context.Context, client *http.Client, req *http.Request, p RetryPoli
 		}
 	}
 }
+
+// GiveUpError is Do's error when every attempt failed on a transient
+// transport error. A Do whose client transport is itself a retrying Do
+// returns the inner GiveUpError as-is.
+type GiveUpError struct {
+	URL      string
+	Attempts int
+	Err      error
+}
+
+func (e *GiveUpError) Error() string {
+	n := "attempts"
+	if e.Attempts == 1 {
+		n = "attempt"
+	}
+	return fmt.Sprintf("fetch %s: giving up after %d %s: %v", e.URL, e.Attempts, n, e.Err)
+}
+
+func (e *GiveUpError) Unwrap() error { return e.Err }
 
 func once(ctx context.Context, client *http.Client, req *http.Request, p RetryPolicy, attempt int) (*Response, error) {
 	if p.AttemptTimeout > 0 {

@@ -350,3 +350,62 @@ func TestDoNilArguments(t *testing.T) {
 		t.Error("nil request accepted")
 	}
 }
+
+// doTransport is a RoundTripper that retries with Do, as the crawl engine's
+// transport does under colly and robots.txt.
+type doTransport struct {
+	client *http.Client
+	policy RetryPolicy
+}
+
+func (t doTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r, err := Do(req.Context(), t.client, req, t.policy)
+	if err != nil {
+		return nil, err
+	}
+	return &http.Response{StatusCode: r.StatusCode, Header: r.Header, Body: io.NopCloser(bytes.NewReader(r.Body)), Request: req}, nil
+}
+
+// A Do over a retrying transport neither multiplies the attempts nor nests
+// "giving up" messages; the count is spelt right.
+func TestNestedDoGivesUpOnce(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	t.Setenv("HTTP_PROXY", "")
+	t.Setenv("http_proxy", "")
+	tests := []struct {
+		inner, outer int
+		wantText     string
+		wantWaits    int // sleeps: inner retries only
+	}{
+		{1, 2, "giving up after 1 attempt: ", 0},
+		{2, 2, "giving up after 2 attempts: ", 1},
+		{3, 1, "giving up after 3 attempts: ", 2},
+	}
+	for _, tc := range tests {
+		ns := &noSleep{}
+		base := NewClient(Options{LoopbackOnly: true, Resolve: map[string]string{"dead.gov.cn:80": addr}})
+		inner := RetryPolicy{MaxAttempts: tc.inner, Sleep: ns.sleep, Rand: func() float64 { return 0 }}
+		client := &http.Client{Transport: doTransport{client: base, policy: inner}}
+		_, err := Do(context.Background(), client, get(t, "http://dead.gov.cn/robots.txt"),
+			RetryPolicy{MaxAttempts: tc.outer, Sleep: ns.sleep, Rand: func() float64 { return 0 }})
+		var gu *GiveUpError
+		if !errors.As(err, &gu) {
+			t.Fatalf("inner %d outer %d: err = %v, want a GiveUpError", tc.inner, tc.outer, err)
+		}
+		msg := err.Error()
+		if n := bytes.Count([]byte(msg), []byte("giving up")); n != 1 {
+			t.Errorf("inner %d outer %d: %d \"giving up\" in %q", tc.inner, tc.outer, n, msg)
+		}
+		if !bytes.Contains([]byte(msg), []byte(tc.wantText)) || gu.Attempts != tc.inner {
+			t.Errorf("inner %d outer %d: %q (attempts %d), want %q", tc.inner, tc.outer, msg, gu.Attempts, tc.wantText)
+		}
+		if len(ns.waits) != tc.wantWaits {
+			t.Errorf("inner %d outer %d: %d waits, want %d", tc.inner, tc.outer, len(ns.waits), tc.wantWaits)
+		}
+	}
+}

@@ -18,7 +18,7 @@ func (a *App) openArchive(cmd *cobra.Command, readOnly bool) (*archive.Archive, 
 	arc, err := archive.Open(cfg.Archive, archive.Options{
 		ReadOnly:    readOnly,
 		LockTimeout: cfg.LockTimeout.D(),
-		Command:     "crawler " + cmd.CommandPath(),
+		Command:     cmd.CommandPath(), // already starts with the root's name, "crawler"
 	})
 	if err != nil {
 		return nil, err

@@ -41,7 +41,7 @@ func TestImportStatsVerify(t *testing.T) {
 	// Importing the same file again: already stored, still one blob.
 	out, _, code = run(t, "--archive", db, "import", "--url", "http://www.yanshi.gov.cn/a.docx", "--body", "偃师区测试局",
 		"--year", "2023", "../../testdata/samples/report.docx")
-	if code != 0 || !strings.Contains(out, "already stored") {
+	if code != 0 || !strings.Contains(out, "already archived as document") {
 		t.Fatalf("re-import: %d %s", code, out)
 	}
 	out, _, code = run(t, "--archive", db, "stats", "--json")
@@ -85,7 +85,7 @@ func TestReparseIsIdempotent(t *testing.T) {
 		t.Fatalf("import: %s %s", out, errOut)
 	}
 	out, _, code := run(t, "--archive", db, "reparse")
-	if code != 0 || !strings.Contains(out, "1 documents matched, 0 re-parsed") {
+	if code != 0 || !strings.Contains(out, "1 document matched (all reports), 0 re-parsed") {
 		t.Fatalf("reparse of fresh archive should skip current-version docs: %s", out)
 	}
 	out, _, code = run(t, "--archive", db, "reparse", "--force")

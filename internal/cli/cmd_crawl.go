@@ -229,7 +229,7 @@ func crawlExit(results []crawl.Result) error {
 		}
 	}
 	if len(failed) > 0 {
-		return withExit(3, fmt.Errorf("%d site(s) failed entirely: %s", len(failed), strings.Join(failed, ", ")))
+		return withExit(3, fmt.Errorf("%s failed entirely: %s", plural(len(failed), "site", "sites"), strings.Join(failed, ", ")))
 	}
 	return nil
 }

@@ -30,7 +30,8 @@ func portalConfig(t *testing.T, p *portal.Portal, arc string) string {
 	}
 	b.WriteString("sites:\n")
 	for _, s := range p.Sites() {
-		fmt.Fprintf(&b, "  - name: %s\n    region: %q\n    start: [%q]\n    hosts: [", s.Name, s.Region, s.Start[0])
+		// config requires a region; the portal's ministries have none.
+		fmt.Fprintf(&b, "  - name: %s\n    region: %q\n    start: [%q]\n    hosts: [", s.Name, orDefault(s.Region, "国务院部门"), s.Start[0])
 		for i, h := range s.Hosts {
 			if i > 0 {
 				b.WriteString(", ")
@@ -59,7 +60,7 @@ func TestCrawlAndSitesCheckCommands(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("sites check exit %d\n%s\n%s", code, out, errs)
 	}
-	want := fmt.Sprintf("Would archive %d report(s)", len(p.Expected("yanshi")))
+	want := "Would archive " + plural(len(p.Expected("yanshi")), "report", "reports")
 	for _, s := range []string{"Family: trs", "createPageHTML", want, "why: report title pattern", "listed on http://"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("sites check output lacks %q:\n%s", s, out)

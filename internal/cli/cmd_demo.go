@@ -25,7 +25,7 @@ func init() {
 	register(5, func(app *App) *cobra.Command {
 		var db string
 		var maxList int
-		var ocr bool
+		var ocr, force bool
 		cmd := &cobra.Command{
 			Use:   "demo",
 			Short: "Crawl the built-in imitation portal into a fresh archive and show what was found (offline)",
@@ -33,7 +33,8 @@ func init() {
 with an aggregation tree across hosts, department sites, a province, WAF'd and
 robots-closed sites, GBK pages, look-alikes and duplicates), crawl it with
 politeness off into a fresh archive (--db, recreated), parse what was found and
-print a summary. Nothing leaves the machine.
+print a summary. Nothing leaves the machine. The file --db names is deleted
+first only if it is an archive an earlier demo made (or with --force).
 
 Then try: crawler --archive ` + "./data/demo.db" + ` stats`,
 			Args: cobra.NoArgs,
@@ -42,6 +43,16 @@ Then try: crawler --archive ` + "./data/demo.db" + ` stats`,
 				cfg, err := app.Config(explicitConfig(cmd))
 				if err != nil {
 					cfg = config.Default() // the demo never needs the user's config
+				}
+				// The global --archive names the demo archive too, unless --db was given.
+				if app.ArchivePath != "" {
+					if cmd.Flags().Changed("db") && filepath.Clean(db) != filepath.Clean(app.ArchivePath) {
+						return withExit(2, fmt.Errorf("--db %s and --archive %s name different files: give one", db, app.ArchivePath))
+					}
+					db = app.ArchivePath
+				}
+				if err := checkDemoTarget(db, force, cfg.LockTimeout.D()); err != nil {
+					return withExit(2, err)
 				}
 				if err := os.MkdirAll(filepath.Dir(db), 0o755); err != nil {
 					return fmt.Errorf("demo archive dir: %w", err)
@@ -56,6 +67,9 @@ Then try: crawler --archive ` + "./data/demo.db" + ` stats`,
 					return err
 				}
 				defer arc.Close()
+				if err := arc.SetMeta(demoMetaKey, "crawler demo "+time.Now().UTC().Format(time.RFC3339)); err != nil {
+					return fmt.Errorf("mark demo archive: %w", err)
+				}
 
 				p := portal.New(portal.Options{})
 				p.Start()
@@ -82,11 +96,56 @@ Then try: crawler --archive ` + "./data/demo.db" + ` stats`,
 				return demoSummary(app, arc, p, maxList, time.Since(start))
 			},
 		}
-		cmd.Flags().StringVar(&db, "db", "./data/demo.db", "demo archive file (deleted and recreated)")
+		cmd.Flags().StringVar(&db, "db", "./data/demo.db", "demo archive file (recreated; only a previous demo archive is deleted; default: --archive if given)")
+		cmd.Flags().BoolVar(&force, "force", false, "delete the --db file even if it is not a previous demo archive")
 		cmd.Flags().IntVar(&maxList, "list", 12, "documents to list per site (0: none)")
 		cmd.Flags().BoolVar(&ocr, "ocr", false, "OCR scanned reports with tesseract (slow: about a minute each)")
 		return cmd
 	})
+}
+
+// demoMetaKey marks an archive made by `crawler demo` (archive meta bucket),
+// the only kind of file demo deletes without --force.
+const demoMetaKey = "demo"
+
+// checkDemoTarget refuses to let demo delete path unless it does not
+// exist, is an archive a previous demo marked, or force is set.
+func checkDemoTarget(path string, force bool, lockTimeout time.Duration) error {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("demo archive %s: %w", path, err)
+	}
+	if fi.IsDir() {
+		return fmt.Errorf("demo archive %s is a directory: give --db a file path", path)
+	}
+	if force {
+		return nil
+	}
+	refuse := func(why string) error {
+		return fmt.Errorf("refusing to delete %s: %s; demo only recreates an archive an earlier `crawler demo` made. "+
+			"Choose another --db, or add --force to delete it anyway", path, why)
+	}
+	if fi.Size() == 0 {
+		return refuse("it is an empty file, not a demo archive")
+	}
+	arc, err := archive.Open(path, archive.Options{ReadOnly: true, LockTimeout: lockTimeout})
+	if err != nil {
+		if errors.Is(err, archive.ErrLocked) {
+			return err
+		}
+		return refuse("it is not a nianbao archive")
+	}
+	defer arc.Close()
+	if _, err := arc.Meta(demoMetaKey); err != nil {
+		if errors.Is(err, archive.ErrNotFound) {
+			return refuse("it is a nianbao archive that demo did not make")
+		}
+		return fmt.Errorf("demo archive %s: %w", path, err)
+	}
+	return nil
 }
 
 // demoSummary prints what the archive now holds against the portal's truth.
@@ -105,7 +164,7 @@ func demoSummary(app *App, arc *archive.Archive, p *portal.Portal, maxList int, 
 	for _, s := range p.Sites() {
 		docs := bySite[s.Name]
 		exp := len(p.Expected(s.Name))
-		fmt.Fprintf(w, "%s (%s): %d reports archived, %d expected\n", s.Name, orDefault(s.Region, "-"), len(docs), exp)
+		fmt.Fprintf(w, "%s (%s): %s archived, %d expected\n", s.Name, orDefault(s.Region, "-"), plural(len(docs), "report", "reports"), exp)
 		sort.Slice(docs, func(i, j int) bool {
 			if docs[i].Year != docs[j].Year {
 				return docs[i].Year > docs[j].Year
@@ -135,8 +194,8 @@ func demoSummary(app *App, arc *archive.Archive, p *portal.Portal, maxList int, 
 		parts = append(parts, fmt.Sprintf("%s %d", k, v))
 	}
 	sort.Strings(parts)
-	fmt.Fprintf(w, "\n%d documents (%s), %d captures, %d blobs (%s, %s on disk) in %s\n",
-		st.Documents, strings.Join(parts, ", "), st.Captures, st.Blobs, humanBytes(st.BlobBytes), humanBytes(st.StoredBytes), took.Round(100*time.Millisecond))
+	fmt.Fprintf(w, "\n%s (%s), %s, %s (%s, %s on disk) in %s\n",
+		plural(st.Documents, "document", "documents"), strings.Join(parts, ", "), plural(st.Captures, "capture", "captures"), plural(st.Blobs, "blob", "blobs"), humanBytes(st.BlobBytes), humanBytes(st.StoredBytes), took.Round(100*time.Millisecond))
 	fmt.Fprintf(w, "Archive: %s — try `crawler --archive %s stats`\n", arc.Path(), arc.Path())
 	return nil
 }

@@ -60,7 +60,7 @@ export succeeds (through a temporary file next to it).`,
 					return err
 				}
 				if len(refs) == 0 {
-					return withExit(1, fmt.Errorf("no reports match %s: nothing exported", ff.describe("year")))
+					return withExit(1, fmt.Errorf("no reports match (%s): nothing exported, %s not written", ff.describe("year"), out))
 				}
 				tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.part")
 				if err != nil {
@@ -106,12 +106,12 @@ export succeeds (through a temporary file next to it).`,
 				if fi, err := os.Stat(out); err == nil {
 					size = fi.Size()
 				}
-				fmt.Fprintf(app.Stderr, "exported %d reports", st.Reports)
+				fmt.Fprintf(app.Stderr, "exported %s", plural(st.Reports, "report", "reports"))
 				switch format {
 				case export.FormatZip:
-					fmt.Fprintf(app.Stderr, ", %d original files (%s)", st.Files, humanBytes(st.Bytes))
+					fmt.Fprintf(app.Stderr, ", %s (%s)", plural(st.Files, "original file", "original files"), humanBytes(st.Bytes))
 				case export.FormatWARC:
-					fmt.Fprintf(app.Stderr, ", %d captures", st.Captures)
+					fmt.Fprintf(app.Stderr, ", %s", plural(st.Captures, "capture", "captures"))
 				}
 				fmt.Fprintf(app.Stderr, " to %s (%s)\n", out, humanBytes(size))
 				for _, w := range st.Warnings {

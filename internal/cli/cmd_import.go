@@ -57,15 +57,37 @@ and a warning, and the command still succeeds.`,
 					now := time.Now().UTC()
 					capt := &archive.Capture{URL: src, FinalURL: src, Time: now, SHA256: info.SHA256, Size: info.Size,
 						MediaType: info.MediaType, Filename: name, Source: "import"}
+					// The same bytes already archived (crawled or imported):
+					// record where this copy came from on that document,
+					// never a second document for the same report.
+					if existing, err := archivedAs(arc, info.SHA256); err != nil {
+						return fmt.Errorf("import %s: %w", file, err)
+					} else if existing != nil {
+						dup, err := hasImportCapture(arc, info.SHA256, src)
+						if err != nil {
+							return fmt.Errorf("import %s: %w", file, err)
+						}
+						if dup {
+							fmt.Fprintf(app.Stdout, "%s: already archived as document %s (imported before from %s): nothing added\n",
+								file, existing.ID, src)
+							continue
+						}
+						capt.DocID = existing.ID
+						if err := arc.CommitFetch(archive.Fetch{Capture: capt}); err != nil {
+							return fmt.Errorf("import %s: %w", file, err)
+						}
+						fmt.Fprintf(app.Stdout, "%s: already archived as document %s (%s %d); import capture #%d added from %s\n",
+							file, existing.ID, or(existing.Body, existing.Title), existing.Year, capt.ID, src)
+						if body != "" || year != 0 || region != "" || title != "" {
+							fmt.Fprintf(app.Stdout, "  note: --body/--year/--region/--title were not applied to the existing document\n")
+						}
+						continue
+					}
 					id := archive.DocID("import", info.SHA256)
 					capt.DocID = id
-					doc, err := arc.Document(id)
-					if err != nil {
-						doc = &archive.Document{ID: id, Source: "import", URL: url, FirstSeen: now,
-							Files: []archive.FileRef{{URL: src, SHA256: info.SHA256, MediaType: info.MediaType,
-								Size: info.Size, Filename: name, Role: "attachment"}}}
-					}
-					doc.LastSeen = now
+					doc := &archive.Document{ID: id, Source: "import", URL: url, FirstSeen: now, LastSeen: now,
+						Files: []archive.FileRef{{URL: src, SHA256: info.SHA256, MediaType: info.MediaType,
+							Size: info.Size, Filename: name, Role: "attachment"}}}
 					if title != "" {
 						doc.Title = title
 					}
@@ -94,4 +116,35 @@ and a warning, and the command still succeeds.`,
 		f.StringVar(&title, "title", "", "title")
 		return cmd
 	})
+}
+
+// archivedAs returns the document that already holds blob sha (the
+// earliest seen when several do), or nil.
+func archivedAs(arc *archive.Archive, sha string) (*archive.Document, error) {
+	docs, err := arc.DocumentsByHash(sha)
+	if err != nil {
+		return nil, fmt.Errorf("documents with %s: %w", sha[:12], err)
+	}
+	var best *archive.Document
+	for _, d := range docs {
+		if best == nil || d.FirstSeen.Before(best.FirstSeen) {
+			best = d
+		}
+	}
+	return best, nil
+}
+
+// hasImportCapture reports whether an import capture of blob sha from src
+// exists: importing the same file from the same place twice adds nothing.
+func hasImportCapture(arc *archive.Archive, sha, src string) (bool, error) {
+	caps, err := arc.CapturesByHash(sha)
+	if err != nil {
+		return false, fmt.Errorf("captures of %s: %w", sha[:12], err)
+	}
+	for _, c := range caps {
+		if c.Source == "import" && c.URL == src {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -142,9 +142,9 @@ in the --year range if given, and never after the newest year in the archive.`,
 					case out.Count() == 0:
 						fmt.Fprintln(app.Stderr, "no reports match")
 					case missing:
-						fmt.Fprintf(app.Stderr, "%d missing reports\n", out.Count())
+						fmt.Fprintf(app.Stderr, "%s\n", plural(out.Count(), "missing report", "missing reports"))
 					default:
-						fmt.Fprintf(app.Stderr, "%d reports\n", out.Count())
+						fmt.Fprintf(app.Stderr, "%s\n", plural(out.Count(), "report", "reports"))
 					}
 				}
 				return nil

@@ -9,12 +9,12 @@ import (
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/ingest"
 	"github.com/nianbao/nianbao/parse"
+	"github.com/nianbao/nianbao/query"
 )
 
 func init() {
 	register(31, func(app *App) *cobra.Command {
-		var site, body string
-		var year int
+		var ff filterFlags
 		var force, dryRun bool
 		cmd := &cobra.Command{
 			Use:   "reparse",
@@ -24,9 +24,16 @@ updates the derived fields (format, year, body, tables, checks, parse status).
 Originals are never touched. By default only documents parsed by an older
 parser version (or never parsed) are redone; --force redoes all. Running it
 twice changes nothing the second time. It prints each document whose result
-changed, and a summary.`,
+changed, and a summary. The filters are those of crawler query:
+
+  crawler reparse --body 工信局 --year 2019-2021 --force
+  crawler reparse --failed-checks --dry-run`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
+				f, err := ff.filter()
+				if err != nil {
+					return withExit(2, err)
+				}
 				cfg, err := app.Config(explicitConfig(cmd))
 				if err != nil {
 					return err
@@ -36,17 +43,17 @@ changed, and a summary.`,
 					return err
 				}
 				defer arc.Close()
-				docs, err := arc.FindDocuments(archive.Query{Site: site, Body: body, YearFrom: year, YearTo: year})
+				refs, err := query.Select(cmd.Context(), arc, f)
 				if err != nil {
 					return err
 				}
 				p := ingest.NewParser(cfg, ingest.Options{OCR: cfg.Crawl.OCROn(), Log: app.Log})
 				defer p.Close()
 				var seen, redone, changed int
-				for _, d := range docs {
+				err = query.Each(cmd.Context(), arc, refs, func(_ int, d *archive.Document) error {
 					seen++
 					if !force && d.ParserVer == parse.Version {
-						continue
+						return nil
 					}
 					redone++
 					before := *d
@@ -62,7 +69,7 @@ changed, and a summary.`,
 								return err
 							}
 						}
-						continue
+						return nil
 					}
 					changed++
 					fmt.Fprintf(app.Stdout, "%s %s %d: status %s→%s, format %s→%s, failed checks %d→%d\n",
@@ -73,19 +80,22 @@ changed, and a summary.`,
 							return err
 						}
 					}
+					return nil
+				})
+				if err != nil {
+					return err
 				}
 				verb := "updated"
 				if dryRun {
 					verb = "would update"
 				}
-				fmt.Fprintf(app.Stdout, "%d documents matched, %d re-parsed, %s %d (parser %s)\n", seen, redone, verb, changed, parse.Version)
+				fmt.Fprintf(app.Stdout, "%s matched (%s), %d re-parsed, %s %d (parser %s)\n", plural(seen, "document", "documents"),
+					ff.describe("year"), redone, verb, changed, parse.Version)
 				return nil
 			},
 		}
 		f := cmd.Flags()
-		f.StringVar(&site, "site", "", "only this site")
-		f.StringVar(&body, "body", "", "only this issuing body (exact name)")
-		f.IntVar(&year, "year", 0, "only this year")
+		ff.bind(f, "year")
 		f.BoolVar(&force, "force", false, "re-parse even documents already parsed by this parser version")
 		f.BoolVar(&dryRun, "dry-run", false, "report what would change, write nothing")
 		return cmd
@@ -102,4 +112,12 @@ func or(s, dflt string) string {
 		return dflt
 	}
 	return s
+}
+
+// plural renders "1 document" / "3 documents".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

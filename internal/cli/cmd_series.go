@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -38,7 +40,8 @@ When --body matches several bodies, each gets its own series.`,
 				}
 				from, to, err := query.ParseYears(years)
 				if err != nil {
-					return withExit(2, err)
+					// ParseYears names query's flag, --year; this one is --years.
+					return withExit(2, errors.New(strings.ReplaceAll(err.Error(), `--year "`, `--years "`)))
 				}
 				kind := output
 				if kind == "" {
@@ -58,7 +61,8 @@ When --body matches several bodies, each gets its own series.`,
 					return withExit(2, err)
 				}
 				if len(series) == 0 {
-					return withExit(1, fmt.Errorf("no reports match --body %q (check the name with `crawler query --body`)", body))
+					return withExit(1, fmt.Errorf("no reports match %s (check the names with `crawler query %s`)",
+						seriesFilters(body, years, region, site), seriesFilters(body, "", region, site)))
 				}
 				w := bufio.NewWriter(app.Stdout)
 				defer w.Flush()
@@ -110,4 +114,15 @@ When --body matches several bodies, each gets its own series.`,
 		fs.StringVar(&output, "output", "", "table (default), json or csv")
 		return cmd
 	})
+}
+
+// seriesFilters renders the filters that were given, for messages.
+func seriesFilters(body, years, region, site string) string {
+	var parts []string
+	for _, kv := range [][2]string{{"body", body}, {"years", years}, {"region", region}, {"site", site}} {
+		if kv[1] != "" {
+			parts = append(parts, fmt.Sprintf("--%s %s", kv[0], kv[1]))
+		}
+	}
+	return strings.Join(parts, " ")
 }

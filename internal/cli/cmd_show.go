@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/crawl/fetch"
 	"github.com/nianbao/nianbao/query"
 )
 
@@ -38,10 +41,7 @@ func init() {
 					return err
 				}
 				defer arc.Close()
-				d, err := arc.Document(args[0])
-				if errors.Is(err, archive.ErrNotFound) && strings.Contains(args[0], "://") {
-					d, err = arc.DocumentByURL(args[0])
-				}
+				d, err := findDocument(arc, args[0])
 				if err != nil {
 					if errors.Is(err, archive.ErrNotFound) {
 						return withExit(1, fmt.Errorf("no report %q in %s (ids are listed by `crawler query`)", args[0], arc.Path()))
@@ -151,4 +151,64 @@ func printShow(app *App, d *archive.Document, caps map[string][]archive.Capture)
 		}
 	}
 	return w.Flush()
+}
+
+// findDocument resolves show's argument: an id in any letter case, or a URL
+// (page, file or listing) as stored, else after dropping the #fragment and
+// lower-casing scheme and host, else by canonical form (www., index.html,
+// query order), which costs one pass over the documents.
+func findDocument(arc *archive.Archive, arg string) (*archive.Document, error) {
+	arg = strings.TrimSpace(arg)
+	if !strings.Contains(arg, "://") {
+		return arc.Document(strings.ToLower(arg))
+	}
+	var tried []string
+	for _, u := range urlVariants(arg) {
+		if slices.Contains(tried, u) {
+			continue
+		}
+		tried = append(tried, u)
+		d, err := arc.DocumentByURL(u)
+		if err == nil || !errors.Is(err, archive.ErrNotFound) {
+			return d, err
+		}
+	}
+	want := fetch.CanonicalURL(tried[len(tried)-1])
+	var found *archive.Document
+	err := arc.ForEachDocument(func(d *archive.Document) error {
+		urls := []string{d.URL}
+		for _, f := range d.Files {
+			urls = append(urls, f.URL)
+		}
+		for _, s := range d.Sightings {
+			urls = append(urls, s.URL)
+		}
+		for _, u := range urls {
+			if u != "" && fetch.CanonicalURL(u) == want {
+				found = d
+				return query.ErrStop
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, query.ErrStop) {
+		return nil, fmt.Errorf("find %s: %w", arg, err)
+	}
+	if found == nil {
+		return nil, fmt.Errorf("document at %s: %w", arg, archive.ErrNotFound)
+	}
+	return found, nil
+}
+
+// urlVariants are the spellings of raw to look up, as given first.
+func urlVariants(raw string) []string {
+	out := []string{raw}
+	noFrag, _, _ := strings.Cut(raw, "#")
+	out = append(out, noFrag)
+	if u, err := url.Parse(noFrag); err == nil && u.Host != "" {
+		u.Scheme = strings.ToLower(u.Scheme)
+		u.Host = strings.ToLower(u.Host)
+		out = append(out, u.String())
+	}
+	return out
 }

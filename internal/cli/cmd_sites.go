@@ -136,7 +136,7 @@ func printCheck(app *App, name, region string, start []string, run archive.Run, 
 		}
 		return docs[i].URL < docs[j].URL
 	})
-	fmt.Fprintf(w, "\nWould archive %d report(s):\n", len(docs))
+	fmt.Fprintf(w, "\nWould archive %s:\n", plural(len(docs), "report", "reports"))
 	for _, d := range docs {
 		fmt.Fprintf(w, "  %d  %s\n      %s\n", d.Year, d.Title, d.URL)
 		why := "title names a report (format.md §7)"

@@ -47,7 +47,12 @@ func init() {
 				fmt.Fprintf(w, "known URLs\t%d\n", st.URLs)
 				fmt.Fprintf(w, "frontier (pending)\t%d\n", st.Frontier)
 				fmt.Fprintf(w, "crawl runs\t%d\n", st.Runs)
-				fmt.Fprintf(w, "file size\t%s\n", humanBytes(st.FileBytes))
+				// The file on disk keeps bbolt's free pages and preallocation,
+				// so it is larger than the data a transaction sees.
+				if fi, err := os.Stat(arc.Path()); err == nil {
+					fmt.Fprintf(w, "file size\t%s\ton disk\n", humanBytes(fi.Size()))
+				}
+				fmt.Fprintf(w, "data size\t%s\tin use by bbolt (the rest of the file is free pages)\n", humanBytes(st.FileBytes))
 				return w.Flush()
 			},
 		}

@@ -26,8 +26,9 @@ URLs that served it.`,
 				if err != nil {
 					return fmt.Errorf("verify: %w", err)
 				}
-				fmt.Fprintf(app.Stdout, "checked %d blobs (%s), %d captures, %d documents, %d index entries\n",
-					res.Blobs, humanBytes(res.Bytes), res.Captures, res.Documents, res.IndexEntries)
+				fmt.Fprintf(app.Stdout, "checked %s (%s), %s, %s, %s\n",
+					plural(res.Blobs, "blob", "blobs"), humanBytes(res.Bytes), plural(res.Captures, "capture", "captures"),
+					plural(res.Documents, "document", "documents"), plural(res.IndexEntries, "index entry", "index entries"))
 				if len(res.Problems) == 0 {
 					fmt.Fprintln(app.Stdout, "OK: no problems found")
 					return nil
@@ -35,7 +36,7 @@ URLs that served it.`,
 				for _, p := range res.Problems {
 					fmt.Fprintln(app.Stdout, "PROBLEM", p.String())
 				}
-				return withExit(2, fmt.Errorf("%d problem(s) found in %s", len(res.Problems), arc.Path()))
+				return withExit(2, fmt.Errorf("%s found in %s", plural(len(res.Problems), "problem", "problems"), arc.Path()))
 			},
 		}
 	})

@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -91,6 +92,10 @@ into structured data checked by their own arithmetic, and exports collections.`,
 		app.Log = slog.New(slog.NewTextHandler(app.Stderr, &slog.HandlerOptions{Level: level}))
 		return nil
 	}
+	// A bad or unknown flag is a usage error: exit 2, like a bad flag value.
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return withExit(2, fmt.Errorf("%w (see `%s --help`)", err, c.CommandPath()))
+	})
 	sort.SliceStable(factories, func(i, j int) bool { return factories[i].order < factories[j].order })
 	for _, f := range factories {
 		root.AddCommand(f.make(app))
@@ -106,8 +111,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(stderr, "crawler:", err)
 		var ec interface{ ExitCode() int }
-		if e, ok := err.(interface{ ExitCode() int }); ok {
-			ec = e
+		if errors.As(err, &ec) {
 			return ec.ExitCode()
 		}
 		return 1

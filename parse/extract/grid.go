@@ -3,6 +3,8 @@ package extract
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // cellSrc is one table cell as written in the source, before expansion.
@@ -23,6 +25,9 @@ const maxSpan = 1000 // HTML caps colspan at 1000; we cap rowspan the same way.
 // cellText joins a cell's paragraphs with spaces: line breaks inside a cell
 // are layout, not structure.
 func cellText(blocks []Block) string {
+	if len(blocks) == 1 && !blocks[0].IsTable() {
+		return joinFields(blocks[0].Text) // the usual cell: what the loop gives
+	}
 	var parts []string
 	for _, b := range blocks {
 		if b.IsTable() {
@@ -40,6 +45,32 @@ func cellText(blocks []Block) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// joinFields is strings.Join(strings.Fields(s), " "), returning s itself
+// when it is already in that form.
+func joinFields(s string) string {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case ' ':
+				if i == 0 || i == len(s)-1 || s[i-1] == ' ' {
+					return strings.Join(strings.Fields(s), " ")
+				}
+			case '\t', '\n', '\v', '\f', '\r':
+				return strings.Join(strings.Fields(s), " ")
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		i += n
+	}
+	return s
 }
 
 // isLayout reports whether a table is page layout rather than data: it
@@ -96,6 +127,12 @@ func expandGrid(src [][]cellSrc, g *guard) ([][]string, [][]bool, error) {
 	rows := make([][]string, nrows)
 	spanned := make([][]bool, nrows)
 	filled := make([][]bool, nrows)
+	// rows are cut from shared slabs: a few allocations per table, not
+	// three per row
+	var slabS []string
+	var slabB []bool
+	widest := 0 // the widest row so far: later rows are usually as wide
+	spare := maxCells / 8
 	cells := 0
 	ensure := func(r, w int) error {
 		if w <= len(rows[r]) {
@@ -105,6 +142,33 @@ func expandGrid(src [][]cellSrc, g *guard) ([][]string, [][]bool, error) {
 		if cells > maxCells {
 			return fmt.Errorf("%w: table grid over %d cells", ErrTooLarge, maxCells)
 		}
+		if rows[r] == nil {
+			// room for the row's own cells at once (a hint, capped: the
+			// cell budget above is what bounds hostile spans)
+			c := max(w, min(widest, 1024))
+			if r < len(src) {
+				c = max(c, min(len(src[r])*2, 256))
+			}
+			// room beyond w is spent from a fixed budget, so that a hostile
+			// table cannot reserve much more than the cells it really fills
+			if extra := c - w; extra > spare {
+				c = w
+			} else {
+				spare -= extra
+			}
+			if cap(slabS)-len(slabS) < c {
+				n := max(c, 256)
+				slabS, slabB = make([]string, 0, n), make([]bool, 0, 2*n)
+			}
+			at, atB := len(slabS), len(slabB)
+			slabS, slabB = slabS[:at+c], slabB[:atB+2*c]
+			rows[r] = slabS[at : at+w : at+c]
+			spanned[r] = slabB[atB : atB+w : atB+c]
+			filled[r] = slabB[atB+c : atB+c+w : atB+2*c]
+			widest = max(widest, w)
+			return nil
+		}
+		widest = max(widest, w)
 		rows[r] = append(rows[r], make([]string, w-len(rows[r]))...)
 		spanned[r] = append(spanned[r], make([]bool, w-len(spanned[r]))...)
 		filled[r] = append(filled[r], make([]bool, w-len(filled[r]))...)

@@ -1,10 +1,12 @@
 package extract
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/nianbao/nianbao/charset"
 	"golang.org/x/net/html"
@@ -39,7 +41,7 @@ func bodyTier(n *html.Node) int {
 	for _, a := range n.Attr {
 		switch a.Key {
 		case "class":
-			for _, c := range strings.Fields(a.Val) {
+			for c := range strings.FieldsSeq(a.Val) {
 				if bodyClass1[c] {
 					return 1
 				}
@@ -67,6 +69,14 @@ func bodyTier(n *html.Node) int {
 var chromeTokens = []string{"nav", "menu", "footer", "breadcrumb", "crumb", "share", "related", "relate",
 	"xgwz", "xglj", "xgxx", "sidebar", "copyright", "toolbar", "position", "location", "dqwz", "pagebar", "fenxiang", "bdsharebutton"}
 
+var chromeTokenBytes = func() [][]byte {
+	out := make([][]byte, len(chromeTokens))
+	for i, c := range chromeTokens {
+		out[i] = []byte(c)
+	}
+	return out
+}()
+
 // HTML extracts the report body of an HTML page. data is the raw page;
 // contentType the HTTP header ("" if unknown), used only as a charset hint
 // after the BOM and <meta>.
@@ -91,7 +101,7 @@ func HTML(data []byte, contentType string, opts Options) (doc *Doc, err error) {
 	if body == nil {
 		return finish(doc), nil
 	}
-	w := &htmlWalker{g: g}
+	w := &htmlWalker{g: g, arena: &strArena{}}
 	if err := w.walk(body, 0, true); err != nil {
 		return nil, err
 	}
@@ -279,8 +289,7 @@ func skipElement(n *html.Node) bool {
 		case "hidden":
 			return true
 		case "style":
-			s := strings.ToLower(strings.ReplaceAll(a.Val, " ", ""))
-			if strings.Contains(s, "display:none") || strings.Contains(s, "mso-hide:all") {
+			if hiddenStyle(a.Val) {
 				return true
 			}
 		}
@@ -288,21 +297,150 @@ func skipElement(n *html.Node) bool {
 	return false
 }
 
+// hiddenStyle: the style hides the element, i.e. with ' ' removed and
+// lower-cased it contains "display:none" or "mso-hide:all". Word-paste
+// markup puts a style on nearly every element, so values are searched in
+// place around each ':', folding ASCII case only: no other character
+// lower-cases into ASCII except İ and the Kelvin sign, which take the
+// general path.
+func hiddenStyle(v string) bool {
+	if (strings.IndexByte(v, 0xC4) >= 0 || strings.IndexByte(v, 0xE2) >= 0) && lowersToASCII(v) {
+		return hiddenStyleGeneral(v)
+	}
+	for off := 0; ; {
+		i := strings.IndexByte(v[off:], ':')
+		if i < 0 {
+			return false
+		}
+		i += off
+		if (foldBefore(v[:i], "display") && foldAfter(v[i+1:], "none")) ||
+			(foldBefore(v[:i], "mso-hide") && foldAfter(v[i+1:], "all")) {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+// foldBefore: s ends with lower-case ASCII w once ' ' are dropped and A–Z
+// lowered.
+func foldBefore(s, w string) bool {
+	j := len(s) - 1
+	for k := len(w) - 1; k >= 0; k-- {
+		for j >= 0 && s[j] == ' ' {
+			j--
+		}
+		if j < 0 || lowerASCII(s[j]) != w[k] {
+			return false
+		}
+		j--
+	}
+	return true
+}
+
+// foldAfter: s starts with w once ' ' are dropped and A–Z lowered.
+func foldAfter(s, w string) bool {
+	j := 0
+	for k := 0; k < len(w); k++ {
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		if j >= len(s) || lowerASCII(s[j]) != w[k] {
+			return false
+		}
+		j++
+	}
+	return true
+}
+
+func hiddenStyleGeneral(v string) bool {
+	s := strings.ToLower(strings.ReplaceAll(v, " ", ""))
+	return strings.Contains(s, "display:none") || strings.Contains(s, "mso-hide:all")
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
 func isChrome(n *html.Node) bool {
 	switch n.DataAtom {
 	case atom.Nav, atom.Footer, atom.Aside:
 		return true
 	}
-	for _, key := range []string{"class", "id"} {
-		v := strings.ToLower(attr(n, key))
-		if v == "" {
+	for _, a := range n.Attr {
+		if a.Key != "class" && a.Key != "id" {
 			continue
 		}
-		for _, tok := range strings.Fields(v) {
+		// attr() takes the first of repeated attributes
+		if attr(n, a.Key) != a.Val {
+			continue
+		}
+		if chromeValue(a.Val) {
+			return true
+		}
+	}
+	return false
+}
+
+// chromeValue: a class or id value naming page furniture.
+func chromeValue(v string) bool {
+	if v == "" {
+		return false
+	}
+	var buf [64]byte
+	for tok := range strings.FieldsSeq(v) {
+		if len(tok) > len(buf) || lowersToASCII(tok) {
+			lt := strings.ToLower(tok)
 			for _, c := range chromeTokens {
-				if strings.Contains(tok, c) {
+				if strings.Contains(lt, c) {
 					return true
 				}
+			}
+			continue
+		}
+		lt := buf[:len(tok)]
+		for i := 0; i < len(tok); i++ {
+			lt[i] = lowerASCII(tok[i])
+		}
+		// every chrome token starts with one of a few letter pairs: try the
+		// tokens only where such a pair occurs
+		for i := 0; i+1 < len(lt); i++ {
+			a, b := lt[i], lt[i+1]
+			if a >= utf8.RuneSelf || b >= utf8.RuneSelf || !chromeStart[int(a)<<7|int(b)] {
+				continue
+			}
+			for _, c := range chromeTokenBytes {
+				if bytes.HasPrefix(lt[i:], c) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// chromeStart marks the first two bytes of every chrome token.
+var chromeStart = func() (t [128 * 128]bool) {
+	for _, c := range chromeTokens {
+		t[int(c[0])<<7|int(c[1])] = true
+	}
+	return t
+}()
+
+// lowersToASCII: s holds one of the two non-ASCII characters whose lower
+// case is ASCII (U+0130 → i, U+212A → k).
+func lowersToASCII(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		switch s[i] {
+		case 0xC4: // U+0130 is C4 B0
+			if s[i+1] == 0xB0 {
+				return true
+			}
+		case 0xE2: // U+212A is E2 84 AA
+			if i+2 < len(s) && s[i+1] == 0x84 && s[i+2] == 0xAA {
+				return true
 			}
 		}
 	}
@@ -325,41 +463,161 @@ func isBlockElement(n *html.Node) bool {
 type htmlWalker struct {
 	g     *guard
 	out   []Block
-	cur   strings.Builder
-	space bool // a whitespace run is pending in cur
+	cur   []byte // the paragraph being built; reused after each flush
+	space bool   // a whitespace run is pending in cur
+	cell  *htmlWalker
+	slab  []Block // backing for the cells' blocks
+	arena *strArena
 }
 
+// strArena makes the page's many short strings (one per table cell) out
+// of a few shared chunks instead of one allocation each. Chunks are only
+// appended to, so the bytes under a returned string never change.
+type strArena struct{ buf []byte }
+
+func (a *strArena) str(b []byte) string {
+	if a == nil {
+		return string(b)
+	}
+	if len(b) == 0 {
+		return ""
+	}
+	if cap(a.buf)-len(a.buf) < len(b) {
+		a.buf = make([]byte, 0, max(4096, len(b)))
+	}
+	at := len(a.buf)
+	a.buf = append(a.buf, b...)
+	return unsafe.String(&a.buf[at], len(b))
+}
+
+// cellWalker returns the walker for one table cell, reused from cell to
+// cell (its out is handed over and cleared by the caller).
+func (w *htmlWalker) cellWalker() *htmlWalker {
+	if w.cell == nil {
+		w.cell = &htmlWalker{g: w.g, arena: w.arena}
+	}
+	return w.cell
+}
+
+// text appends s with whitespace runs (ASCII, no-break space, U+3000)
+// collapsed to one space and none at the start; invalid UTF-8 bytes
+// become U+FFFD. Runs of other characters are copied whole.
 func (w *htmlWalker) text(s string) {
-	for _, r := range s {
-		switch r {
-		case ' ', '\t', '\n', '\r', '\f', '\u00a0', '\u3000':
+	if utf8.ValidString(s) {
+		w.textValid(s)
+		return
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
 			w.space = true
+			i++
+			continue
+		case c == 0xC2 && i+1 < len(s) && s[i+1] == 0xA0: // U+00A0
+			w.space = true
+			i += 2
+			continue
+		case c == 0xE3 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x80: // U+3000
+			w.space = true
+			i += 3
 			continue
 		}
-		if w.space && w.cur.Len() > 0 {
-			w.cur.WriteByte(' ')
+		j := i
+	run:
+		for j < len(s) {
+			c := s[j]
+			if c < utf8.RuneSelf {
+				switch c {
+				case ' ', '\t', '\n', '\r', '\f':
+					break run
+				}
+				j++
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(s[j:])
+			if r == '\u00a0' || r == '\u3000' || (r == utf8.RuneError && n == 1) {
+				break
+			}
+			j += n
+		}
+		if w.space && len(w.cur) > 0 {
+			w.cur = append(w.cur, ' ')
 		}
 		w.space = false
-		w.cur.WriteRune(r)
+		if j > i {
+			w.cur = append(w.cur, s[i:j]...)
+			i = j
+			continue
+		}
+		w.cur = utf8.AppendRune(w.cur, utf8.RuneError) // an invalid byte
+		i++
 	}
 }
 
+// textValid is text for valid UTF-8: only the bytes of the whitespace
+// characters need looking at, the rest is copied in runs.
+func (w *htmlWalker) textValid(s string) {
+	for i := 0; i < len(s); {
+		if n := spaceAt(s, i); n > 0 {
+			w.space = true
+			i += n
+			continue
+		}
+		j := i + 1
+		for j < len(s) && spaceAt(s, j) == 0 {
+			j++
+		}
+		if w.space && len(w.cur) > 0 {
+			w.cur = append(w.cur, ' ')
+		}
+		w.space = false
+		w.cur = append(w.cur, s[i:j]...)
+		i = j
+	}
+}
+
+// spaceAt returns the length of the whitespace character text() collapses
+// at s[i] (ASCII, U+00A0, U+3000), or 0. In valid UTF-8, C2 A0 and E3 80 80
+// can only be those characters.
+func spaceAt(s string, i int) int {
+	switch s[i] {
+	case ' ', '\t', '\n', '\r', '\f':
+		return 1
+	case 0xC2:
+		if i+1 < len(s) && s[i+1] == 0xA0 {
+			return 2
+		}
+	case 0xE3:
+		if i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x80 {
+			return 3
+		}
+	}
+	return 0
+}
+
 func (w *htmlWalker) lineBreak() {
-	if w.cur.Len() > 0 {
-		w.cur.WriteByte('\n')
+	if len(w.cur) > 0 {
+		w.cur = append(w.cur, '\n')
 	}
 	w.space = false
 }
 
 // flush ends the current paragraph.
 func (w *htmlWalker) flush() {
-	s := w.cur.String()
-	w.cur.Reset()
+	cur := w.cur
+	w.cur = w.cur[:0]
 	w.space = false
-	if s == "" {
+	if len(cur) == 0 {
 		return
 	}
-	lines := strings.Split(s, "\n")
+	if bytes.IndexByte(cur, '\n') < 0 { // one line: what the loop below does
+		if l := bytes.TrimSpace(cur); len(l) > 0 {
+			w.out = append(w.out, Block{Text: w.arena.str(l)})
+		}
+		return
+	}
+	lines := strings.Split(string(cur), "\n")
 	kept := lines[:0]
 	for _, l := range lines {
 		if l = strings.TrimSpace(l); l != "" {
@@ -434,7 +692,7 @@ func (w *htmlWalker) table(n *html.Node, depth int) error {
 					}
 				}
 			case atom.Caption:
-				sub := &htmlWalker{g: w.g}
+				sub := &htmlWalker{g: w.g, arena: w.arena}
 				if err := sub.walk(c, depth+1, false); err != nil {
 					return err
 				}
@@ -460,7 +718,13 @@ func (w *htmlWalker) table(n *html.Node, depth int) error {
 }
 
 func (w *htmlWalker) row(tr *html.Node, depth int) ([]cellSrc, error) {
-	var row []cellSrc
+	n := 0
+	for c := tr.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) {
+			n++
+		}
+	}
+	row := make([]cellSrc, 0, n)
 	for c := tr.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) {
 			continue
@@ -468,15 +732,29 @@ func (w *htmlWalker) row(tr *html.Node, depth int) ([]cellSrc, error) {
 		if skipElement(c) {
 			continue
 		}
-		sub := &htmlWalker{g: w.g}
+		sub := w.cellWalker()
 		for cc := c.FirstChild; cc != nil; cc = cc.NextSibling {
 			if err := sub.walk(cc, depth+1, false); err != nil {
 				return nil, err
 			}
 		}
 		sub.flush()
+		// cells hold one block or none: copy them into a shared slab
+		// instead of one small allocation per cell (the slab's earlier
+		// arrays stay valid when it grows)
+		var blocks []Block
+		if len(sub.out) > 0 {
+			if cap(w.slab)-len(w.slab) < len(sub.out) {
+				w.slab = make([]Block, 0, max(64, len(sub.out)))
+			}
+			at := len(w.slab)
+			w.slab = append(w.slab, sub.out...)
+			blocks = w.slab[at:len(w.slab):len(w.slab)]
+			clear(sub.out)
+			sub.out = sub.out[:0]
+		}
 		row = append(row, cellSrc{
-			blocks:  sub.out,
+			blocks:  blocks,
 			colspan: spanAttr(attr(c, "colspan"), 1),
 			rowspan: spanAttr(attr(c, "rowspan"), 1),
 		})

@@ -24,6 +24,14 @@ func Normalize(s string) string {
 	if s == "" {
 		return ""
 	}
+	if out, ok := fastNormalize(s); ok {
+		return out
+	}
+	return normalizeGeneral(s)
+}
+
+// normalizeGeneral is Normalize for any string.
+func normalizeGeneral(s string) string {
 	if needsNFKC(s) { // plain ASCII-and-CJK text skips NFKC: it would not change
 		s = norm.NFKC.String(s)
 	}

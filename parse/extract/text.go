@@ -27,7 +27,9 @@ func Text(data []byte, opts Options) (doc *Doc, err error) {
 		doc.Warnings = append(doc.Warnings, Warning{Code: "text_undecodable",
 			Message: fmt.Sprintf("%d undecodable characters after decoding as %s", bad, enc)})
 	}
-	s = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\f", "\n").Replace(s)
+	if strings.ContainsAny(s, "\r\f") {
+		s = lineEnds.Replace(s)
+	}
 	var para []string
 	var rows [][]string
 	flushPara := func() {
@@ -66,6 +68,8 @@ func Text(data []byte, opts Options) (doc *Doc, err error) {
 	flushRows()
 	return finish(doc), nil
 }
+
+var lineEnds = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\f", "\n")
 
 // pipeRow splits a "a | b | c |" line into trimmed cells. ok is false for
 // prose; a Markdown rule line ("|---|---|") is ok with nil cells. A line

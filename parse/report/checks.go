@@ -12,8 +12,15 @@ import (
 // parser's, not the report's.
 func runChecks(r *Report, uncertain map[string]bool) []Check {
 	var out []Check
+	var nums floatSlab
+	check := func(rule, where string, expected, found float64) Check {
+		return Check{Rule: rule, Where: where, OK: math.Abs(expected-found) < 1e-9, Expected: nums.ptr(expected), Found: nums.ptr(found)}
+	}
 	q := r.Requests
 	get := func(key string) ([7]*float64, bool) { return q.Get(key) }
+	// the cell paths only matter for looking up uncertain cells: most
+	// reports have none, so skip building them
+	paths := len(uncertain) > 0
 
 	if q != nil {
 		// H1: 一 + 二 = 三（七）总计 + 四, per column
@@ -23,9 +30,12 @@ func runChecks(r *Report, uncertain map[string]bool) []Check {
 		fwdR, ok4 := get("carried_forward")
 		if ok1 && ok2 && ok3 && ok4 {
 			for c, col := range RequestColumns {
-				paths := []string{reqPath("new", c), reqPath("carried_over", c), reqPath("total", c), reqPath("carried_forward", c)}
+				var ps []string
+				if paths {
+					ps = []string{reqPath("new", c), reqPath("carried_over", c), reqPath("total", c), reqPath("carried_forward", c)}
+				}
 				vals := []*float64{newR[c], carR[c], totR[c], fwdR[c]}
-				if skip(vals, paths, uncertain) {
+				if skip(vals, ps, uncertain) {
 					continue
 				}
 				out = append(out, check("H1", "requests."+col, val(newR[c])+val(carR[c]), val(totR[c])+val(fwdR[c])))
@@ -37,7 +47,10 @@ func runChecks(r *Report, uncertain map[string]bool) []Check {
 			for c, col := range RequestColumns {
 				var sum float64
 				vals := []*float64{totR[c]}
-				paths := []string{reqPath("total", c)}
+				var ps []string
+				if paths {
+					ps = []string{reqPath("total", c)}
+				}
 				n := 0
 				for _, s := range tpl.Requests {
 					if !s.Outcome {
@@ -50,9 +63,11 @@ func runChecks(r *Report, uncertain map[string]bool) []Check {
 					n++
 					sum += val(row[c])
 					vals = append(vals, row[c])
-					paths = append(paths, reqPath(s.Key, c))
+					if paths {
+						ps = append(ps, reqPath(s.Key, c))
+					}
 				}
-				if n == 0 || skip(vals, paths, uncertain) {
+				if n == 0 || skip(vals, ps, uncertain) {
 					continue
 				}
 				out = append(out, check("H2", "requests.total."+col, sum, val(totR[c])))
@@ -61,11 +76,14 @@ func runChecks(r *Report, uncertain map[string]bool) []Check {
 		// H3: 总计 = the six applicant columns, per row
 		for _, row := range q.Rows {
 			vals := row.Values[:]
-			paths := make([]string, 7)
-			for c := range paths {
-				paths[c] = reqPath(row.Key, c)
+			var ps []string
+			if paths {
+				ps = make([]string, 7)
+				for c := range ps {
+					ps[c] = reqPath(row.Key, c)
+				}
 			}
-			if skip(vals, paths, uncertain) {
+			if skip(vals, ps, uncertain) {
 				continue
 			}
 			var sum float64
@@ -82,11 +100,14 @@ func runChecks(r *Report, uncertain map[string]bool) []Check {
 			o    *Outcome
 		}{{"review", &rl.Review}, {"litigation_direct", &rl.LitigationDirect}, {"litigation_after_review", &rl.LitigationAfterReview}} {
 			vals := []*float64{g.o.Upheld, g.o.Corrected, g.o.Other, g.o.Pending, g.o.Total}
-			paths := make([]string, 5)
-			for i, n := range []string{"upheld", "corrected", "other", "pending", "total"} {
-				paths[i] = "review_litigation." + g.name + "." + n
+			var ps []string
+			if len(uncertain) > 0 {
+				ps = make([]string, 5)
+				for i, n := range []string{"upheld", "corrected", "other", "pending", "total"} {
+					ps[i] = "review_litigation." + g.name + "." + n
+				}
 			}
-			if skip(vals, paths, uncertain) {
+			if skip(vals, ps, uncertain) {
 				continue
 			}
 			out = append(out, check("H4", "review_litigation."+g.name, val(g.o.Upheld)+val(g.o.Corrected)+val(g.o.Other)+val(g.o.Pending), val(g.o.Total)))
@@ -96,7 +117,31 @@ func runChecks(r *Report, uncertain map[string]bool) []Check {
 	return out
 }
 
-func reqPath(key string, c int) string { return "requests." + key + "." + RequestColumns[c] }
+func reqPath(key string, c int) string {
+	if ps, ok := reqPaths[key]; ok {
+		return ps[c]
+	}
+	return "requests." + key + "." + RequestColumns[c]
+}
+
+// reqPaths holds the cell paths of every template row, built once: they
+// are looked up for every cell of every report.
+var reqPaths = func() map[string]*[7]string {
+	m := map[string]*[7]string{}
+	for _, t := range append(Templates[:len(Templates):len(Templates)], &commonTemplate) {
+		for _, s := range t.Requests {
+			if m[s.Key] != nil {
+				continue
+			}
+			var ps [7]string
+			for c, col := range RequestColumns {
+				ps[c] = "requests." + s.Key + "." + col
+			}
+			m[s.Key] = &ps
+		}
+	}
+	return m
+}()
 
 func val(v *float64) float64 {
 	if v == nil {
@@ -105,10 +150,11 @@ func val(v *float64) float64 {
 	return *v
 }
 
+// skip: paths is nil when uncertain is empty.
 func skip(vals []*float64, paths []string, uncertain map[string]bool) bool {
 	all := true
 	for i, v := range vals {
-		if uncertain[paths[i]] {
+		if paths != nil && uncertain[paths[i]] {
 			return true
 		}
 		if v != nil {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -36,17 +37,35 @@ type item struct {
 // with column separators ("a | b |", tabs) is a grid row too: the
 // separators preserve blank cells.
 func buildItems(doc *extract.Doc) []item {
-	var items []item
-	pdf := doc.Container == "pdf"
-	// merged cells repeat their text in every spanned position: fold once
-	cache := map[string]string{}
-	foldC := func(c string) string {
-		if f, ok := cache[c]; ok {
-			return f
+	n := 0
+	for _, b := range doc.Blocks {
+		if b.IsTable() {
+			n += len(b.Rows) + 1
+		} else {
+			n += strings.Count(b.Text, "\n") + 1
 		}
-		f := fold(c)
-		cache[c] = f
-		return f
+	}
+	items := make([]item, 0, n)
+	pdf := doc.Container == "pdf"
+	// merged cells repeat their text in the next column (colspan) or the
+	// same column of the next row (rowspan): reuse the neighbour's folding
+	var prevRaw, prevFold []string
+	foldRow := func(cells []string) []string {
+		fc := make([]string, len(cells))
+		for i, c := range cells {
+			switch {
+			case len(c) <= 8 && allDigits(c):
+				fc[i] = c // a plain number folds to itself
+			case i > 0 && c == cells[i-1]:
+				fc[i] = fc[i-1]
+			case i < len(prevRaw) && c == prevRaw[i]:
+				fc[i] = prevFold[i]
+			default:
+				fc[i] = fold(c)
+			}
+		}
+		prevRaw, prevFold = cells, fc
+		return fc
 	}
 	for _, b := range doc.Blocks {
 		if b.IsTable() {
@@ -59,7 +78,7 @@ func buildItems(doc *extract.Doc) []item {
 				if ri < len(b.Spanned) && len(b.Spanned[ri]) == len(row) {
 					spanned = b.Spanned[ri]
 				}
-				items = append(items, gridItem(row, spanned, foldC))
+				items = append(items, gridItem(foldRow(row), spanned))
 			}
 			if !pdf {
 				items = append(items, item{kind: itemBreak})
@@ -68,7 +87,7 @@ func buildItems(doc *extract.Doc) []item {
 		}
 		for _, line := range strings.Split(b.Text, "\n") {
 			if cells, ok := splitSeparated(line); ok {
-				items = append(items, gridItem(cells, nil, foldC))
+				items = append(items, gridItem(foldRow(cells), nil))
 				continue
 			}
 			if strings.TrimSpace(line) == "" {
@@ -85,27 +104,28 @@ func buildItems(doc *extract.Doc) []item {
 
 func textItem(line string, table bool) item {
 	n := extract.Normalize(line)
-	toks := strings.Split(n, " ")
-	out := toks[:0]
-	for _, t := range toks {
+	out := make([]string, 0, strings.Count(n, " ")+1)
+	for t := range strings.SplitSeq(n, " ") {
 		if t = stripForMatch(t); t != "" {
 			out = append(out, t)
 		}
 	}
-	return item{kind: itemText, raw: line, folded: strings.Join(out, ""), toks: out, table: table}
+	folded := ""
+	if len(out) == 1 {
+		folded = out[0]
+	} else {
+		folded = strings.Join(out, "")
+	}
+	return item{kind: itemText, raw: line, folded: folded, toks: out, table: table}
 }
 
 // gridItem keeps the cells as written (merged-cell copies dropped, as
 // format.md §5 asks for section 二 where header and data spans disagree)
 // and the expanded grid as a second reading.
-func gridItem(cells []string, spanned []bool, foldC func(string) string) item {
-	fc := make([]string, len(cells))
-	for i, c := range cells {
-		fc[i] = foldC(c)
-	}
+func gridItem(fc []string, spanned []bool) item {
 	it := item{kind: itemGrid, cells: fc, folded: strings.Join(fc, "")}
-	if spanned != nil {
-		var written []string
+	if spanned != nil && slices.Contains(spanned, true) {
+		written := make([]string, 0, len(fc))
 		for i, c := range fc {
 			if !spanned[i] {
 				written = append(written, c)

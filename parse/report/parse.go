@@ -47,12 +47,27 @@ type parser struct {
 	items     []item
 	sec       []int       // section of each item
 	headAt    map[int]int // section → index of its heading item
+	has234    bool        // the report names section 二, 三 or 四
 	uncertain map[string]bool
 
 	tpl      *Template
 	anyTable bool
 	// per-table accumulators for aggregated cell warnings: code → paths
 	cellWarn map[string]map[string][]string
+	nums     floatSlab // the report's numbers
+}
+
+// floatSlab hands out *float64 for the report's values from shared
+// arrays: a report holds a few hundred numbers, and one allocation each
+// was a measurable share of parsing.
+type floatSlab struct{ buf []float64 }
+
+func (s *floatSlab) ptr(v float64) *float64 {
+	if len(s.buf) == cap(s.buf) {
+		s.buf = make([]float64, 0, 128)
+	}
+	s.buf = append(s.buf, v)
+	return &s.buf[len(s.buf)-1]
 }
 
 func (r *Report) warn(code, format string, args ...any) {
@@ -81,6 +96,10 @@ func (p *parser) findSections() {
 		}
 		p.sec[i] = cur
 	}
+	_, h2 := p.headAt[secActive]
+	_, h3 := p.headAt[secRequests]
+	_, h4 := p.headAt[secReview]
+	p.has234 = h2 || h3 || h4
 }
 
 // inZone reports whether item i may hold table numbers. Sections 一, 五
@@ -88,10 +107,7 @@ func (p *parser) findSections() {
 // tables. When the report names 二, 三 or 四, only those sections count.
 func (p *parser) inZone(i int) bool {
 	s := p.sec[i]
-	_, h2 := p.headAt[secActive]
-	_, h3 := p.headAt[secRequests]
-	_, h4 := p.headAt[secReview]
-	if h2 || h3 || h4 {
+	if p.has234 {
 		return s == secActive || s == secRequests || s == secReview
 	}
 	return s != secOverview && s != secProblems && s != secOther
@@ -100,6 +116,36 @@ func (p *parser) inZone(i int) bool {
 // ---- format detection ----
 
 func (p *parser) detectFormat() {
+	mi := markerIndexFor(Templates)
+	if mi.general {
+		p.detectFormatGeneral()
+		return
+	}
+	// a marker holds no line break, so it occurs in the joined text below
+	// exactly when it occurs in one item
+	found := make([]bool, len(mi.markers))
+	for i, it := range p.items {
+		if p.inZone(i) {
+			mi.scan(it.folded, found)
+		}
+	}
+	hits := make([]int, len(Templates))
+	for k, f := range found {
+		if f {
+			hits[mi.tpl[k]]++
+		}
+	}
+	best, bestHits := (*Template)(nil), 0
+	for ti, t := range Templates {
+		if hits[ti] > bestHits {
+			best, bestHits = t, hits[ti]
+		}
+	}
+	p.tpl = best
+}
+
+// detectFormatGeneral: the template with the most markers in the zone's text.
+func (p *parser) detectFormatGeneral() {
 	var b strings.Builder
 	for i, it := range p.items {
 		if p.inZone(i) {
@@ -137,7 +183,13 @@ type cand struct {
 }
 
 func (p *parser) candidates() []cand {
-	var out []cand
+	n := 8
+	for _, it := range p.items {
+		if it.kind == itemGrid {
+			n++
+		}
+	}
+	out := make([]cand, 0, n)
 	var labels []string
 	var vals []string
 	sec := -1
@@ -293,23 +345,23 @@ func match(label string, patterns func(i int) []string, n int) int {
 }
 
 func (t *Template) matchRequest(c cand) int {
-	f := func(i int) []string { return t.Requests[i].Match }
+	m := requestMatcher(t)
 	if c.grid && c.last != "" {
-		if i := match(c.last, f, len(t.Requests)); i >= 0 {
+		if i := m.match(c.last); i >= 0 {
 			return i
 		}
 	}
-	return match(c.label, f, len(t.Requests))
+	return m.match(c.label)
 }
 
 func (t *Template) matchActive(c cand) int {
-	f := func(i int) []string { return t.Active[i].Match }
+	m := activeMatcher(t)
 	if c.grid && c.last != "" {
-		if i := match(c.last, f, len(t.Active)); i >= 0 {
+		if i := m.match(c.last); i >= 0 {
 			return i
 		}
 	}
-	return match(c.label, f, len(t.Active))
+	return m.match(c.label)
 }
 
 // ---- tables ----
@@ -408,8 +460,7 @@ func (p *parser) count(table, path string, c cell) *float64 {
 	if c.unit != "" {
 		p.cellWarning(table, WarnUnitInCell, path+"="+c.raw)
 	}
-	v := c.val
-	return &v
+	return p.nums.ptr(c.val)
 }
 
 func (p *parser) takeReview(f *found, c cand) {
@@ -426,7 +477,7 @@ func (p *parser) takeReview(f *found, c cand) {
 	}
 	var out [15]*float64
 	for i, v := range vals {
-		out[i] = p.count("review_litigation", "review_litigation."+reviewColumns[i], parseCell(v))
+		out[i] = p.count("review_litigation", reviewPaths[i], parseCell(v))
 	}
 	f.review = &ReviewLitigation{}
 	f.review.set(out)
@@ -441,15 +492,14 @@ func (p *parser) takeRequest(f *found, spec RowSpec, c cand) {
 	vals, ok := fit(c, 7)
 	if !ok {
 		p.r.warn(WarnUnplaceable, "section 三: row %s has %d values where 7 belong (%v); left null", spec.Key, len(c.vals), c.vals)
-		for _, col := range RequestColumns {
-			p.uncertain["requests."+spec.Key+"."+col] = true
+		for c := range RequestColumns {
+			p.uncertain[reqPath(spec.Key, c)] = true
 		}
 		f.requests[spec.Key] = row
 		return
 	}
 	for i, v := range vals {
-		path := "requests." + spec.Key + "." + RequestColumns[i]
-		row.Values[i] = p.count("requests", path, parseCell(v))
+		row.Values[i] = p.count("requests", reqPath(spec.Key, i), parseCell(v))
 	}
 	f.requests[spec.Key] = row
 }
@@ -488,22 +538,18 @@ func (p *parser) takeActive(f *found, spec ActiveSpec, c cand) {
 func (p *parser) activeValue(path string, fs FieldSpec, c cell) (*float64, string) {
 	if !fs.Money || c.kind != cellNum {
 		if c.kind == cellNum && c.unit == "" && fs.Money {
-			v := c.val
-			return &v, ""
+			return p.nums.ptr(c.val), ""
 		}
 		return p.count("active", path, c), ""
 	}
 	switch {
 	case c.unit == "":
-		v := c.val
-		return &v, ""
+		return p.nums.ptr(c.val), ""
 	case fs.UnitField != "" && (c.unit == "元" || c.unit == "万元"):
-		v := c.val
-		return &v, c.unit
+		return p.nums.ptr(c.val), c.unit
 	case fs.Unit != "" && c.unit == fs.Unit:
 		p.cellWarning("active", WarnUnitInCell, path+"="+c.raw)
-		v := c.val
-		return &v, ""
+		return p.nums.ptr(c.val), ""
 	}
 	p.cellWarning("active", WarnUnitMismatch, path+"="+c.raw)
 	p.uncertain[path] = true
@@ -520,8 +566,7 @@ func (p *parser) takeExtra(f *found, c cand) {
 		cl := parseCell(v)
 		var n *float64
 		if cl.kind == cellNum {
-			val := cl.val
-			n = &val
+			n = p.nums.ptr(cl.val)
 		} else if cl.kind != cellBlank {
 			p.cellWarning("active", WarnNACell, fmt.Sprintf("active.extra[%d][%d]=%s", len(f.extra), i, cl.raw))
 		}

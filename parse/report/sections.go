@@ -59,7 +59,7 @@ func unwrap(lines []string) string {
 	prevEnds := true
 	for i, l := range lines {
 		if i > 0 {
-			if prevEnds || listMarkerRe.MatchString(l) {
+			if prevEnds || (mayStartList(l) && listMarkerRe.MatchString(l)) {
 				b.WriteByte('\n')
 			} else if lastRune(lines[i-1]) < utf8.RuneSelf && l[0] < utf8.RuneSelf {
 				b.WriteByte(' ')
@@ -69,6 +69,17 @@ func unwrap(lines []string) string {
 		prevEnds = endsSentence(l)
 	}
 	return b.String()
+}
+
+// mayStartList: l starts with a character listMarkerRe's match can start
+// with (（ ( 一…十 0–9 第); the regexp only runs on those lines.
+func mayStartList(l string) bool {
+	r, _ := utf8.DecodeRuneInString(l)
+	switch r {
+	case '（', '(', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '第':
+		return true
+	}
+	return r >= '0' && r <= '9'
 }
 
 func lastRune(s string) rune {

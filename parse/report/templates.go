@@ -61,6 +61,14 @@ var reviewColumns = [15]string{
 	"litigation_after_review.upheld", "litigation_after_review.corrected", "litigation_after_review.other", "litigation_after_review.pending", "litigation_after_review.total",
 }
 
+// reviewPaths are the JSON paths of the 15 columns, built once.
+var reviewPaths = func() (ps [15]string) {
+	for i, c := range reviewColumns {
+		ps[i] = "review_litigation." + c
+	}
+	return ps
+}()
+
 // Rows 1–20, 24 and 25 of section 三 are the same in 2019 and 2021.
 var (
 	reqHead = []RowSpec{

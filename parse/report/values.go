@@ -17,7 +17,7 @@ func fold(s string) string {
 }
 
 func stripForMatch(s string) string {
-	if !strings.ContainsAny(s, " \"'“”‘’「」『』") {
+	if !hasMatchNoise(s) {
 		return s
 	}
 	var b strings.Builder
@@ -30,6 +30,31 @@ func stripForMatch(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// hasMatchNoise is strings.ContainsAny(s, " \"'“”‘’「」『』") as a byte
+// scan: the quotes are U+2018/2019/201C/201D (E2 80 98/99/9C/9D) and
+// U+300C–300F (E3 80 8C–8F); a valid sequence is found at the same place
+// however invalid bytes before it are decoded.
+func hasMatchNoise(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '"', '\'':
+			return true
+		case 0xE2:
+			if i+2 < len(s) && s[i+1] == 0x80 {
+				switch s[i+2] {
+				case 0x98, 0x99, 0x9C, 0x9D:
+					return true
+				}
+			}
+		case 0xE3:
+			if i+2 < len(s) && s[i+1] == 0x80 && s[i+2] >= 0x8C && s[i+2] <= 0x8F {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // squash removes whitespace next to a non-ASCII character (PDF and text
@@ -93,6 +118,22 @@ func parseCell(s string) cell {
 		c.kind = cellBlank
 		return c
 	}
+	if len(s) <= 15 && allDigits(s) {
+		// the common case, and exactly what parseCellGeneral computes:
+		// integers below 10^15 are exact in a float64
+		var n int64
+		for i := 0; i < len(s); i++ {
+			n = n*10 + int64(s[i]-'0')
+		}
+		c.kind, c.val = cellNum, float64(n)
+		return c
+	}
+	return parseCellGeneral(s)
+}
+
+// parseCellGeneral is parseCell for any non-empty cell.
+func parseCellGeneral(s string) cell {
+	c := cell{raw: s}
 	if v, ok := naTokens[s]; ok && v {
 		c.kind = cellNA
 		return c
@@ -146,16 +187,30 @@ func isDecimal(s string) bool {
 	if allDigits(intPart) {
 		return true
 	}
-	groups := strings.Split(intPart, ",")
-	if len(groups) < 2 || len(groups[0]) == 0 || len(groups[0]) > 3 || !allDigits(groups[0]) {
+	// 1–3 digits, then one or more ",ddd" groups
+	first, rest, ok := strings.Cut(intPart, ",")
+	if !ok || len(first) == 0 || len(first) > 3 || !allDigits(first) {
 		return false
 	}
-	for _, g := range groups[1:] {
+	for {
+		g, more, ok := strings.Cut(rest, ",")
 		if len(g) != 3 || !allDigits(g) {
 			return false
 		}
+		if !ok {
+			return true
+		}
+		rest = more
 	}
-	return true
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 func allDigits(s string) bool {
@@ -172,6 +227,11 @@ func allDigits(s string) bool {
 func isValueToken(s string) bool {
 	if s == "" {
 		return false
+	}
+	if !hasDigit(s) {
+		// no digit, no number: only the n/a markers are values (most
+		// tokens are label text, so this skips the unit and sign checks)
+		return naTokens[s]
 	}
 	k := parseCell(s).kind
 	return k == cellNum || k == cellNA
