@@ -521,3 +521,48 @@ func TestRawGBKHeaderKeptExactly(t *testing.T) {
 		t.Fatalf("headers = %q", got.Headers)
 	}
 }
+
+// An older file is migrated forward on open, inside one transaction, and a
+// failing migration leaves the file as it was.
+func TestMigrationRunsOnOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	a, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Pretend the file was written by schema SchemaVersion-1.
+	if err := a.db.Update(func(tx *boltTx) error {
+		return tx.Bucket(bMeta).Put([]byte("schema_version"), u32(SchemaVersion-1))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	old := migrations
+	defer func() { migrations = old }()
+
+	migrations = map[int]func(tx *boltTx) error{SchemaVersion - 1: func(tx *boltTx) error {
+		return errors.New("disk on fire")
+	}}
+	if _, err := Open(path, Options{}); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("failing migration: err = %v", err)
+	}
+	if _, err := Open(path, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "needs migrating") {
+		t.Fatalf("read-only open of an old file: err = %v", err)
+	}
+
+	ran := false
+	migrations = map[int]func(tx *boltTx) error{SchemaVersion - 1: func(tx *boltTx) error {
+		ran = true
+		_, err := tx.CreateBucketIfNotExists([]byte("migrated"))
+		return err
+	}}
+	a, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	v, _ := a.SchemaVersionOf()
+	if !ran || v != SchemaVersion {
+		t.Fatalf("migration ran=%v, version %d", ran, v)
+	}
+}
