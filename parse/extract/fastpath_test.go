@@ -235,7 +235,18 @@ func TestExpandGridAgrees(t *testing.T) {
 				src[r] = append(src[r], c)
 			}
 		}
-		rows, sp, err := expandGrid(src, newGuard(Options{}))
+		// the HTML reader stores one-paragraph cells as text, without a
+		// Block: the grid must come out the same
+		asText := make([][]cellSrc, len(src))
+		for r, row := range src {
+			for _, c := range row {
+				if len(c.blocks) == 1 && !c.blocks[0].IsTable() && c.blocks[0].Text != "" && rnd.IntN(2) == 0 {
+					c.text, c.blocks = c.blocks[0].Text, nil
+				}
+				asText[r] = append(asText[r], c)
+			}
+		}
+		rows, sp, err := expandGrid(asText, newGuard(Options{}))
 		wrows, wsp, werr := refExpandGrid(src, newGuard(Options{}))
 		if fmt.Sprint(err) != fmt.Sprint(werr) || !reflect.DeepEqual(rows, wrows) || !reflect.DeepEqual(sp, wsp) {
 			t.Fatalf("expandGrid(%+v)\n= %q %v %v\nreference %q %v %v", src, rows, sp, err, wrows, wsp, werr)

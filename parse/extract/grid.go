@@ -9,10 +9,13 @@ import (
 
 // cellSrc is one table cell as written in the source, before expansion.
 type cellSrc struct {
-	blocks  []Block // content: paragraphs and nested tables, in order
-	colspan int     // ≥ 1
-	rowspan int     // ≥ 1 (HTML); 0 = to the end of the table
-	vcont   bool    // DOCX/DOC vertical-merge continuation: repeats the cell above
+	blocks []Block // content: paragraphs and nested tables, in order
+	// text, when blocks is nil, is the content of a cell holding one
+	// paragraph (most HTML cells): no Block is built for it
+	text    string
+	colspan int  // ≥ 1
+	rowspan int  // ≥ 1 (HTML); 0 = to the end of the table
+	vcont   bool // DOCX/DOC vertical-merge continuation: repeats the cell above
 }
 
 // tableSrc is one table as written: rows of physical cells.
@@ -45,6 +48,14 @@ func cellText(blocks []Block) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// cellText is cellText(c's blocks).
+func (c *cellSrc) cellText() string {
+	if c.blocks == nil {
+		return joinFields(c.text)
+	}
+	return cellText(c.blocks)
 }
 
 // joinFields is strings.Join(strings.Fields(s), " "), returning s itself
@@ -102,6 +113,9 @@ func (t *tableSrc) emit(out []Block, g *guard) ([]Block, error) {
 	if t.isLayout() {
 		for _, r := range t.rows {
 			for _, c := range r {
+				if c.blocks == nil && c.text != "" {
+					out = append(out, Block{Text: c.text})
+				}
 				out = append(out, c.blocks...)
 			}
 		}
@@ -157,7 +171,7 @@ func expandGrid(src [][]cellSrc, g *guard) ([][]string, [][]bool, error) {
 				spare -= extra
 			}
 			if cap(slabS)-len(slabS) < c {
-				n := max(c, 256)
+				n := max(c, min(1024, (nrows-r)*c)) // enough for the rows left, if alike
 				slabS, slabB = make([]string, 0, n), make([]bool, 0, 2*n)
 			}
 			at, atB := len(slabS), len(slabB)
@@ -189,7 +203,7 @@ func expandGrid(src [][]cellSrc, g *guard) ([][]string, [][]bool, error) {
 				rspan = nrows - r
 			}
 			rspan = min(rspan, maxSpan)
-			text := cellText(c.blocks)
+			text := c.cellText()
 			for dr := 0; dr < rspan; dr++ {
 				if err := ensure(r+dr, col+cspan); err != nil {
 					return nil, nil, err

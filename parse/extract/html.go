@@ -743,9 +743,14 @@ func (w *htmlWalker) row(tr *html.Node, depth int) ([]cellSrc, error) {
 		// instead of one small allocation per cell (the slab's earlier
 		// arrays stay valid when it grows)
 		var blocks []Block
-		if len(sub.out) > 0 {
+		text := ""
+		if len(sub.out) == 1 && !sub.out[0].IsTable() {
+			text = sub.out[0].Text
+			sub.out[0] = Block{}
+			sub.out = sub.out[:0]
+		} else if len(sub.out) > 0 {
 			if cap(w.slab)-len(w.slab) < len(sub.out) {
-				w.slab = make([]Block, 0, max(64, len(sub.out)))
+				w.slab = make([]Block, 0, max(16, len(sub.out)))
 			}
 			at := len(w.slab)
 			w.slab = append(w.slab, sub.out...)
@@ -755,6 +760,7 @@ func (w *htmlWalker) row(tr *html.Node, depth int) ([]cellSrc, error) {
 		}
 		row = append(row, cellSrc{
 			blocks:  blocks,
+			text:    text,
 			colspan: spanAttr(attr(c, "colspan"), 1),
 			rowspan: spanAttr(attr(c, "rowspan"), 1),
 		})

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -215,5 +216,6 @@ func fastNormalize(s string) (string, bool) {
 	if out == nil {
 		return s[:n], true
 	}
-	return string(out), true
+	// out is local and never written again: no need to copy it
+	return unsafe.String(unsafe.SliceData(out), len(out)), true
 }

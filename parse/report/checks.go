@@ -11,7 +11,7 @@ import (
 // the parser could not place (uncertain): a failure would then be the
 // parser's, not the report's.
 func runChecks(r *Report, uncertain map[string]bool) []Check {
-	var out []Check
+	out := make([]Check, 0, 64) // a full report has about 45
 	var nums floatSlab
 	check := func(rule, where string, expected, found float64) Check {
 		return Check{Rule: rule, Where: where, OK: math.Abs(expected-found) < 1e-9, Expected: nums.ptr(expected), Found: nums.ptr(found)}
@@ -46,7 +46,8 @@ func runChecks(r *Report, uncertain map[string]bool) []Check {
 			tpl := templateByName(r.Format)
 			for c, col := range RequestColumns {
 				var sum float64
-				vals := []*float64{totR[c]}
+				vals := make([]*float64, 1, len(tpl.Requests)+1)
+				vals[0] = totR[c]
 				var ps []string
 				if paths {
 					ps = []string{reqPath("total", c)}

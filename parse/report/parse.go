@@ -36,7 +36,11 @@ func Parse(doc *extract.Doc, meta Meta) *Report {
 	p.tables()
 	p.sectionTexts()
 	p.classify()
-	r.Checks = append(r.Checks, runChecks(r, p.uncertain)...)
+	if checks := runChecks(r, p.uncertain); len(r.Checks) == 0 {
+		r.Checks = checks // never nil: runChecks returns a made slice
+	} else {
+		r.Checks = append(r.Checks, checks...)
+	}
 	return r
 }
 
@@ -611,7 +615,7 @@ func (p *parser) assemble(f *found, tpl *Template) {
 	if len(f.requests) == 0 {
 		r.warn(WarnTableMissing, "section 三 (收到和处理政府信息公开申请) table not found: no numbers reported")
 	} else {
-		q := &Requests{}
+		q := &Requests{Rows: make([]RequestRow, 0, len(tpl.Requests))}
 		var missing []string
 		for _, s := range tpl.Requests {
 			if row, ok := f.requests[s.Key]; ok {

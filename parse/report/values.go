@@ -108,6 +108,15 @@ var naTokens = map[string]bool{
 	"–": true, "无": true, "\\": true, "／": true, "、": false, "空": true, "N/A": true, "n/a": true,
 }
 
+// maxNATokenLen is the longest key of naTokens, in bytes.
+var maxNATokenLen = func() int {
+	n := 0
+	for k := range naTokens {
+		n = max(n, len(k))
+	}
+	return n
+}()
+
 // units that may follow a number in a cell (format.md §5), longest first.
 var cellUnits = []string{"万元", "人次", "元", "件", "条", "个", "次", "项", "起", "宗"}
 
@@ -231,7 +240,7 @@ func isValueToken(s string) bool {
 	if !hasDigit(s) {
 		// no digit, no number: only the n/a markers are values (most
 		// tokens are label text, so this skips the unit and sign checks)
-		return naTokens[s]
+		return len(s) <= maxNATokenLen && naTokens[s]
 	}
 	k := parseCell(s).kind
 	return k == cellNum || k == cellNA
