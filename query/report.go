@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+
+	"github.com/nianbao/nianbao/parse/report"
 )
 
 // Report is the part of the parsed-report JSON (docs/schema.md,
@@ -44,14 +46,8 @@ type Sections struct {
 }
 
 // Check is one evaluated arithmetic rule.
-type Check struct {
-	Rule     string   `json:"rule"`
-	Where    string   `json:"where"`
-	OK       bool     `json:"ok"`
-	Expected *float64 `json:"expected"`
-	Found    *float64 `json:"found"`
-	Skipped  bool     `json:"skipped,omitempty"`
-}
+// Check is one evaluated rule (the parser's type: the same JSON).
+type Check = report.Check
 
 // Warning is something the parser was unsure of.
 type Warning struct {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/parse/report"
 )
 
 // Series is one body's table across years (`crawler series`).
@@ -251,30 +252,13 @@ func orDash(s string) string {
 // column. A column where either side is missing or null is Skipped, never
 // counted as a mismatch.
 func CarryOver(prev, cur *Report) []Check {
-	var pv, cv []*float64
+	var fwd, over [7]*float64
 	if prev != nil {
-		pv = prev.Requests["carried_forward"]
+		copy(fwd[:], prev.Requests["carried_forward"])
 	}
 	if cur != nil {
-		cv = cur.Requests["carried_over"]
+		copy(over[:], cur.Requests["carried_over"])
 	}
-	out := make([]Check, 0, len(RequestColumns))
-	for i, col := range RequestColumns {
-		c := Check{Rule: "SR1", Where: "requests.carried_over." + col.Key}
-		var e, f *float64
-		if i < len(pv) {
-			e = pv[i]
-		}
-		if i < len(cv) {
-			f = cv[i]
-		}
-		c.Expected, c.Found = e, f
-		if e == nil || f == nil {
-			c.Skipped = true
-		} else {
-			c.OK = *e == *f
-		}
-		out = append(out, c)
-	}
-	return out
+	// The rule itself lives with the other checks in parse/report.
+	return report.CarryOverChecks(fwd, over)
 }

@@ -268,37 +268,44 @@ func fieldSpec(t *Template, rowKey, name string) FieldSpec {
 	return FieldSpec{}
 }
 
-// CheckCarryOver evaluates the soft rule SR1 (format.md §5): this year's
-// 二、上年结转 should equal last year's 四、结转下年度继续办理, column by
-// column, for the same body. prev is the earlier year's report. The check
-// is Skipped when either report lacks the row or the years are not
-// consecutive. A failure is a flag, not a rejection.
-func CheckCarryOver(prev, cur *Report) Check {
-	c := Check{Rule: "SR1", Where: "requests.carried_over"}
-	if prev == nil || cur == nil || prev.Year == nil || cur.Year == nil || *cur.Year != *prev.Year+1 {
-		c.Skipped = true
-		return c
+// CheckCarryOver evaluates the soft rule SR1 (format.md §5) between two
+// reports of the same body: this year's 二、上年结转 should equal last
+// year's 四、结转下年度继续办理, column by column. prev is the earlier
+// year's report. Every column is Skipped when the years are not
+// consecutive or a report lacks the row. A failure is a flag, not a
+// rejection.
+func CheckCarryOver(prev, cur *Report) []Check {
+	var fwd, over [7]*float64
+	ok := prev != nil && cur != nil && prev.Year != nil && cur.Year != nil && *cur.Year == *prev.Year+1
+	if ok {
+		var ok1, ok2 bool
+		fwd, ok1 = prev.Requests.Get("carried_forward")
+		over, ok2 = cur.Requests.Get("carried_over")
+		ok = ok1 && ok2
 	}
-	fwd, ok1 := prev.Requests.Get("carried_forward")
-	over, ok2 := cur.Requests.Get("carried_over")
-	if !ok1 || !ok2 {
-		c.Skipped = true
-		return c
-	}
-	allNull := true
-	for i := range fwd {
-		if fwd[i] != nil || over[i] != nil {
-			allNull = false
+	out := CarryOverChecks(fwd, over)
+	if !ok {
+		for i := range out {
+			out[i].Skipped, out[i].OK = true, false
 		}
 	}
-	if allNull {
-		c.Skipped = true
-		return c
-	}
+	return out
+}
+
+// CarryOverChecks is SR1 on the two rows' seven columns (自然人 … 总计):
+// last year's carried_forward against this year's carried_over. A column
+// where either side is null is Skipped, never counted as a mismatch (a
+// blank cell is not a 0).
+func CarryOverChecks(prevForward, curOver [7]*float64) []Check {
+	out := make([]Check, 0, len(RequestColumns))
 	for i, col := range RequestColumns {
-		if val(fwd[i]) != val(over[i]) {
-			return check("SR1", "requests.carried_over."+col, val(fwd[i]), val(over[i]))
+		c := Check{Rule: "SR1", Where: "requests.carried_over." + col, Expected: prevForward[i], Found: curOver[i]}
+		if c.Expected == nil || c.Found == nil {
+			c.Skipped = true
+		} else {
+			c.OK = *c.Expected == *c.Found
 		}
+		out = append(out, c)
 	}
-	return check("SR1", "requests.carried_over", val(fwd[6]), val(over[6]))
+	return out
 }

@@ -183,10 +183,11 @@ func TestCheckCarryOver(t *testing.T) {
 		r.Requests.Rows = append(r.Requests.Rows, row)
 		return r
 	}
+	// Columns 0 (自然人) and 6 (总计) are filled; 1–5 are null: skipped.
 	tests := []struct {
 		name        string
 		prev, cur   *Report
-		ok, skipped bool
+		ok, skipped bool // for the filled columns
 	}{
 		{"equal", mk(2022, "carried_forward", 3), mk(2023, "carried_over", 3), true, false},
 		{"differs", mk(2022, "carried_forward", 3), mk(2023, "carried_over", 2), false, false},
@@ -194,9 +195,18 @@ func TestCheckCarryOver(t *testing.T) {
 		{"row missing", mk(2022, "new", 3), mk(2023, "carried_over", 3), false, true},
 	}
 	for _, tt := range tests {
-		c := CheckCarryOver(tt.prev, tt.cur)
-		if c.Rule != "SR1" || c.OK != tt.ok || c.Skipped != tt.skipped {
-			t.Errorf("%s: got %+v; want ok=%v skipped=%v", tt.name, c, tt.ok, tt.skipped)
+		cs := CheckCarryOver(tt.prev, tt.cur)
+		if len(cs) != 7 {
+			t.Fatalf("%s: %d checks, want 7", tt.name, len(cs))
+		}
+		for i, c := range cs {
+			wantOK, wantSkip := tt.ok, tt.skipped
+			if i >= 1 && i <= 5 {
+				wantOK, wantSkip = false, true // null on both sides
+			}
+			if c.Rule != "SR1" || c.OK != wantOK || c.Skipped != wantSkip || c.Where != "requests.carried_over."+RequestColumns[i] {
+				t.Errorf("%s column %d: got %+v; want ok=%v skipped=%v", tt.name, i, c, wantOK, wantSkip)
+			}
 		}
 	}
 }
