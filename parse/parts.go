@@ -36,7 +36,7 @@ func ParseParts(ctx context.Context, parts [][]byte, meta report.Meta, opts Opti
 			continue
 		}
 		if joined.Container == "" {
-			joined.Container, joined.Title = doc.Container, doc.Title
+			joined.Container, joined.Title, joined.Publisher = doc.Container, doc.Title, doc.Publisher
 		}
 		joined.Blocks = append(joined.Blocks, doc.Blocks...)
 		joined.Warnings = append(joined.Warnings, doc.Warnings...)

@@ -97,6 +97,7 @@ func HTML(data []byte, contentType string, opts Options) (doc *Doc, err error) {
 	doc = &Doc{Container: "html"}
 	sc := scanPage(root)
 	doc.Title = sc.title()
+	doc.Publisher = sc.publisher()
 	body := sc.pickBody()
 	if body == nil {
 		return finish(doc), nil
@@ -159,6 +160,17 @@ func scanPage(root *html.Node) *pageScan {
 	}
 	walk(root, 0)
 	return sc
+}
+
+// publisher is the page metadata's source body (TRS/NFCMS ContentSource,
+// else SiteName, the site's own name).
+func (sc *pageScan) publisher() string {
+	for _, name := range []string{"contentsource", "sitename"} {
+		if v := strings.Join(strings.Fields(sc.meta[name]), ""); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 func (sc *pageScan) title() string {

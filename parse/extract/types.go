@@ -15,8 +15,12 @@ type Doc struct {
 	// Pages is the page count where the container has pages (PDF), else 0.
 	Pages int
 	// Title is a title the container itself carries (HTML <title>/meta, DOCX core props), if any.
-	Title    string
-	Warnings []Warning
+	Title string
+	// Publisher is the body the page's own metadata names as its source
+	// (HTML meta ContentSource, then SiteName), if any: the fallback for a
+	// report whose title names no body.
+	Publisher string
+	Warnings  []Warning
 }
 
 // Block is one paragraph (Text set, Rows nil) or one table (Rows set).

@@ -104,6 +104,9 @@ func (p *parser) header() {
 	if r.Body == "" {
 		r.Body = fold(p.meta.Body)
 	}
+	if r.Body == "" && p.doc.Publisher != "" && publisherRe.MatchString(p.doc.Publisher) {
+		r.Body = fold(p.doc.Publisher)
+	}
 	if r.Body == "" {
 		r.Body = p.signature()
 	}
@@ -137,6 +140,10 @@ func firstNonEmpty(s ...string) string {
 	}
 	return ""
 }
+
+// publisherRe accepts page metadata that names a government body (not a
+// portal brand such as "中国政府网" or "政务服务网").
+var publisherRe = regexp.MustCompile(`(局|委员会|委|办公室|办|厅|部|署|院|政府|街道办事处|街道|镇|乡|中心|所|馆|队|站|处|会)$`)
 
 func clipRunes(s string, n int) string {
 	r := []rune(s)

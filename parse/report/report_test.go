@@ -287,3 +287,25 @@ func TestTitleVariants(t *testing.T) {
 		}
 	}
 }
+
+// A title without a body falls back to the crawl's knowledge, then to the
+// page's own metadata when it names a government body, never a portal brand.
+func TestBodyFromPageMetadata(t *testing.T) {
+	const text = "2022年政府信息公开工作年度报告\n一、总体情况\n本机关认真贯彻。\n"
+	tests := []struct {
+		name, metaBody, publisher, want string
+	}{
+		{"page metadata", "", "偃师区教育局", "偃师区教育局"},
+		{"crawl knowledge first", "偃师区卫生健康委员会", "偃师区教育局", "偃师区卫生健康委员会"},
+		{"portal brand is not a body", "", "中国政府网", ""},
+		{"nothing", "", "", ""},
+	}
+	for _, tc := range tests {
+		doc := textDoc(text)
+		doc.Publisher = tc.publisher
+		r := Parse(doc, Meta{Body: tc.metaBody})
+		if r.Body != tc.want {
+			t.Errorf("%s: body = %q, want %q", tc.name, r.Body, tc.want)
+		}
+	}
+}
