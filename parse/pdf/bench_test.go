@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/klippa-app/go-pdfium/requests"
 )
 
 var benchFiles = []struct {
@@ -76,4 +78,66 @@ func FuzzPDF(f *testing.F) {
 			t.Fatalf("pages = %d", doc.Pages)
 		}
 	})
+}
+
+// BenchmarkPDFPhases splits one document's cost into pdfium's own work
+// (FPDF_LoadPage: content and first-use font parsing; FPDFText_LoadPage)
+// and the per-character calls readPage makes, in ms/page, so a change to
+// the extraction loop can be weighed against what it can save at most.
+func BenchmarkPDFPhases(b *testing.B) {
+	for _, f := range benchFiles {
+		data := readSample(b, f.file)
+		b.Run(f.file, func(b *testing.B) {
+			inst, release, err := testEngine.instance(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer release()
+			var load, text, chars time.Duration
+			for b.Loop() {
+				od, err := inst.OpenDocument(&requests.OpenDocument{File: &data})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for i := 0; i < f.pages; i++ {
+					s := time.Now()
+					lp, err := inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: od.Document, Index: i})
+					if err != nil {
+						b.Fatal(err)
+					}
+					load += time.Since(s)
+					ref := lp.Page
+					s = time.Now()
+					tp, err := inst.FPDFText_LoadPage(&requests.FPDFText_LoadPage{Page: requests.Page{ByReference: &ref}})
+					if err != nil {
+						b.Fatal(err)
+					}
+					text += time.Since(s)
+					s = time.Now()
+					cnt, err := inst.FPDFText_CountChars(&requests.FPDFText_CountChars{TextPage: tp.TextPage})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := inst.FPDFText_GetText(&requests.FPDFText_GetText{TextPage: tp.TextPage, Count: cnt.Count}); err != nil {
+						b.Fatal(err)
+					}
+					for j := 0; j < cnt.Count; j++ {
+						if _, err := inst.FPDFText_GetLooseCharBox(&requests.FPDFText_GetLooseCharBox{TextPage: tp.TextPage, Index: j}); err != nil {
+							b.Fatal(err)
+						}
+					}
+					chars += time.Since(s)
+					_, _ = inst.FPDFText_ClosePage(&requests.FPDFText_ClosePage{TextPage: tp.TextPage})
+					_, _ = inst.FPDF_ClosePage(&requests.FPDF_ClosePage{Page: ref})
+				}
+				if _, err := inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: od.Document}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			pages := float64(b.N * f.pages)
+			b.ReportMetric(float64(load.Microseconds())/1000/pages, "loadpage-ms/page")
+			b.ReportMetric(float64(text.Microseconds())/1000/pages, "textpage-ms/page")
+			b.ReportMetric(float64(chars.Microseconds())/1000/pages, "chars-ms/page")
+		})
+	}
 }
