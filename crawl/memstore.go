@@ -98,6 +98,13 @@ func (m *MemStore) frontierDone(site, url string) {
 	m.done[site][url] = true
 }
 
+// FrontierLen counts a site's pending and done URLs.
+func (m *MemStore) FrontierLen(site string) (pending, done int, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.pending[site]), len(m.done[site]), nil
+}
+
 func (m *MemStore) FrontierDone(site, url string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

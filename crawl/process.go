@@ -31,14 +31,33 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 		r.commit(archive.Fetch{Site: r.site.Name, Done: it.URL})
 		return nil
 	}
-	if r.robots != nil && !r.robots.Allowed(ctx, raw) {
+	if r.robots != nil {
+		d, err := r.robots.Check(ctx, raw)
 		if ctx.Err() != nil {
 			return nil
 		}
-		ev.Outcome = "blocked:robots"
-		r.count(func(run *archive.Run) { run.Blocked["robots"]++ })
-		r.commit(archive.Fetch{Site: r.site.Name, Done: it.URL})
-		return nil
+		if err != nil || !d.Allowed {
+			// An unreachable robots.txt (no answer, 5xx, 429) disallows
+			// the host for a while (RFC 9309), but the site did not block
+			// us: an error, not a robots block. A WAF status on robots.txt
+			// (521 加速乐, 412 瑞数) is the site shutting us out: a block.
+			kind, blocked := "robots", true
+			switch {
+			case err != nil:
+				kind, blocked = "bad_url", false
+			case d.Reason == fetch.RobotsError && !wafStatus(d.Status):
+				kind, blocked = fetch.RobotsError, false
+			}
+			if blocked {
+				ev.Outcome = "blocked:" + kind
+				r.count(func(run *archive.Run) { run.Blocked[kind]++ })
+			} else {
+				ev.Outcome = "error:" + kind
+				r.count(func(run *archive.Run) { run.Errors[kind]++ })
+			}
+			r.commit(archive.Fetch{Site: r.site.Name, Done: it.URL})
+			return nil
+		}
 	}
 	st, err := r.st.URLState(it.URL)
 	if err != nil {
@@ -95,7 +114,7 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 		r.count(func(*archive.Run) { r.okPages++ })
 		var items []archive.FrontierItem
 		if v.Target != "" && it.Extra["shell"] == "" {
-			items = r.links(it, res.finalURL, sites.Analysis{Links: []sites.Link{{URL: v.Target, Kind: it.Kind, Title: it.Extra["title"], Score: it.Score, Why: "redirect shell"}}}, it.Extra["doc"], nil)
+			items = r.links(it, res.finalURL, sites.Analysis{Links: []sites.Link{{URL: v.Target, Kind: it.Kind, Title: it.Extra["title"], Score: it.Score, Why: "redirect shell"}}}, it.Extra["doc"], it.Extra["family"])
 		}
 		r.commit(archive.Fetch{Site: r.site.Name, Done: it.URL, New: items})
 		return items
@@ -135,13 +154,6 @@ func (r *siteRun) setFatal(err error) {
 	}
 	r.cond.Broadcast()
 	r.mu.Unlock()
-}
-
-// commit writes one fetch's changes; a storage failure stops the run.
-func (r *siteRun) commit(f archive.Fetch) {
-	if err := r.commitWait(f); err != nil {
-		r.setFatal(wrapf(err, "commit %s", f.Done))
-	}
 }
 
 func isPageKind(k string) bool {
@@ -203,7 +215,7 @@ func (r *siteRun) storeOK(it *item, raw string, res *fetched, st *archive.URLSta
 	switch {
 	case isPageKind(it.Kind) && analysable(it.Kind, info.MediaType):
 		docID := ""
-		page, a, ok := r.analyze(it, res.finalURL, res.body, res.header.Get("Content-Type"))
+		page, a, family, ok := r.analyze(it, res.finalURL, res.body, res.header.Get("Content-Type"))
 		r.docMu.Lock()
 		if ok && it.Kind == sites.KindPart {
 			docID = it.Extra["doc"]
@@ -220,7 +232,7 @@ func (r *siteRun) storeOK(it *item, raw string, res *fetched, st *archive.URLSta
 		} else if ok && a.Report != nil && !a.IsList {
 			// A report reached as a list (a tree's year link) is re-checked like a detail.
 			state.Kind, state.NextCheck = sites.KindDetail, r.nextCheck(sites.KindDetail, now)
-			d, twin := r.reportPage(it, raw, page, a, info, now)
+			d, twin := r.reportPage(it, raw, page, a, info, st != nil, now)
 			if d != nil {
 				f.Doc = d
 				if capture != nil {
@@ -237,13 +249,10 @@ func (r *siteRun) storeOK(it *item, raw string, res *fetched, st *archive.URLSta
 		r.docMu.Unlock()
 		var items []archive.FrontierItem
 		if ok {
-			items = r.links(it, res.finalURL, a, docID, res.body)
+			items = r.links(it, res.finalURL, a, docID, family)
 		}
 		f.New = items
-		if err := r.commitWait(f); err != nil {
-			r.setFatal(wrapf(err, "commit %s", raw))
-			return nil
-		}
+		r.commit(f)
 		return items
 	case it.Kind == sites.KindAttachment || it.Kind == sites.KindDetail && sniff.IsDocument(info.MediaType):
 		r.docMu.Lock()
@@ -276,7 +285,7 @@ func (r *siteRun) filename(it *item, res *fetched) string {
 
 // analyze decodes a page (a private copy) and asks the site's rule (or the
 // detected family) what it is.
-func (r *siteRun) analyze(it *item, finalURL string, body []byte, contentType string) (*sites.Page, sites.Analysis, bool) {
+func (r *siteRun) analyze(it *item, finalURL string, body []byte, contentType string) (*sites.Page, sites.Analysis, string, bool) {
 	html := charset.DecodeHTML(body, contentType)
 	kind := it.Kind
 	if kind == sites.KindStart && it.Extra["kind"] != "" {
@@ -285,11 +294,15 @@ func (r *siteRun) analyze(it *item, finalURL string, body []byte, contentType st
 	page, err := sites.NewPage(finalURL, html, kind, it.Extra["title"])
 	if err != nil {
 		r.count(func(run *archive.Run) { run.Errors["bad_html"]++ })
-		return nil, sites.Analysis{}, false
+		return nil, sites.Analysis{}, "", false
 	}
 	page.Form = it.Extra["form"]
+	page.Selectors = r.selectors
 	rule := r.rule
 	var dets []sites.Detection
+	if rule == nil && it.Extra["family"] != "" {
+		rule, _ = sites.Lookup(it.Extra["family"]) // the list's family (see links)
+	}
 	if rule == nil {
 		rule, dets = sites.Detect(page)
 	}
@@ -308,12 +321,12 @@ func (r *siteRun) analyze(it *item, finalURL string, body []byte, contentType st
 	if r.e.opts.Explain != nil {
 		r.e.opts.Explain(Explanation{Site: r.site.Name, URL: finalURL, Kind: it.Kind, Family: rule.Name(), Detections: dets, Analysis: a})
 	}
-	return page, a, true
+	return page, a, rule.Name(), true
 }
 
 // followPage re-analyses an archived page (after a 304) for its links.
 func (r *siteRun) followPage(it *item, raw string, body []byte, _ string, contentType string, _ bool) []archive.FrontierItem {
-	_, a, ok := r.analyze(it, raw, body, contentType)
+	_, a, family, ok := r.analyze(it, raw, body, contentType)
 	if !ok {
 		return nil
 	}
@@ -329,13 +342,17 @@ func (r *siteRun) followPage(it *item, raw string, body []byte, _ string, conten
 	if it.Kind == sites.KindPart {
 		docID = it.Extra["doc"]
 	}
-	return r.links(it, raw, a, docID, body)
+	return r.links(it, raw, a, docID, family)
 }
 
 // links turns a page's links into frontier items: allowed hosts only,
 // deduped by canonical URL, details and attachments only when due, the
 // next page of a list only when this page showed something new.
-func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID string, _ []byte) []archive.FrontierItem {
+//
+// family is the rule that read the page: a detail or continuation page on
+// the same host is read by the same (non-generic) family without running
+// every rule's Detect again (see analyze).
+func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID string, family string) []archive.FrontierItem {
 	now := r.e.now()
 	var out, next []archive.FrontierItem
 	reportLinks, anyNew := 0, false
@@ -377,30 +394,44 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 			r.setFatal(wrapf(err, "url state of %s", key))
 			return nil
 		}
+		// A sighting item records that this list showed the report once
+		// its document exists. Not needed when this very list queues the
+		// never-fetched report: its document is created with this sighting
+		// (firstSighting), and the frontier write is saved.
+		var sight *archive.FrontierItem
 		if report {
 			reportLinks++
 			if st == nil || !st.LastSeen.Before(r.runStart) {
 				anyNew = true
 			}
 			if listish {
-				out = append(out, archive.FrontierItem{
+				sight = &archive.FrontierItem{
 					URL: "sighting:" + key + "\x00" + parent.URL, Site: r.site.Name, Kind: kindSighting, Score: scoreSighting,
 					Extra: map[string]string{"doc": archive.DocID(r.site.Name, key), "url": l.URL, "from": pageURL},
-				})
+				}
 			}
 		}
 		if (kind == sites.KindDetail || kind == sites.KindPart || kind == sites.KindAttachment) &&
 			st != nil && st.SHA256 != "" && st.NextCheck.After(now) {
+			out = appendItem(out, sight)
 			continue // archived and not yet due for a re-check
 		}
 		r.mu.Lock()
 		q := r.queued[key]
 		r.mu.Unlock()
 		if q {
+			out = appendItem(out, sight)
 			continue
 		}
-		if seen, err := r.st.FrontierSeen(r.site.Name, key); err == nil && seen {
-			continue
+		if r.resumed {
+			// Only a resumed run has done-marks that r.queued does not know.
+			if seen, err := r.st.FrontierSeen(r.site.Name, key); err == nil && seen {
+				out = appendItem(out, sight)
+				continue
+			}
+		}
+		if st != nil || l.Next {
+			out = appendItem(out, sight)
 		}
 		extra := map[string]string{"url": l.URL, "from": pageURL}
 		if l.Title != "" {
@@ -421,6 +452,9 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 		if l.Form != "" {
 			extra["form"] = l.Form
 		}
+		if inheritFamily(family, kind, pageURL, l.URL) {
+			extra["family"] = family
+		}
 		fi := archive.FrontierItem{
 			URL: key, Site: r.site.Name, Kind: kind, Referer: pageURL, AnchorText: l.Title,
 			Depth: depth, Score: l.Score - 2*float64(depth), Extra: extra,
@@ -437,13 +471,45 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 	return out
 }
 
+// wafStatus: statuses only anti-bot walls answer with (fetch.Classify
+// names them from the body; robots.txt bodies are not kept).
+func wafStatus(status int) bool { return status == 521 || status == 412 }
+
+// inheritFamily: a detail or continuation page linked from a page a family
+// rule read, on the same host, is that family's too (its list markup named
+// it); generic pages and other hosts are detected afresh.
+func inheritFamily(family, kind, pageURL, linkURL string) bool {
+	if family == "" || family == "generic" || (kind != sites.KindDetail && kind != sites.KindPart) {
+		return false
+	}
+	pu, err1 := url.Parse(pageURL)
+	lu, err2 := url.Parse(linkURL)
+	return err1 == nil && err2 == nil && strings.EqualFold(pu.Host, lu.Host)
+}
+
+func appendItem(out []archive.FrontierItem, it *archive.FrontierItem) []archive.FrontierItem {
+	if it == nil {
+		return out
+	}
+	return append(out, *it)
+}
+
 // reportPage creates or updates the document of a report page. A page
 // whose bytes already belong to another document of the site (a twin under
 // another URL) only adds a sighting there; twin is then true.
-func (r *siteRun) reportPage(it *item, raw string, page *sites.Page, a sites.Analysis, info archive.BlobInfo, now time.Time) (d *archive.Document, twin bool) {
+//
+// known says whether the URL has a stored state: a document named after a
+// URL is committed with that URL's state, so without one only this run's
+// documents (docCache) can hold it and the store is not asked.
+func (r *siteRun) reportPage(it *item, raw string, page *sites.Page, a sites.Analysis, info archive.BlobInfo, known bool, now time.Time) (d *archive.Document, twin bool) {
 	id := archive.DocID(r.site.Name, it.URL)
 	file := archive.FileRef{URL: raw, SHA256: info.SHA256, MediaType: info.MediaType, Size: info.Size, Role: "page"}
-	d, err := r.getDoc(id)
+	var err error
+	if known {
+		d, err = r.getDoc(id)
+	} else {
+		d, err = r.cachedDoc(id)
+	}
 	if err == nil {
 		if upsertFile(d, file) {
 			resetParse(d)
@@ -613,9 +679,17 @@ func resetParse(d *archive.Document) {
 	d.ParseStatus, d.Format, d.FailedChecks, d.Warnings, d.Parsed, d.ParserVer = "", "", 0, nil, nil, ""
 }
 
+// addSighting adds s unless d has it: the same report URL on the same list,
+// both compared canonically (which raw form of a list is fetched first
+// depends on timing, and a resumed or later run may fetch another).
 func addSighting(d *archive.Document, s archive.Sighting) {
+	if len(d.Sightings) == 0 {
+		d.Sightings = append(d.Sightings, s)
+		return
+	}
+	from, u := fetch.CanonicalURL(s.From), fetch.CanonicalURL(s.URL)
 	for _, o := range d.Sightings {
-		if o.From == s.From && fetch.CanonicalURL(o.URL) == fetch.CanonicalURL(s.URL) {
+		if fetch.CanonicalURL(o.From) == from && fetch.CanonicalURL(o.URL) == u {
 			return
 		}
 	}

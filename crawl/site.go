@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/andybalholm/cascadia"
 	"github.com/gocolly/colly/v2"
 
 	"github.com/nianbao/nianbao/archive"
@@ -28,6 +29,8 @@ type siteRun struct {
 	hosts hostMatcher
 	pol   config.Politeness
 	rule  sites.Rule // nil: detect per page
+	// selectors: the site's list/date selectors for the rules.
+	selectors sites.Selectors
 
 	maxPages    int
 	recheck     time.Duration
@@ -40,6 +43,7 @@ type siteRun struct {
 	limiter *fetch.Limiter
 
 	runStart time.Time
+	resumed  bool // a persisted frontier was resumed
 
 	mu       sync.Mutex
 	cond     *sync.Cond
@@ -48,7 +52,7 @@ type siteRun struct {
 	seq      int
 	inflight int
 	run      archive.Run
-	fetches  int // fetches this process (budget)
+	fetches  int // fetches this run, resumptions included (budget)
 	okPages  int
 	families map[string]int
 	// listFamilies tallies the families of list pages only: lists are
@@ -86,6 +90,12 @@ func newSiteRun(e *Engine, site *config.Site) (*siteRun, error) {
 		maxDepth: cfg.MaxDepth,
 	}
 	r.maxPages, r.recheck, r.stopPaging = cfg.BudgetFor(site)
+	for name, sel := range map[string]string{"list": site.Selectors.List, "date": site.Selectors.Date} {
+		if _, err := cascadia.Compile(sel); sel != "" && err != nil {
+			return nil, fmt.Errorf("site %q: selectors.%s %q: %w", site.Name, name, sel, err)
+		}
+	}
+	r.selectors = sites.Selectors{List: site.Selectors.List, Date: site.Selectors.Date}
 	if e.opts.MaxPages > 0 {
 		r.maxPages = e.opts.MaxPages
 	}
@@ -363,10 +373,22 @@ func (r *siteRun) loadFrontier() error {
 		}
 	}
 	if marker != nil {
+		r.resumed = true
 		if t, err := time.Parse(time.RFC3339Nano, marker.Extra["start"]); err == nil {
 			r.runStart = t
 		}
-		r.run.Notes = append(r.run.Notes, fmt.Sprintf("resumed a run started %s with %d URLs pending", r.runStart.Format(time.RFC3339), len(pending)-1))
+		// The budget continues: every fetch of the run marks its URL done
+		// in the same transaction as its results, so the done-marks count
+		// the fetches the killed processes completed.
+		if fc, ok := r.st.(frontierCounter); ok {
+			_, done, err := fc.FrontierLen(r.site.Name)
+			if err != nil {
+				return wrapf(err, "count frontier of %s", r.site.Name)
+			}
+			r.fetches = done
+		}
+		r.run.Notes = append(r.run.Notes, fmt.Sprintf("resumed a run started %s with %d URLs pending and %d of the page budget spent",
+			r.runStart.Format(time.RFC3339), len(pending)-1, r.fetches))
 	} else {
 		// A new run. Stale done-marks of a run that finished without
 		// clearing (killed after its report) must not hide URLs.
@@ -396,6 +418,12 @@ func (r *siteRun) loadFrontier() error {
 		r.pushLocked(fi)
 	}
 	return nil
+}
+
+// frontierCounter counts a site's pending and done frontier URLs
+// (*archive.Archive, MemStore).
+type frontierCounter interface {
+	FrontierLen(site string) (pending, done int, err error)
 }
 
 func (r *siteRun) pushLocked(fi archive.FrontierItem) {

@@ -25,3 +25,8 @@ type Store interface {
 }
 
 var _ Store = (*archive.Archive)(nil)
+
+var (
+	_ frontierCounter = (*archive.Archive)(nil)
+	_ frontierCounter = (*MemStore)(nil)
+)

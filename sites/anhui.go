@@ -47,8 +47,9 @@ func (Anhui) Detect(p *Page) (float64, string) {
 	add(ahColumn.MatchString(p.URL.Path), 0.6, "/public/column/{organId} URL")
 	add(p.URL.Query().Get("action") == "rel", 0.2, "action=rel unit list")
 	add(p.Doc.Find("ul#timeFrame").Length() > 0, 0.5, "ul#timeFrame year links")
-	add(len(ahDoc.FindAllStringIndex(h, 3)) >= 1 || ahDoc.MatchString(p.URL.Path), 0.3, "/public/{site}/{doc}.html documents")
-	add(len(ahColumn.FindAllStringIndex(h, 3)) >= 2, 0.3, "links to /public/column/ lists")
+	hasPublic := strings.Contains(h, "/public/") // literal pre-check for both regexps
+	add(hasPublic && len(ahDoc.FindAllStringIndex(h, 3)) >= 1 || ahDoc.MatchString(p.URL.Path), 0.3, "/public/{site}/{doc}.html documents")
+	add(hasPublic && len(ahColumn.FindAllStringIndex(h, 3)) >= 2, 0.3, "links to /public/column/ lists")
 	add(strings.Contains(h, `name="HtmlGenerateTime"`), 0.2, "HtmlGenerateTime meta")
 	if score > 1 {
 		score = 1

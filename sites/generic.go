@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
+	xhtml "golang.org/x/net/html"
 )
 
 func init() { Register(Generic{}) }
@@ -62,7 +64,8 @@ func AnalyzeGeneric(p *Page) Analysis {
 	detailish := p.Kind == KindDetail || p.Kind == KindPart
 	var links []Link
 	reportLinks, columnLinks := 0, 0
-	p.Doc.Find("a[href], a[onclick], [data-href], [data-url]").Each(func(_ int, s *goquery.Selection) {
+	rows, useList := listRows(p, detailish)
+	p.Doc.FindMatcher(selAnchors).Each(func(_ int, s *goquery.Selection) {
 		href := anchorTarget(s)
 		if href == "" {
 			return
@@ -75,20 +78,30 @@ func AnalyzeGeneric(p *Page) Analysis {
 		text := cleanText(s.Text())
 		title := bestTitle(text, strings.TrimSpace(s.AttrOr("title", "")))
 		ti := ClassifyTitle(title)
-		date := rowDate(s, text)
+		row, listed := rows[s.Get(0)]
+		date := selectedDate(p, s, row)
+		if date == "" {
+			date = rowDate(s, text)
+		}
+		// With a list selector that matches, only its items are reports.
+		item := !useList || listed
 		if isAttachment(u, s, text) {
 			switch {
 			case detailish:
 				links = append(links, Link{URL: abs, Kind: KindAttachment, Title: title, Date: date, Score: scoreAttachment, Why: "attachment of a report page"})
-			case ti.IsReport:
+			case ti.IsReport && item:
 				reportLinks++
 				links = append(links, Link{URL: abs, Kind: KindAttachment, Title: title, Date: date, Score: scoreAttachment, Why: "report published as a file: " + ti.Reason})
 			}
 			return
 		}
-		if ti.IsReport {
+		if ti.IsReport && item {
 			reportLinks++
-			links = append(links, Link{URL: abs, Kind: KindDetail, Title: title, Date: date, Score: scoreDetail + recency(ti.Year), Why: ti.Reason})
+			why := ti.Reason
+			if listed {
+				why += " (list selector)"
+			}
+			links = append(links, Link{URL: abs, Kind: KindDetail, Title: title, Date: date, Score: scoreDetail + recency(ti.Year), Why: why})
 			return
 		}
 		if detailish {
@@ -140,7 +153,7 @@ func AnalyzeGeneric(p *Page) Analysis {
 	})
 	if detailish {
 		// Attachment URLs written by scripts (document.write, var file='…').
-		p.Doc.Find("script").Each(func(_ int, s *goquery.Selection) {
+		p.Doc.FindMatcher(selScript).Each(func(_ int, s *goquery.Selection) {
 			for _, m := range scriptFile.FindAllStringSubmatch(s.Text(), -1) {
 				if u := resolve(base, html.UnescapeString(m[1])); u != nil {
 					links = append(links, Link{URL: u.String(), Kind: KindAttachment, Title: path.Base(u.Path), Score: scoreAttachment - 5, Why: "attachment named in a page script"})
@@ -162,7 +175,8 @@ func AnalyzeGeneric(p *Page) Analysis {
 	// A report reached through a list-looking link (a unit's "2024年"
 	// year link in an aggregation tree) is still a report: its own title
 	// names one and it is an article, not a column.
-	article := looksLikeArticle(path.Base(p.URL.Path)) || p.Doc.Find(`meta[name="ArticleTitle"]`).Length() > 0
+	_, hasArticleTitle := p.metaElem("ArticleTitle")
+	article := looksLikeArticle(path.Base(p.URL.Path)) || hasArticleTitle
 	if pt.IsReport && (detailish || !a.IsList && reportLinks <= 1 && article) {
 		a.Report = &pt
 		a.IsList = false
@@ -172,6 +186,87 @@ func AnalyzeGeneric(p *Page) Analysis {
 	}
 	a.Links = mergeLinks(links)
 	return a
+}
+
+// anchorSel selects everything AnalyzeGeneric reads as a link.
+const anchorSel = "a[href], a[onclick], [data-href], [data-url]"
+
+// Selectors compiled once: goquery's Find compiles its string on every
+// call, which showed in the crawl's profile.
+var (
+	selAnchors  = cascadia.MustCompile(anchorSel)
+	selScript   = cascadia.MustCompile("script")
+	selBase     = cascadia.MustCompile("base[href]")
+	selHeadings = cascadia.MustCompile("h1, h2, .title, #title, .artT, .article-title")
+	selTitle    = cascadia.MustCompile("title")
+	selBody     = cascadia.MustCompile("body")
+	selMetaName = cascadia.MustCompile("meta[name]")
+)
+
+// metaElem returns the first <meta> whose name is exactly name (what
+// Find(`meta[name="…"]`) returns first), indexing the page's metas once.
+func (p *Page) metaElem(name string) (*goquery.Selection, bool) {
+	if p.metas == nil {
+		p.metas = map[string]*goquery.Selection{}
+		p.Doc.FindMatcher(selMetaName).Each(func(_ int, s *goquery.Selection) {
+			n, _ := s.Attr("name")
+			if _, dup := p.metas[n]; !dup {
+				p.metas[n] = s
+			}
+		})
+	}
+	s, ok := p.metas[name]
+	return s, ok
+}
+
+// meta is the content of the first <meta name=name>; ok is false when
+// there is none or it has no content attribute.
+func (p *Page) meta(name string) (string, bool) {
+	s, ok := p.metaElem(name)
+	if !ok {
+		return "", false
+	}
+	return s.Attr("content")
+}
+
+// listRows maps the anchors inside the site's list selector to their row
+// (the matched element, or the anchor's parent when the selector picks
+// anchors). useList is false when there is no selector, the page is a
+// detail, or the selector matches nothing here (a home page): generic
+// discovery then applies unchanged.
+func listRows(p *Page, detailish bool) (rows map[*xhtml.Node]*goquery.Selection, useList bool) {
+	if p.Selectors.List == "" || detailish {
+		return nil, false
+	}
+	rows = map[*xhtml.Node]*goquery.Selection{}
+	// An invalid selector matches nothing (goquery does not panic).
+	p.Doc.Find(p.Selectors.List).Each(func(_ int, m *goquery.Selection) {
+		if m.Is(anchorSel) {
+			row := m.ParentsFiltered("li, tr, dd, dl, p").First()
+			if row.Length() == 0 {
+				row = m.Parent()
+			}
+			rows[m.Get(0)] = row
+			return
+		}
+		m.Find(anchorSel).Each(func(_ int, a *goquery.Selection) { rows[a.Get(0)] = m })
+	})
+	return rows, len(rows) > 0
+}
+
+// selectedDate reads a list row's date through the site's date selector;
+// "" when there is none or it finds no date.
+func selectedDate(p *Page, s, row *goquery.Selection) string {
+	if p.Selectors.Date == "" {
+		return ""
+	}
+	if row == nil {
+		row = s.ParentsFiltered("li, tr, dd, dl, p").First()
+		if row.Length() == 0 {
+			row = s.Parent()
+		}
+	}
+	return FindDate(cleanText(row.Find(p.Selectors.Date).First().Text()))
 }
 
 // recency orders reports newest first within the detail band.
@@ -218,7 +313,7 @@ func anchorTarget(s *goquery.Selection) string {
 // the column directory, as RSSHub's chongqing/gzw route also assumes.
 func resolveBase(p *Page) *url.URL {
 	b := *p.URL
-	if href, ok := p.Doc.Find("base[href]").Attr("href"); ok {
+	if href, ok := p.Doc.FindMatcher(selBase).Attr("href"); ok {
 		if u, err := p.URL.Parse(strings.TrimSpace(href)); err == nil {
 			b = *u
 		}
@@ -359,17 +454,17 @@ func PageTitle(p *Page) string { return pageTitle(p) }
 func pageTitle(p *Page) string {
 	var cands []string
 	for _, n := range metaTitleNames {
-		if v, ok := p.Doc.Find(`meta[name="` + n + `"]`).Attr("content"); ok && strings.TrimSpace(v) != "" {
+		if v, ok := p.meta(n); ok && strings.TrimSpace(v) != "" {
 			cands = append(cands, cleanText(v))
 		}
 	}
-	p.Doc.Find("h1, h2, .title, #title, .artT, .article-title").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+	p.Doc.FindMatcher(selHeadings).EachWithBreak(func(_ int, s *goquery.Selection) bool {
 		if t := cleanText(s.Text()); t != "" && len([]rune(t)) < 120 {
 			cands = append(cands, t)
 		}
 		return len(cands) < 8
 	})
-	if t := cleanText(p.Doc.Find("title").First().Text()); t != "" {
+	if t := cleanText(p.Doc.FindMatcher(selTitle).First().Text()); t != "" {
 		cands = append(cands, t)
 		cands = append(cands, titleSep.Split(t, -1)...)
 	}
@@ -386,15 +481,18 @@ func pageTitle(p *Page) string {
 
 func pageDate(p *Page) string {
 	for _, n := range metaDateNames {
-		if v, ok := p.Doc.Find(`meta[name="` + n + `"]`).Attr("content"); ok {
+		if v, ok := p.meta(n); ok {
 			if d := FindDate(v); d != "" {
 				return d
 			}
 		}
 	}
-	if m := pubText.FindStringSubmatch(cleanText(p.Doc.Find("body").Text())); m != nil {
-		if d := FindDate(m[1]); d != "" {
-			return d
+	// Literal pre-check: pubText needs 时间 or 日期, and has no literal prefix.
+	if body := p.Doc.FindMatcher(selBody).Text(); strings.Contains(body, "时间") || strings.Contains(body, "日期") {
+		if m := pubText.FindStringSubmatch(cleanText(body)); m != nil {
+			if d := FindDate(m[1]); d != "" {
+				return d
+			}
 		}
 	}
 	return URLDate(p.URL.String())

@@ -40,7 +40,7 @@ func (Haiyun) Detect(p *Page) (float64, string) {
 	switch {
 	case isJSON(p.HTML) && strings.Contains(p.HTML, `"results"`) && (strings.Contains(p.HTML, `"titleHtml"`) || strings.Contains(p.HTML, `"publishedTimeStr"`)):
 		return 0.95, "海云 getFileListByCodeId JSON"
-	case hyEndpoint.MatchString(p.HTML):
+	case strings.Contains(p.HTML, "getFileListByCodeId") && hyEndpoint.MatchString(p.HTML):
 		return 0.8, "海云 list script POSTing to getFileListByCodeId"
 	}
 	return 0, "no 海云 markers"

@@ -32,6 +32,21 @@ type Page struct {
 	// Form is the application/x-www-form-urlencoded body that fetched the
 	// page when it was POSTed (a JSON list endpoint), "" for a GET.
 	Form string
+	// Selectors are the site's own (config sites[].selectors), if any.
+	Selectors Selectors
+
+	metas map[string]*goquery.Selection // first <meta> per name, built on first use
+}
+
+// Selectors are CSS selectors (goquery) a site's config gives for its
+// templates. AnalyzeGeneric, and so every family built on it, applies them.
+type Selectors struct {
+	// List selects the list-item anchors, or the rows holding them, on list
+	// pages. Where it matches, report links outside it are not list items
+	// (sidebars, "hot" boxes); columns, pagers and navigation still count.
+	List string
+	// Date selects the date inside a list row.
+	Date string
 }
 
 // NewPage parses html fetched from rawURL (the final URL after redirects).

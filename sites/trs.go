@@ -43,7 +43,7 @@ func (TRS) Detect(p *Page) (float64, string) {
 		score += 0.3
 		why = append(why, "insertfileTag/OLDSRC attachments")
 	}
-	if n := len(trsArticle.FindAllStringIndex(h, 20)); n > 0 {
+	if n := countTRSArticles(h); n > 0 {
 		score += 0.3
 		why = append(why, strconv.Itoa(n)+" t20YYMMDD_N.html article links")
 	}

@@ -37,11 +37,11 @@ func (VSB) Detect(p *Page) (float64, string) {
 			why = append(why, w)
 		}
 	}
-	add(vsbMarker.MatchString(h), 0.9, "Visual SiteBuilder comment")
+	add(indexFold(h, "itebuilder") >= 0 && vsbMarker.MatchString(h), 0.9, "Visual SiteBuilder comment")
 	add(strings.Contains(h, "/system/_content/download.jsp"), 0.4, "download.jsp attachments")
 	add(strings.Contains(h, "_sitegray"), 0.3, "_sitegray script")
 	add(strings.Contains(h, "wbtreeid") || strings.Contains(h, "wbnewsid"), 0.3, "wbtreeid/wbnewsid")
-	add(vsbDetail.MatchString(h) || vsbDetail.MatchString(p.URL.Path), 0.3, "info/{tree}/{id}.htm details")
+	add(strings.Contains(h, "info/") && vsbDetail.MatchString(h) || vsbDetail.MatchString(p.URL.Path), 0.3, "info/{tree}/{id}.htm details")
 	if score > 1 {
 		score = 1
 	}

@@ -271,7 +271,7 @@ var (
 
 func (p *page) soft404() (string, bool) {
 	t := strings.ToLower(p.title)
-	if title404Re.MatchString(t) {
+	if strings.Contains(t, "404") && title404Re.MatchString(t) {
 		return "title " + strconv.Quote(p.title), true
 	}
 	for _, ph := range soft404Phrases {
@@ -291,7 +291,7 @@ func (p *page) soft404() (string, bool) {
 			return strconv.Quote(ph), true
 		}
 	}
-	if body404Re.MatchString(low) {
+	if strings.Contains(low, "404") && body404Re.MatchString(low) {
 		return "404 in a short page", true
 	}
 	return "", false
@@ -319,7 +319,7 @@ func (p *page) redirect(base string) (target, detail string, ok bool) {
 	if !p.small() {
 		return "", "", false
 	}
-	if m := jsNavRe.FindStringSubmatch(p.raw); m != nil {
+	if m := findJSNav(p.raw); m != nil {
 		if t, ok := ResolveLink(base, m[1]); ok {
 			return t, "script " + strconv.Quote(m[0]), true
 		}

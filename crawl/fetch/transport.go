@@ -136,10 +136,13 @@ func NewTransport(opts Options) http.RoundTripper {
 		ExpectContinueTimeout: time.Second,
 		IdleConnTimeout:       90 * time.Second,
 		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   8,
-		MaxConnsPerHost:       opts.MaxConnsPerHost,
-		ForceAttemptHTTP2:     true,
-		TLSClientConfig:       tlsConfig(opts.InsecureTLS),
+		// As many idle connections per host as the engine runs requests
+		// (32 without politeness): a smaller pool closes and redials
+		// connections on every burst.
+		MaxIdleConnsPerHost: 32,
+		MaxConnsPerHost:     opts.MaxConnsPerHost,
+		ForceAttemptHTTP2:   true,
+		TLSClientConfig:     tlsConfig(opts.InsecureTLS),
 	}
 	return &transport{base: t, ua: opts.UserAgent, stall: opts.StallTimeout}
 }

@@ -302,7 +302,7 @@ var (
 
 // urlInScript finds a navigation target in a snippet of JavaScript.
 func urlInScript(js string) (string, bool) {
-	if m := jsNavRe.FindStringSubmatch(js); m != nil {
+	if m := findJSNav(js); m != nil {
 		return m[1], true
 	}
 	if m := jsQuotedRe.FindStringSubmatch(js); m != nil {
@@ -346,4 +346,48 @@ func escapeLoose(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// findJSNav is jsNavRe.FindStringSubmatch behind a literal pre-check: every
+// match holds "location" or "window.open" (ASCII case-folded; neither word
+// has a letter with a non-ASCII fold), and the unanchored, case-insensitive
+// regexp costs a backtracking attempt at every byte of every page.
+func findJSNav(s string) []string {
+	if indexFold(s, "location") < 0 && indexFold(s, "window.open") < 0 {
+		return nil
+	}
+	return jsNavRe.FindStringSubmatch(s)
+}
+
+// indexFold is strings.Index with ASCII case folding; lowerSub must be
+// lower-case ASCII.
+func indexFold(s, lowerSub string) int {
+	n := len(lowerSub)
+	if n == 0 {
+		return 0
+	}
+	first, firstUp := lowerSub[0], lowerSub[0]
+	if 'a' <= first && first <= 'z' {
+		firstUp = first - 'a' + 'A'
+	}
+	for i := 0; i+n <= len(s); i++ {
+		c := s[i]
+		if c != first && c != firstUp {
+			continue
+		}
+		j := 1
+		for ; j < n; j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != lowerSub[j] {
+				break
+			}
+		}
+		if j == n {
+			return i
+		}
+	}
+	return -1
 }
