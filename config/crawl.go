@@ -118,8 +118,8 @@ type Selectors struct {
 	List string `yaml:"list"`
 	// Date selects the date within a list row, e.g. "span.date".
 	Date string `yaml:"date"`
-	// Body selects the report body on detail pages, e.g. "div.TRS_Editor".
-	Body string `yaml:"body"`
+	// (No body selector: the HTML reader finds the report body itself and
+	// an unused key would only mislead.)
 }
 
 // Politeness is the effective per-site politeness.
