@@ -1,5 +1,3 @@
-// Command crawler is nianbao's single binary: crawl, archive, parse,
-// query, export and serve. See README.md.
 package main
 
 import (

@@ -1,6 +1,3 @@
-// Package cli holds the `crawler` command tree: one file per command,
-// each registering itself with register(). Commands read and write only
-// through the App's streams, so tests drive them in-process.
 package cli
 
 import (
