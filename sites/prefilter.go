@@ -6,40 +6,6 @@ package sites
 // of every page; a cheap scan for a literal every match must contain skips
 // the regexp on the (many) pages that cannot match. Results are unchanged.
 
-// indexFold is strings.Index with ASCII case folding; lowerSub must be
-// lower-case ASCII without 'k' or 's' (the letters whose Unicode simple
-// folds leave ASCII), so that it finds whatever a (?i) regexp would.
-func indexFold(s, lowerSub string) int {
-	n := len(lowerSub)
-	if n == 0 {
-		return 0
-	}
-	first := lowerSub[0]
-	firstUp := first
-	if 'a' <= first && first <= 'z' {
-		firstUp = first - 'a' + 'A'
-	}
-	for i := 0; i+n <= len(s); i++ {
-		if c := s[i]; c != first && c != firstUp {
-			continue
-		}
-		j := 1
-		for ; j < n; j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != lowerSub[j] {
-				break
-			}
-		}
-		if j == n {
-			return i
-		}
-	}
-	return -1
-}
-
 // hasTRSStamp reports whether s holds "t" + 8 digits + "_" + a digit, the
 // core of every trsArticle match.
 func hasTRSStamp(s string) bool {

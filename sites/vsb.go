@@ -1,6 +1,7 @@
 package sites
 
 import (
+	"github.com/nianbao/nianbao/internal/textutil"
 	"path"
 
 	"github.com/PuerkitoBio/goquery"
@@ -37,7 +38,7 @@ func (VSB) Detect(p *Page) (float64, string) {
 			why = append(why, w)
 		}
 	}
-	add(indexFold(h, "itebuilder") >= 0 && vsbMarker.MatchString(h), 0.9, "Visual SiteBuilder comment")
+	add(textutil.IndexFold(h, "itebuilder") >= 0 && vsbMarker.MatchString(h), 0.9, "Visual SiteBuilder comment")
 	add(strings.Contains(h, "/system/_content/download.jsp"), 0.4, "download.jsp attachments")
 	add(strings.Contains(h, "_sitegray"), 0.3, "_sitegray script")
 	add(strings.Contains(h, "wbtreeid") || strings.Contains(h, "wbnewsid"), 0.3, "wbtreeid/wbnewsid")

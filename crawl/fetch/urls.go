@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"encoding/base64"
+	"github.com/nianbao/nianbao/internal/textutil"
 	"net/url"
 	"path"
 	"regexp"
@@ -151,30 +152,7 @@ func fixAmp(s string) string {
 }
 
 // isWZWSPath reports a 网站卫士 challenge path (/WZWSREL…).
-func isWZWSPath(p string) bool { return indexFoldASCII(p, "/WZWSRE") >= 0 }
-
-// indexFoldASCII is a case-insensitive strings.Index for an ASCII needle
-// whose result indexes s itself (strings.ToUpper can change byte offsets
-// of invalid UTF-8).
-func indexFoldASCII(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		match := true
-		for j := 0; j < len(sub); j++ {
-			c := s[i+j]
-			if 'a' <= c && c <= 'z' {
-				c -= 'a' - 'A'
-			}
-			if c != sub[j] {
-				match = false
-				break
-			}
-		}
-		if match {
-			return i
-		}
-	}
-	return -1
-}
+func isWZWSPath(p string) bool { return textutil.IndexFold(p, "/wzwsre") >= 0 }
 
 // UnwrapWZWS turns a 网站卫士 challenge URL back into the real one. The
 // real path is base64 after "/WZWSRE" (the "L" that follows is already
@@ -182,7 +160,7 @@ func indexFoldASCII(s, sub string) int {
 // https://www.npc.gov.cn/WZWSREL25wYy9j… → https://www.npc.gov.cn/npc/c…
 // The challenge query (wzwschallenge=…) is dropped.
 func UnwrapWZWS(u string) (string, bool) {
-	i := indexFoldASCII(u, "/WZWSRE")
+	i := textutil.IndexFold(u, "/wzwsre")
 	if i < 0 {
 		return u, false
 	}
@@ -353,41 +331,8 @@ func escapeLoose(s string) string {
 // has a letter with a non-ASCII fold), and the unanchored, case-insensitive
 // regexp costs a backtracking attempt at every byte of every page.
 func findJSNav(s string) []string {
-	if indexFold(s, "location") < 0 && indexFold(s, "window.open") < 0 {
+	if textutil.IndexFold(s, "location") < 0 && textutil.IndexFold(s, "window.open") < 0 {
 		return nil
 	}
 	return jsNavRe.FindStringSubmatch(s)
-}
-
-// indexFold is strings.Index with ASCII case folding; lowerSub must be
-// lower-case ASCII.
-func indexFold(s, lowerSub string) int {
-	n := len(lowerSub)
-	if n == 0 {
-		return 0
-	}
-	first, firstUp := lowerSub[0], lowerSub[0]
-	if 'a' <= first && first <= 'z' {
-		firstUp = first - 'a' + 'A'
-	}
-	for i := 0; i+n <= len(s); i++ {
-		c := s[i]
-		if c != first && c != firstUp {
-			continue
-		}
-		j := 1
-		for ; j < n; j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != lowerSub[j] {
-				break
-			}
-		}
-		if j == n {
-			return i
-		}
-	}
-	return -1
 }
