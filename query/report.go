@@ -30,30 +30,14 @@ type Report struct {
 	Warnings         []Warning                      `json:"warnings"`
 }
 
-// Source names the stored file the report was parsed from.
-type Source struct {
-	SHA256    string `json:"sha256"`
-	URL       string `json:"url"`
-	MediaType string `json:"media_type"`
-	File      string `json:"file"`
-}
-
-// Sections is the free text of 一 (overview), 五 (problems), 六 (other).
-type Sections struct {
-	Overview string `json:"overview"`
-	Problems string `json:"problems"`
-	Other    string `json:"other"`
-}
-
-// Check is one evaluated arithmetic rule.
-// Check is one evaluated rule (the parser's type: the same JSON).
-type Check = report.Check
-
-// Warning is something the parser was unsure of.
-type Warning struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
+// The leaf types are the parser's own (package parse/report): the same
+// JSON, one definition.
+type (
+	Source   = report.Source
+	Sections = report.Sections
+	Check    = report.Check
+	Warning  = report.Warning
+)
 
 // DecodeReport reads a Document.Parsed value. Empty input is (nil, nil):
 // the document has not been parsed.
