@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -646,7 +647,11 @@ func (a *Archive) Stats() (Stats, error) {
 			}
 			return nil
 		})
-		s.FileBytes = tx.Size()
+		s.DataBytes = tx.Size()
+		s.FileBytes = s.DataBytes
+		if fi, err := os.Stat(a.path); err == nil {
+			s.FileBytes = fi.Size()
+		}
 		return nil
 	})
 	return s, err

@@ -154,5 +154,6 @@ type Stats struct {
 	URLs          int   `json:"urls"`
 	Frontier      int   `json:"frontier"`
 	Runs          int   `json:"runs"`
-	FileBytes     int64 `json:"file_bytes"`
+	FileBytes     int64 `json:"file_bytes"` // the file on disk (free pages and preallocation included)
+	DataBytes     int64 `json:"data_bytes"` // what bbolt's pages in use hold
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
@@ -208,11 +209,22 @@ func Record(d *archive.Document, o Outcome) {
 	if w := titleConflict(d.Title, o); w != "" {
 		d.Warnings = append(d.Warnings, w)
 	}
-	d.Body = firstNonEmpty(d.HintBody, o.Body, d.Body)
-	if d.HintYear != 0 {
-		d.Year = d.HintYear
-	} else if o.Year != 0 {
-		d.Year = o.Year
+	if o.fromOCR() {
+		// OCR misreads characters (偃 → 候): text read from images only
+		// fills what the listing did not say.
+		d.Body = firstNonEmpty(d.HintBody, d.Body, o.Body)
+		if d.HintYear != 0 {
+			d.Year = d.HintYear
+		} else if d.Year == 0 {
+			d.Year = o.Year
+		}
+	} else {
+		d.Body = firstNonEmpty(d.HintBody, o.Body, d.Body)
+		if d.HintYear != 0 {
+			d.Year = d.HintYear
+		} else if o.Year != 0 {
+			d.Year = o.Year
+		}
 	}
 	d.Region = firstNonEmpty(d.HintRegion, d.Region, o.Region)
 	if d.Title == "" {
@@ -263,6 +275,17 @@ func (p *Parser) Apply(ctx context.Context, blobs Blobs, d *archive.Document, h 
 			Warnings: []string{"unsupported_media: no file of this document can hold a report"}}
 	}
 	Record(d, out)
+}
+
+// fromOCR reports whether the outcome's text came from OCR (the PDF
+// reader's "ocr" warning).
+func (o Outcome) fromOCR() bool {
+	for _, w := range o.Warnings {
+		if strings.HasPrefix(w, "ocr:") {
+			return true
+		}
+	}
+	return false
 }
 
 var titleYearRe = regexp.MustCompile(`((?:19|20)\d{2})\s*年`)

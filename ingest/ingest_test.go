@@ -131,3 +131,19 @@ func TestTitleConflictWarns(t *testing.T) {
 		t.Fatalf("agreeing years warned: %v", d.Warnings)
 	}
 }
+
+// Text read by OCR never overrides what the listing said (偃 → 候).
+func TestOCRBodyOnlyFillsBlanks(t *testing.T) {
+	d := &archive.Document{Body: "偃师区工业和信息化局", Year: 2023}
+	Record(d, Outcome{Status: parse.StatusNeedsOCR, Body: "候师区工业和信息化局", Year: 2028,
+		Warnings: []string{"ocr: text of pages 1, 2 is from OCR"}})
+	if d.Body != "偃师区工业和信息化局" || d.Year != 2023 {
+		t.Fatalf("OCR overrode the listing: %q %d", d.Body, d.Year)
+	}
+	d = &archive.Document{}
+	Record(d, Outcome{Status: parse.StatusNeedsOCR, Body: "候师区工业和信息化局", Year: 2023,
+		Warnings: []string{"ocr: text of pages 1, 2 is from OCR"}})
+	if d.Body != "候师区工业和信息化局" || d.Year != 2023 {
+		t.Fatalf("OCR did not fill blanks: %q %d", d.Body, d.Year)
+	}
+}

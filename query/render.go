@@ -53,7 +53,7 @@ func Grid(cells []Cell) *Table {
 // checks that failed and the parser's warnings.
 func RenderReport(w io.Writer, rep *Report) error {
 	if rep == nil {
-		_, err := fmt.Fprintln(w, "(not parsed yet: run `crawler parse`)")
+		_, err := fmt.Fprintln(w, "(no parsed tables: see the parse status and warnings above; `crawler reparse` re-runs the parser)")
 		return err
 	}
 	fmt.Fprintf(w, "format %s\n", rep.Format)

@@ -116,3 +116,13 @@ func TestReparseIsIdempotent(t *testing.T) {
 		t.Fatalf("second reparse not idempotent: %s", out)
 	}
 }
+
+func TestUsageErrorsExit2(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	for _, args := range [][]string{{"show"}, {"show", "a", "b"}, {"sites", "check"}, {"backup"}, {"nosuchcmd"}, {"stats", "extra"}} {
+		_, errOut, code := run(t, append([]string{"--archive", db}, args...)...)
+		if code != 2 {
+			t.Errorf("crawler %v: exit %d, want 2 (%s)", args, code, errOut)
+		}
+	}
+}

@@ -72,9 +72,20 @@ changed, and a summary. The filters are those of crawler query:
 						return nil
 					}
 					changed++
-					fmt.Fprintf(app.Stdout, "%s %s %d: status %s→%s, format %s→%s, failed checks %d→%d\n",
+					line := fmt.Sprintf("%s %s %d: status %s→%s, format %s→%s, failed checks %d→%d",
 						d.ID, d.Body, d.Year, or(before.ParseStatus, "-"), d.ParseStatus, or(before.Format, "-"),
 						d.Format, before.FailedChecks, d.FailedChecks)
+					if before.Body != d.Body {
+						line += fmt.Sprintf(", body %s→%s", or(before.Body, "-"), d.Body)
+					}
+					if before.Year != d.Year {
+						line += fmt.Sprintf(", year %d→%d", before.Year, d.Year)
+					}
+					if !bytes.Equal(before.Parsed, d.Parsed) && before.ParseStatus == d.ParseStatus &&
+						before.Format == d.Format && before.FailedChecks == d.FailedChecks && before.Body == d.Body && before.Year == d.Year {
+						line += ", parsed values changed"
+					}
+					fmt.Fprintln(app.Stdout, line)
 					if !dryRun {
 						if err := arc.PutDocument(d); err != nil {
 							return err

@@ -49,10 +49,8 @@ func init() {
 				fmt.Fprintf(w, "crawl runs\t%d\n", st.Runs)
 				// The file on disk keeps bbolt's free pages and preallocation,
 				// so it is larger than the data a transaction sees.
-				if fi, err := os.Stat(arc.Path()); err == nil {
-					fmt.Fprintf(w, "file size\t%s\ton disk\n", humanBytes(fi.Size()))
-				}
-				fmt.Fprintf(w, "data size\t%s\tin use by bbolt (the rest of the file is free pages)\n", humanBytes(st.FileBytes))
+				fmt.Fprintf(w, "file size\t%s\ton disk\n", humanBytes(st.FileBytes))
+				fmt.Fprintf(w, "data size\t%s\tin use by bbolt (the rest of the file is free pages)\n", humanBytes(st.DataBytes))
 				return w.Flush()
 			},
 		}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
@@ -97,6 +98,7 @@ into structured data checked by their own arithmetic, and exports collections.`,
 	for _, f := range factories {
 		root.AddCommand(f.make(app))
 	}
+	usageExit2(root)
 	return root
 }
 
@@ -107,6 +109,11 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(stderr, "crawler:", err)
+		// cobra reports an unknown subcommand from its own argument
+		// check, before any of ours runs.
+		if strings.HasPrefix(err.Error(), "unknown command") {
+			return 2
+		}
 		var ec interface{ ExitCode() int }
 		if errors.As(err, &ec) {
 			return ec.ExitCode()
@@ -114,6 +121,21 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return 1
 	}
 	return 0
+}
+
+// usageExit2 makes every wrong number of arguments exit 2, like a bad flag.
+func usageExit2(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return withExit(2, fmt.Errorf("%w (see `%s --help`)", err, cmd.CommandPath()))
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageExit2(sub)
+	}
 }
 
 // exitError carries a specific exit code with its message.
