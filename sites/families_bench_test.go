@@ -106,7 +106,7 @@ func TestFamiliesMutatedInputs(t *testing.T) {
 			t0 := time.Now()
 			r.Detect(p)
 			r.Analyze(p)
-			if d := time.Since(t0); d > 2*time.Second {
+			if d := time.Since(t0); d > 10*time.Second { // catches runaway regexps, not load
 				t.Fatalf("%s took %v on %q", r.Name(), d, s[:min(200, len(s))])
 			}
 		}

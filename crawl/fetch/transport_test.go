@@ -59,7 +59,7 @@ func TestLoopbackOnlyRefusesBeforeDialOrDNS(t *testing.T) {
 			if RetryableError(err) {
 				t.Error("a refused non-loopback dial must not be retried")
 			}
-			if d := time.Since(start); d > 500*time.Millisecond {
+			if d := time.Since(start); d > 3*time.Second { // generous for loaded CI; a dial attempt would hang far longer
 				t.Errorf("took %v: it must fail without dialling", d)
 			}
 		})
