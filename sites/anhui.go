@@ -36,14 +36,8 @@ var (
 
 func (Anhui) Detect(p *Page) (float64, string) {
 	h := p.HTML
-	var why []string
-	score := 0.0
-	add := func(ok bool, s float64, w string) {
-		if ok {
-			score += s
-			why = append(why, w)
-		}
-	}
+	var e evidence
+	add := e.add
 	add(ahColumn.MatchString(p.URL.Path), 0.6, "/public/column/{organId} URL")
 	add(p.URL.Query().Get("action") == "rel", 0.2, "action=rel unit list")
 	add(p.Doc.Find("ul#timeFrame").Length() > 0, 0.5, "ul#timeFrame year links")
@@ -51,13 +45,7 @@ func (Anhui) Detect(p *Page) (float64, string) {
 	add(hasPublic && len(ahDoc.FindAllStringIndex(h, 3)) >= 1 || ahDoc.MatchString(p.URL.Path), 0.3, "/public/{site}/{doc}.html documents")
 	add(hasPublic && len(ahColumn.FindAllStringIndex(h, 3)) >= 2, 0.3, "links to /public/column/ lists")
 	add(strings.Contains(h, `name="HtmlGenerateTime"`), 0.2, "HtmlGenerateTime meta")
-	if score > 1 {
-		score = 1
-	}
-	if len(why) == 0 {
-		return 0, "no Anhui /public/column markers"
-	}
-	return score, strings.Join(why, ", ")
+	return e.result("no Anhui /public/column markers")
 }
 
 func (Anhui) Analyze(p *Page) Analysis {

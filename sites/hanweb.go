@@ -44,14 +44,8 @@ var (
 
 func (Hanweb) Detect(p *Page) (float64, string) {
 	h := p.HTML
-	var why []string
-	score := 0.0
-	add := func(ok bool, s float64, w string) {
-		if ok {
-			score += s
-			why = append(why, w)
-		}
-	}
+	var e evidence
+	add := e.add
 	add(strings.Contains(h, "<datastore>"), 0.6, "<datastore> records")
 	add(hwInitData.MatchString(h), 0.5, "InitData record array")
 	add(strings.Contains(h, ".jpage("), 0.4, "jpage({…}) pager")
@@ -61,13 +55,7 @@ func (Hanweb) Detect(p *Page) (float64, string) {
 	add(hwArticle.MatchString(h) || hwArticle.MatchString(p.URL.Path), 0.3, "art/Y/M/D/art_C_A.html articles")
 	add(hwColumn.MatchString(p.URL.Path), 0.2, "/col/colN/ column URL")
 	add(strings.Contains(h, `name="i_columnid"`), 0.3, "i_columnid meta")
-	if score > 1 {
-		score = 1
-	}
-	if len(why) == 0 {
-		return 0, "no Hanweb markers"
-	}
-	return score, strings.Join(why, ", ")
+	return e.result("no Hanweb markers")
 }
 
 func (Hanweb) Analyze(p *Page) Analysis {

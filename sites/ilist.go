@@ -25,26 +25,14 @@ var (
 
 func (IList) Detect(p *Page) (float64, string) {
 	h := p.HTML
-	var why []string
-	score := 0.0
-	add := func(ok bool, s float64, w string) {
-		if ok {
-			score += s
-			why = append(why, w)
-		}
-	}
+	var e evidence
+	add := e.add
 	add(strings.HasSuffix(p.URL.Path, "/iList.jsp"), 0.8, "/info/iList.jsp catalogue URL")
 	add(strings.Contains(h, "iList.jsp"), 0.3, "links to iList.jsp")
 	add(strings.Contains(h, "cur_page="), 0.2, "cur_page paging")
 	add(strings.Contains(h, "list_div") || strings.Contains(h, "gk_list"), 0.2, ".list_div/.gk_list rows")
 	add(strings.Contains(h, "/wcm.files/upload/"), 0.3, "/wcm.files/upload/ files")
-	if score > 1 {
-		score = 1
-	}
-	if len(why) == 0 {
-		return 0, "no iList.jsp markers"
-	}
-	return score, strings.Join(why, ", ")
+	return e.result("no iList.jsp markers")
 }
 
 func (IList) Analyze(p *Page) Analysis {

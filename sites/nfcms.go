@@ -25,27 +25,15 @@ var (
 
 func (NFCMS) Detect(p *Page) (float64, string) {
 	h := p.HTML
-	var why []string
-	score := 0.0
-	add := func(ok bool, s float64, w string) {
-		if ok {
-			score += s
-			why = append(why, w)
-		}
-	}
+	var e evidence
+	add := e.add
 	add(strings.Contains(h, "NFCMS_SITE_ID") || strings.Contains(h, "NFCMS_POST_ID"), 0.9, "NFCMS_SITE_ID/NFCMS_POST_ID metas")
 	add(nfPost.MatchString(p.URL.Path), 0.4, "content/post_N.html URL")
 	// Literal pre-checks: the unanchored regexps cost a try at every byte.
 	add(strings.Contains(h, "post_") && len(nfPost.FindAllStringIndex(h, 3)) >= 2, 0.5, "content/post_N.html links")
 	add(strings.Contains(h, "/attachment/") && nfAttach.MatchString(h), 0.3, "/attachment/0/{a}/{b}/{id} files")
 	add(strings.Contains(h, "news_cont_d_wrap"), 0.3, "div.news_cont_d_wrap body")
-	if score > 1 {
-		score = 1
-	}
-	if len(why) == 0 {
-		return 0, "no NFCMS markers"
-	}
-	return score, strings.Join(why, ", ")
+	return e.result("no NFCMS markers")
 }
 
 func (NFCMS) Analyze(p *Page) Analysis {

@@ -198,3 +198,27 @@ func mergeLinks(ls []Link) []Link {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out
 }
+
+// evidence accumulates a family's detection score and the reasons
+// `crawler sites check` prints.
+type evidence struct {
+	score float64
+	why   []string
+}
+
+// add counts weight s for reason w when ok.
+func (e *evidence) add(ok bool, s float64, w string) {
+	if ok {
+		e.score += s
+		e.why = append(e.why, w)
+	}
+}
+
+// result is the confidence, capped at 1, and the reasons; none explains a
+// page with no marker at all.
+func (e *evidence) result(none string) (float64, string) {
+	if len(e.why) == 0 {
+		return 0, none
+	}
+	return min(e.score, 1), strings.Join(e.why, ", ")
+}

@@ -1,6 +1,7 @@
 package sites
 
 import (
+	"github.com/nianbao/nianbao/internal/textutil"
 	"regexp"
 	"strconv"
 	"strings"
@@ -28,36 +29,16 @@ var (
 )
 
 func (TRS) Detect(p *Page) (float64, string) {
-	var why []string
-	score := 0.0
+	var e evidence
 	h := p.HTML
-	if strings.Contains(h, "createPageHTML") {
-		score += 0.5
-		why = append(why, "createPageHTML pager script")
-	}
-	if strings.Contains(h, "TRS_Editor") || strings.Contains(h, "TRS_UEDITOR") || strings.Contains(h, "trs_editor") {
-		score += 0.5
-		why = append(why, "TRS_Editor body")
-	}
-	if strings.Contains(h, "insertfileTag") || strings.Contains(strings.ToLower(h), "oldsrc=") {
-		score += 0.3
-		why = append(why, "insertfileTag/OLDSRC attachments")
-	}
-	if n := countTRSArticles(h); n > 0 {
-		score += 0.3
-		why = append(why, strconv.Itoa(n)+" t20YYMMDD_N.html article links")
-	}
-	if strings.Contains(h, "TRS") && strings.Contains(h, "generator") {
-		score += 0.2
-		why = append(why, "TRS generator meta")
-	}
-	if score > 1 {
-		score = 1
-	}
-	if len(why) == 0 {
-		return 0, "no TRS markers"
-	}
-	return score, strings.Join(why, ", ")
+	e.add(strings.Contains(h, "createPageHTML"), 0.5, "createPageHTML pager script")
+	e.add(strings.Contains(h, "TRS_Editor") || strings.Contains(h, "TRS_UEDITOR") || strings.Contains(h, "trs_editor"), 0.5, "TRS_Editor body")
+	// IndexFold, not strings.ToLower: no copy of the whole page per Detect.
+	e.add(strings.Contains(h, "insertfileTag") || textutil.IndexFold(h, "oldsrc=") >= 0, 0.3, "insertfileTag/OLDSRC attachments")
+	n := countTRSArticles(h)
+	e.add(n > 0, 0.3, strconv.Itoa(n)+" t20YYMMDD_N.html article links")
+	e.add(strings.Contains(h, "TRS") && strings.Contains(h, "generator"), 0.2, "TRS generator meta")
+	return e.result("no TRS markers")
 }
 
 func (TRS) Analyze(p *Page) Analysis {

@@ -30,26 +30,14 @@ var (
 
 func (VSB) Detect(p *Page) (float64, string) {
 	h := p.HTML
-	var why []string
-	score := 0.0
-	add := func(ok bool, s float64, w string) {
-		if ok {
-			score += s
-			why = append(why, w)
-		}
-	}
+	var e evidence
+	add := e.add
 	add(textutil.IndexFold(h, "itebuilder") >= 0 && vsbMarker.MatchString(h), 0.9, "Visual SiteBuilder comment")
 	add(strings.Contains(h, "/system/_content/download.jsp"), 0.4, "download.jsp attachments")
 	add(strings.Contains(h, "_sitegray"), 0.3, "_sitegray script")
 	add(strings.Contains(h, "wbtreeid") || strings.Contains(h, "wbnewsid"), 0.3, "wbtreeid/wbnewsid")
 	add(strings.Contains(h, "info/") && vsbDetail.MatchString(h) || vsbDetail.MatchString(p.URL.Path), 0.3, "info/{tree}/{id}.htm details")
-	if score > 1 {
-		score = 1
-	}
-	if len(why) == 0 {
-		return 0, "no VSB markers"
-	}
-	return score, strings.Join(why, ", ")
+	return e.result("no VSB markers")
 }
 
 var vsbPageNum = regexp.MustCompile(`^(\d{1,5})\.htm$`)
