@@ -18,51 +18,30 @@ import (
 
 	"github.com/nianbao/nianbao/alert"
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/query"
 	"github.com/nianbao/nianbao/schedule"
 	"github.com/nianbao/nianbao/sniff"
 )
 
-// ReportSummary is one report in GET /api/reports: the field names of
-// `crawler query --output jsonl` (issue 6), so scripts read both alike.
+// ReportSummary is one report in GET /api/reports: the record of
+// `crawler query --output jsonl` (issue 6), so scripts read both alike,
+// with each file's download path on this server added.
 type ReportSummary struct {
-	ID           string     `json:"id"`
-	Site         string     `json:"site"`
-	Body         string     `json:"body"`
-	Region       string     `json:"region"`
-	Year         *int       `json:"year"` // null when unknown, as `crawler query` prints it
-	Title        string     `json:"title"`
-	URL          string     `json:"url"`
-	Files        []FileJSON `json:"files"`
-	Format       string     `json:"format"`
-	ParseStatus  string     `json:"parse_status"`
-	FailedChecks int        `json:"failed_checks"`
-	PublishedAt  string     `json:"published_at"`
-	FirstSeen    time.Time  `json:"first_seen"`
-	LastSeen     time.Time  `json:"last_seen"`
+	query.Record
+	Files []FileJSON `json:"files"` // shadows Record.Files in JSON
 }
 
 // FileJSON is one original file of a report.
 type FileJSON struct {
-	URL       string `json:"url"`
-	SHA256    string `json:"sha256"`
-	MediaType string `json:"media_type"`
-	Size      int64  `json:"size"`
-	Filename  string `json:"filename,omitempty"`
-	Role      string `json:"role"`
-	Raw       string `json:"raw"` // this server's download path
+	query.FileInfo
+	Filename string `json:"filename,omitempty"`
+	Raw      string `json:"raw"` // this server's download path
 }
 
 func summary(d *archive.Document) ReportSummary {
-	s := ReportSummary{ID: d.ID, Site: d.Site, Body: d.Body, Region: d.Region, Title: d.Title, URL: d.URL,
-		Format: d.Format, ParseStatus: d.ParseStatus, FailedChecks: d.FailedChecks, PublishedAt: d.PublishedAt,
-		FirstSeen: d.FirstSeen, LastSeen: d.LastSeen, Files: []FileJSON{}}
-	if d.Year > 0 { // 0 means "unknown" in the archive, never the year 0
-		y := d.Year
-		s.Year = &y
-	}
-	for _, f := range d.Files {
-		s.Files = append(s.Files, FileJSON{URL: f.URL, SHA256: f.SHA256, MediaType: f.MediaType, Size: f.Size,
-			Filename: f.Filename, Role: f.Role, Raw: "/raw/" + f.SHA256})
+	s := ReportSummary{Record: query.NewRecord(d), Files: make([]FileJSON, 0, len(d.Files))}
+	for i, f := range d.Files {
+		s.Files = append(s.Files, FileJSON{FileInfo: s.Record.Files[i], Filename: f.Filename, Raw: "/raw/" + f.SHA256})
 	}
 	return s
 }
