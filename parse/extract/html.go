@@ -87,7 +87,7 @@ func HTML(data []byte, contentType string, opts Options) (doc *Doc, err error) {
 		return nil, err
 	}
 	text := charset.DecodeHTML(data, contentType)
-	root, err := html.Parse(strings.NewReader(text))
+	root, err := parseTree(text)
 	if err != nil {
 		return nil, fmt.Errorf("%w: html: %w", ErrFormat, err)
 	}
@@ -110,6 +110,22 @@ func HTML(data []byte, contentType string, opts Options) (doc *Doc, err error) {
 	doc.Blocks = w.out
 	return finish(doc), nil
 }
+
+// parseTree builds the page's tree: fastParse for the markup it covers,
+// else html.Parse. Both give the same tree where fastParse gives one.
+func parseTree(text string) (*html.Node, error) {
+	if root := fastParse(text); root != nil {
+		if checkFastParse != nil {
+			checkFastParse(text, root)
+		}
+		return root, nil
+	}
+	return html.Parse(strings.NewReader(text))
+}
+
+// checkFastParse, when set (by the package's tests), is shown every tree
+// fastParse builds, to compare it with html.Parse's.
+var checkFastParse func(text string, root *html.Node)
 
 // pageScan is what one pass over the tree collects: title sources, the
 // body element and the known body containers.

@@ -1,0 +1,1480 @@
+package extract
+
+import (
+	"slices"
+	"strings"
+
+	"golang.org/x/net/html"
+	a "golang.org/x/net/html/atom"
+)
+
+// fastParse is html.Parse for the markup report pages are made of, at a
+// fraction of the cost: golang.org/x/net/html spends most of its time
+// reading the page byte by byte through an io.Reader and allocating a
+// string per tag name, attribute and text token, which on a 70 KB page is
+// more than all the extraction that follows.
+//
+// It tokenizes in place (names, attribute values and text are substrings
+// of s unless they need unescaping) and builds the tree with the subset of
+// the HTML5 tree-construction rules, as golang.org/x/net/html implements
+// them, that well-formed and Word-pasted pages exercise: implied
+// html/head/body/tbody/tr, implied end tags, formatting elements closed in
+// order, raw-text elements, tables. Whenever the input leaves that subset
+// (foster parenting, misnested formatting elements, foreign content,
+// templates, frames, select, unterminated tags, NUL bytes, …) it returns
+// nil and the caller uses html.Parse: the result is either the very tree
+// html.Parse builds or nothing. TestFastParseAgrees and FuzzFastParse hold
+// it to that.
+func fastParse(s string) *html.Node {
+	if len(s) > 1<<24 || strings.IndexByte(s, 0) >= 0 {
+		return nil // NUL handling differs by insertion mode; large inputs are not pages
+	}
+	p := &fparser{z: ftokenizer{s: s}, mode: fmInitial}
+	p.doc = p.node()
+	p.doc.Type = html.DocumentNode
+	if !p.run() {
+		return nil
+	}
+	return p.doc
+}
+
+// token types of ftokenizer, the subset of html.TokenType it produces.
+const (
+	ftEOF = iota
+	ftText
+	ftStart
+	ftEnd
+	ftComment
+	ftDoctype
+)
+
+type ftoken struct {
+	typ   int
+	atom  a.Atom
+	data  string // tag name, text, comment or doctype data
+	raw   string // the doctype's markup, for ftDoctype
+	attr  []html.Attribute
+	first bool // attr is shared scratch space until the token is kept
+}
+
+// ftokenizer is golang.org/x/net/html's Tokenizer over an in-memory
+// string, with the same token boundaries. ok turns false on input it does
+// not reproduce exactly (tags cut off by the end of input, "</>", comments
+// ended by "--!>", "<!--" inside scripts…).
+type ftokenizer struct {
+	s       string
+	pos     int
+	rawTag  string // set after a start tag whose content is raw text
+	scratch []html.Attribute
+	ok      bool
+}
+
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f'
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// next returns the next token; false when the input is outside what the
+// fast path reproduces.
+func (z *ftokenizer) next(t *ftoken) bool {
+	*t = ftoken{}
+	s := z.s
+	if z.rawTag != "" {
+		tag := z.rawTag
+		z.rawTag = ""
+		end := rawEnd(s, z.pos, tag)
+		if end < 0 {
+			return false
+		}
+		if tag == "script" && strings.Contains(s[z.pos:end], "<!--") {
+			return false // the script-data escape states of the tokenizer
+		}
+		if end > z.pos {
+			d := convertNewlines(s[z.pos:end])
+			if tag == "title" || tag == "textarea" {
+				d = html.UnescapeString(d)
+			}
+			t.typ, t.data = ftText, d
+			z.pos = end
+			return true
+		}
+	}
+	start := z.pos
+	i := z.pos
+	for {
+		j := strings.IndexByte(s[i:], '<')
+		if j < 0 || i+j+1 >= len(s) {
+			if start < len(s) {
+				z.pos = len(s)
+				t.typ, t.data = ftText, textData(s[start:])
+				return true
+			}
+			t.typ = ftEOF
+			return true
+		}
+		i += j
+		c := s[i+1]
+		if !(isLetter(c) || c == '/' || c == '!' || c == '?') {
+			i++
+			continue
+		}
+		if i > start {
+			z.pos = i
+			t.typ, t.data = ftText, textData(s[start:i])
+			return true
+		}
+		break
+	}
+	// s[i] == '<', a tag, comment or declaration starts
+	c := s[i+1]
+	switch {
+	case isLetter(c):
+		return z.tag(t, i+1, true)
+	case c == '/':
+		if i+2 >= len(s) || !isLetter(s[i+2]) {
+			return false // "</>" and bogus comments
+		}
+		return z.tag(t, i+2, false)
+	case c == '?':
+		return z.bogusComment(t, i+1)
+	}
+	// "<!"
+	rest := s[i+2:]
+	switch {
+	case strings.HasPrefix(rest, "--"):
+		body := rest[2:]
+		if strings.HasPrefix(body, ">") {
+			z.pos = i + 5
+			t.typ = ftComment
+			return true
+		}
+		if strings.HasPrefix(body, "->") {
+			z.pos = i + 6
+			t.typ = ftComment
+			return true
+		}
+		e := strings.Index(body, "-->")
+		if e < 0 {
+			return false
+		}
+		if strings.Contains(body[:e+2], "--!") {
+			return false
+		}
+		z.pos = i + 4 + e + 3
+		t.typ, t.data = ftComment, textData(body[:e])
+		return true
+	case len(rest) >= 7 && strings.EqualFold(rest[:7], "DOCTYPE"):
+		e := strings.IndexByte(rest, '>')
+		if e < 0 {
+			return false
+		}
+		z.pos = i + 2 + e + 1
+		t.typ, t.raw = ftDoctype, s[i:z.pos]
+		return true
+	}
+	return z.bogusComment(t, i+2)
+}
+
+// bogusComment: "<?…>" and "<!…>" other than comments and doctypes, such
+// as Word's "<![if !supportLists]>", are comments up to the next '>'.
+func (z *ftokenizer) bogusComment(t *ftoken, from int) bool {
+	e := strings.IndexByte(z.s[from:], '>')
+	if e < 0 {
+		return false
+	}
+	t.typ, t.data = ftComment, textData(z.s[from:from+e])
+	z.pos = from + e + 1
+	return true
+}
+
+// rawEnd finds "</tag" followed by a space, '/' or '>' from pos on, as
+// the tokenizer's raw-text states do; -1 when the input ends first.
+func rawEnd(s string, pos int, tag string) int {
+	for i := pos; ; {
+		j := strings.Index(s[i:], "</")
+		if j < 0 {
+			return -1
+		}
+		i += j
+		k := i + 2
+		if k+len(tag) < len(s) && asciiFoldEq(s[k:k+len(tag)], tag) {
+			switch s[k+len(tag)] {
+			case ' ', '\n', '\r', '\t', '\f', '/', '>':
+				return i
+			}
+		}
+		i += 2
+	}
+}
+
+// asciiFoldEq: EqualFold restricted to ASCII case pairs, as the tokenizer
+// compares (EqualFold also folds the Kelvin sign and long s).
+func asciiFoldEq(x, lower string) bool {
+	for i := 0; i < len(lower); i++ {
+		if x[i] != lower[i] && x[i] != lower[i]-('a'-'A') {
+			return false
+		}
+	}
+	return true
+}
+
+// tag reads a start or end tag whose name starts at s[i], following the
+// tokenizer's readTag: attribute keys and values as it delimits them,
+// duplicates and empty keys dropped, keys lower-cased.
+func (z *ftokenizer) tag(t *ftoken, i int, start bool) bool {
+	s := z.s
+	n := i
+	lowerOK := true
+	for ; n < len(s); n++ {
+		c := s[n]
+		if isSpaceByte(c) || c == '/' || c == '>' {
+			break
+		}
+		if 'A' <= c && c <= 'Z' {
+			lowerOK = false
+		}
+	}
+	if n >= len(s) {
+		return false
+	}
+	name := s[i:n]
+	if !lowerOK {
+		name = asciiLower(name)
+	}
+	at := a.Lookup([]byte(name))
+	if at != 0 {
+		name = at.String()
+	}
+	p := n
+	if isSpaceByte(s[p]) {
+		p++
+	}
+	p = skipSpace(s, p)
+	attrs := z.scratch[:0]
+	amp := false
+	for {
+		if p >= len(s) {
+			return false
+		}
+		if s[p] == '>' {
+			p++
+			break
+		}
+		// readTagAttrKey
+		ks := p
+		for p < len(s) {
+			c := s[p]
+			if c == '=' && p == ks {
+				p++
+				continue
+			}
+			if c == '=' || isSpaceByte(c) || c == '/' || c == '>' {
+				break
+			}
+			p++
+		}
+		if p >= len(s) {
+			return false
+		}
+		ke := p
+		// readTagAttrVal
+		vs, ve := p, p
+		p = skipSpace(s, p)
+		if p >= len(s) {
+			return false
+		}
+		switch c := s[p]; {
+		case c == '/':
+			p++
+		case c != '=':
+		default:
+			p = skipSpace(s, p+1)
+			if p >= len(s) {
+				return false
+			}
+			switch q := s[p]; q {
+			case '>':
+				vs, ve = p, p // empty value; '>' is read again
+			case '\'', '"':
+				e := strings.IndexByte(s[p+1:], q)
+				if e < 0 {
+					return false
+				}
+				vs, ve = p+1, p+1+e
+				p = ve + 1
+			default:
+				vs = p
+				for p < len(s) && !isSpaceByte(s[p]) && s[p] != '>' {
+					p++
+				}
+				if p >= len(s) {
+					return false
+				}
+				ve = p
+			}
+		}
+		if start && ke > ks {
+			key := s[ks:ke]
+			if !isLowerASCII(key) {
+				key = asciiLower(key)
+			}
+			dup := false
+			for _, x := range attrs {
+				if x.Key == key {
+					dup = true
+					break
+				}
+			}
+			if !dup {
+				if ka := a.Lookup([]byte(key)); ka != 0 {
+					key = ka.String()
+				}
+				v := s[vs:ve]
+				if strings.IndexByte(v, '&') >= 0 {
+					amp = true
+				} else if strings.IndexByte(v, '\r') >= 0 {
+					v = convertNewlines(v)
+				}
+				attrs = append(attrs, html.Attribute{Key: key, Val: v})
+			}
+		}
+		p = skipSpace(s, p)
+	}
+	raw := s[i-1 : p]
+	z.pos = p
+	z.scratch = attrs
+	if start {
+		t.typ = ftStart
+		switch at {
+		case a.Iframe, a.Noembed, a.Noframes, a.Noscript, a.Script, a.Style, a.Textarea, a.Title, a.Xmp:
+			z.rawTag = name
+		case a.Plaintext:
+			return false
+		}
+	} else {
+		t.typ = ftEnd
+	}
+	t.atom, t.data = at, name
+	if len(attrs) > 0 {
+		t.attr = attrs
+		t.first = true
+		if amp {
+			// attribute values unescape with the rules for attributes,
+			// which html does not export: let its tokenizer read the tag
+			zt := html.NewTokenizer(strings.NewReader(raw))
+			zt.Next()
+			tok := zt.Token()
+			if len(tok.Attr) != len(attrs) {
+				return false
+			}
+			t.attr, t.first = tok.Attr, false
+		}
+	}
+	return true
+}
+
+func skipSpace(s string, p int) int {
+	for p < len(s) && isSpaceByte(s[p]) {
+		p++
+	}
+	return p
+}
+
+func isLowerASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// textData is a text or comment token's data as the tokenizer returns it:
+// newlines normalised, character references decoded.
+func textData(s string) string {
+	return html.UnescapeString(convertNewlines(s))
+}
+
+// convertNewlines turns "\r\n" and "\r" into "\n".
+func convertNewlines(s string) string {
+	if strings.IndexByte(s, '\r') < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+// insertion modes of fparser
+const (
+	fmInitial = iota
+	fmBeforeHTML
+	fmBeforeHead
+	fmInHead
+	fmAfterHead
+	fmInBody
+	fmText
+	fmInTable
+	fmInTableBody
+	fmInRow
+	fmInCell
+	fmAfterBody
+	fmAfterAfterBody
+)
+
+// fparser is the tree builder of fastParse; its methods mirror the
+// insertion modes of golang.org/x/net/html's parser and return false
+// where the input leaves the supported subset.
+type fparser struct {
+	z          ftokenizer
+	tok        ftoken
+	doc        *html.Node
+	head, form *html.Node
+	oe         []*html.Node
+	afe        []*html.Node // nil entries are scope markers
+	mode       int
+	origMode   int
+	slab       []html.Node
+	attrSlab   []html.Attribute
+}
+
+func (p *fparser) node() *html.Node {
+	if len(p.slab) == 0 {
+		p.slab = make([]html.Node, 128)
+	}
+	n := &p.slab[0]
+	p.slab = p.slab[1:]
+	return n
+}
+
+func (p *fparser) run() bool {
+	for {
+		if !p.z.next(&p.tok) {
+			return false
+		}
+		for {
+			done, ok := p.step()
+			if !ok {
+				return false
+			}
+			if done {
+				break
+			}
+		}
+		if p.tok.typ == ftEOF {
+			return true
+		}
+	}
+}
+
+func (p *fparser) top() *html.Node {
+	if len(p.oe) > 0 {
+		return p.oe[len(p.oe)-1]
+	}
+	return p.doc
+}
+
+func (p *fparser) pop() *html.Node {
+	n := p.oe[len(p.oe)-1]
+	p.oe = p.oe[:len(p.oe)-1]
+	return n
+}
+
+func (p *fparser) keepAttr() []html.Attribute {
+	t := &p.tok
+	if !t.first || len(t.attr) == 0 {
+		return t.attr
+	}
+	if cap(p.attrSlab)-len(p.attrSlab) < len(t.attr) {
+		p.attrSlab = make([]html.Attribute, 0, max(64, len(t.attr)))
+	}
+	at := len(p.attrSlab)
+	p.attrSlab = append(p.attrSlab, t.attr...)
+	t.attr, t.first = p.attrSlab[at:len(p.attrSlab):len(p.attrSlab)], false
+	return t.attr
+}
+
+// addElement appends an element for the current start tag to the current
+// node and pushes it.
+func (p *fparser) addElement() bool {
+	return p.addNamed(p.tok.atom, p.tok.data, p.keepAttr())
+}
+
+func (p *fparser) addNamed(at a.Atom, name string, attr []html.Attribute) bool {
+	if len(p.oe) >= 500 {
+		return false // html.Parse gives up at 512
+	}
+	n := p.node()
+	n.Type, n.DataAtom, n.Data, n.Attr = html.ElementNode, at, name, attr
+	p.top().AppendChild(n)
+	p.oe = append(p.oe, n)
+	return true
+}
+
+func (p *fparser) addVoid() bool {
+	if !p.addElement() {
+		return false
+	}
+	p.pop()
+	return true
+}
+
+func (p *fparser) addComment(parent *html.Node) {
+	n := p.node()
+	n.Type, n.Data = html.CommentNode, p.tok.data
+	parent.AppendChild(n)
+}
+
+func (p *fparser) addText(s string) {
+	if s == "" {
+		return
+	}
+	t := p.top()
+	if l := t.LastChild; l != nil && l.Type == html.TextNode {
+		l.Data += s
+		return
+	}
+	n := p.node()
+	n.Type, n.Data = html.TextNode, s
+	t.AppendChild(n)
+}
+
+// indexInScope is the parser's indexOfElementInScope for the scopes the
+// fast path uses (no foreign elements are ever open).
+func (p *fparser) indexInScope(scope int, match ...a.Atom) int {
+	for i := len(p.oe) - 1; i >= 0; i-- {
+		at := p.oe[i].DataAtom
+		if slices.Contains(match, at) {
+			return i
+		}
+		switch scope {
+		case scopeListItem:
+			if at == a.Ol || at == a.Ul {
+				return -1
+			}
+		case scopeButton:
+			if at == a.Button {
+				return -1
+			}
+		case scopeTable:
+			if at == a.Html || at == a.Table || at == a.Template {
+				return -1
+			}
+		}
+		if scope != scopeTable {
+			switch at {
+			case a.Applet, a.Caption, a.Html, a.Table, a.Td, a.Th, a.Marquee, a.Object, a.Template, a.Select:
+				return -1
+			}
+		}
+	}
+	return -1
+}
+
+const (
+	scopeDefault = iota
+	scopeListItem
+	scopeButton
+	scopeTable
+)
+
+func (p *fparser) inScope(scope int, match ...a.Atom) bool {
+	return p.indexInScope(scope, match...) >= 0
+}
+
+func (p *fparser) popUntil(scope int, match ...a.Atom) bool {
+	if i := p.indexInScope(scope, match...); i >= 0 {
+		p.oe = p.oe[:i]
+		return true
+	}
+	return false
+}
+
+func (p *fparser) generateImpliedEndTags(except string) {
+	i := len(p.oe) - 1
+	for ; i >= 0; i-- {
+		n := p.oe[i]
+		switch n.DataAtom {
+		case a.Dd, a.Dt, a.Li, a.Optgroup, a.Option, a.P, a.Rb, a.Rp, a.Rt, a.Rtc:
+			if n.Data == except {
+				break
+			}
+			continue
+		}
+		break
+	}
+	p.oe = p.oe[:i+1]
+}
+
+func (p *fparser) clearStackToContext(stops ...a.Atom) {
+	for i := len(p.oe) - 1; i >= 0; i-- {
+		if slices.Contains(stops, p.oe[i].DataAtom) {
+			p.oe = p.oe[:i+1]
+			return
+		}
+	}
+}
+
+func (p *fparser) onStack(n *html.Node) bool {
+	for i := len(p.oe) - 1; i >= 0; i-- {
+		if p.oe[i] == n {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *fparser) stackHas(at a.Atom) bool {
+	for _, n := range p.oe {
+		if n.DataAtom == at {
+			return true
+		}
+	}
+	return false
+}
+
+// reconstructOK: reconstructing the active formatting elements would do
+// nothing. Re-opening elements closed out of order is left to html.Parse.
+func (p *fparser) reconstructOK() bool {
+	if len(p.afe) == 0 {
+		return true
+	}
+	n := p.afe[len(p.afe)-1]
+	return n == nil || p.onStack(n)
+}
+
+func (p *fparser) clearAFE() {
+	for len(p.afe) > 0 {
+		n := p.afe[len(p.afe)-1]
+		p.afe = p.afe[:len(p.afe)-1]
+		if n == nil {
+			return
+		}
+	}
+}
+
+func (p *fparser) removeAFE(n *html.Node) {
+	for i := len(p.afe) - 1; i >= 0; i-- {
+		if p.afe[i] == n {
+			p.afe = slices.Delete(p.afe, i, i+1)
+			return
+		}
+	}
+}
+
+func attrCompare(x, y html.Attribute) int {
+	if c := strings.Compare(x.Namespace, y.Namespace); c != 0 {
+		return c
+	}
+	if c := strings.Compare(x.Key, y.Key); c != 0 {
+		return c
+	}
+	return strings.Compare(x.Val, y.Val)
+}
+
+// addFormatting is the parser's addFormattingElement; the Noah's Ark
+// clause (a fourth identical element) is left to html.Parse.
+func (p *fparser) addFormatting() bool {
+	attr := p.keepAttr()
+	slices.SortFunc(attr, attrCompare)
+	same := 0
+	for i := len(p.afe) - 1; i >= 0; i-- {
+		n := p.afe[i]
+		if n == nil {
+			break
+		}
+		if n.DataAtom == p.tok.atom && slices.Equal(n.Attr, attr) {
+			if same++; same >= 3 {
+				return false
+			}
+		}
+	}
+	if !p.addNamed(p.tok.atom, p.tok.data, attr) {
+		return false
+	}
+	p.afe = append(p.afe, p.top())
+	return true
+}
+
+// step processes p.tok in the current mode: done is false when the token
+// must be processed again in the mode the step switched to.
+func (p *fparser) step() (done, ok bool) {
+	switch p.mode {
+	case fmInitial:
+		return p.initial()
+	case fmBeforeHTML:
+		return p.beforeHTML()
+	case fmBeforeHead:
+		return p.beforeHead()
+	case fmInHead:
+		return p.inHead()
+	case fmAfterHead:
+		return p.afterHead()
+	case fmInBody:
+		return p.inBody()
+	case fmText:
+		return p.text()
+	case fmInTable:
+		return p.inTable()
+	case fmInTableBody:
+		return p.inTableBody()
+	case fmInRow:
+		return p.inRow()
+	case fmInCell:
+		return p.inCell()
+	case fmAfterBody:
+		return p.afterBody()
+	case fmAfterAfterBody:
+		return p.afterAfterBody()
+	}
+	return false, false
+}
+
+const whitespace = " \t\r\n\f"
+
+func (p *fparser) initial() (bool, bool) {
+	switch p.tok.typ {
+	case ftText:
+		p.tok.data = strings.TrimLeft(p.tok.data, whitespace)
+		if p.tok.data == "" {
+			return true, true
+		}
+	case ftComment:
+		p.addComment(p.doc)
+		return true, true
+	case ftDoctype:
+		d, err := html.Parse(strings.NewReader(p.tok.raw))
+		if err != nil || d.FirstChild == nil || d.FirstChild.Type != html.DoctypeNode {
+			return false, false
+		}
+		n := d.FirstChild
+		d.RemoveChild(n)
+		p.doc.AppendChild(n)
+		p.mode = fmBeforeHTML
+		return true, true
+	}
+	p.mode = fmBeforeHTML
+	return false, true
+}
+
+func (p *fparser) impliedHTML() bool {
+	p.mode = fmBeforeHead
+	return p.addNamed(a.Html, "html", nil)
+}
+
+func (p *fparser) beforeHTML() (bool, bool) {
+	switch p.tok.typ {
+	case ftDoctype:
+		return true, true
+	case ftText:
+		p.tok.data = strings.TrimLeft(p.tok.data, whitespace)
+		if p.tok.data == "" {
+			return true, true
+		}
+	case ftStart:
+		if p.tok.atom == a.Html {
+			p.mode = fmBeforeHead
+			return true, p.addElement()
+		}
+	case ftEnd:
+		switch p.tok.atom {
+		case a.Head, a.Body, a.Html, a.Br:
+		default:
+			return true, true
+		}
+	case ftComment:
+		p.addComment(p.doc)
+		return true, true
+	}
+	return false, p.impliedHTML()
+}
+
+func (p *fparser) impliedHead() bool {
+	if !p.addNamed(a.Head, "head", nil) {
+		return false
+	}
+	p.head = p.top()
+	p.mode = fmInHead
+	return true
+}
+
+func (p *fparser) beforeHead() (bool, bool) {
+	switch p.tok.typ {
+	case ftText:
+		p.tok.data = strings.TrimLeft(p.tok.data, whitespace)
+		if p.tok.data == "" {
+			return true, true
+		}
+	case ftStart:
+		switch p.tok.atom {
+		case a.Head:
+			if !p.addElement() {
+				return false, false
+			}
+			p.head = p.top()
+			p.mode = fmInHead
+			return true, true
+		case a.Html:
+			return false, false // attributes merged into <html>
+		}
+	case ftEnd:
+		switch p.tok.atom {
+		case a.Head, a.Body, a.Html, a.Br:
+		default:
+			return true, true
+		}
+	case ftComment:
+		p.addComment(p.top())
+		return true, true
+	case ftDoctype:
+		return true, true
+	}
+	return false, p.impliedHead()
+}
+
+// rawText inserts an element whose content the tokenizer reads as raw
+// text (script, style, title, …).
+func (p *fparser) rawText() (bool, bool) {
+	if !p.addElement() {
+		return false, false
+	}
+	p.origMode, p.mode = p.mode, fmText
+	return true, true
+}
+
+func (p *fparser) inHead() (bool, bool) {
+	switch p.tok.typ {
+	case ftText:
+		d := p.tok.data
+		s := strings.TrimLeft(d, whitespace)
+		if len(s) < len(d) {
+			p.addText(d[:len(d)-len(s)])
+			if s == "" {
+				return true, true
+			}
+			p.tok.data = s
+		}
+	case ftStart:
+		switch p.tok.atom {
+		case a.Html, a.Template:
+			return false, false
+		case a.Base, a.Basefont, a.Bgsound, a.Link, a.Meta:
+			return true, p.addVoid()
+		case a.Noscript, a.Script, a.Title, a.Noframes, a.Style:
+			return p.rawText()
+		case a.Head:
+			return true, true
+		}
+	case ftEnd:
+		switch p.tok.atom {
+		case a.Head:
+			p.pop()
+			p.mode = fmAfterHead
+			return true, true
+		case a.Body, a.Html, a.Br:
+		case a.Template:
+			return false, false
+		default:
+			return true, true
+		}
+	case ftComment:
+		p.addComment(p.top())
+		return true, true
+	case ftDoctype:
+		return true, true
+	}
+	p.pop()
+	p.mode = fmAfterHead
+	return false, true
+}
+
+func (p *fparser) afterHead() (bool, bool) {
+	switch p.tok.typ {
+	case ftText:
+		d := p.tok.data
+		s := strings.TrimLeft(d, whitespace)
+		if len(s) < len(d) {
+			p.addText(d[:len(d)-len(s)])
+			if s == "" {
+				return true, true
+			}
+			p.tok.data = s
+		}
+	case ftStart:
+		switch p.tok.atom {
+		case a.Html, a.Frameset, a.Template:
+			return false, false
+		case a.Body:
+			p.mode = fmInBody
+			return true, p.addElement()
+		case a.Base, a.Basefont, a.Bgsound, a.Link, a.Meta, a.Noframes, a.Script, a.Style, a.Title:
+			// processed in head, then the head leaves the stack again
+			p.oe = append(p.oe, p.head)
+			done, ok := p.inHead()
+			for i := len(p.oe) - 1; i >= 0; i-- {
+				if p.oe[i] == p.head {
+					p.oe = slices.Delete(p.oe, i, i+1)
+					break
+				}
+			}
+			return done, ok
+		case a.Head:
+			return true, true
+		}
+	case ftEnd:
+		switch p.tok.atom {
+		case a.Body, a.Html, a.Br:
+		case a.Template:
+			return false, false
+		default:
+			return true, true
+		}
+	case ftComment:
+		p.addComment(p.top())
+		return true, true
+	case ftDoctype:
+		return true, true
+	}
+	if !p.addNamed(a.Body, "body", nil) {
+		return false, false
+	}
+	p.mode = fmInBody
+	return p.tok.typ == ftEOF, true
+}
+
+func isSpecial(at a.Atom) bool {
+	switch at {
+	case a.Address, a.Applet, a.Area, a.Article, a.Aside, a.Base, a.Basefont, a.Bgsound, a.Blockquote, a.Body,
+		a.Br, a.Button, a.Caption, a.Center, a.Col, a.Colgroup, a.Dd, a.Details, a.Dir, a.Div, a.Dl, a.Dt,
+		a.Embed, a.Fieldset, a.Figcaption, a.Figure, a.Footer, a.Form, a.Frame, a.Frameset, a.H1, a.H2, a.H3,
+		a.H4, a.H5, a.H6, a.Head, a.Header, a.Hgroup, a.Hr, a.Html, a.Iframe, a.Img, a.Input, a.Keygen, a.Li,
+		a.Link, a.Listing, a.Main, a.Marquee, a.Menu, a.Meta, a.Nav, a.Noembed, a.Noframes, a.Noscript,
+		a.Object, a.Ol, a.P, a.Param, a.Plaintext, a.Pre, a.Script, a.Section, a.Select, a.Source, a.Style,
+		a.Summary, a.Table, a.Tbody, a.Td, a.Template, a.Textarea, a.Tfoot, a.Th, a.Thead, a.Title, a.Tr,
+		a.Track, a.Ul, a.Wbr, a.Xmp:
+		return true
+	}
+	return false
+}
+
+func (p *fparser) inBody() (bool, bool) {
+	t := &p.tok
+	switch t.typ {
+	case ftText:
+		d := t.data
+		switch n := p.top(); n.DataAtom {
+		case a.Pre, a.Listing:
+			if n.FirstChild == nil && d != "" && d[0] == '\n' {
+				d = d[1:] // ("\r" is gone already)
+			}
+		}
+		if d == "" {
+			return true, true
+		}
+		if !p.reconstructOK() {
+			return false, false
+		}
+		p.addText(d)
+	case ftStart:
+		switch t.atom {
+		case a.Base, a.Basefont, a.Bgsound, a.Link, a.Meta, a.Noframes, a.Script, a.Style, a.Title:
+			return p.inHead()
+		case a.Html, a.Body, a.Frameset, a.Template, a.Plaintext, a.Nobr, a.Applet, a.Marquee, a.Object,
+			a.Textarea, a.Xmp, a.Select, a.Option, a.Optgroup, a.Rb, a.Rtc, a.Rp, a.Rt, a.Math, a.Svg:
+			return false, false
+		case a.Address, a.Article, a.Aside, a.Blockquote, a.Center, a.Details, a.Dialog, a.Dir, a.Div, a.Dl,
+			a.Fieldset, a.Figcaption, a.Figure, a.Footer, a.Header, a.Hgroup, a.Main, a.Menu, a.Nav, a.Ol,
+			a.P, a.Search, a.Section, a.Summary, a.Ul, a.Pre, a.Listing:
+			p.popUntil(scopeButton, a.P)
+			return true, p.addElement()
+		case a.H1, a.H2, a.H3, a.H4, a.H5, a.H6:
+			p.popUntil(scopeButton, a.P)
+			switch p.top().DataAtom {
+			case a.H1, a.H2, a.H3, a.H4, a.H5, a.H6:
+				p.pop()
+			}
+			return true, p.addElement()
+		case a.Form:
+			if p.form != nil {
+				return true, true
+			}
+			p.popUntil(scopeButton, a.P)
+			if !p.addElement() {
+				return false, false
+			}
+			p.form = p.top()
+		case a.Li, a.Dd, a.Dt:
+			for i := len(p.oe) - 1; i >= 0; i-- {
+				at := p.oe[i].DataAtom
+				if at == t.atom || (t.atom != a.Li && (at == a.Dd || at == a.Dt)) {
+					p.oe = p.oe[:i]
+					break
+				}
+				if at != a.Address && at != a.Div && at != a.P && isSpecial(at) {
+					break
+				}
+			}
+			p.popUntil(scopeButton, a.P)
+			return true, p.addElement()
+		case a.Button:
+			if p.inScope(scopeDefault, a.Button) {
+				p.generateImpliedEndTags("")
+				p.popUntil(scopeDefault, a.Button)
+			}
+			if !p.reconstructOK() {
+				return false, false
+			}
+			return true, p.addElement()
+		case a.A:
+			for i := len(p.afe) - 1; i >= 0 && p.afe[i] != nil; i-- {
+				if p.afe[i].DataAtom == a.A {
+					return false, false // an <a> left open: the adoption agency
+				}
+			}
+			if !p.reconstructOK() {
+				return false, false
+			}
+			return true, p.addFormatting()
+		case a.B, a.Big, a.Code, a.Em, a.Font, a.I, a.S, a.Small, a.Strike, a.Strong, a.Tt, a.U:
+			if !p.reconstructOK() {
+				return false, false
+			}
+			return true, p.addFormatting()
+		case a.Table:
+			if p.inScope(scopeButton, a.P) {
+				return false, false // closes the <p> or not, by quirks mode
+			}
+			if !p.addElement() {
+				return false, false
+			}
+			p.mode = fmInTable
+		case a.Image:
+			t.atom, t.data = a.Img, "img"
+			fallthrough
+		case a.Area, a.Br, a.Embed, a.Img, a.Keygen, a.Wbr, a.Input:
+			if !p.reconstructOK() {
+				return false, false
+			}
+			return true, p.addVoid()
+		case a.Param, a.Source, a.Track:
+			return true, p.addVoid()
+		case a.Hr:
+			if p.inScope(scopeButton, a.P) {
+				p.generateImpliedEndTags("p")
+				p.popUntil(scopeDefault, a.P)
+			}
+			return true, p.addVoid()
+		case a.Iframe, a.Noembed, a.Noscript:
+			return p.rawText()
+		case a.Caption, a.Col, a.Colgroup, a.Frame, a.Head, a.Tbody, a.Td, a.Tfoot, a.Th, a.Thead, a.Tr:
+			return true, true
+		default:
+			if !p.reconstructOK() {
+				return false, false
+			}
+			return true, p.addElement()
+		}
+	case ftEnd:
+		switch t.atom {
+		case a.Body:
+			if p.inScope(scopeDefault, a.Body) {
+				p.mode = fmAfterBody
+			}
+		case a.Html:
+			if p.inScope(scopeDefault, a.Body) {
+				p.mode = fmAfterBody
+				return false, true
+			}
+		case a.Address, a.Article, a.Aside, a.Blockquote, a.Button, a.Center, a.Details, a.Dialog, a.Dir, a.Div,
+			a.Dl, a.Fieldset, a.Figcaption, a.Figure, a.Footer, a.Header, a.Hgroup, a.Listing, a.Main, a.Menu,
+			a.Nav, a.Ol, a.Pre, a.Search, a.Section, a.Select, a.Summary, a.Ul:
+			if !p.inScope(scopeDefault, t.atom) {
+				return true, true
+			}
+			p.generateImpliedEndTags("")
+			p.popUntil(scopeDefault, t.atom)
+		case a.Form:
+			node := p.form
+			p.form = nil
+			i := p.indexInScope(scopeDefault, a.Form)
+			if node == nil || i == -1 || p.oe[i] != node {
+				return true, true
+			}
+			p.generateImpliedEndTags("")
+			for j := len(p.oe) - 1; j >= 0; j-- {
+				if p.oe[j] == node {
+					p.oe = slices.Delete(p.oe, j, j+1)
+					break
+				}
+			}
+		case a.P:
+			if !p.inScope(scopeButton, a.P) { // an empty <p> is implied
+				if !p.addNamed(a.P, "p", nil) {
+					return false, false
+				}
+			}
+			p.popUntil(scopeButton, a.P)
+		case a.Li:
+			p.popUntil(scopeListItem, a.Li)
+		case a.Dd, a.Dt:
+			p.popUntil(scopeDefault, t.atom)
+		case a.H1, a.H2, a.H3, a.H4, a.H5, a.H6:
+			p.popUntil(scopeDefault, a.H1, a.H2, a.H3, a.H4, a.H5, a.H6)
+		case a.A, a.B, a.Big, a.Code, a.Em, a.Font, a.I, a.Nobr, a.S, a.Small, a.Strike, a.Strong, a.Tt, a.U:
+			return true, p.endFormatting()
+		case a.Applet, a.Marquee, a.Object:
+			// never opened on the fast path: nothing to pop
+		case a.Br:
+			t.typ = ftStart
+			return false, true
+		case a.Template:
+			if p.stackHas(a.Template) {
+				return false, false
+			}
+		default:
+			p.endOther(t.atom, t.data)
+		}
+	case ftComment:
+		p.addComment(p.top())
+	}
+	return true, true
+}
+
+// endFormatting is the adoption agency algorithm for the cases that need
+// no reparenting: the formatting element is closed with only phrasing
+// elements open above it.
+func (p *fparser) endFormatting() bool {
+	t := &p.tok
+	if cur := p.top(); cur.Data == t.data && !slices.Contains(p.afe, cur) {
+		p.pop()
+		return true
+	}
+	var fe *html.Node
+	for j := len(p.afe) - 1; j >= 0 && p.afe[j] != nil; j-- {
+		if p.afe[j].DataAtom == t.atom {
+			fe = p.afe[j]
+			break
+		}
+	}
+	if fe == nil {
+		p.endOther(t.atom, t.data)
+		return true
+	}
+	fi := -1
+	for i := len(p.oe) - 1; i >= 0; i-- {
+		if p.oe[i] == fe {
+			fi = i
+			break
+		}
+	}
+	if fi < 0 {
+		p.removeAFE(fe)
+		return true
+	}
+	if !p.inScope(scopeDefault, t.atom) {
+		return true
+	}
+	for _, e := range p.oe[fi:] {
+		if isSpecial(e.DataAtom) {
+			return false // a furthest block: nodes get reparented
+		}
+	}
+	p.oe = p.oe[:fi]
+	p.removeAFE(fe)
+	return true
+}
+
+func (p *fparser) endOther(at a.Atom, name string) {
+	for i := len(p.oe) - 1; i >= 0; i-- {
+		n := p.oe[i]
+		if n.DataAtom == at && (at != 0 || n.Data == name) {
+			p.oe = p.oe[:i]
+			return
+		}
+		if isSpecial(n.DataAtom) {
+			return
+		}
+	}
+}
+
+func (p *fparser) text() (bool, bool) {
+	switch p.tok.typ {
+	case ftText:
+		p.addText(p.tok.data)
+		return true, true
+	case ftEnd:
+		p.pop()
+		p.mode = p.origMode
+		return true, true
+	}
+	return false, false // the input ended inside the element
+}
+
+func (p *fparser) resetMode() bool {
+	for i := len(p.oe) - 1; i >= 0; i-- {
+		switch p.oe[i].DataAtom {
+		case a.Td, a.Th:
+			p.mode = fmInCell
+		case a.Tr:
+			p.mode = fmInRow
+		case a.Tbody, a.Thead, a.Tfoot:
+			p.mode = fmInTableBody
+		case a.Table:
+			p.mode = fmInTable
+		case a.Body:
+			p.mode = fmInBody
+		case a.Caption, a.Colgroup, a.Template, a.Head, a.Frameset, a.Html:
+			return false
+		default:
+			if i == 0 {
+				p.mode = fmInBody
+				return true
+			}
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+func (p *fparser) inTable() (bool, bool) {
+	t := &p.tok
+	switch t.typ {
+	case ftText:
+		switch p.top().DataAtom {
+		case a.Table, a.Tbody, a.Tfoot, a.Thead, a.Tr:
+			if strings.Trim(t.data, whitespace) == "" {
+				p.addText(t.data)
+				return true, true
+			}
+		}
+	case ftStart:
+		switch t.atom {
+		case a.Tbody, a.Tfoot, a.Thead:
+			p.clearStackToContext(a.Html, a.Table, a.Template)
+			p.mode = fmInTableBody
+			return true, p.addElement()
+		case a.Td, a.Th, a.Tr:
+			p.clearStackToContext(a.Html, a.Table, a.Template)
+			p.mode = fmInTableBody
+			return false, p.addNamed(a.Tbody, "tbody", nil)
+		case a.Table:
+			if p.popUntil(scopeTable, a.Table) {
+				return false, p.resetMode()
+			}
+			return true, true
+		case a.Style, a.Script:
+			return p.inHead()
+		case a.Input:
+			for _, at := range t.attr {
+				if at.Key == "type" && strings.EqualFold(at.Val, "hidden") {
+					return true, p.addVoid()
+				}
+			}
+		}
+	case ftEnd:
+		switch t.atom {
+		case a.Table:
+			if p.popUntil(scopeTable, a.Table) {
+				return true, p.resetMode()
+			}
+			return true, true
+		case a.Body, a.Caption, a.Col, a.Colgroup, a.Html, a.Tbody, a.Td, a.Tfoot, a.Th, a.Thead, a.Tr:
+			return true, true
+		}
+	case ftComment:
+		p.addComment(p.top())
+		return true, true
+	case ftDoctype:
+		return true, true
+	case ftEOF:
+		return p.inBody()
+	}
+	return false, false // foster parenting
+}
+
+func (p *fparser) inTableBody() (bool, bool) {
+	t := &p.tok
+	switch t.typ {
+	case ftStart:
+		switch t.atom {
+		case a.Tr:
+			p.clearStackToContext(a.Html, a.Tbody, a.Tfoot, a.Thead, a.Template)
+			p.mode = fmInRow
+			return true, p.addElement()
+		case a.Td, a.Th:
+			p.clearStackToContext(a.Html, a.Tbody, a.Tfoot, a.Thead, a.Template)
+			p.mode = fmInRow
+			return false, p.addNamed(a.Tr, "tr", nil)
+		case a.Caption, a.Col, a.Colgroup, a.Tbody, a.Tfoot, a.Thead:
+			if p.popUntil(scopeTable, a.Tbody, a.Thead, a.Tfoot) {
+				p.mode = fmInTable
+				return false, true
+			}
+			return true, true
+		}
+	case ftEnd:
+		switch t.atom {
+		case a.Tbody, a.Tfoot, a.Thead:
+			if p.inScope(scopeTable, t.atom) {
+				p.clearStackToContext(a.Html, a.Tbody, a.Tfoot, a.Thead, a.Template)
+				p.pop()
+				p.mode = fmInTable
+			}
+			return true, true
+		case a.Table:
+			if p.popUntil(scopeTable, a.Tbody, a.Thead, a.Tfoot) {
+				p.mode = fmInTable
+				return false, true
+			}
+			return true, true
+		case a.Body, a.Caption, a.Col, a.Colgroup, a.Html, a.Td, a.Th, a.Tr:
+			return true, true
+		}
+	case ftComment:
+		p.addComment(p.top())
+		return true, true
+	}
+	return p.inTable()
+}
+
+func (p *fparser) inRow() (bool, bool) {
+	t := &p.tok
+	switch t.typ {
+	case ftStart:
+		switch t.atom {
+		case a.Td, a.Th:
+			p.clearStackToContext(a.Html, a.Tr, a.Template)
+			if !p.addElement() {
+				return false, false
+			}
+			p.afe = append(p.afe, nil)
+			p.mode = fmInCell
+			return true, true
+		case a.Caption, a.Col, a.Colgroup, a.Tbody, a.Tfoot, a.Thead, a.Tr:
+			if p.inScope(scopeTable, a.Tr) {
+				p.clearStackToContext(a.Html, a.Tr, a.Template)
+				p.pop()
+				p.mode = fmInTableBody
+				return false, true
+			}
+			return true, true
+		}
+	case ftEnd:
+		switch t.atom {
+		case a.Tr, a.Table:
+			if p.inScope(scopeTable, a.Tr) {
+				p.clearStackToContext(a.Html, a.Tr, a.Template)
+				p.pop()
+				p.mode = fmInTableBody
+				return t.atom == a.Tr, true
+			}
+			return true, true
+		case a.Tbody, a.Tfoot, a.Thead:
+			if p.inScope(scopeTable, t.atom) && p.inScope(scopeTable, a.Tr) {
+				p.clearStackToContext(a.Html, a.Tr, a.Template)
+				p.pop()
+				p.mode = fmInTableBody
+				return false, true
+			}
+			return true, true
+		case a.Body, a.Caption, a.Col, a.Colgroup, a.Html, a.Td, a.Th:
+			return true, true
+		}
+	}
+	return p.inTable()
+}
+
+func (p *fparser) inCell() (bool, bool) {
+	t := &p.tok
+	switch t.typ {
+	case ftStart:
+		switch t.atom {
+		case a.Caption, a.Col, a.Colgroup, a.Tbody, a.Td, a.Tfoot, a.Th, a.Thead, a.Tr:
+			if p.popUntil(scopeTable, a.Td, a.Th) {
+				p.clearAFE()
+				p.mode = fmInRow
+				return false, true
+			}
+			return true, true
+		}
+	case ftEnd:
+		switch t.atom {
+		case a.Td, a.Th:
+			if !p.popUntil(scopeTable, t.atom) {
+				return true, true
+			}
+			p.clearAFE()
+			p.mode = fmInRow
+			return true, true
+		case a.Body, a.Caption, a.Col, a.Colgroup, a.Html:
+			return true, true
+		case a.Table, a.Tbody, a.Tfoot, a.Thead, a.Tr:
+			if !p.inScope(scopeTable, t.atom) {
+				return true, true
+			}
+			if p.popUntil(scopeTable, a.Td, a.Th) {
+				p.clearAFE()
+			}
+			p.mode = fmInRow
+			return false, true
+		}
+	}
+	return p.inBody()
+}
+
+func (p *fparser) afterBody() (bool, bool) {
+	switch p.tok.typ {
+	case ftEOF:
+		return true, true
+	case ftText:
+		if strings.TrimLeft(p.tok.data, whitespace) == "" {
+			return p.inBody()
+		}
+	case ftStart:
+		if p.tok.atom == a.Html {
+			return false, false
+		}
+	case ftEnd:
+		if p.tok.atom == a.Html {
+			p.mode = fmAfterAfterBody
+			return true, true
+		}
+	case ftComment:
+		p.addComment(p.oe[0])
+		return true, true
+	}
+	p.mode = fmInBody
+	return false, true
+}
+
+func (p *fparser) afterAfterBody() (bool, bool) {
+	switch p.tok.typ {
+	case ftEOF:
+		return true, true
+	case ftText:
+		if strings.TrimLeft(p.tok.data, whitespace) == "" {
+			return p.inBody()
+		}
+	case ftStart:
+		if p.tok.atom == a.Html {
+			return false, false
+		}
+	case ftComment:
+		p.addComment(p.doc)
+		return true, true
+	case ftDoctype:
+		return p.inBody()
+	}
+	p.mode = fmInBody
+	return false, true
+}

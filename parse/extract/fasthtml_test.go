@@ -1,0 +1,180 @@
+package extract
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/nianbao/nianbao/charset"
+	"golang.org/x/net/html"
+)
+
+// Every tree fastParse builds while this package's tests run (grids,
+// Word paste, hostile input, fuzz seeds, fixtures) is compared with
+// html.Parse's; any difference fails the run.
+var fastParseDiffs struct {
+	sync.Mutex
+	list []string
+	n    int
+}
+
+func TestMain(m *testing.M) {
+	checkFastParse = func(text string, root *html.Node) {
+		fastParseDiffs.Lock()
+		defer fastParseDiffs.Unlock()
+		fastParseDiffs.n++
+		if d := diffFastParse(text, root); d != "" {
+			fastParseDiffs.list = append(fastParseDiffs.list, d)
+		}
+	}
+	code := m.Run()
+	if len(fastParseDiffs.list) > 0 {
+		fmt.Fprintf(os.Stderr, "fastParse differs from html.Parse on %d of %d pages:\n", len(fastParseDiffs.list), fastParseDiffs.n)
+		for i, d := range fastParseDiffs.list {
+			if i == 5 {
+				break
+			}
+			fmt.Fprintln(os.Stderr, d)
+		}
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// diffFastParse returns "" when root is the tree html.Parse builds for text.
+func diffFastParse(text string, root *html.Node) string {
+	want, err := html.Parse(strings.NewReader(text))
+	if err != nil {
+		return fmt.Sprintf("html.Parse failed (%v) where fastParse did not on %.200q", err, text)
+	}
+	if d := diffNodes(want, root, "#document"); d != "" {
+		return fmt.Sprintf("%s\n  input %.300q", d, text)
+	}
+	return ""
+}
+
+func diffNodes(want, got *html.Node, path string) string {
+	if want.Type != got.Type || want.DataAtom != got.DataAtom || want.Data != got.Data || want.Namespace != got.Namespace {
+		return fmt.Sprintf("%s: want node %v %q, got %v %q", path, want.Type, want.Data, got.Type, got.Data)
+	}
+	if len(want.Attr) != len(got.Attr) {
+		return fmt.Sprintf("%s: want attributes %v, got %v", path, want.Attr, got.Attr)
+	}
+	for i := range want.Attr {
+		if want.Attr[i] != got.Attr[i] {
+			return fmt.Sprintf("%s: want attributes %v, got %v", path, want.Attr, got.Attr)
+		}
+	}
+	w, g := want.FirstChild, got.FirstChild
+	for i := 0; w != nil || g != nil; i++ {
+		if w == nil || g == nil {
+			return fmt.Sprintf("%s: child %d: want %v, got %v", path, i, nodeName(w), nodeName(g))
+		}
+		if g.Parent != got {
+			return fmt.Sprintf("%s: child %d has the wrong parent", path, i)
+		}
+		if d := diffNodes(w, g, fmt.Sprintf("%s/%d:%s", path, i, nodeName(w))); d != "" {
+			return d
+		}
+		w, g = w.NextSibling, g.NextSibling
+	}
+	return ""
+}
+
+func nodeName(n *html.Node) string {
+	if n == nil {
+		return "nothing"
+	}
+	if n.Type == html.ElementNode {
+		return n.Data
+	}
+	return fmt.Sprintf("%v(%.20q)", n.Type, n.Data)
+}
+
+// htmlFixtures: every HTML page under testdata.
+func htmlFixtures(t testing.TB) map[string]string {
+	out := map[string]string{}
+	for _, dir := range []string{"../../testdata/extract", "../../testdata/reports"} {
+		names, err := filepath.Glob(filepath.Join(dir, "*.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			b, err := os.ReadFile(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[filepath.Base(n)] = charset.DecodeHTML(b, "")
+		}
+	}
+	if len(out) < 20 {
+		t.Fatalf("found %d HTML fixtures", len(out))
+	}
+	return out
+}
+
+// TestFastParseAgrees: on every HTML fixture the fast path is taken and
+// builds html.Parse's tree, and so the extracted blocks are the same.
+func TestFastParseAgrees(t *testing.T) {
+	for name, text := range htmlFixtures(t) {
+		root := fastParse(text)
+		if root == nil {
+			t.Errorf("%s: fastParse declined a fixture page", name)
+			continue
+		}
+		if d := diffFastParse(text, root); d != "" {
+			t.Errorf("%s: %s", name, d)
+		}
+	}
+}
+
+var fastParseSeeds = []string{
+	`<!DOCTYPE html><html><head><title>t &amp; u</title><meta name=a content="b&c"></head><body><p>x<p>y</body></html>`,
+	`<table><tr><td>1<td>2<tr><th rowspan=2>3</table>`,
+	`<p><b>x</p>y`,
+	`<b><span>x</b>y`,
+	`<b><p>x</b>y</p>`,
+	`<a href=x><a href=y>z</a>`,
+	`<table>x<tr><td>1</td></tr></table>`,
+	`<p><table><tr><td>1</table>`,
+	`<ul><li>a<li>b</ul><dl><dt>a<dd>b</dl>`,
+	`<div><o:p></o:p><![if !supportLists]>1.<![endif]></div><!--[if gte mso 9]><xml><w:x/></xml><![endif]-->`,
+	`<script>a<b</script><style>p{}</style><textarea>x</textarea><title>a</title>`,
+	"<pre>\nx</pre>\r\n<p>a\rb</p>",
+	`<form><form></form></form><input type=hidden><br/></br><hr>`,
+	`</p><h1><h2>x</h1><font color=red size=3><font size=3 color=red><font color=red size=3><font color=red size=3>x`,
+	`<body></body>x</html><!--c-->`,
+	`<table><tbody><tr><td><table><tr><td>n</td></tr></table></td></tr></tbody></table>`,
+	`<head><script src=a></script><link rel=x></head><!--c--> <body class=a>`,
+	`<div <p a=b c='d' e="f" g = h i/j k/>x</div>`,
+	`<svg><p>x</svg>`,
+	"<p>\x00</p>",
+	`<table><caption>c</caption><tr><td>1</table>`,
+	`<noscript><p>x</p></noscript><iframe src=x></iframe>`,
+	`<!-- a --!> b --> <!--> <!---> <?xml x?>`,
+}
+
+// FuzzFastParse: on any input, fastParse either declines or builds the
+// tree html.Parse builds, and never panics.
+func FuzzFastParse(f *testing.F) {
+	for _, s := range fastParseSeeds {
+		f.Add(s)
+	}
+	for _, text := range htmlFixtures(f) {
+		if len(text) < 8000 {
+			f.Add(text)
+		}
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		root := fastParse(text)
+		if root == nil {
+			return
+		}
+		if d := diffFastParse(text, root); d != "" {
+			t.Fatal(d)
+		}
+	})
+}
