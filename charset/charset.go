@@ -155,6 +155,11 @@ func lookup(label string) (encoding.Encoding, string) {
 }
 
 func decodeWith(enc encoding.Encoding, data []byte) string {
+	if enc == simplifiedchinese.GB18030 {
+		if s, ok := fastGB18030(data); ok {
+			return s
+		}
+	}
 	out, err := enc.NewDecoder().Bytes(data)
 	if err != nil {
 		// Decoders replace invalid sequences; an error here is unexpected.

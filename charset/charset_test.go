@@ -71,3 +71,57 @@ func TestHasMetaAgrees(t *testing.T) {
 		}
 	}
 }
+
+func slowGB18030(data []byte) string {
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+	if err != nil {
+		panic(err)
+	}
+	return string(out)
+}
+
+// TestFastGB18030Agrees: where the table-driven decoder answers, it
+// answers as x/text's decoder does.
+func TestFastGB18030Agrees(t *testing.T) {
+	inputs := [][]byte{
+		gbk("偃师区工业和信息化局2023年政府信息公开工作年度报告 朱镕基 堃 ＡＢ　①"),
+		{0x81, 0x40, 0xFE, 0xFE, 0xA1, 0xA1, 'a', 0xAA, 0xA1}, // edges and user-defined areas
+		{0x81, 0x30, 0x81, 0x30}, // four-byte: declined
+		{0x80}, {0xFF}, {0xB0}, {0xB0, 0x7F}, {0xB0, 0x20},
+	}
+	for lead := 0x81; lead <= 0xFE; lead++ {
+		var b []byte
+		for trail := 0x40; trail <= 0xFE; trail++ {
+			if trail != 0x7F {
+				b = append(b, byte(lead), byte(trail), 'x')
+			}
+		}
+		inputs = append(inputs, b)
+	}
+	fast := 0
+	for _, in := range inputs {
+		got, ok := fastGB18030(in)
+		if !ok {
+			continue
+		}
+		fast++
+		if want := slowGB18030(in); got != want {
+			t.Errorf("fastGB18030(% x) = %q, x/text %q", in, got, want)
+		}
+	}
+	if fast < 126 {
+		t.Errorf("fast path taken %d times", fast)
+	}
+}
+
+func FuzzFastGB18030(f *testing.F) {
+	f.Add(gbk("政府信息公开工作年度报告"))
+	f.Add([]byte{0x81, 0x40, 0xFE, 0xFE, 0xA1, 0xA1})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if got, ok := fastGB18030(in); ok {
+			if want := slowGB18030(in); got != want {
+				t.Fatalf("fastGB18030(% x) = %q, x/text %q", in, got, want)
+			}
+		}
+	})
+}
