@@ -95,7 +95,11 @@ func hasMeta(data []byte) bool {
 // metaLabel finds charset= in the first 4 KiB, covering the malformed
 // content="charset=gbk" seen on real portals that x/net's prescan misses.
 func metaLabel(data []byte) string {
-	head := strings.ToLower(string(data[:min(len(data), 4096)]))
+	return metaLabelIn(lowerHead(data[:min(len(data), 4096)]))
+}
+
+// metaLabelIn is metaLabel on the lower-cased head.
+func metaLabelIn(head string) string {
 	i := strings.Index(head, "charset")
 	for i >= 0 {
 		rest := strings.TrimLeft(head[i+len("charset"):], " \t")
@@ -118,6 +122,26 @@ func metaLabel(data []byte) string {
 		i = i + 1 + j
 	}
 	return ""
+}
+
+// lowerHead is strings.ToLower(string(b)) as far as metaLabel can tell:
+// only "charset" and the ASCII label characters after it are looked at,
+// and no character lower-cases into ASCII except U+0130 and the Kelvin
+// sign, so folding ASCII letters in a copy finds the same label unless one
+// of those two occurs. (ToLower on a GBK head also rewrites every invalid
+// byte, the bulk of the cost.)
+func lowerHead(b []byte) string {
+	if bytes.Contains(b, []byte("\u0130")) || bytes.Contains(b, []byte("\u212A")) {
+		return strings.ToLower(string(b))
+	}
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return string(out)
 }
 
 func headerLabel(ct string) string {

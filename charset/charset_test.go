@@ -2,6 +2,8 @@ package charset
 
 import (
 	"bytes"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -124,4 +126,24 @@ func FuzzFastGB18030(f *testing.F) {
 			}
 		}
 	})
+}
+
+func refMetaLabel(data []byte) string {
+	head := strings.ToLower(string(data[:min(len(data), 4096)]))
+	return metaLabelIn(head)
+}
+
+func TestMetaLabelAgrees(t *testing.T) {
+	alphabet := []string{"charset", "CHARSET", "ChArSeT", "=", " ", "\t", "\"", "'", "gb2312", "GBK", "utf-8", "x_y", ";",
+		"\xb0", "\xb0A", "\xff", "\u0130", "\u212a", "K", "\u212aoi8-r", "\u0130so", "é", "É", "中", "<meta", ">"}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 200000; i++ {
+		var b []byte
+		for n := rnd.IntN(12); n >= 0; n-- {
+			b = append(b, alphabet[rnd.IntN(len(alphabet))]...)
+		}
+		if got, want := metaLabel(b), refMetaLabel(b); got != want {
+			t.Fatalf("metaLabel(%q) = %q, strings.ToLower form %q", b, got, want)
+		}
+	}
 }
