@@ -3,6 +3,7 @@ package extract
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 	a "golang.org/x/net/html/atom"
@@ -26,16 +27,99 @@ import (
 // html.Parse builds or nothing. TestFastParseAgrees and FuzzFastParse hold
 // it to that.
 func fastParse(s string) *html.Node {
-	if len(s) > 1<<24 || strings.IndexByte(s, 0) >= 0 {
-		return nil // NUL handling differs by insertion mode; large inputs are not pages
+	root, _ := fastParseMem(s, nil)
+	return root
+}
+
+// fastParseMem is fastParse taking its nodes and attributes from mem
+// (nil: fresh memory) and returning the memory used, for recycling once
+// the tree is dropped.
+func fastParseMem(s string, mem *treeMem) (*html.Node, *treeMem) {
+	if mem == nil {
+		mem = &treeMem{}
 	}
-	p := &fparser{z: ftokenizer{s: s}, mode: fmInitial}
+	if len(s) > 1<<24 || strings.IndexByte(s, 0) >= 0 {
+		return nil, mem // NUL handling differs by insertion mode; large inputs are not pages
+	}
+	p := &fparser{z: ftokenizer{s: s}, mode: fmInitial, mem: mem}
 	p.doc = p.node()
 	p.doc.Type = html.DocumentNode
-	if !p.run() {
-		return nil
+	ok := p.run()
+	if !ok {
+		return nil, mem
 	}
-	return p.doc
+	return p.doc, mem
+}
+
+// treeMem holds the nodes and attributes of one tree in a few large
+// chunks. A 70 KB page is some 3,000 nodes and 2,000 attributes, most of
+// the bytes a page parse allocates; HTML hands them back to treePool when
+// it has read the tree, since nothing it returns points into the tree.
+type treeMem struct {
+	nodes [][]html.Node
+	nn    int // nodes used in the last chunk
+	attrb [][]html.Attribute
+	na    int
+}
+
+const (
+	nodeChunk = 512
+	attrChunk = 512
+)
+
+var treePool = sync.Pool{New: func() any { return &treeMem{} }}
+
+func (m *treeMem) node() *html.Node {
+	if len(m.nodes) == 0 || m.nn == nodeChunk {
+		if len(m.nodes) < cap(m.nodes) && m.nodes[:len(m.nodes)+1][len(m.nodes)] != nil {
+			m.nodes = m.nodes[:len(m.nodes)+1] // a chunk kept from an earlier page
+		} else {
+			m.nodes = append(m.nodes, make([]html.Node, nodeChunk))
+		}
+		m.nn = 0
+	}
+	n := &m.nodes[len(m.nodes)-1][m.nn]
+	m.nn++
+	return n
+}
+
+// attrs returns room for n attributes, with its capacity capped so that
+// an append cannot write into a neighbour's.
+func (m *treeMem) attrs(n int) []html.Attribute {
+	if n > attrChunk {
+		return make([]html.Attribute, n)
+	}
+	if len(m.attrb) == 0 || m.na+n > attrChunk {
+		if len(m.attrb) < cap(m.attrb) && m.attrb[:len(m.attrb)+1][len(m.attrb)] != nil {
+			m.attrb = m.attrb[:len(m.attrb)+1]
+		} else {
+			m.attrb = append(m.attrb, make([]html.Attribute, attrChunk))
+		}
+		m.na = 0
+	}
+	c := m.attrb[len(m.attrb)-1]
+	out := c[m.na : m.na+n : m.na+n]
+	m.na += n
+	return out
+}
+
+// reset zeroes what was used so that the memory can build another tree
+// and holds no pointers into the last page meanwhile.
+func (m *treeMem) reset() {
+	for i, c := range m.nodes {
+		if i == len(m.nodes)-1 {
+			c = c[:m.nn]
+		}
+		clear(c)
+	}
+	for i, c := range m.attrb {
+		if i == len(m.attrb)-1 {
+			c = c[:m.na]
+		}
+		clear(c)
+	}
+	m.nodes, m.attrb = m.nodes[:0], m.attrb[:0]
+	m.nn, m.na = 0, 0
 }
 
 // token types of ftokenizer, the subset of html.TokenType it produces.
@@ -443,18 +527,10 @@ type fparser struct {
 	afe        []*html.Node // nil entries are scope markers
 	mode       int
 	origMode   int
-	slab       []html.Node
-	attrSlab   []html.Attribute
+	mem        *treeMem
 }
 
-func (p *fparser) node() *html.Node {
-	if len(p.slab) == 0 {
-		p.slab = make([]html.Node, 128)
-	}
-	n := &p.slab[0]
-	p.slab = p.slab[1:]
-	return n
-}
+func (p *fparser) node() *html.Node { return p.mem.node() }
 
 func (p *fparser) run() bool {
 	for {
@@ -494,12 +570,9 @@ func (p *fparser) keepAttr() []html.Attribute {
 	if !t.first || len(t.attr) == 0 {
 		return t.attr
 	}
-	if cap(p.attrSlab)-len(p.attrSlab) < len(t.attr) {
-		p.attrSlab = make([]html.Attribute, 0, max(64, len(t.attr)))
-	}
-	at := len(p.attrSlab)
-	p.attrSlab = append(p.attrSlab, t.attr...)
-	t.attr, t.first = p.attrSlab[at:len(p.attrSlab):len(p.attrSlab)], false
+	kept := p.mem.attrs(len(t.attr))
+	copy(kept, t.attr)
+	t.attr, t.first = kept, false
 	return t.attr
 }
 

@@ -87,14 +87,26 @@ func HTML(data []byte, contentType string, opts Options) (doc *Doc, err error) {
 		return nil, err
 	}
 	text := charset.DecodeHTML(data, contentType)
-	root, err := parseTree(text)
+	root, mem, err := parseTree(text)
 	if err != nil {
 		return nil, fmt.Errorf("%w: html: %w", ErrFormat, err)
 	}
 	if err := g.check(); err != nil {
 		return nil, err
 	}
-	doc = &Doc{Container: "html"}
+	doc, err = htmlDoc(root, g)
+	if mem != nil {
+		// nothing in doc points into the tree: its memory can build the
+		// next page's (after a panic it is simply dropped)
+		mem.reset()
+		treePool.Put(mem)
+	}
+	return doc, err
+}
+
+// htmlDoc reads the page's tree into a Doc.
+func htmlDoc(root *html.Node, g *guard) (*Doc, error) {
+	doc := &Doc{Container: "html"}
 	sc := scanPage(root)
 	doc.Title = sc.title()
 	doc.Publisher = sc.publisher()
@@ -113,14 +125,19 @@ func HTML(data []byte, contentType string, opts Options) (doc *Doc, err error) {
 
 // parseTree builds the page's tree: fastParse for the markup it covers,
 // else html.Parse. Both give the same tree where fastParse gives one.
-func parseTree(text string) (*html.Node, error) {
-	if root := fastParse(text); root != nil {
+// The tree's memory, when it came from treePool, is returned with it.
+func parseTree(text string) (*html.Node, *treeMem, error) {
+	root, mem := fastParseMem(text, treePool.Get().(*treeMem))
+	if root != nil {
 		if checkFastParse != nil {
 			checkFastParse(text, root)
 		}
-		return root, nil
+		return root, mem, nil
 	}
-	return html.Parse(strings.NewReader(text))
+	mem.reset()
+	treePool.Put(mem)
+	root, err := html.Parse(strings.NewReader(text))
+	return root, nil, err
 }
 
 // checkFastParse, when set (by the package's tests), is shown every tree
