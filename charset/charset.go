@@ -17,19 +17,39 @@ import (
 // contentType is the HTTP Content-Type header ("" when unknown); isHTML
 // enables the <meta> prescan.
 func Decode(data []byte, contentType string, isHTML bool) (string, string) {
+	s, enc, _ := decode(data, contentType, isHTML, nil)
+	return s, enc
+}
+
+// DecodeHTMLTransient is DecodeHTML for a caller that is done with the
+// text, and with every string sliced from it, before it returns and before
+// it reuses scratch: valid UTF-8 is not copied (the text shares data's
+// memory) and GBK is decoded into scratch. It returns scratch, grown if
+// need be, for reuse; other encodings decode into fresh memory.
+func DecodeHTMLTransient(data []byte, contentType string, scratch []byte) (string, []byte) {
+	if scratch == nil {
+		scratch = []byte{}
+	}
+	s, _, scratch := decode(data, contentType, true, scratch)
+	return s, scratch
+}
+
+// decode is Decode; with a non-nil scratch it is DecodeHTMLTransient's
+// (scratch returned, maybe grown) instead of copying.
+func decode(data []byte, contentType string, isHTML bool, scratch []byte) (string, string, []byte) {
 	// 1. BOM.
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
-		return string(data[3:]), "utf-8"
+		return utf8Text(data[3:], scratch), "utf-8", scratch
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
-		return decodeWith(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), data[2:]), "utf-16le"
+		return decodeWith(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), data[2:]), "utf-16le", scratch
 	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		return decodeWith(unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), data[2:]), "utf-16be"
+		return decodeWith(unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), data[2:]), "utf-16be", scratch
 	}
 	// 2. Valid UTF-8 (with some non-ASCII) is UTF-8 whatever the labels
 	// say: GBK text is almost never valid UTF-8 by accident.
 	if utf8.Valid(data) {
-		return string(data), "utf-8"
+		return utf8Text(data, scratch), "utf-8", scratch
 	}
 	// 3. <meta charset> / http-equiv prescan, 4. the header's label.
 	var labels []string
@@ -52,11 +72,36 @@ func Decode(data []byte, contentType string, isHTML bool) (string, string) {
 				// through to GB18030, the measured best guess.
 				continue
 			}
-			return decodeWith(enc, data), name
+			if enc == simplifiedchinese.GB18030 && scratch != nil {
+				if out, ok := fastGB18030(data, scratch[:0]); ok {
+					return unsafeString(out), name, out
+				}
+			}
+			return decodeWith(enc, data), name, scratch
 		}
 	}
 	// 5. GB18030.
-	return decodeWith(simplifiedchinese.GB18030, data), "gb18030"
+	if scratch != nil {
+		if out, ok := fastGB18030(data, scratch[:0]); ok {
+			return unsafeString(out), "gb18030", out
+		}
+	}
+	return decodeWith(simplifiedchinese.GB18030, data), "gb18030", scratch
+}
+
+// utf8Text is string(b), or b's own memory for DecodeHTMLTransient.
+func utf8Text(b, scratch []byte) string {
+	if scratch != nil {
+		return unsafeString(b)
+	}
+	return string(b)
+}
+
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // DecodeHTML is Decode for HTML pages.
@@ -180,8 +225,8 @@ func lookup(label string) (encoding.Encoding, string) {
 
 func decodeWith(enc encoding.Encoding, data []byte) string {
 	if enc == simplifiedchinese.GB18030 {
-		if s, ok := fastGB18030(data); ok {
-			return s
+		if out, ok := fastGB18030(data, nil); ok {
+			return unsafeString(out) // fresh memory nothing else refers to
 		}
 	}
 	out, err := enc.NewDecoder().Bytes(data)

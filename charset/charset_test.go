@@ -44,6 +44,11 @@ func TestDecode(t *testing.T) {
 			if enc != tc.enc {
 				t.Errorf("encoding = %q, want %q", enc, tc.enc)
 			}
+			for _, scratch := range [][]byte{nil, make([]byte, 3), make([]byte, 0, 1<<16)} {
+				if got, _ := DecodeHTMLTransient(tc.data, tc.ct, scratch); got != tc.want {
+					t.Errorf("DecodeHTMLTransient = %q, want %q", got, tc.want)
+				}
+			}
 		})
 	}
 }
@@ -102,12 +107,12 @@ func TestFastGB18030Agrees(t *testing.T) {
 	}
 	fast := 0
 	for _, in := range inputs {
-		got, ok := fastGB18030(in)
+		out, ok := fastGB18030(in, nil)
 		if !ok {
 			continue
 		}
 		fast++
-		if want := slowGB18030(in); got != want {
+		if got, want := string(out), slowGB18030(in); got != want {
 			t.Errorf("fastGB18030(% x) = %q, x/text %q", in, got, want)
 		}
 	}
@@ -120,8 +125,8 @@ func FuzzFastGB18030(f *testing.F) {
 	f.Add(gbk("政府信息公开工作年度报告"))
 	f.Add([]byte{0x81, 0x40, 0xFE, 0xFE, 0xA1, 0xA1})
 	f.Fuzz(func(t *testing.T, in []byte) {
-		if got, ok := fastGB18030(in); ok {
-			if want := slowGB18030(in); got != want {
+		if out, ok := fastGB18030(in, []byte("x")); ok {
+			if got, want := string(out), "x"+slowGB18030(in); got != want {
 				t.Fatalf("fastGB18030(% x) = %q, x/text %q", in, got, want)
 			}
 		}

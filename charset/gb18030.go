@@ -3,7 +3,6 @@ package charset
 import (
 	"sync"
 	"unicode/utf8"
-	"unsafe"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -38,13 +37,15 @@ var gbkPairs = sync.OnceValue(func() *[126 * 191]uint16 {
 	return t
 })
 
-// fastGB18030 decodes data when it holds only ASCII and two-byte GBK
-// sequences, the whole of nearly every GBK page; ok is false otherwise
-// (four-byte GB18030, 0x80, invalid bytes), leaving those to the x/text
-// decoder.
-func fastGB18030(data []byte) (s string, ok bool) {
+// fastGB18030 appends the decoding of data to out when data holds only
+// ASCII and two-byte GBK sequences, the whole of nearly every GBK page; ok
+// is false otherwise (four-byte GB18030, 0x80, invalid bytes), leaving
+// those to the x/text decoder.
+func fastGB18030(data, out []byte) (_ []byte, ok bool) {
 	t := gbkPairs()
-	out := make([]byte, 0, len(data)+len(data)/2)
+	if need := len(out) + len(data) + len(data)/2; cap(out) < need {
+		out = append(make([]byte, 0, need), out...)
+	}
 	for i := 0; i < len(data); {
 		c := data[i]
 		if c < utf8.RuneSelf {
@@ -57,21 +58,18 @@ func fastGB18030(data []byte) (s string, ok bool) {
 			continue
 		}
 		if c == 0x80 || c == 0xFF || i+1 >= len(data) {
-			return "", false
+			return out, false
 		}
 		c1 := data[i+1]
 		if c1 < 0x40 || c1 == 0x7F || c1 == 0xFF {
-			return "", false
+			return out, false
 		}
 		r := t[int(c-0x81)*191+int(c1-0x40)]
 		if r == 0 {
-			return "", false
+			return out, false
 		}
 		out = utf8.AppendRune(out, rune(r))
 		i += 2
 	}
-	if len(out) == 0 {
-		return "", true
-	}
-	return unsafe.String(unsafe.SliceData(out), len(out)), true
+	return out, true
 }

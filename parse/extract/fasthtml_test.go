@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -177,4 +179,40 @@ func FuzzFastParse(f *testing.F) {
 			t.Fatal(d)
 		}
 	})
+}
+
+// TestHTMLDocOwnsItsStrings: HTML reuses the decoded text, the tree's
+// memory and (for UTF-8 pages) reads the input bytes in place; the Doc it
+// returns must not change when all of those are overwritten afterwards.
+func TestHTMLDocOwnsItsStrings(t *testing.T) {
+	var pages [][]byte
+	for _, dir := range []string{"../../testdata/extract", "../../testdata/reports"} {
+		names, _ := filepath.Glob(filepath.Join(dir, "*.html"))
+		for _, n := range names {
+			b, err := os.ReadFile(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages = append(pages, b)
+		}
+	}
+	for i, page := range pages {
+		data := bytes.Clone(page)
+		d, err := HTML(data, "", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _ := json.Marshal(d)
+		for j := range data {
+			data[j] = 'x'
+		}
+		for k := 0; k < 3; k++ { // reuse the pooled memory for other pages
+			if _, err := HTML(pages[(i+k+1)%len(pages)], "", Options{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if after, _ := json.Marshal(d); !bytes.Equal(before, after) {
+			t.Fatalf("page %d: the Doc changed when the input and pooled memory were reused:\n%s\n%s", i, before, after)
+		}
+	}
 }

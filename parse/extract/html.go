@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 
@@ -86,7 +87,8 @@ func HTML(data []byte, contentType string, opts Options) (doc *Doc, err error) {
 	if err := g.checkSize(len(data)); err != nil {
 		return nil, err
 	}
-	text := charset.DecodeHTML(data, contentType)
+	bufp := textPool.Get().(*[]byte)
+	text, buf := charset.DecodeHTMLTransient(data, contentType, *bufp)
 	root, mem, err := parseTree(text)
 	if err != nil {
 		return nil, fmt.Errorf("%w: html: %w", ErrFormat, err)
@@ -95,21 +97,32 @@ func HTML(data []byte, contentType string, opts Options) (doc *Doc, err error) {
 		return nil, err
 	}
 	doc, err = htmlDoc(root, g)
+	// Nothing in doc points into the tree or the text (htmlDoc copies
+	// what it keeps): their memory can serve the next page. After a panic
+	// it is simply dropped.
 	if mem != nil {
-		// nothing in doc points into the tree: its memory can build the
-		// next page's (after a panic it is simply dropped)
 		mem.reset()
 		treePool.Put(mem)
 	}
+	if cap(buf) <= maxPooledText {
+		*bufp = buf[:0]
+		textPool.Put(bufp)
+	}
 	return doc, err
 }
+
+// textPool holds buffers for decoded GBK pages, up to maxPooledText.
+var textPool = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledText = 1 << 20
 
 // htmlDoc reads the page's tree into a Doc.
 func htmlDoc(root *html.Node, g *guard) (*Doc, error) {
 	doc := &Doc{Container: "html"}
 	sc := scanPage(root)
-	doc.Title = sc.title()
-	doc.Publisher = sc.publisher()
+	// the page text is reused once HTML returns: keep copies
+	doc.Title = strings.Clone(sc.title())
+	doc.Publisher = strings.Clone(sc.publisher())
 	body := sc.pickBody()
 	if body == nil {
 		return finish(doc), nil
