@@ -140,7 +140,13 @@ func hasMeta(data []byte) bool {
 // metaLabel finds charset= in the first 4 KiB, covering the malformed
 // content="charset=gbk" seen on real portals that x/net's prescan misses.
 func metaLabel(data []byte) string {
-	return metaLabelIn(lowerHead(data[:min(len(data), 4096)]))
+	head := data[:min(len(data), 4096)]
+	if bytes.Contains(head, []byte("\u0130")) || bytes.Contains(head, []byte("\u212A")) {
+		return metaLabelIn(strings.ToLower(string(head)))
+	}
+	var buf [4096]byte // on the stack: only the label is kept
+	lowerASCII(buf[:len(head)], head)
+	return strings.Clone(metaLabelIn(unsafeString(buf[:len(head)])))
 }
 
 // metaLabelIn is metaLabel on the lower-cased head.
@@ -169,24 +175,19 @@ func metaLabelIn(head string) string {
 	return ""
 }
 
-// lowerHead is strings.ToLower(string(b)) as far as metaLabel can tell:
-// only "charset" and the ASCII label characters after it are looked at,
-// and no character lower-cases into ASCII except U+0130 and the Kelvin
-// sign, so folding ASCII letters in a copy finds the same label unless one
-// of those two occurs. (ToLower on a GBK head also rewrites every invalid
-// byte, the bulk of the cost.)
-func lowerHead(b []byte) string {
-	if bytes.Contains(b, []byte("\u0130")) || bytes.Contains(b, []byte("\u212A")) {
-		return strings.ToLower(string(b))
-	}
-	out := make([]byte, len(b))
-	for i, c := range b {
+// lowerASCII writes src to dst with A–Z lowered. For metaLabel this is
+// strings.ToLower: only "charset" and the ASCII label characters after it
+// are looked at, and no character lower-cases into ASCII except U+0130
+// and the Kelvin sign (metaLabel leaves heads holding those to ToLower).
+// ToLower on a GBK head also rewrote every invalid byte, the bulk of the
+// cost.
+func lowerASCII(dst, src []byte) {
+	for i, c := range src {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		out[i] = c
+		dst[i] = c
 	}
-	return string(out)
 }
 
 func headerLabel(ct string) string {

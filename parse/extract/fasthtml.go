@@ -414,11 +414,12 @@ func (z *ftokenizer) tag(t *ftoken, i int, start bool) bool {
 				if ka := a.Lookup([]byte(key)); ka != 0 {
 					key = ka.String()
 				}
-				v := s[vs:ve]
-				if strings.IndexByte(v, '&') >= 0 {
+				v := convertNewlines(s[vs:ve])
+				// Values unescape by the rules for attributes, which decode
+				// a subset of what UnescapeString (the rules for text)
+				// does: a value text rules leave alone is final.
+				if strings.IndexByte(v, '&') >= 0 && html.UnescapeString(v) != v {
 					amp = true
-				} else if strings.IndexByte(v, '\r') >= 0 {
-					v = convertNewlines(v)
 				}
 				attrs = append(attrs, html.Attribute{Key: key, Val: v})
 			}
@@ -444,8 +445,8 @@ func (z *ftokenizer) tag(t *ftoken, i int, start bool) bool {
 		t.attr = attrs
 		t.first = true
 		if amp {
-			// attribute values unescape with the rules for attributes,
-			// which html does not export: let its tokenizer read the tag
+			// html does not export the rules for attributes: let its
+			// tokenizer read the tag
 			zt := html.NewTokenizer(strings.NewReader(raw))
 			zt.Next()
 			tok := zt.Token()
