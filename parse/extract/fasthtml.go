@@ -146,11 +146,38 @@ type ftoken struct {
 // not reproduce exactly (tags cut off by the end of input, "</>", comments
 // ended by "--!>", "<!--" inside scripts…).
 type ftokenizer struct {
-	s       string
-	pos     int
-	rawTag  string // set after a start tag whose content is raw text
-	scratch []html.Attribute
-	ok      bool
+	s           string
+	pos         int
+	rawTag      string // set after a start tag whose content is raw text
+	scratch     []html.Attribute
+	names, keys atomCache
+}
+
+// atomCache remembers recent atom lookups of tag names or attribute keys:
+// a page uses a few dozen, thousands of times.
+type atomCache [64]struct {
+	s    string
+	name string
+	at   a.Atom
+}
+
+// lookup returns the interned name for lower-cased s (the atom's string
+// when s is a known name, as the tokenizer gives it) and its atom.
+func (c *atomCache) lookup(s string) (string, a.Atom) {
+	if s == "" {
+		return s, 0
+	}
+	e := &c[(len(s)*7+int(s[0])*3+int(s[len(s)-1]))&63]
+	if e.s == s && e.name != "" {
+		return e.name, e.at
+	}
+	at := a.Lookup([]byte(s))
+	name := s
+	if at != 0 {
+		name = at.String()
+	}
+	e.s, e.name, e.at = s, name, at
+	return name, at
 }
 
 func isSpaceByte(c byte) bool {
@@ -326,10 +353,7 @@ func (z *ftokenizer) tag(t *ftoken, i int, start bool) bool {
 	if !lowerOK {
 		name = asciiLower(name)
 	}
-	at := a.Lookup([]byte(name))
-	if at != 0 {
-		name = at.String()
-	}
+	name, at := z.names.lookup(name)
 	p := n
 	if isSpaceByte(s[p]) {
 		p++
@@ -411,9 +435,7 @@ func (z *ftokenizer) tag(t *ftoken, i int, start bool) bool {
 				}
 			}
 			if !dup {
-				if ka := a.Lookup([]byte(key)); ka != 0 {
-					key = ka.String()
-				}
+				key, _ = z.keys.lookup(key)
 				v := convertNewlines(s[vs:ve])
 				// Values unescape by the rules for attributes, which decode
 				// a subset of what UnescapeString (the rules for text)

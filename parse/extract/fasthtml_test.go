@@ -216,3 +216,24 @@ func TestHTMLDocOwnsItsStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestHasTextIsTextLen: hasText is textLen > 0 on every element of the
+// fixtures.
+func TestHasTextIsTextLen(t *testing.T) {
+	n := 0
+	for name, text := range htmlFixtures(t) {
+		root, err := html.Parse(strings.NewReader(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for e := range root.Descendants() {
+			n++
+			if got, want := hasText(e, 0), textLen(e, 0) > 0; got != want {
+				t.Fatalf("%s: hasText(%s) = %v, textLen > 0 is %v", name, nodeName(e), got, want)
+			}
+		}
+	}
+	if n < 1000 {
+		t.Fatalf("only %d nodes checked", n)
+	}
+}

@@ -247,6 +247,14 @@ func (sc *pageScan) title() string {
 // page's non-chrome text.
 func (sc *pageScan) pickBody() *html.Node {
 	for _, tier := range sc.candidates[1:] {
+		if len(tier) == 1 {
+			// a lone candidate wins if it holds any text or a table: no
+			// need to count all of its text
+			if n := tier[0]; hasText(n, 0) || hasTable(n, 0) {
+				return n
+			}
+			continue
+		}
 		var best *html.Node
 		bestLen := -1
 		for _, n := range tier {
@@ -308,6 +316,27 @@ func textLen(n *html.Node, depth int) int {
 		l += textLen(c, depth+1)
 	}
 	return l
+}
+
+// hasText is textLen(n, depth) > 0, stopping at the first text.
+func hasText(n *html.Node, depth int) bool {
+	if depth > maxDepth*4 {
+		return false
+	}
+	switch n.Type {
+	case html.TextNode:
+		return strings.TrimSpace(n.Data) != ""
+	case html.ElementNode:
+		if skipElement(n) || isChrome(n) || n.DataAtom == atom.A {
+			return false
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if hasText(c, depth+1) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasTable(n *html.Node, depth int) bool {
