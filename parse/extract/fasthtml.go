@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/net/html"
 	a "golang.org/x/net/html/atom"
@@ -287,6 +288,30 @@ func (z *ftokenizer) next(t *ftoken) bool {
 	return z.bogusComment(t, i+2)
 }
 
+// doctypes caches html.Parse's reading of a doctype's markup (name,
+// public and system identifiers): sites use a handful of doctypes, and
+// parsing one costs a tokenizer. Its Attr slices are shared, read-only.
+var doctypes sync.Map // raw markup → html.Node (Data, Attr)
+
+const maxDoctypes = 256
+
+var doctypeCount atomic.Int32
+
+func doctypeOf(raw string) (html.Node, bool) {
+	if v, ok := doctypes.Load(raw); ok {
+		return v.(html.Node), true
+	}
+	d, err := html.Parse(strings.NewReader(raw))
+	if err != nil || d.FirstChild == nil || d.FirstChild.Type != html.DoctypeNode {
+		return html.Node{}, false
+	}
+	dt := html.Node{Data: d.FirstChild.Data, Attr: slices.Clip(d.FirstChild.Attr)}
+	if doctypeCount.Add(1) <= maxDoctypes {
+		doctypes.Store(strings.Clone(raw), dt)
+	}
+	return dt, true
+}
+
 // bogusComment: "<?…>" and "<!…>" other than comments and doctypes, such
 // as Word's "<![if !supportLists]>", are comments up to the next '>'.
 func (z *ftokenizer) bogusComment(t *ftoken, from int) bool {
@@ -510,7 +535,11 @@ func asciiLower(s string) string {
 // textData is a text or comment token's data as the tokenizer returns it:
 // newlines normalised, character references decoded.
 func textData(s string) string {
-	return html.UnescapeString(convertNewlines(s))
+	s = convertNewlines(s)
+	if strings.IndexByte(s, '&') < 0 {
+		return s // what UnescapeString returns, without decoding every rune to find out
+	}
+	return html.UnescapeString(s)
 }
 
 // convertNewlines turns "\r\n" and "\r" into "\n".
@@ -848,12 +877,12 @@ func (p *fparser) initial() (bool, bool) {
 		p.addComment(p.doc)
 		return true, true
 	case ftDoctype:
-		d, err := html.Parse(strings.NewReader(p.tok.raw))
-		if err != nil || d.FirstChild == nil || d.FirstChild.Type != html.DoctypeNode {
+		dt, ok := doctypeOf(p.tok.raw)
+		if !ok {
 			return false, false
 		}
-		n := d.FirstChild
-		d.RemoveChild(n)
+		n := p.node()
+		n.Type, n.Data, n.Attr = html.DoctypeNode, dt.Data, dt.Attr
 		p.doc.AppendChild(n)
 		p.mode = fmBeforeHTML
 		return true, true

@@ -554,6 +554,7 @@ type htmlWalker struct {
 	space bool   // a whitespace run is pending in cur
 	cell  *htmlWalker
 	slab  []Block // backing for the cells' blocks
+	cells []cellSrc
 	arena *strArena
 }
 
@@ -801,6 +802,8 @@ func (w *htmlWalker) table(n *html.Node, depth int) error {
 	w.out = append(w.out, caption...)
 	out, err := t.emit(w.out, w.g)
 	w.out = out
+	clear(w.cells)
+	w.cells = w.cells[:0]
 	return err
 }
 
@@ -811,7 +814,14 @@ func (w *htmlWalker) row(tr *html.Node, depth int) ([]cellSrc, error) {
 			n++
 		}
 	}
-	row := make([]cellSrc, 0, n)
+	// rows share one slab per walker, cleared when the table is emitted:
+	// a walker builds one table at a time (cells have walkers of their own)
+	if cap(w.cells)-len(w.cells) < n {
+		w.cells = make([]cellSrc, 0, max(256, n))
+	}
+	at := len(w.cells)
+	row := w.cells[at : at : at+n]
+	w.cells = w.cells[:at+n]
 	for c := tr.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) {
 			continue
