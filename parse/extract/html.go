@@ -127,14 +127,22 @@ func htmlDoc(root *html.Node, g *guard) (*Doc, error) {
 	if body == nil {
 		return finish(doc), nil
 	}
-	w := &htmlWalker{g: g, arena: &strArena{}}
+	cells := cellPool.Get().(*[]cellSrc)
+	w := &htmlWalker{g: g, arena: &strArena{}, cells: *cells}
 	if err := w.walk(body, 0, true); err != nil {
 		return nil, err
 	}
 	w.flush()
 	doc.Blocks = w.out
+	if len(w.cells) == 0 && cap(w.cells) <= 4096 { // emptied and cleared by table()
+		*cells = w.cells
+		cellPool.Put(cells)
+	}
 	return finish(doc), nil
 }
+
+// cellPool keeps the top walker's row slab from page to page.
+var cellPool = sync.Pool{New: func() any { return new([]cellSrc) }}
 
 // parseTree builds the page's tree: fastParse for the markup it covers,
 // else html.Parse. Both give the same tree where fastParse gives one.
