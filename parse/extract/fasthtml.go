@@ -42,7 +42,7 @@ func fastParseMem(s string, mem *treeMem) (*html.Node, *treeMem) {
 	if len(s) > 1<<24 || strings.IndexByte(s, 0) >= 0 {
 		return nil, mem // NUL handling differs by insertion mode; large inputs are not pages
 	}
-	p := &fparser{z: ftokenizer{s: s}, mode: fmInitial, mem: mem}
+	p := &fparser{z: ftokenizer{s: s, mem: mem}, mode: fmInitial, mem: mem}
 	p.doc = p.node()
 	p.doc.Type = html.DocumentNode
 	ok := p.run()
@@ -84,24 +84,33 @@ func (m *treeMem) node() *html.Node {
 	return n
 }
 
-// attrs returns room for n attributes, with its capacity capped so that
-// an append cannot write into a neighbour's.
-func (m *treeMem) attrs(n int) []html.Attribute {
-	if n > attrChunk {
-		return make([]html.Attribute, n)
-	}
-	if len(m.attrb) == 0 || m.na+n > attrChunk {
+// spareAttrs returns an empty slice over the free end of the current
+// attribute chunk: the tokenizer appends a tag's attributes there in
+// place and commitAttrs keeps them if the tag becomes an element.
+func (m *treeMem) spareAttrs() []html.Attribute {
+	if len(m.attrb) == 0 || attrChunk-m.na < 32 {
 		if len(m.attrb) < cap(m.attrb) && m.attrb[:len(m.attrb)+1][len(m.attrb)] != nil {
-			m.attrb = m.attrb[:len(m.attrb)+1]
+			m.attrb = m.attrb[:len(m.attrb)+1] // a chunk kept from an earlier page
 		} else {
 			m.attrb = append(m.attrb, make([]html.Attribute, attrChunk))
 		}
 		m.na = 0
 	}
 	c := m.attrb[len(m.attrb)-1]
-	out := c[m.na : m.na+n : m.na+n]
-	m.na += n
-	return out
+	return c[m.na:m.na:len(c)]
+}
+
+// commitAttrs keeps attrs, a slice from spareAttrs (or one that append
+// moved out of the chunk, which is kept as it is), capped so that no
+// later append can write into its neighbour's.
+func (m *treeMem) commitAttrs(attrs []html.Attribute) []html.Attribute {
+	if len(attrs) == 0 || len(m.attrb) == 0 {
+		return attrs
+	}
+	if c := m.attrb[len(m.attrb)-1]; m.na < len(c) && &attrs[0] == &c[m.na] {
+		m.na += len(attrs)
+	}
+	return attrs[:len(attrs):len(attrs)]
 }
 
 // reset zeroes what was used so that the memory can build another tree
@@ -113,11 +122,8 @@ func (m *treeMem) reset() {
 		}
 		clear(c)
 	}
-	for i, c := range m.attrb {
-		if i == len(m.attrb)-1 {
-			c = c[:m.na]
-		}
-		clear(c)
+	for _, c := range m.attrb {
+		clear(c) // all of it: spareAttrs writes past na
 	}
 	m.nodes, m.attrb = m.nodes[:0], m.attrb[:0]
 	m.nn, m.na = 0, 0
@@ -139,7 +145,7 @@ type ftoken struct {
 	data  string // tag name, text, comment or doctype data
 	raw   string // the doctype's markup, for ftDoctype
 	attr  []html.Attribute
-	first bool // attr is shared scratch space until the token is kept
+	first bool // attr is in the tree memory's spare space until the token is kept
 }
 
 // ftokenizer is golang.org/x/net/html's Tokenizer over an in-memory
@@ -149,8 +155,8 @@ type ftoken struct {
 type ftokenizer struct {
 	s           string
 	pos         int
-	rawTag      string // set after a start tag whose content is raw text
-	scratch     []html.Attribute
+	rawTag      string   // set after a start tag whose content is raw text
+	mem         *treeMem // attributes are read into its spare space
 	names, keys atomCache
 }
 
@@ -384,7 +390,7 @@ func (z *ftokenizer) tag(t *ftoken, i int, start bool) bool {
 		p++
 	}
 	p = skipSpace(s, p)
-	attrs := z.scratch[:0]
+	attrs := z.mem.spareAttrs()
 	amp := false
 	for {
 		if p >= len(s) {
@@ -475,7 +481,6 @@ func (z *ftokenizer) tag(t *ftoken, i int, start bool) bool {
 	}
 	raw := s[i-1 : p]
 	z.pos = p
-	z.scratch = attrs
 	if start {
 		t.typ = ftStart
 		switch at {
@@ -622,9 +627,7 @@ func (p *fparser) keepAttr() []html.Attribute {
 	if !t.first || len(t.attr) == 0 {
 		return t.attr
 	}
-	kept := p.mem.attrs(len(t.attr))
-	copy(kept, t.attr)
-	t.attr, t.first = kept, false
+	t.attr, t.first = p.mem.commitAttrs(t.attr), false
 	return t.attr
 }
 
