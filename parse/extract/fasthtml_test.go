@@ -237,3 +237,32 @@ func TestHasTextIsTextLen(t *testing.T) {
 		t.Fatalf("only %d nodes checked", n)
 	}
 }
+
+// BenchmarkHTMLTree compares fastParse with html.Parse, the tree builder
+// it stands in for, on the typical pages (decoded text in, tree out).
+func BenchmarkHTMLTree(b *testing.B) {
+	for _, f := range []string{"../reports/html-2021-word.html", "report-trs-gbk.html"} {
+		data := readFixture(b, f)
+		text := charset.DecodeHTML(data, "")
+		name := fmt.Sprintf("%s-%dKB", strings.TrimSuffix(filepath.Base(f), ".html"), len(data)/1024)
+		b.Run(name+"/fastParse", func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				root, mem := fastParseMem(text, treePool.Get().(*treeMem))
+				if root == nil {
+					b.Fatal("fastParse declined the page")
+				}
+				mem.reset()
+				treePool.Put(mem)
+			}
+		})
+		b.Run(name+"/html.Parse", func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := html.Parse(strings.NewReader(text)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
