@@ -294,24 +294,46 @@ func (z *ftokenizer) next(t *ftoken) bool {
 	return z.bogusComment(t, i+2)
 }
 
-// doctypes caches html.Parse's reading of a doctype's markup (name,
-// public and system identifiers): sites use a handful of doctypes, and
-// parsing one costs a tokenizer. Its Attr slices are shared, read-only.
-var doctypes sync.Map // raw markup → html.Node (Data, Attr)
+// doctypes caches html.Parse's reading of a doctype's markup: the node
+// (name, public and system identifiers) and whether it puts the parser in
+// quirks mode. Sites use a handful of doctypes, and reading one costs a
+// tokenizer and a probe parse. The cached Attr slices are shared,
+// read-only.
+var doctypes sync.Map // raw markup → doctype
+
+type doctype struct {
+	node   html.Node // Data and Attr
+	quirks bool
+}
 
 const maxDoctypes = 256
 
 var doctypeCount atomic.Int32
 
-func doctypeOf(raw string) (html.Node, bool) {
+func doctypeOf(raw string) (doctype, bool) {
 	if v, ok := doctypes.Load(raw); ok {
-		return v.(html.Node), true
+		return v.(doctype), true
 	}
-	d, err := html.Parse(strings.NewReader(raw))
+	// in quirks mode a <table> does not close an open <p>: ask html.Parse
+	// which mode this doctype selects rather than restate its rules
+	d, err := html.Parse(strings.NewReader(raw + "<p><table>"))
 	if err != nil || d.FirstChild == nil || d.FirstChild.Type != html.DoctypeNode {
-		return html.Node{}, false
+		return doctype{}, false
 	}
-	dt := html.Node{Data: d.FirstChild.Data, Attr: slices.Clip(d.FirstChild.Attr)}
+	var table *html.Node
+	for n := range d.Descendants() {
+		if n.DataAtom == a.Table {
+			table = n
+			break
+		}
+	}
+	if table == nil || table.Parent == nil {
+		return doctype{}, false
+	}
+	dt := doctype{
+		node:   html.Node{Data: d.FirstChild.Data, Attr: slices.Clip(d.FirstChild.Attr)},
+		quirks: table.Parent.DataAtom == a.P,
+	}
 	if doctypeCount.Add(1) <= maxDoctypes {
 		doctypes.Store(strings.Clone(raw), dt)
 	}
@@ -584,6 +606,7 @@ type fparser struct {
 	afe        []*html.Node // nil entries are scope markers
 	mode       int
 	origMode   int
+	quirks     bool
 	mem        *treeMem
 }
 
@@ -885,11 +908,13 @@ func (p *fparser) initial() (bool, bool) {
 			return false, false
 		}
 		n := p.node()
-		n.Type, n.Data, n.Attr = html.DoctypeNode, dt.Data, dt.Attr
+		n.Type, n.Data, n.Attr = html.DoctypeNode, dt.node.Data, dt.node.Attr
 		p.doc.AppendChild(n)
+		p.quirks = dt.quirks
 		p.mode = fmBeforeHTML
 		return true, true
 	}
+	p.quirks = true
 	p.mode = fmBeforeHTML
 	return false, true
 }
@@ -1116,9 +1141,38 @@ func (p *fparser) inBody() (bool, bool) {
 		switch t.atom {
 		case a.Base, a.Basefont, a.Bgsound, a.Link, a.Meta, a.Noframes, a.Script, a.Style, a.Title:
 			return p.inHead()
-		case a.Html, a.Body, a.Frameset, a.Template, a.Plaintext, a.Nobr, a.Applet, a.Marquee, a.Object,
-			a.Textarea, a.Xmp, a.Select, a.Option, a.Optgroup, a.Rb, a.Rtc, a.Rp, a.Rt, a.Math, a.Svg:
+		case a.Html, a.Body, a.Frameset, a.Template, a.Plaintext, a.Nobr, a.Textarea, a.Xmp, a.Rb, a.Rtc,
+			a.Rp, a.Rt, a.Math, a.Svg:
 			return false, false
+		case a.Applet, a.Marquee, a.Object:
+			if !p.reconstructOK() || !p.addElement() {
+				return false, false
+			}
+			p.afe = append(p.afe, nil)
+		case a.Select:
+			// (this html implements the "customisable select" rules: no
+			// insertion mode of its own)
+			if p.popUntil(scopeDefault, a.Select) {
+				return true, true
+			}
+			if !p.reconstructOK() {
+				return false, false
+			}
+			return true, p.addElement()
+		case a.Option, a.Optgroup:
+			if p.inScope(scopeDefault, a.Select) {
+				if t.atom == a.Option {
+					p.generateImpliedEndTags("optgroup")
+				} else {
+					p.generateImpliedEndTags("")
+				}
+			} else if p.top().DataAtom == a.Option {
+				p.pop()
+			}
+			if !p.reconstructOK() {
+				return false, false
+			}
+			return true, p.addElement()
 		case a.Address, a.Article, a.Aside, a.Blockquote, a.Center, a.Details, a.Dialog, a.Dir, a.Div, a.Dl,
 			a.Fieldset, a.Figcaption, a.Figure, a.Footer, a.Header, a.Hgroup, a.Main, a.Menu, a.Nav, a.Ol,
 			a.P, a.Search, a.Section, a.Summary, a.Ul, a.Pre, a.Listing:
@@ -1178,8 +1232,8 @@ func (p *fparser) inBody() (bool, bool) {
 			}
 			return true, p.addFormatting()
 		case a.Table:
-			if p.inScope(scopeButton, a.P) {
-				return false, false // closes the <p> or not, by quirks mode
+			if !p.quirks {
+				p.popUntil(scopeButton, a.P)
 			}
 			if !p.addElement() {
 				return false, false
@@ -1189,6 +1243,9 @@ func (p *fparser) inBody() (bool, bool) {
 			t.atom, t.data = a.Img, "img"
 			fallthrough
 		case a.Area, a.Br, a.Embed, a.Img, a.Keygen, a.Wbr, a.Input:
+			if t.atom == a.Input {
+				p.popUntil(scopeDefault, a.Select)
+			}
 			if !p.reconstructOK() {
 				return false, false
 			}
@@ -1199,6 +1256,9 @@ func (p *fparser) inBody() (bool, bool) {
 			if p.inScope(scopeButton, a.P) {
 				p.generateImpliedEndTags("p")
 				p.popUntil(scopeDefault, a.P)
+			}
+			if p.inScope(scopeDefault, a.Select) {
+				p.generateImpliedEndTags("")
 			}
 			return true, p.addVoid()
 		case a.Iframe, a.Noembed, a.Noscript:
@@ -1260,7 +1320,9 @@ func (p *fparser) inBody() (bool, bool) {
 		case a.A, a.B, a.Big, a.Code, a.Em, a.Font, a.I, a.Nobr, a.S, a.Small, a.Strike, a.Strong, a.Tt, a.U:
 			return true, p.endFormatting()
 		case a.Applet, a.Marquee, a.Object:
-			// never opened on the fast path: nothing to pop
+			if p.popUntil(scopeDefault, t.atom) {
+				p.clearAFE()
+			}
 		case a.Br:
 			t.typ = ftStart
 			return false, true

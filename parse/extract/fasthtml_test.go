@@ -157,6 +157,12 @@ var fastParseSeeds = []string{
 	`<table><caption>c</caption><tr><td>1</table>`,
 	`<noscript><p>x</p></noscript><iframe src=x></iframe>`,
 	`<!-- a --!> b --> <!--> <!---> <?xml x?>`,
+	`<!DOCTYPE html><p><table><tr><td>1</table>x`,
+	`<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN"><p><table><tr><td>1</table>x`,
+	`<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd"><p><table></table>`,
+	`<select><option>a<option>b<optgroup><option>c</select><input><select><select>`,
+	`<p><select><option><hr>x<input></select>`,
+	`<marquee><b>x</marquee>y<object><param name=a><b>z</object>w</b>`,
 }
 
 // FuzzFastParse: on any input, fastParse either declines or builds the
