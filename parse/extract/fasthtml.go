@@ -793,14 +793,38 @@ func (p *fparser) stackHas(at a.Atom) bool {
 	return false
 }
 
-// reconstructOK: reconstructing the active formatting elements would do
-// nothing. Re-opening elements closed out of order is left to html.Parse.
-func (p *fparser) reconstructOK() bool {
-	if len(p.afe) == 0 {
+// reconstruct is "reconstruct the active formatting elements": elements
+// such as <b> closed implicitly (by </p>, say) are opened again, as
+// copies, before the next text or inline element. false: the stack of
+// open elements would grow past what html.Parse accepts.
+func (p *fparser) reconstruct() bool {
+	n := len(p.afe)
+	if n == 0 {
 		return true
 	}
-	n := p.afe[len(p.afe)-1]
-	return n == nil || p.onStack(n)
+	if last := p.afe[n-1]; last == nil || p.onStack(last) {
+		return true
+	}
+	i := n - 1
+	for p.afe[i] != nil && !p.onStack(p.afe[i]) {
+		if i == 0 {
+			i = -1
+			break
+		}
+		i--
+	}
+	for i++; i < n; i++ {
+		e := p.afe[i]
+		var attr []html.Attribute
+		if len(e.Attr) > 0 {
+			attr = append([]html.Attribute(nil), e.Attr...)
+		}
+		if !p.addNamed(e.DataAtom, e.Data, attr) {
+			return false
+		}
+		p.afe[i] = p.top()
+	}
+	return true
 }
 
 func (p *fparser) clearAFE() {
@@ -1133,7 +1157,7 @@ func (p *fparser) inBody() (bool, bool) {
 		if d == "" {
 			return true, true
 		}
-		if !p.reconstructOK() {
+		if !p.reconstruct() {
 			return false, false
 		}
 		p.addText(d)
@@ -1145,7 +1169,7 @@ func (p *fparser) inBody() (bool, bool) {
 			a.Rp, a.Rt, a.Math, a.Svg:
 			return false, false
 		case a.Applet, a.Marquee, a.Object:
-			if !p.reconstructOK() || !p.addElement() {
+			if !p.reconstruct() || !p.addElement() {
 				return false, false
 			}
 			p.afe = append(p.afe, nil)
@@ -1155,7 +1179,7 @@ func (p *fparser) inBody() (bool, bool) {
 			if p.popUntil(scopeDefault, a.Select) {
 				return true, true
 			}
-			if !p.reconstructOK() {
+			if !p.reconstruct() {
 				return false, false
 			}
 			return true, p.addElement()
@@ -1169,7 +1193,7 @@ func (p *fparser) inBody() (bool, bool) {
 			} else if p.top().DataAtom == a.Option {
 				p.pop()
 			}
-			if !p.reconstructOK() {
+			if !p.reconstruct() {
 				return false, false
 			}
 			return true, p.addElement()
@@ -1212,7 +1236,7 @@ func (p *fparser) inBody() (bool, bool) {
 				p.generateImpliedEndTags("")
 				p.popUntil(scopeDefault, a.Button)
 			}
-			if !p.reconstructOK() {
+			if !p.reconstruct() {
 				return false, false
 			}
 			return true, p.addElement()
@@ -1222,12 +1246,12 @@ func (p *fparser) inBody() (bool, bool) {
 					return false, false // an <a> left open: the adoption agency
 				}
 			}
-			if !p.reconstructOK() {
+			if !p.reconstruct() {
 				return false, false
 			}
 			return true, p.addFormatting()
 		case a.B, a.Big, a.Code, a.Em, a.Font, a.I, a.S, a.Small, a.Strike, a.Strong, a.Tt, a.U:
-			if !p.reconstructOK() {
+			if !p.reconstruct() {
 				return false, false
 			}
 			return true, p.addFormatting()
@@ -1246,7 +1270,7 @@ func (p *fparser) inBody() (bool, bool) {
 			if t.atom == a.Input {
 				p.popUntil(scopeDefault, a.Select)
 			}
-			if !p.reconstructOK() {
+			if !p.reconstruct() {
 				return false, false
 			}
 			return true, p.addVoid()
@@ -1266,7 +1290,7 @@ func (p *fparser) inBody() (bool, bool) {
 		case a.Caption, a.Col, a.Colgroup, a.Frame, a.Head, a.Tbody, a.Td, a.Tfoot, a.Th, a.Thead, a.Tr:
 			return true, true
 		default:
-			if !p.reconstructOK() {
+			if !p.reconstruct() {
 				return false, false
 			}
 			return true, p.addElement()
@@ -1446,6 +1470,13 @@ func (p *fparser) inTable() (bool, bool) {
 				p.addText(t.data)
 				return true, true
 			}
+			// text where a row or cell belongs ("<table>&nbsp;<tr>"):
+			// html.Parse moves it out, in front of the table
+			n := len(p.afe)
+			if n > 0 && p.afe[n-1] != nil && !p.onStack(p.afe[n-1]) {
+				return false, false // the re-opened elements would be moved too
+			}
+			return true, p.fosterText(t.data)
 		}
 	case ftStart:
 		switch t.atom {
@@ -1490,6 +1521,29 @@ func (p *fparser) inTable() (bool, bool) {
 		return p.inBody()
 	}
 	return false, false // foster parenting
+}
+
+// fosterText inserts text before the innermost open table, merged into
+// the text there if any, as the parser's foster parenting does.
+func (p *fparser) fosterText(d string) bool {
+	var table *html.Node
+	for i := len(p.oe) - 1; i >= 0; i-- {
+		if p.oe[i].DataAtom == a.Table {
+			table = p.oe[i]
+			break
+		}
+	}
+	if table == nil || table.Parent == nil {
+		return false
+	}
+	if prev := table.PrevSibling; prev != nil && prev.Type == html.TextNode {
+		prev.Data += d
+		return true
+	}
+	n := p.node()
+	n.Type, n.Data = html.TextNode, d
+	table.Parent.InsertBefore(n, table)
+	return true
 }
 
 func (p *fparser) inTableBody() (bool, bool) {

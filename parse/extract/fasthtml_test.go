@@ -163,6 +163,9 @@ var fastParseSeeds = []string{
 	`<select><option>a<option>b<optgroup><option>c</select><input><select><select>`,
 	`<p><select><option><hr>x<input></select>`,
 	`<marquee><b>x</marquee>y<object><param name=a><b>z</object>w</b>`,
+	`<div>a<table>&nbsp;<tr>b<td>1</td>c</tr>d</table></div>`,
+	`<p><b><i>x</p>y<p>z</b>w`,
+	`<table><tr><td><b>x</td></tr>y</table>`,
 }
 
 // FuzzFastParse: on any input, fastParse either declines or builds the
