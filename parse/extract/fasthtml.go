@@ -201,12 +201,14 @@ func (z *ftokenizer) next(t *ftoken) bool {
 	if z.rawTag != "" {
 		tag := z.rawTag
 		z.rawTag = ""
-		end := rawEnd(s, z.pos, tag)
+		var end int
+		if tag == "script" {
+			end = scriptEnd(s, z.pos)
+		} else {
+			end = rawEnd(s, z.pos, tag)
+		}
 		if end < 0 {
 			return false
-		}
-		if tag == "script" && strings.Contains(s[z.pos:end], "<!--") {
-			return false // the script-data escape states of the tokenizer
 		}
 		if end > z.pos {
 			d := convertNewlines(s[z.pos:end])
@@ -370,6 +372,226 @@ func rawEnd(s string, pos int, tag string) int {
 		}
 		i += 2
 	}
+}
+
+// scriptEnd is the tokenizer's readScript over s from i: the offset of
+// the "</script" that ends the script, past the "<!--" / "<script" escape
+// states that hide end tags from it, or -1 if the input ends first. It
+// keeps readScript's states (and its quirks) one for one.
+func scriptEnd(s string, i int) int {
+	var c byte
+	eof := false
+	read := func() byte {
+		if i >= len(s) {
+			eof = true
+			return 0
+		}
+		i++
+		return s[i-1]
+	}
+	// endTag is readRawEndTag after "</": true with i back on the '<'
+	endTag := func() bool {
+		for k := 0; k < len("script"); k++ {
+			c := read()
+			if eof {
+				return false
+			}
+			if c != "script"[k] && c != "SCRIPT"[k] {
+				i--
+				return false
+			}
+		}
+		switch read() {
+		case ' ', '\n', '\r', '\t', '\f', '/', '>':
+			i -= 3 + len("script")
+			return true
+		}
+		if !eof {
+			i--
+		}
+		return false
+	}
+
+scriptData:
+	if c = read(); eof {
+		return -1
+	}
+	if c == '<' {
+		goto scriptDataLessThanSign
+	}
+	goto scriptData
+
+scriptDataLessThanSign:
+	if c = read(); eof {
+		return -1
+	}
+	switch c {
+	case '/':
+		if endTag() {
+			return i
+		}
+		if eof {
+			return -1
+		}
+		goto scriptData
+	case '!':
+		goto scriptDataEscapeStart
+	}
+	i--
+	goto scriptData
+
+scriptDataEscapeStart:
+	if c = read(); eof {
+		return -1
+	}
+	if c == '-' {
+		goto scriptDataEscapeStartDash
+	}
+	i--
+	goto scriptData
+
+scriptDataEscapeStartDash:
+	if c = read(); eof {
+		return -1
+	}
+	if c == '-' {
+		goto scriptDataEscapedDashDash
+	}
+	i--
+	goto scriptData
+
+scriptDataEscaped:
+	if c = read(); eof {
+		return -1
+	}
+	switch c {
+	case '-':
+		goto scriptDataEscapedDash
+	case '<':
+		goto scriptDataEscapedLessThanSign
+	}
+	goto scriptDataEscaped
+
+scriptDataEscapedDash:
+	if c = read(); eof {
+		return -1
+	}
+	switch c {
+	case '-':
+		goto scriptDataEscapedDashDash
+	case '<':
+		goto scriptDataEscapedLessThanSign
+	}
+	goto scriptDataEscaped
+
+scriptDataEscapedDashDash:
+	if c = read(); eof {
+		return -1
+	}
+	switch c {
+	case '-':
+		goto scriptDataEscapedDashDash
+	case '<':
+		goto scriptDataEscapedLessThanSign
+	case '>':
+		goto scriptData
+	}
+	goto scriptDataEscaped
+
+scriptDataEscapedLessThanSign:
+	if c = read(); eof {
+		return -1
+	}
+	if c == '/' {
+		if endTag() {
+			return i
+		}
+		if eof {
+			return -1
+		}
+		goto scriptDataEscaped
+	}
+	if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
+		goto scriptDataDoubleEscapeStart
+	}
+	i--
+	goto scriptData
+
+scriptDataDoubleEscapeStart:
+	i--
+	for k := 0; k < len("script"); k++ {
+		if c = read(); eof {
+			return -1
+		}
+		if c != "script"[k] && c != "SCRIPT"[k] {
+			i--
+			goto scriptDataEscaped
+		}
+	}
+	if c = read(); eof {
+		return -1
+	}
+	switch c {
+	case ' ', '\n', '\r', '\t', '\f', '/', '>':
+		goto scriptDataDoubleEscaped
+	}
+	i--
+	goto scriptDataEscaped
+
+scriptDataDoubleEscaped:
+	if c = read(); eof {
+		return -1
+	}
+	switch c {
+	case '-':
+		goto scriptDataDoubleEscapedDash
+	case '<':
+		goto scriptDataDoubleEscapedLessThanSign
+	}
+	goto scriptDataDoubleEscaped
+
+scriptDataDoubleEscapedDash:
+	if c = read(); eof {
+		return -1
+	}
+	switch c {
+	case '-':
+		goto scriptDataDoubleEscapedDashDash
+	case '<':
+		goto scriptDataDoubleEscapedLessThanSign
+	}
+	goto scriptDataDoubleEscaped
+
+scriptDataDoubleEscapedDashDash:
+	if c = read(); eof {
+		return -1
+	}
+	switch c {
+	case '-':
+		goto scriptDataDoubleEscapedDashDash
+	case '<':
+		goto scriptDataDoubleEscapedLessThanSign
+	case '>':
+		goto scriptData
+	}
+	goto scriptDataDoubleEscaped
+
+scriptDataDoubleEscapedLessThanSign:
+	if c = read(); eof {
+		return -1
+	}
+	if c == '/' {
+		if endTag() {
+			i += len("</script>")
+			goto scriptDataEscaped
+		}
+		if eof {
+			return -1
+		}
+		goto scriptDataDoubleEscaped
+	}
+	i--
+	goto scriptDataDoubleEscaped
 }
 
 // asciiFoldEq: EqualFold restricted to ASCII case pairs, as the tokenizer

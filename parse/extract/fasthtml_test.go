@@ -166,6 +166,9 @@ var fastParseSeeds = []string{
 	`<div>a<table>&nbsp;<tr>b<td>1</td>c</tr>d</table></div>`,
 	`<p><b><i>x</p>y<p>z</b>w`,
 	`<table><tr><td><b>x</td></tr>y</table>`,
+	`<script language="javascript"><!-- document.write("<script>x</script>") //--></script><p>a`,
+	`<script><!--<script></script>--></script>b<script>a<!--b-->c</SCRIPT >d<script><!--</script>e`,
+	`<script><!--<SCRIPT/>--><!--</scriptx></script>f<script><!--<scripty </script>g`,
 }
 
 // FuzzFastParse: on any input, fastParse either declines or builds the
