@@ -1387,7 +1387,7 @@ func (p *fparser) inBody() (bool, bool) {
 		switch t.atom {
 		case a.Base, a.Basefont, a.Bgsound, a.Link, a.Meta, a.Noframes, a.Script, a.Style, a.Title:
 			return p.inHead()
-		case a.Html, a.Body, a.Frameset, a.Template, a.Plaintext, a.Nobr, a.Textarea, a.Xmp, a.Rb, a.Rtc,
+		case a.Html, a.Body, a.Frameset, a.Template, a.Plaintext, a.Textarea, a.Xmp, a.Rb, a.Rtc,
 			a.Rp, a.Rt, a.Math, a.Svg:
 			return false, false
 		case a.Applet, a.Marquee, a.Object:
@@ -1463,13 +1463,31 @@ func (p *fparser) inBody() (bool, bool) {
 			}
 			return true, p.addElement()
 		case a.A:
+			// an <a> left open is closed first, as by </a>
 			for i := len(p.afe) - 1; i >= 0 && p.afe[i] != nil; i-- {
-				if p.afe[i].DataAtom == a.A {
-					return false, false // an <a> left open: the adoption agency
+				if n := p.afe[i]; n.DataAtom == a.A {
+					if !p.endFormatting() {
+						return false, false
+					}
+					if j := p.oeIndex(n); j >= 0 {
+						p.oe = slices.Delete(p.oe, j, j+1)
+					}
+					p.removeAFE(n)
+					break
 				}
 			}
 			if !p.reconstruct() {
 				return false, false
+			}
+			return true, p.addFormatting()
+		case a.Nobr:
+			if !p.reconstruct() {
+				return false, false
+			}
+			if p.inScope(scopeDefault, a.Nobr) {
+				if !p.endFormatting() || !p.reconstruct() {
+					return false, false
+				}
 			}
 			return true, p.addFormatting()
 		case a.B, a.Big, a.Code, a.Em, a.Font, a.I, a.S, a.Small, a.Strike, a.Strong, a.Tt, a.U:
@@ -1585,48 +1603,154 @@ func (p *fparser) inBody() (bool, bool) {
 	return true, true
 }
 
-// endFormatting is the adoption agency algorithm for the cases that need
-// no reparenting: the formatting element is closed with only phrasing
-// elements open above it.
+// endFormatting is the adoption agency algorithm, ported from the
+// parser's inBodyEndTagFormatting step for step: an end tag of a
+// formatting element that other elements were opened inside of
+// ("<b><p>x</b>y") closes it by cloning and reparenting nodes. Only its
+// foster-parenting case (a misnested formatting element around a table
+// row) is left to html.Parse.
 func (p *fparser) endFormatting() bool {
-	t := &p.tok
-	if cur := p.top(); cur.Data == t.data && !slices.Contains(p.afe, cur) {
+	tagAtom, tagName := p.tok.atom, p.tok.data
+	// Steps 1-2
+	if cur := p.top(); cur.Data == tagName && p.afeIndex(cur) == -1 {
 		p.pop()
 		return true
 	}
-	var fe *html.Node
-	for j := len(p.afe) - 1; j >= 0 && p.afe[j] != nil; j-- {
-		if p.afe[j].DataAtom == t.atom {
-			fe = p.afe[j]
-			break
+	// Steps 3-5, the outer loop
+	for range 8 {
+		// Step 6: the formatting element
+		var fe *html.Node
+		for j := len(p.afe) - 1; j >= 0 && p.afe[j] != nil; j-- {
+			if p.afe[j].DataAtom == tagAtom {
+				fe = p.afe[j]
+				break
+			}
 		}
-	}
-	if fe == nil {
-		p.endOther(t.atom, t.data)
-		return true
-	}
-	fi := -1
-	for i := len(p.oe) - 1; i >= 0; i-- {
-		if p.oe[i] == fe {
-			fi = i
-			break
+		if fe == nil {
+			p.endOther(tagAtom, tagName)
+			return true
 		}
-	}
-	if fi < 0 {
+		// Steps 7-8
+		feIndex := p.oeIndex(fe)
+		if feIndex == -1 {
+			p.removeAFE(fe)
+			return true
+		}
+		if !p.inScope(scopeDefault, tagAtom) {
+			return true
+		}
+		// Steps 10-11: the furthest block
+		var fb *html.Node
+		for _, e := range p.oe[feIndex:] {
+			if isSpecial(e.DataAtom) {
+				fb = e
+				break
+			}
+		}
+		if fb == nil {
+			p.oe = p.oe[:feIndex]
+			p.removeAFE(fe)
+			return true
+		}
+		if feIndex == 0 {
+			return false
+		}
+		// Steps 12-13
+		common := p.oe[feIndex-1]
+		bookmark := p.afeIndex(fe)
+		// Step 14, the inner loop
+		lastNode, node := fb, fb
+		x := p.oeIndex(node)
+		for j := 1; ; j++ {
+			x--
+			node = p.oe[x]
+			if node == fe {
+				break
+			}
+			if ni := p.afeIndex(node); j > 3 && ni > -1 {
+				p.afe = slices.Delete(p.afe, ni, ni+1)
+				if ni <= bookmark {
+					bookmark--
+				}
+				continue
+			}
+			if p.afeIndex(node) == -1 {
+				p.oe = slices.Delete(p.oe, x, x+1)
+				continue
+			}
+			clone := p.clone(node)
+			p.afe[p.afeIndex(node)] = clone
+			p.oe[p.oeIndex(node)] = clone
+			node = clone
+			if lastNode == fb {
+				bookmark = p.afeIndex(node) + 1
+			}
+			if lastNode.Parent != nil {
+				lastNode.Parent.RemoveChild(lastNode)
+			}
+			node.AppendChild(lastNode)
+			lastNode = node
+		}
+		// Step 15
+		if lastNode.Parent != nil {
+			lastNode.Parent.RemoveChild(lastNode)
+		}
+		switch common.DataAtom {
+		case a.Table, a.Tbody, a.Tfoot, a.Thead, a.Tr:
+			return false // foster parenting
+		}
+		common.AppendChild(lastNode)
+		// Steps 16-18
+		clone := p.clone(fe)
+		for c := fb.FirstChild; c != nil; c = fb.FirstChild {
+			fb.RemoveChild(c)
+			clone.AppendChild(c)
+		}
+		fb.AppendChild(clone)
+		// Step 19
+		if old := p.afeIndex(fe); old != -1 && old < bookmark {
+			bookmark--
+		}
 		p.removeAFE(fe)
-		return true
+		if bookmark < 0 || bookmark > len(p.afe) {
+			return false
+		}
+		p.afe = slices.Insert(p.afe, bookmark, clone)
+		// Step 20
+		if i := p.oeIndex(fe); i >= 0 {
+			p.oe = slices.Delete(p.oe, i, i+1)
+		}
+		p.oe = slices.Insert(p.oe, p.oeIndex(fb)+1, clone)
 	}
-	if !p.inScope(scopeDefault, t.atom) {
-		return true
+	return true
+}
+
+// clone is the parser's Node.clone: the element alone, attributes copied.
+func (p *fparser) clone(n *html.Node) *html.Node {
+	c := p.node()
+	c.Type, c.DataAtom, c.Data = n.Type, n.DataAtom, n.Data
+	if len(n.Attr) > 0 {
+		c.Attr = append([]html.Attribute(nil), n.Attr...)
 	}
-	for _, e := range p.oe[fi:] {
-		if isSpecial(e.DataAtom) {
-			return false // a furthest block: nodes get reparented
+	return c
+}
+
+func (p *fparser) afeIndex(n *html.Node) int {
+	for i := len(p.afe) - 1; i >= 0; i-- {
+		if p.afe[i] == n {
+			return i
 		}
 	}
-	p.oe = p.oe[:fi]
-	p.removeAFE(fe)
-	return true
+	return -1
+}
+
+func (p *fparser) oeIndex(n *html.Node) int {
+	for i := len(p.oe) - 1; i >= 0; i-- {
+		if p.oe[i] == n {
+			return i
+		}
+	}
+	return -1
 }
 
 func (p *fparser) endOther(at a.Atom, name string) {

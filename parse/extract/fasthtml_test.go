@@ -169,6 +169,9 @@ var fastParseSeeds = []string{
 	`<script language="javascript"><!-- document.write("<script>x</script>") //--></script><p>a`,
 	`<script><!--<script></script>--></script>b<script>a<!--b-->c</SCRIPT >d<script><!--</script>e`,
 	`<script><!--<SCRIPT/>--><!--</scriptx></script>f<script><!--<scripty </script>g`,
+	`<font><div><span>a</font>b</div>c<b>1<p>2<i>3<u>4<div>5</b>6</u>7</i>8`,
+	`<nobr>a<nobr>b</nobr><a><div><a>x</a></div></a><i><b><s><u><p>x</i>y`,
+	`<table><tr><td><b><p>x</b>y</td></tr></table><b><table><tr><td>1</b></td></tr></table>`,
 }
 
 // FuzzFastParse: on any input, fastParse either declines or builds the
