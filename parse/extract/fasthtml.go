@@ -814,6 +814,8 @@ const (
 	fmInCell
 	fmAfterBody
 	fmAfterAfterBody
+	fmInCaption
+	fmInColumnGroup
 )
 
 // fparser is the tree builder of fastParse; its methods mirror the
@@ -1078,8 +1080,9 @@ func attrCompare(x, y html.Attribute) int {
 	return strings.Compare(x.Val, y.Val)
 }
 
-// addFormatting is the parser's addFormattingElement; the Noah's Ark
-// clause (a fourth identical element) is left to html.Parse.
+// addFormatting is the parser's addFormattingElement: attributes sorted,
+// and (its Noah's Ark clause) no more than three identical elements kept
+// in the list of active formatting elements since the last marker.
 func (p *fparser) addFormatting() bool {
 	attr := p.keepAttr()
 	slices.SortFunc(attr, attrCompare)
@@ -1091,7 +1094,7 @@ func (p *fparser) addFormatting() bool {
 		}
 		if n.DataAtom == p.tok.atom && slices.Equal(n.Attr, attr) {
 			if same++; same >= 3 {
-				return false
+				p.afe = slices.Delete(p.afe, i, i+1)
 			}
 		}
 	}
@@ -1132,6 +1135,10 @@ func (p *fparser) step() (done, ok bool) {
 		return p.afterBody()
 	case fmAfterAfterBody:
 		return p.afterAfterBody()
+	case fmInCaption:
+		return p.inCaption()
+	case fmInColumnGroup:
+		return p.inColumnGroup()
 	}
 	return false, false
 }
@@ -1387,7 +1394,15 @@ func (p *fparser) inBody() (bool, bool) {
 		switch t.atom {
 		case a.Base, a.Basefont, a.Bgsound, a.Link, a.Meta, a.Noframes, a.Script, a.Style, a.Title:
 			return p.inHead()
-		case a.Html, a.Body, a.Frameset, a.Template, a.Plaintext, a.Textarea, a.Xmp, a.Rb, a.Rtc,
+		case a.Textarea:
+			return p.rawText()
+		case a.Xmp:
+			p.popUntil(scopeButton, a.P)
+			if !p.reconstruct() {
+				return false, false
+			}
+			return p.rawText()
+		case a.Html, a.Body, a.Frameset, a.Template, a.Plaintext, a.Rb, a.Rtc,
 			a.Rp, a.Rt, a.Math, a.Svg:
 			return false, false
 		case a.Applet, a.Marquee, a.Object:
@@ -1769,7 +1784,11 @@ func (p *fparser) endOther(at a.Atom, name string) {
 func (p *fparser) text() (bool, bool) {
 	switch p.tok.typ {
 	case ftText:
-		p.addText(p.tok.data)
+		d := p.tok.data
+		if n := p.top(); n.DataAtom == a.Textarea && n.FirstChild == nil && d != "" && d[0] == '\n' {
+			d = d[1:] // a newline right after <textarea> ("\r" is gone already)
+		}
+		p.addText(d)
 		return true, true
 	case ftEnd:
 		p.pop()
@@ -1792,7 +1811,11 @@ func (p *fparser) resetMode() bool {
 			p.mode = fmInTable
 		case a.Body:
 			p.mode = fmInBody
-		case a.Caption, a.Colgroup, a.Template, a.Head, a.Frameset, a.Html:
+		case a.Caption:
+			p.mode = fmInCaption
+		case a.Colgroup:
+			p.mode = fmInColumnGroup
+		case a.Template, a.Head, a.Frameset, a.Html:
 			return false
 		default:
 			if i == 0 {
@@ -1826,6 +1849,19 @@ func (p *fparser) inTable() (bool, bool) {
 		}
 	case ftStart:
 		switch t.atom {
+		case a.Caption:
+			p.clearStackToContext(a.Html, a.Table, a.Template)
+			p.afe = append(p.afe, nil)
+			p.mode = fmInCaption
+			return true, p.addElement()
+		case a.Colgroup:
+			p.clearStackToContext(a.Html, a.Table, a.Template)
+			p.mode = fmInColumnGroup
+			return true, p.addElement()
+		case a.Col:
+			p.clearStackToContext(a.Html, a.Table, a.Template)
+			p.mode = fmInColumnGroup
+			return false, p.addNamed(a.Colgroup, "colgroup", nil)
 		case a.Tbody, a.Tfoot, a.Thead:
 			p.clearStackToContext(a.Html, a.Table, a.Template)
 			p.mode = fmInTableBody
@@ -1890,6 +1926,84 @@ func (p *fparser) fosterText(d string) bool {
 	n.Type, n.Data = html.TextNode, d
 	table.Parent.InsertBefore(n, table)
 	return true
+}
+
+func (p *fparser) inCaption() (bool, bool) {
+	t := &p.tok
+	switch t.typ {
+	case ftStart:
+		switch t.atom {
+		case a.Caption, a.Col, a.Colgroup, a.Tbody, a.Td, a.Tfoot, a.Thead, a.Tr:
+			if !p.popUntil(scopeTable, a.Caption) {
+				return true, true
+			}
+			p.clearAFE()
+			p.mode = fmInTable
+			return false, true
+		}
+	case ftEnd:
+		switch t.atom {
+		case a.Caption, a.Table:
+			if !p.popUntil(scopeTable, a.Caption) {
+				return true, true
+			}
+			p.clearAFE()
+			p.mode = fmInTable
+			return t.atom == a.Caption, true
+		case a.Body, a.Col, a.Colgroup, a.Html, a.Tbody, a.Td, a.Tfoot, a.Th, a.Thead, a.Tr:
+			return true, true
+		}
+	}
+	return p.inBody()
+}
+
+func (p *fparser) inColumnGroup() (bool, bool) {
+	t := &p.tok
+	switch t.typ {
+	case ftText:
+		d := t.data
+		s := strings.TrimLeft(d, whitespace)
+		if len(s) < len(d) {
+			p.addText(d[:len(d)-len(s)])
+			if s == "" {
+				return true, true
+			}
+			t.data = s
+		}
+	case ftComment:
+		p.addComment(p.top())
+		return true, true
+	case ftDoctype:
+		return true, true
+	case ftStart:
+		switch t.atom {
+		case a.Html, a.Template:
+			return false, false
+		case a.Col:
+			return true, p.addVoid()
+		}
+	case ftEnd:
+		switch t.atom {
+		case a.Colgroup:
+			if p.top().DataAtom == a.Colgroup {
+				p.pop()
+				p.mode = fmInTable
+			}
+			return true, true
+		case a.Col:
+			return true, true
+		case a.Template:
+			return false, false
+		}
+	case ftEOF:
+		return p.inBody()
+	}
+	if p.top().DataAtom != a.Colgroup {
+		return true, true
+	}
+	p.pop()
+	p.mode = fmInTable
+	return false, true
 }
 
 func (p *fparser) inTableBody() (bool, bool) {

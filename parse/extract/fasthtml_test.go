@@ -172,6 +172,9 @@ var fastParseSeeds = []string{
 	`<font><div><span>a</font>b</div>c<b>1<p>2<i>3<u>4<div>5</b>6</u>7</i>8`,
 	`<nobr>a<nobr>b</nobr><a><div><a>x</a></div></a><i><b><s><u><p>x</i>y`,
 	`<table><tr><td><b><p>x</b>y</td></tr></table><b><table><tr><td>1</b></td></tr></table>`,
+	`<table><caption>c<b>x</caption><col width=3><col><colgroup><col span=2></colgroup><colgroup> x<tbody><tr><td>1</table>`,
+	"<textarea>\nx</textarea><p><xmp><b></xmp><table><caption><table><tr><td>n</table></caption></table>",
+	`<p><font a=1><font a=1><font a=1><font a=1><font a=1>x</p>y<b><b><b><b><b><p>x</b></b>y</p>z`,
 }
 
 // FuzzFastParse: on any input, fastParse either declines or builds the
