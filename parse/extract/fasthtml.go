@@ -17,16 +17,20 @@ import (
 // more than all the extraction that follows.
 //
 // It tokenizes in place (names, attribute values and text are substrings
-// of s unless they need unescaping) and builds the tree with the subset of
-// the HTML5 tree-construction rules, as golang.org/x/net/html implements
-// them, that well-formed and Word-pasted pages exercise: implied
-// html/head/body/tbody/tr, implied end tags, formatting elements closed in
-// order, raw-text elements, tables. Whenever the input leaves that subset
-// (foster parenting, misnested formatting elements, foreign content,
-// templates, frames, select, unterminated tags, NUL bytes, …) it returns
+// of s unless they need unescaping) and builds the tree by the HTML5
+// tree-construction rules as golang.org/x/net/html implements them,
+// ported mode by mode for what pages are made of: implied
+// html/head/body/tbody/tr, implied end tags, tables with captions and
+// column groups, formatting elements (reopened, and misnesting resolved
+// by the adoption agency algorithm), stray table text, raw-text elements
+// and script escapes, select, quirks mode. Where the input needs what is
+// not ported (foreign content such as inline SVG, templates, frames,
+// plaintext, elements foster-parented out of a table, NUL bytes,
+// unterminated tags and comments, more than 500 open elements) it returns
 // nil and the caller uses html.Parse: the result is either the very tree
-// html.Parse builds or nothing. TestFastParseAgrees and FuzzFastParse hold
-// it to that.
+// html.Parse builds or nothing. TestFastParseAgrees, FuzzFastParse and
+// the package's TestMain (which compares every tree built while the tests
+// run) hold it to that.
 func fastParse(s string) *html.Node {
 	root, _ := fastParseMem(s, nil)
 	return root
