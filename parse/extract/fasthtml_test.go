@@ -284,3 +284,51 @@ func BenchmarkHTMLTree(b *testing.B) {
 		})
 	}
 }
+
+// TestHTMLConcurrent: the pooled tree memory and text buffers, and the
+// doctype cache, are shared by concurrent HTML calls; each call still gets
+// the Doc it gets alone.
+func TestHTMLConcurrent(t *testing.T) {
+	var pages [][]byte
+	var want [][]byte
+	for _, dir := range []string{"../../testdata/extract", "../../testdata/reports"} {
+		names, _ := filepath.Glob(filepath.Join(dir, "*.html"))
+		for _, n := range names {
+			b, err := os.ReadFile(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := HTML(b, "", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			j, _ := json.Marshal(d)
+			pages, want = append(pages, b), append(want, j)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < 3*len(pages); k++ {
+				i := (k*7 + g) % len(pages)
+				d, err := HTML(pages[i], "", Options{})
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				if j, _ := json.Marshal(d); !bytes.Equal(j, want[i]) {
+					errs <- fmt.Sprintf("page %d: concurrent Doc differs", i)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
