@@ -28,7 +28,7 @@ var gbkPairs = sync.OnceValue(func() *[126 * 191]uint16 {
 				continue
 			}
 			r, n := utf8.DecodeRune(dst[:nDst])
-			if n != nDst || r > 0xFFFF || r == 0 {
+			if n != nDst || r > 0xFFFF || r < 0x80 {
 				continue // 0 marks "not a plain pair": the slow path decides
 			}
 			t[(lead-0x81)*191+trail-0x40] = uint16(r)
@@ -68,7 +68,12 @@ func fastGB18030(data, out []byte) (_ []byte, ok bool) {
 		if r == 0 {
 			return out, false
 		}
-		out = utf8.AppendRune(out, rune(r))
+		// every table entry is a BMP rune other than a surrogate
+		if r < 0x800 {
+			out = append(out, byte(0xC0|r>>6), byte(0x80|r&0x3F))
+		} else {
+			out = append(out, byte(0xE0|r>>12), byte(0x80|(r>>6)&0x3F), byte(0x80|r&0x3F))
+		}
 		i += 2
 	}
 	return out, true
