@@ -117,6 +117,18 @@ func (m *treeMem) commitAttrs(attrs []html.Attribute) []html.Attribute {
 	return attrs[:len(attrs):len(attrs)]
 }
 
+// release resets m and hands it back to treePool, unless a huge page made
+// it too big to be worth keeping.
+func (m *treeMem) release() {
+	if len(m.nodes) > maxPooledChunks || len(m.attrb) > maxPooledChunks {
+		return
+	}
+	m.reset()
+	treePool.Put(m)
+}
+
+const maxPooledChunks = 64 // 32,768 nodes: a 700 KB page
+
 // reset zeroes what was used so that the memory can build another tree
 // and holds no pointers into the last page meanwhile.
 func (m *treeMem) reset() {

@@ -270,8 +270,7 @@ func BenchmarkHTMLTree(b *testing.B) {
 				if root == nil {
 					b.Fatal("fastParse declined the page")
 				}
-				mem.reset()
-				treePool.Put(mem)
+				mem.release()
 			}
 		})
 		b.Run(name+"/html.Parse", func(b *testing.B) {

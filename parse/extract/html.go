@@ -101,8 +101,7 @@ func HTML(data []byte, contentType string, opts Options) (doc *Doc, err error) {
 	// what it keeps): their memory can serve the next page. After a panic
 	// it is simply dropped.
 	if mem != nil {
-		mem.reset()
-		treePool.Put(mem)
+		mem.release()
 	}
 	if cap(buf) <= maxPooledText {
 		*bufp = buf[:0]
@@ -155,8 +154,7 @@ func parseTree(text string) (*html.Node, *treeMem, error) {
 		}
 		return root, mem, nil
 	}
-	mem.reset()
-	treePool.Put(mem)
+	mem.release()
 	root, err := html.Parse(strings.NewReader(text))
 	return root, nil, err
 }
