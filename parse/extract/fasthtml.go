@@ -46,7 +46,7 @@ func fastParseMem(s string, mem *treeMem) (*html.Node, *treeMem) {
 	if len(s) > 1<<24 || strings.IndexByte(s, 0) >= 0 {
 		return nil, mem // NUL handling differs by insertion mode; large inputs are not pages
 	}
-	p := &fparser{z: ftokenizer{s: s, mem: mem}, mode: fmInitial, mem: mem}
+	p := &fparser{z: ftokenizer{s: s, mem: mem, cr: strings.IndexByte(s, '\r') >= 0}, mode: fmInitial, mem: mem}
 	p.doc = p.node()
 	p.doc.Type = html.DocumentNode
 	ok := p.run()
@@ -174,6 +174,7 @@ type ftokenizer struct {
 	rawTag      string   // set after a start tag whose content is raw text
 	mem         *treeMem // attributes are read into its spare space
 	names, keys atomCache
+	cr          bool // s holds a "\r"
 }
 
 // atomCache remembers recent atom lookups of tag names or attribute keys:
@@ -227,7 +228,7 @@ func (z *ftokenizer) next(t *ftoken) bool {
 			return false
 		}
 		if end > z.pos {
-			d := convertNewlines(s[z.pos:end])
+			d := z.newlines(s[z.pos:end])
 			if tag == "title" || tag == "textarea" {
 				d = html.UnescapeString(d)
 			}
@@ -243,7 +244,7 @@ func (z *ftokenizer) next(t *ftoken) bool {
 		if j < 0 || i+j+1 >= len(s) {
 			if start < len(s) {
 				z.pos = len(s)
-				t.typ, t.data = ftText, textData(s[start:])
+				t.typ, t.data = ftText, z.textData(s[start:])
 				return true
 			}
 			t.typ = ftEOF
@@ -257,7 +258,7 @@ func (z *ftokenizer) next(t *ftoken) bool {
 		}
 		if i > start {
 			z.pos = i
-			t.typ, t.data = ftText, textData(s[start:i])
+			t.typ, t.data = ftText, z.textData(s[start:i])
 			return true
 		}
 		break
@@ -298,7 +299,7 @@ func (z *ftokenizer) next(t *ftoken) bool {
 			return false
 		}
 		z.pos = i + 4 + e + 3
-		t.typ, t.data = ftComment, textData(body[:e])
+		t.typ, t.data = ftComment, z.textData(body[:e])
 		return true
 	case len(rest) >= 7 && strings.EqualFold(rest[:7], "DOCTYPE"):
 		e := strings.IndexByte(rest, '>')
@@ -365,7 +366,7 @@ func (z *ftokenizer) bogusComment(t *ftoken, from int) bool {
 	if e < 0 {
 		return false
 	}
-	t.typ, t.data = ftComment, textData(z.s[from:from+e])
+	t.typ, t.data = ftComment, z.textData(z.s[from:from+e])
 	z.pos = from + e + 1
 	return true
 }
@@ -727,7 +728,7 @@ func (z *ftokenizer) tag(t *ftoken, i int, start bool) bool {
 			}
 			if !dup {
 				key, _ = z.keys.lookup(key)
-				v := convertNewlines(s[vs:ve])
+				v := z.newlines(s[vs:ve])
 				// Values unescape by the rules for attributes, which decode
 				// a subset of what UnescapeString (the rules for text)
 				// does: a value text rules leave alone is final.
@@ -799,12 +800,20 @@ func asciiLower(s string) string {
 
 // textData is a text or comment token's data as the tokenizer returns it:
 // newlines normalised, character references decoded.
-func textData(s string) string {
-	s = convertNewlines(s)
+func (z *ftokenizer) textData(s string) string {
+	s = z.newlines(s)
 	if strings.IndexByte(s, '&') < 0 {
 		return s // what UnescapeString returns, without decoding every rune to find out
 	}
 	return html.UnescapeString(s)
+}
+
+// newlines is convertNewlines, skipped on the many pages without a "\r".
+func (z *ftokenizer) newlines(s string) string {
+	if !z.cr {
+		return s
+	}
+	return convertNewlines(s)
 }
 
 // convertNewlines turns "\r\n" and "\r" into "\n".
