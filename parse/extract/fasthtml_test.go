@@ -214,6 +214,13 @@ func TestHTMLDocOwnsItsStrings(t *testing.T) {
 			pages = append(pages, b)
 		}
 	}
+	// and a page fastParse declines (inline SVG), read by html.Parse
+	declined := []byte(`<html><head><title>某局2023年政府信息公开工作年度报告_某站</title><meta name="ContentSource" content="某局"></head>` +
+		`<body><svg><path d="M0"/></svg><div class="TRS_Editor"><p>一、总体情况</p><table><tr><td>项目</td><td>数量</td></tr><tr><td>新收</td><td>3</td></tr></table></div></body></html>`)
+	if fastParse(string(declined)) != nil {
+		t.Fatal("the SVG page was meant to take the html.Parse path")
+	}
+	pages = append(pages, declined)
 	for i, page := range pages {
 		data := bytes.Clone(page)
 		d, err := HTML(data, "", Options{})
