@@ -5,4 +5,9 @@
 // characters.
 //
 // It only decodes copies: it must never be used to rewrite archived bytes.
+// (DecodeHTMLTransient, for a caller that drops the text before returning,
+// may hand back valid UTF-8 input as a string over the input's own memory:
+// read, never written.) GB18030 is decoded by a table filled from
+// golang.org/x/text's decoder for the two-byte GBK sequences pages are made
+// of, and by that decoder for anything else.
 package charset
