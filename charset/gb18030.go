@@ -1,6 +1,7 @@
 package charset
 
 import (
+	"encoding/binary"
 	"sync"
 	"unicode/utf8"
 
@@ -50,6 +51,10 @@ func fastGB18030(data, out []byte) (_ []byte, ok bool) {
 		c := data[i]
 		if c < utf8.RuneSelf {
 			j := i + 1
+			// markup is ASCII: skip it eight bytes at a time
+			for j+8 <= len(data) && binary.LittleEndian.Uint64(data[j:])&0x8080808080808080 == 0 {
+				j += 8
+			}
 			for j < len(data) && data[j] < utf8.RuneSelf {
 				j++
 			}
