@@ -191,6 +191,9 @@ func (c *atomCache) lookup(s string) (string, a.Atom) {
 	if s == "" {
 		return s, 0
 	}
+	if at := commonAtom(s); at != 0 {
+		return at.String(), at
+	}
 	e := &c[(len(s)*7+int(s[0])*3+int(s[len(s)-1]))&63]
 	if e.s == s && e.name != "" {
 		return e.name, e.at
@@ -202,6 +205,44 @@ func (c *atomCache) lookup(s string) (string, a.Atom) {
 	}
 	e.s, e.name, e.at = s, name, at
 	return name, at
+}
+
+// commonAtom is atom.Lookup for the names most tags and attributes of a
+// report page use (a switch beats hashing them), else 0.
+func commonAtom(s string) a.Atom {
+	switch s {
+	case "p":
+		return a.P
+	case "span":
+		return a.Span
+	case "td":
+		return a.Td
+	case "tr":
+		return a.Tr
+	case "div":
+		return a.Div
+	case "br":
+		return a.Br
+	case "b":
+		return a.B
+	case "a":
+		return a.A
+	case "style":
+		return a.Style
+	case "class":
+		return a.Class
+	case "id":
+		return a.Id
+	case "width":
+		return a.Width
+	case "lang":
+		return a.Lang
+	case "href":
+		return a.Href
+	case "align":
+		return a.Align
+	}
+	return 0
 }
 
 func isSpaceByte(c byte) bool {
