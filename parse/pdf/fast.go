@@ -46,6 +46,7 @@ func fastReadPages(ctx context.Context, data []byte, maxPages int) ([]pageText, 
 	if len(leaves) == 0 {
 		return nil, unsupported("no pages")
 	}
+	totalHan := 0
 	fonts := map[any]*fastFont{}
 	pages := make([]pageText, 0, len(leaves))
 	for i, leaf := range leaves {
@@ -57,6 +58,11 @@ func fastReadPages(ctx context.Context, data []byte, maxPages int) ([]pageText, 
 			return nil, fmt.Errorf("page %d: %w", i+1, err)
 		}
 		pages = append(pages, p)
+		totalHan += p.han
+	}
+	if totalHan < hanPerPageForOCR {
+		// layout would send every page to OCR: pdfium renders them.
+		return nil, unsupported("%d Han characters in the document", totalHan)
 	}
 	return pages, nil
 }
@@ -205,6 +211,8 @@ func (d *fileDoc) readPage(index int, leaf pageLeaf, fonts map[any]*fastFont) (p
 		return p, err
 	}
 
+	// What hasVisualContent looks at, for pages with few characters.
+	images, paths, pathOpen := 0, 0, false
 	gs := gstate{ctm: identity, th: 1}
 	var stack []gstate
 	var tm, tlm matrix
@@ -447,6 +455,18 @@ func (d *fileDoc) readPage(index int, leaf pageLeaf, fonts map[any]*fastFont) (p
 			if xo == nil || xo["Subtype"] != pdfName("Image") {
 				return p, unsupported("form XObject %s", name)
 			}
+			images++
+		case "m", "l", "c", "v", "y", "h", "re":
+			pathOpen = true
+		case "S", "s", "f", "F", "f*", "B", "B*", "b", "b*":
+			if pathOpen {
+				paths++
+			}
+			pathOpen = false
+		case "n":
+			pathOpen = false
+		case "sh":
+			images++
 		case "gs":
 			if len(ops) != 1 {
 				return p, unsupported("gs operands")
@@ -468,8 +488,14 @@ func (d *fileDoc) readPage(index int, leaf pageLeaf, fonts map[any]*fastFont) (p
 		ops = ops[:0]
 	}
 	if p.han < hanPerPageForOCR {
-		// pdfium decides whether such a page is a scan to OCR.
-		return p, unsupported("page %d has %d Han characters", index+1, p.han)
+		// A page with little text (a signature page) is read here only
+		// when it plainly has nothing to OCR: no image or shading and
+		// well under hasVisualContent's 20 paths. Otherwise pdfium decides
+		// whether it is a scan.
+		if images > 0 || paths >= hanPerPageForOCR/2 {
+			return p, unsupported("page %d: %d Han characters, %d images, %d paths", index+1, p.han, images, paths)
+		}
+		p.visual = false
 	}
 	if err := checkOverlaps(p.chars); err != nil {
 		return p, err
