@@ -493,7 +493,7 @@ func (d *fileDoc) readPage(index int, leaf pageLeaf, fonts map[any]*fastFont) (p
 		// well under hasVisualContent's 20 paths. Otherwise pdfium decides
 		// whether it is a scan.
 		if images > 0 || paths >= hanPerPageForOCR/2 {
-			return p, unsupported("page %d: %d Han characters, %d images, %d paths", index+1, p.han, images, paths)
+			return p, unsupported("%d Han characters, %d images, %d paths", p.han, images, paths)
 		}
 		p.visual = false
 	}

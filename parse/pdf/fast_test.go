@@ -4,8 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/klippa-app/go-pdfium/requests"
 )
@@ -92,19 +97,126 @@ func runesOf(cs []Char) []rune {
 	return rs
 }
 
-// TestFastPathDeclines: inputs the fast path must leave to pdfium.
+// TestFastPathDeclines: inputs the fast path must leave to pdfium, and
+// for each the Doc Extract returns is exactly pdfium's.
 func TestFastPathDeclines(t *testing.T) {
 	good := readSample(t, "report-lo-wqy.pdf")
-	for _, tt := range []struct{ name, file string }{
-		{"scan", "report-scan.pdf"},
-		{"outlines", "report-outlines.pdf"},
-	} {
+	fixture := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("../../testdata/pdf", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	synth := func(edit func(objs []string) []string) []byte {
+		return synthPDF(edit(synthObjs(synthContent1, synthContent2)), false)
+	}
+	withContent := func(extra string) []byte {
+		return synthDoc(false, synthContent1+"\n"+extra, synthContent2)
+	}
+	replaceObj := func(i int, from, to string) func([]string) []string {
+		return func(objs []string) []string {
+			if !strings.Contains(objs[i], from) {
+				t.Fatalf("object %d has no %q", i+1, from)
+			}
+			objs[i] = strings.Replace(objs[i], from, to, 1)
+			return objs
+		}
+	}
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{"scan", readSample(t, "report-scan.pdf")},
+		{"outlines", readSample(t, "report-outlines.pdf")},
+		{"encrypted owner only", fixture("encrypted-owner-only.pdf")},
+		{"encrypted rc4", fixture("encrypted-user-rc4.pdf")},
+		{"encrypted aes256", fixture("encrypted-user-aes256.pdf")},
+		{"truncated 60%", good[:len(good)*6/10]},
+		{"no xref tail", good[:len(good)-200]},
+		{"header only", []byte("%PDF-1.7\n")},
+		{"horizontal scaling", withContent("BT /F1 12 Tf 90 Tz 60 400 Td <0001> Tj ET")},
+		{"text rise", withContent("BT /F1 12 Tf 3 Ts 60 400 Td <0001> Tj ET")},
+		{"invisible text", withContent("BT /F1 12 Tf 3 Tr 60 400 Td <0001> Tj ET")},
+		{"rotated text", withContent("BT /F1 12 Tf 0 1 -1 0 300 300 Tm <0001> Tj ET")},
+		{"mirrored ctm", withContent("q -1 0 0 1 595 0 cm BT /F1 12 Tf 60 400 Td <0001> Tj ET Q")},
+		{"inline image", withContent("q BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q")},
+		{"form xobject", withContent("/Fm0 Do")},
+		{"unmapped code", withContent("BT /F1 12 Tf 60 400 Td <0FFF> Tj ET")},
+		{"code outside widths", withContent("BT /F2 12 Tf 60 400 Td <7F> Tj ET")},
+		{"fake bold", withContent("BT /F1 12 Tf 60 400 Td <0001> Tj ET BT /F1 12 Tf 60.3 400 Td <0001> Tj ET")},
+		{"text outside the page", withContent("BT /F1 12 Tf 60 900 Td <0001> Tj ET")},
+		{"identity-v", synth(replaceObj(4, "/Identity-H", "/Identity-V"))},
+		{"no tounicode", synth(replaceObj(4, "/ToUnicode 8 0 R", ""))},
+		{"type3 font", synth(replaceObj(8, "/Subtype /TrueType", "/Subtype /Type3"))},
+		{"rotated page", synth(replaceObj(2, "/Contents", "/Rotate 90 /Contents"))},
+		{"crop box", synth(replaceObj(2, "/Contents", "/CropBox [10 10 500 800] /Contents"))},
+		{"ligature", synthPDF(func() []string {
+			objs := synthObjs(synthContent1+"\nBT /F2 12 Tf 60 400 Td (A) Tj ET", synthContent2)
+			cmap := "begincmap 1 beginbfrange <20> <7E> <0020> endbfrange 1 beginbfchar <41> <00660069> endbfchar endcmap"
+			objs[14] = plainStream(cmap)
+			return objs
+		}(), false)},
+		{"lzw content", synth(func(objs []string) []string {
+			objs[11] = "<< /Length 4 /Filter /LZWDecode >>\nstream\n\x80\x0b\x60\x50\nendstream"
+			return objs
+		})},
+		{"page tree loop", synth(replaceObj(1, "/Kids [3 0 R 4 0 R]", "/Kids [3 0 R 2 0 R]"))},
+		{"inflate bomb", synth(func(objs []string) []string {
+			objs[11] = flateStream("", make([]byte, maxStreamBytes+1))
+			return objs
+		})},
+	}
+	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := fastReadPages(context.Background(), readSample(t, tt.file), DefaultMaxPages)
+			_, err := fastReadPages(context.Background(), tt.data, DefaultMaxPages)
 			if !errors.Is(err, errUnsupported) {
-				t.Fatalf("err = %v, want errUnsupported", err)
+				t.Fatalf("fast path: err = %v, want errUnsupported", err)
+			}
+			t.Logf("declined: %v", err)
+			got, gerr := testEngine.Extract(context.Background(), tt.data, Options{OCR: OCROff})
+			want, werr := testEngine.Extract(context.Background(), tt.data, Options{OCR: OCROff, PdfiumOnly: true})
+			if fmt.Sprint(gerr) != fmt.Sprint(werr) {
+				t.Fatalf("errors differ: %v vs pdfium-only %v", gerr, werr)
+			}
+			gj, _ := json.Marshal(got)
+			wj, _ := json.Marshal(want)
+			if string(gj) != string(wj) {
+				t.Errorf("docs differ:\n%s\n%s", gj, wj)
 			}
 		})
 	}
-	_ = good
+}
+
+// FuzzFastPath: the pure-Go reader must return pages or an error on any
+// input, never panic, and stay fast (every loop is bounded by the input
+// or a limit). Run: go test -fuzz FuzzFastPath -fuzztime 60s ./parse/pdf
+func FuzzFastPath(f *testing.F) {
+	for _, name := range []string{"report-lo-wqy.pdf", "report-chromium-cid.pdf"} {
+		data := readSample(f, name)
+		f.Add(data)
+		f.Add(data[len(data)/2:])
+	}
+	f.Add(synthDoc(false, synthContent1, synthContent2))
+	f.Add(synthDoc(true, synthContent1, synthContent2))
+	f.Add([]byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer<</Root 1 0 R>>\nstartxref\n47\n%%EOF"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		start := time.Now()
+		pages, err := fastReadPages(context.Background(), data, 20)
+		if err == nil {
+			if len(pages) == 0 || len(pages) > 20 {
+				t.Fatalf("%d pages without an error", len(pages))
+			}
+			for _, p := range pages {
+				for _, c := range p.chars {
+					if !finite(c.Left) || !finite(c.Right) || !finite(c.Top) || !finite(c.Bottom) {
+						t.Fatalf("non-finite box %+v", c)
+					}
+				}
+			}
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("took %v on %d bytes", d, len(data))
+		}
+	})
 }

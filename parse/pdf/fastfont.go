@@ -147,6 +147,7 @@ func (d *fileDoc) cidWidths(v any, out map[uint32]float64) error {
 	if !ok {
 		return unsupported("CID /W is %T", v)
 	}
+	work := 0 // entries written: overlapping ranges must not cost unbounded time
 	for i := 0; i < len(arr); {
 		c0, ok := d.num(arr[i])
 		if !ok || c0 < 0 || c0 > 0xFFFF || i+1 >= len(arr) {
@@ -175,6 +176,9 @@ func (d *fileDoc) cidWidths(v any, out map[uint32]float64) error {
 		if !ok1 || !ok2 || c1 < c0 || c1 > 0xFFFF {
 			return unsupported("CID /W range")
 		}
+		if work += int(c1-c0) + 1; work > maxCMapEntries {
+			return unsupported("CID /W too large")
+		}
 		for c := int(c0); c <= int(c1); c++ {
 			out[uint32(c)] = w
 		}
@@ -196,6 +200,7 @@ func parseToUnicode(b []byte, twoByte bool) (map[uint32]rune, error) {
 		codeLen = 2
 	}
 	m := map[uint32]rune{}
+	work := 0 // entries written, overrides included
 	l := &lexer{b: b}
 	var ops []any
 	mode := ""
@@ -213,6 +218,8 @@ func parseToUnicode(b []byte, twoByte bool) (map[uint32]rune, error) {
 	put := func(c uint32, dst pdfString) {
 		if r, ok := oneRune(dst); ok {
 			m[c] = r
+		} else {
+			delete(m, c) // a later entry overrides an earlier one
 		}
 	}
 	for {
@@ -254,8 +261,11 @@ func parseToUnicode(b []byte, twoByte bool) (map[uint32]rune, error) {
 			for i := 0; i < len(ops); i += 3 {
 				lo, ok1 := code(ops[i])
 				hi, ok2 := code(ops[i+1])
-				if !ok1 || !ok2 || hi < lo || hi-lo >= maxCMapEntries || len(m)+int(hi-lo) > maxCMapEntries {
+				if !ok1 || !ok2 || hi < lo || hi-lo >= maxCMapEntries {
 					return nil, unsupported("ToUnicode bfrange entry")
+				}
+				if work += int(hi-lo) + 1; work > maxCMapEntries {
+					return nil, unsupported("ToUnicode too large")
 				}
 				switch dst := ops[i+2].(type) {
 				case pdfString:

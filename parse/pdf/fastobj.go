@@ -710,6 +710,12 @@ func (d *fileDoc) decode(st *pdfStream) ([]byte, error) {
 	}
 	switch f {
 	case nil:
+		// Counted too: one large stream shared by every page would
+		// otherwise be tokenised once per page without limit.
+		if d.inflated+len(st.raw) > maxInflateTotal {
+			return nil, unsupported("more than %d bytes of streams", maxInflateTotal)
+		}
+		d.inflated += len(st.raw)
 		return st.raw, nil
 	case pdfName("FlateDecode"):
 	default:
@@ -720,6 +726,9 @@ func (d *fileDoc) decode(st *pdfStream) ([]byte, error) {
 		return nil, unsupported("flate: %v", err)
 	}
 	limit := min(maxStreamBytes, maxInflateTotal-d.inflated)
+	if limit <= 0 {
+		return nil, unsupported("more than %d bytes of streams", maxInflateTotal)
+	}
 	out, err := io.ReadAll(io.LimitReader(zr, int64(limit)+1))
 	if err != nil {
 		// pdfium tolerates some damaged zlib data; let it decide.
