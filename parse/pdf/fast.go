@@ -335,7 +335,7 @@ func (d *fileDoc) readPage(index int, leaf pageLeaf, fonts map[any]*fastFont) (p
 			}
 			name, ok := ops[0].(pdfName)
 			size, err := num(1)
-			if !ok || err != nil {
+			if !ok || err != nil || size <= 0 {
 				return p, unsupported("Tf operands")
 			}
 			ref, ok := fontRes[name]

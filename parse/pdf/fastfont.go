@@ -125,6 +125,16 @@ func (d *fileDoc) loadFont(v any) (*fastFont, error) {
 	}
 	st, ok := tu.(*pdfStream)
 	if !ok {
+		if !f.twoByte && d.plainWinAnsi(fd, desc) {
+			// Word writes its Latin fonts (digits in Times New Roman) this
+			// way; pdfium then maps codes by the encoding, which for
+			// printable ASCII is ASCII. Other codes stay unmapped.
+			f.uni = make(map[uint32]rune, 0x7F-0x20)
+			for c := uint32(0x20); c < 0x7F; c++ {
+				f.uni[c] = rune(c)
+			}
+			return f, nil
+		}
 		return nil, unsupported("font without ToUnicode")
 	}
 	raw, err := d.decode(st)
@@ -135,6 +145,26 @@ func (d *fileDoc) loadFont(v any) (*fastFont, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// plainWinAnsi: a non-symbolic simple font whose encoding is
+// WinAnsiEncoding without /Differences.
+func (d *fileDoc) plainWinAnsi(fd, desc pdfDict) bool {
+	flags, _ := d.num(desc["Flags"])
+	if fl := int(flags); fl&4 != 0 || fl&32 == 0 {
+		return false
+	}
+	enc, err := d.resolve(fd["Encoding"])
+	if err != nil {
+		return false
+	}
+	if ed, ok := enc.(pdfDict); ok {
+		if _, diff := ed["Differences"]; diff {
+			return false
+		}
+		enc = ed["BaseEncoding"]
+	}
+	return enc == pdfName("WinAnsiEncoding")
 }
 
 // cidWidths reads a CIDFont /W array: "c [w1 w2 ...]" and "cfirst clast w".

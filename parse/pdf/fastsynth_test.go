@@ -121,7 +121,7 @@ func synthObjs(content1, content2 string) []string {
 	}
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /MediaBox [0 0 595.28 841.89] /Resources << /Font << /F1 5 0 R /F2 9 0 R >> >> >>",
+		"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /MediaBox [0 0 595.28 841.89] /Resources << /Font << /F1 5 0 R /F2 9 0 R /F3 16 0 R >> >> >>",
 		"<< /Type /Page /Parent 2 0 R /Contents 12 0 R >>",
 		"<< /Type /Page /Parent 2 0 R /Contents [13 0 R 14 0 R] >>",
 		"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 8 0 R >>",
@@ -135,6 +135,8 @@ func synthObjs(content1, content2 string) []string {
 		plainStream(content2[:len(content2)/2]),
 		flateStream("", []byte(content2[len(content2)/2:])),
 		plainStream(cmap1),
+		// Word's Latin font: WinAnsiEncoding, no ToUnicode.
+		"<< /Type /Font /Subtype /TrueType /BaseFont /TimesNewRomanPSMT /FirstChar 32 /LastChar 126 /Widths 10 0 R /FontDescriptor 11 0 R /Encoding /WinAnsiEncoding >>",
 	}
 	return objs
 }
@@ -167,6 +169,7 @@ var synthContent1 = strings.Join([]string{
 	"BT /F2 12 Tf 60 520 Td 3 Tw (Word 2019 12,345.5) Tj 0 Tw 0 Tc ET",
 	"BT /F1 12 Tf 60 500 Td " + hanHex(seq(0, 6)...) + " Tj /F2 12 Tf 200 0 Td (123) Tj 100 0 Td (45.6) Tj ET",
 	"% a comment BT (not text) Tj ET",
+	"BT /F3 9 Tf 40 460 Td (" + asciiLiteral() + ") Tj ET",
 	"/Span << /ActualText (x) /MCID 3 >> BDC EMC",
 }, "\n")
 
@@ -245,6 +248,19 @@ func compareChars(t *testing.T, page int, fast, slow []Char) {
 			}
 		}
 	}
+}
+
+// asciiLiteral is every printable ASCII character, escaped for a literal
+// string.
+func asciiLiteral() string {
+	var b strings.Builder
+	for c := byte(0x20); c < 0x7F; c++ {
+		if c == '(' || c == ')' || c == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 func charText(cs []Char) string {
