@@ -518,6 +518,9 @@ func (p *pageText) addChar(r rune, f *fastFont, w, size float64, m matrix) error
 	if r == 0 || r == unicode.ReplacementChar || (r >= 0xE000 && r <= 0xF8FF) {
 		return unsupported("unmapped character %U", r)
 	}
+	if pdfiumRewrites(r) {
+		return unsupported("character %U", r)
+	}
 	if r > unicode.MaxRune || (unicode.IsControl(r) && r != '\t') {
 		return nil
 	}
@@ -541,40 +544,52 @@ func (p *pageText) addChar(r rune, f *fastFont, w, size float64, m matrix) error
 // character (fake bold, shadows): pdfium drops such duplicates by rules
 // of its own, so those pages are left to it.
 func checkOverlaps(chars []Char) error {
-	idx := make([]int, len(chars))
-	for i := range idx {
-		idx[i] = i
+	idx := make([]int, 0, len(chars))
+	for i, c := range chars {
+		if !unicode.IsSpace(c.R) {
+			idx = append(idx, i)
+		}
 	}
 	slices.SortFunc(idx, func(a, b int) int {
 		ca, cb := chars[a], chars[b]
 		if ca.R != cb.R {
 			return int(ca.R - cb.R)
 		}
-		if ca.Bottom != cb.Bottom {
-			if ca.Bottom < cb.Bottom {
-				return -1
-			}
-			return 1
-		}
-		if ca.Left < cb.Left {
-			return -1
-		}
-		if ca.Left > cb.Left {
-			return 1
-		}
-		return 0
+		return cmpFloat(ca.Bottom, cb.Bottom)
 	})
-	for k := 1; k < len(idx); k++ {
-		a, b := chars[idx[k-1]], chars[idx[k]]
-		if a.R != b.R || unicode.IsSpace(a.R) {
-			continue
-		}
+	for k := range idx {
+		a := chars[idx[k]]
 		h := a.Top - a.Bottom
-		if math.Abs(a.Bottom-b.Bottom) < 0.5*h && math.Abs(a.Left-b.Left) < 0.5*math.Max(a.Right-a.Left, 0.1*h) {
-			return unsupported("character %q drawn twice at one place", a.R)
+		// Every later same character close enough in height.
+		for j := k + 1; j < len(idx); j++ {
+			b := chars[idx[j]]
+			if b.R != a.R || b.Bottom-a.Bottom >= 0.5*h {
+				break
+			}
+			if math.Abs(a.Left-b.Left) < 0.5*math.Max(a.Right-a.Left, 0.1*h) {
+				return unsupported("character %q drawn twice at one place", a.R)
+			}
 		}
 	}
 	return nil
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// pdfiumRewrites: characters pdfium's text page does not pass through as
+// one character: Latin ligatures (decomposed into several characters),
+// U+FFFE (dropped), and right-to-left scripts (reordered and mirrored).
+func pdfiumRewrites(r rune) bool {
+	return (r >= 0xFB00 && r <= 0xFB06) || r == 0xFFFE ||
+		(r >= 0x0590 && r <= 0x08FF) || (r >= 0xFB1D && r <= 0xFDFF) || (r >= 0xFE70 && r <= 0xFEFF)
 }
 
 // contents concatenates a page's content streams.

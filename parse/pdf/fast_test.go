@@ -109,10 +109,10 @@ func TestFastPathDeclines(t *testing.T) {
 		return b
 	}
 	synth := func(edit func(objs []string) []string) []byte {
-		return synthPDF(edit(synthObjs(synthContent1, synthContent2)), false)
+		return synthPDF(edit(synthObjs(synthContent1, synthContent2)), xrefTable)
 	}
 	withContent := func(extra string) []byte {
-		return synthDoc(false, synthContent1+"\n"+extra, synthContent2)
+		return synthDoc(xrefTable, synthContent1+"\n"+extra, synthContent2)
 	}
 	replaceObj := func(i int, from, to string) func([]string) []string {
 		return func(objs []string) []string {
@@ -160,7 +160,17 @@ func TestFastPathDeclines(t *testing.T) {
 			cmap := "begincmap 1 beginbfrange <20> <7E> <0020> endbfrange 1 beginbfchar <41> <00660069> endbfchar endcmap"
 			objs[14] = plainStream(cmap)
 			return objs
-		}(), false)},
+		}(), xrefTable)},
+		{"ligature character", synthPDF(func() []string {
+			objs := synthObjs(synthContent1+"\nBT /F2 12 Tf 60 400 Td (A) Tj ET", synthContent2)
+			objs[14] = plainStream("begincmap 1 beginbfrange <20> <7E> <0020> endbfrange 1 beginbfchar <41> <FB01> endbfchar endcmap")
+			return objs
+		}(), xrefTable)},
+		{"hebrew", synthPDF(func() []string {
+			objs := synthObjs(synthContent1+"\nBT /F2 12 Tf 60 400 Td (A) Tj ET", synthContent2)
+			objs[14] = plainStream("begincmap 1 beginbfrange <20> <7E> <0020> endbfrange 1 beginbfchar <41> <05D0> endbfchar endcmap")
+			return objs
+		}(), xrefTable)},
 		{"lzw content", synth(func(objs []string) []string {
 			objs[11] = "<< /Length 4 /Filter /LZWDecode >>\nstream\n\x80\x0b\x60\x50\nendstream"
 			return objs
@@ -203,8 +213,9 @@ func TestFastPathDeclines(t *testing.T) {
 // minimisation time a 60 s run does a few dozen inputs. The seeds are the
 // small synthetic documents for the same reason.
 func FuzzFastPath(f *testing.F) {
-	f.Add(synthDoc(false, synthContent1, synthContent2))
-	f.Add(synthDoc(true, synthContent1, synthContent2))
+	for _, k := range []xrefKind{xrefTable, xrefStream, xrefHybrid} {
+		f.Add(synthDoc(k, synthContent1, synthContent2))
+	}
 	f.Add([]byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer<</Root 1 0 R>>\nstartxref\n47\n%%EOF"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		start := time.Now()

@@ -387,16 +387,40 @@ func openFile(data []byte) (*fileDoc, error) {
 		if off <= 0 || off >= len(data) {
 			return nil, unsupported("xref offset %d outside the file", off)
 		}
-		trailer, err := d.readXref(off)
+		sec := map[int]xrefEntry{}
+		trailer, err := d.readXref(off, sec)
 		if err != nil {
 			return nil, err
 		}
 		if d.trailer == nil {
 			d.trailer = trailer
 		}
-		if _, ok := trailer["XRefStm"]; ok {
-			// Hybrid files: a table plus an xref stream for newer readers.
-			return nil, unsupported("hybrid xref")
+		if _, ok := trailer["Encrypt"]; ok {
+			d.trailer["Encrypt"] = trailer["Encrypt"]
+		}
+		if x, ok := trailer["XRefStm"].(float64); ok {
+			// A hybrid file (Word writes them): the table lists the plain
+			// objects and marks the compressed ones free; the xref stream
+			// it names locates those.
+			if x <= 0 || int(x) >= len(data) || seen[int(x)] {
+				return nil, unsupported("bad /XRefStm")
+			}
+			seen[int(x)] = true
+			hidden := map[int]xrefEntry{}
+			if _, err := d.readXref(int(x), hidden); err != nil {
+				return nil, fmt.Errorf("/XRefStm: %w", err)
+			}
+			for num, e := range hidden {
+				if old, ok := sec[num]; !ok || (!old.inStream && old.offset < 0) {
+					sec[num] = e
+				}
+			}
+		}
+		// Sections are read newest first: an object's newest entry wins.
+		for num, e := range sec {
+			if _, known := d.xref[num]; !known {
+				d.xref[num] = e
+			}
 		}
 		prev, ok := trailer["Prev"].(float64)
 		if !ok {
@@ -407,9 +431,8 @@ func openFile(data []byte) (*fileDoc, error) {
 	return d, nil
 }
 
-// readXref reads one cross-reference section at off. Entries already known
-// (from a newer section) are kept.
-func (d *fileDoc) readXref(off int) (pdfDict, error) {
+// readXref reads one cross-reference section at off into sec.
+func (d *fileDoc) readXref(off int, sec map[int]xrefEntry) (pdfDict, error) {
 	l := &lexer{b: d.data, pos: off}
 	l.skipWhite()
 	if bytes.HasPrefix(d.data[l.pos:], []byte("xref")) {
@@ -448,15 +471,12 @@ func (d *fileDoc) readXref(off int) (pdfDict, error) {
 					return nil, unsupported("bad xref entry")
 				}
 				num := s + k
-				if _, known := d.xref[num]; known {
-					continue
-				}
 				ov, _ := strconv.Atoi(string(o))
 				switch t[0] {
 				case 'n':
-					d.xref[num] = xrefEntry{offset: ov}
+					sec[num] = xrefEntry{offset: ov}
 				case 'f':
-					d.xref[num] = xrefEntry{offset: -1}
+					sec[num] = xrefEntry{offset: -1}
 				default:
 					return nil, unsupported("bad xref entry type %q", t)
 				}
@@ -472,10 +492,10 @@ func (d *fileDoc) readXref(off int) (pdfDict, error) {
 	if !ok || st.dict["Type"] != pdfName("XRef") {
 		return nil, unsupported("startxref points at neither a table nor an xref stream")
 	}
-	return st.dict, d.readXrefStream(st)
+	return st.dict, d.readXrefStream(st, sec)
 }
 
-func (d *fileDoc) readXrefStream(st *pdfStream) error {
+func (d *fileDoc) readXrefStream(st *pdfStream, sec map[int]xrefEntry) error {
 	raw, err := d.decode(st)
 	if err != nil {
 		return fmt.Errorf("xref stream: %w", err)
@@ -528,19 +548,16 @@ func (d *fileDoc) readXrefStream(st *pdfStream) error {
 			e := raw[p : p+row]
 			p += row
 			num := int(s) + k
-			if _, known := d.xref[num]; known {
-				continue
-			}
 			typ := field(e[:w[0]], 1)
 			f2 := field(e[w[0]:w[0]+w[1]], 0)
 			f3 := field(e[w[0]+w[1]:], 0)
 			switch typ {
 			case 0:
-				d.xref[num] = xrefEntry{offset: -1}
+				sec[num] = xrefEntry{offset: -1}
 			case 1:
-				d.xref[num] = xrefEntry{offset: f2}
+				sec[num] = xrefEntry{offset: f2}
 			case 2:
-				d.xref[num] = xrefEntry{stm: f2, idx: f3, inStream: true}
+				sec[num] = xrefEntry{stm: f2, idx: f3, inStream: true}
 			}
 		}
 	}

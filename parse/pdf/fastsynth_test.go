@@ -12,17 +12,27 @@ import (
 	"testing"
 )
 
+// xrefKind is how synthPDF writes the cross-reference.
+type xrefKind int
+
+const (
+	xrefTable  xrefKind = iota // classic table, every object plain
+	xrefStream                 // object stream + xref stream (pdfTeX, newer producers)
+	xrefHybrid                 // object stream + table with /XRefStm (Word)
+)
+
+func (k xrefKind) String() string { return [...]string{"table", "stream", "hybrid"}[k] }
+
 // synthPDF builds a PDF from numbered object bodies (index i is object
-// i+1). With objStm, every non-stream object goes into one object stream
-// and the cross-reference is an xref stream (what Word and pdfTeX write);
-// otherwise a classic xref table.
-func synthPDF(objs []string, objStm bool) []byte {
+// i+1). Except with xrefTable, every non-stream object goes into one
+// object stream.
+func synthPDF(objs []string, kind xrefKind) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 	n := len(objs)
 	type loc struct{ off, stm, idx int }
 	locs := make([]loc, n+3)
-	if !objStm {
+	if kind == xrefTable {
 		for i, o := range objs {
 			locs[i+1] = loc{off: b.Len()}
 			fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
@@ -78,7 +88,21 @@ func synthPDF(objs []string, objStm bool) []byte {
 	}
 	fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", xrefNum, flateStream(fmt.Sprintf(
 		"/Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /DecodeParms << /Predictor 12 /Columns 7 >>", xrefNum+1), rows.Bytes()))
-	fmt.Fprintf(&b, "startxref\n%d\n%%%%EOF\n", locs[xrefNum].off)
+	if kind == xrefStream {
+		fmt.Fprintf(&b, "startxref\n%d\n%%%%EOF\n", locs[xrefNum].off)
+		return b.Bytes()
+	}
+	// Hybrid: a table for old readers, compressed objects marked free.
+	table := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", xrefNum+1)
+	for i := 1; i <= xrefNum; i++ {
+		if locs[i].stm != 0 {
+			b.WriteString("0000000000 65535 f \n")
+		} else {
+			fmt.Fprintf(&b, "%010d 00000 n \n", locs[i].off)
+		}
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /XRefStm %d >>\nstartxref\n%d\n%%%%EOF\n", xrefNum+1, locs[xrefNum].off, table)
 	return b.Bytes()
 }
 
@@ -100,8 +124,8 @@ var synthHan = []rune("政府信息公开工作年度报告总体情况主动申
 // synthDoc is a two-page report-like PDF: a Type0 Identity-H font with
 // ToUnicode (no embedded program, as pdfium substitutes one) and a
 // simple TrueType font for digits, shown with every text operator.
-func synthDoc(objStm bool, content1, content2 string) []byte {
-	return synthPDF(synthObjs(content1, content2), objStm)
+func synthDoc(kind xrefKind, content1, content2 string) []byte {
+	return synthPDF(synthObjs(content1, content2), kind)
 }
 
 func synthObjs(content1, content2 string) []string {
@@ -181,12 +205,13 @@ var synthContent2 = strings.Join([]string{
 
 // TestFastPathSynthetic compares the fast path with pdfium on generated
 // PDFs that use every text operator, nested CTMs, scaled text matrices,
-// TJ kerning, Tc/Tw, two content streams, a simple font, and (second
-// case) an object stream with an xref stream using the PNG predictor.
+// TJ kerning, Tc/Tw, two content streams, simple fonts with and without
+// ToUnicode, and the three ways of writing the cross-reference (object
+// streams, an xref stream with the PNG predictor, Word's hybrid).
 func TestFastPathSynthetic(t *testing.T) {
-	for _, objStm := range []bool{false, true} {
-		t.Run(fmt.Sprintf("objstm=%v", objStm), func(t *testing.T) {
-			data := synthDoc(objStm, synthContent1, synthContent2)
+	for _, kind := range []xrefKind{xrefTable, xrefStream, xrefHybrid} {
+		t.Run(kind.String(), func(t *testing.T) {
+			data := synthDoc(kind, synthContent1, synthContent2)
 			fast, err := fastReadPages(context.Background(), data, DefaultMaxPages)
 			if err != nil {
 				t.Fatalf("fast path declined: %v", err)
