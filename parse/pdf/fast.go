@@ -504,8 +504,9 @@ func (d *fileDoc) readPage(index int, leaf pageLeaf, fonts map[any]*fastFont) (p
 }
 
 // addChar adds one shown character with the box pdfium's
-// FPDFText_GetLooseCharBox gives: from the origin, the advance wide, and
-// the font's descent to ascent.
+// FPDFText_GetLooseCharBox gives: from the origin, the advance wide (the
+// width truncated to an integer, as pdfium stores widths; the pen moves
+// by the exact width), and from the font's descent to its ascent.
 func (p *pageText) addChar(r rune, f *fastFont, w, size float64, m matrix) error {
 	ox, oy := m[4], m[5]
 	if !finite(ox) || !finite(oy) || ox < 0 || oy < 0 || ox > p.width || oy > p.height {
@@ -526,7 +527,7 @@ func (p *pageText) addChar(r rune, f *fastFont, w, size float64, m matrix) error
 	}
 	a := m[0]
 	scale := a * size
-	c := Char{R: r, Left: ox, Right: ox + a*w/1000*size, Bottom: oy + f.descent*scale, Top: oy + f.ascent*scale}
+	c := Char{R: r, Left: ox, Right: ox + a*math.Trunc(w)/1000*size, Bottom: oy + f.descent*scale, Top: oy + f.ascent*scale}
 	if c.Top < c.Bottom {
 		c.Top, c.Bottom = c.Bottom, c.Top
 	}
