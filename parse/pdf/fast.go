@@ -40,7 +40,7 @@ func fastReadPages(ctx context.Context, data []byte, maxPages int) ([]pageText, 
 		return nil, unsupported("no document catalog")
 	}
 	var leaves []pageLeaf
-	if err := d.walkPages(root["Pages"], pageLeaf{}, 0, map[int]bool{}, &leaves, maxPages); err != nil {
+	if err := d.walkPages(root["Pages"], nil, pageLeaf{}, 0, map[int]bool{}, &leaves, maxPages); err != nil {
 		return nil, err
 	}
 	if len(leaves) == 0 {
@@ -76,22 +76,31 @@ type pageLeaf struct {
 	rotate    any
 }
 
-func (d *fileDoc) walkPages(v any, inh pageLeaf, depth int, seen map[int]bool, out *[]pageLeaf, maxPages int) error {
+// walkPages collects the leaves of the page tree under v, whose parent
+// node is parent (nil for the root).
+func (d *fileDoc) walkPages(v, parent any, inh pageLeaf, depth int, seen map[int]bool, out *[]pageLeaf, maxPages int) error {
 	if depth > maxObjDepth {
 		return unsupported("page tree deeper than %d", maxObjDepth)
 	}
-	if r, ok := v.(pdfRef); ok {
-		if seen[r.num] {
-			return unsupported("page tree loops")
-		}
-		seen[r.num] = true
+	r, ok := v.(pdfRef)
+	if !ok {
+		return unsupported("page tree node is not an indirect object")
 	}
+	if seen[r.num] {
+		return unsupported("page tree loops")
+	}
+	seen[r.num] = true
 	node, err := d.dictOf(v)
 	if err != nil {
 		return err
 	}
 	if node == nil {
 		return unsupported("page tree node is not a dictionary")
+	}
+	// pdfium inherits attributes along /Parent, not along /Kids: the two
+	// must agree.
+	if p, ok := node["Parent"].(pdfRef); (parent == nil && node["Parent"] != nil) || (parent != nil && (!ok || p.num != parent.(pdfRef).num)) {
+		return unsupported("page tree /Parent does not match /Kids")
 	}
 	for k, dst := range map[pdfName]*any{"Resources": &inh.resources, "MediaBox": &inh.mediaBox, "CropBox": &inh.cropBox, "Rotate": &inh.rotate} {
 		if x, ok := node[k]; ok {
@@ -116,7 +125,7 @@ func (d *fileDoc) walkPages(v any, inh pageLeaf, depth int, seen map[int]bool, o
 			return unsupported("page tree /Kids")
 		}
 		for _, k := range kids {
-			if err := d.walkPages(k, inh, depth+1, seen, out, maxPages); err != nil {
+			if err := d.walkPages(k, r, inh, depth+1, seen, out, maxPages); err != nil {
 				return err
 			}
 		}
@@ -138,6 +147,16 @@ func (d *fileDoc) box(v any) ([4]float64, bool) {
 		}
 	}
 	return b, true
+}
+
+// otherOperators are the content-stream operators readPage does not act
+// on (graphics state, colour, clipping, marked content, compatibility).
+var otherOperators = map[pdfOp]bool{
+	"w": true, "J": true, "j": true, "M": true, "d": true, "ri": true, "i": true,
+	"W": true, "W*": true,
+	"CS": true, "cs": true, "SC": true, "SCN": true, "sc": true, "scn": true,
+	"G": true, "g": true, "RG": true, "rg": true, "K": true, "k": true,
+	"BMC": true, "BDC": true, "EMC": true, "MP": true, "DP": true,
 }
 
 // matrix is a PDF transformation matrix [a b c d e f].
@@ -281,6 +300,11 @@ func (d *fileDoc) readPage(index int, leaf pageLeaf, fonts map[any]*fastFont) (p
 			m := tm.mul(gs.ctm)
 			if math.Abs(m[1]) > 1e-6 || math.Abs(m[2]) > 1e-6 || m[0] <= 0 || m[3] <= 0 {
 				return unsupported("rotated, skewed or mirrored text")
+			}
+			if math.Abs(m[0]-m[3]) > 1e-3*m[0] {
+				// Stretched text: pdfium's box takes its height from the
+				// horizontal scale, and its line grouping then differs.
+				return unsupported("text scaled unevenly")
 			}
 			if err := p.addChar(r, f, w, gs.size, m); err != nil {
 				return err
@@ -484,6 +508,13 @@ func (d *fileDoc) readPage(index int, leaf pageLeaf, fonts map[any]*fastFont) (p
 			return p, unsupported("inline image")
 		case "d0", "d1":
 			return p, unsupported("Type3 glyph procedure")
+		default:
+			// A keyword no PDF version defines is most likely damage
+			// (pdfium recovers in its own way); BX/EX sections, which may
+			// hold such keywords legitimately, are rare enough to leave too.
+			if !otherOperators[op] {
+				return p, unsupported("operator %.20q", op)
+			}
 		}
 		ops = ops[:0]
 	}
@@ -541,9 +572,10 @@ func (p *pageText) addChar(r rune, f *fastFont, w, size float64, m matrix) error
 	return nil
 }
 
-// checkOverlaps refuses pages where a character is drawn over the same
-// character (fake bold, shadows): pdfium drops such duplicates by rules
-// of its own, so those pages are left to it.
+// checkOverlaps refuses pages where a character is drawn over another
+// (fake bold, shadows, overprinting): pdfium drops duplicates by rules of
+// its own, and where boxes coincide the layout's order depends on the
+// order characters come in, which is pdfium's for the other path.
 func checkOverlaps(chars []Char) error {
 	idx := make([]int, 0, len(chars))
 	for i, c := range chars {
@@ -551,24 +583,24 @@ func checkOverlaps(chars []Char) error {
 			idx = append(idx, i)
 		}
 	}
-	slices.SortFunc(idx, func(a, b int) int {
-		ca, cb := chars[a], chars[b]
-		if ca.R != cb.R {
-			return int(ca.R - cb.R)
-		}
-		return cmpFloat(ca.Bottom, cb.Bottom)
-	})
+	slices.SortFunc(idx, func(a, b int) int { return cmpFloat(chars[a].Left, chars[b].Left) })
 	for k := range idx {
 		a := chars[idx[k]]
-		h := a.Top - a.Bottom
-		// Every later same character close enough in height.
+		w := a.Right - a.Left
+		// Later characters starting within the first half of a. Lines
+		// starting at one margin share a Left; more than a page's worth
+		// of them is no ordinary page (and would make this quadratic).
 		for j := k + 1; j < len(idx); j++ {
 			b := chars[idx[j]]
-			if b.R != a.R || b.Bottom-a.Bottom >= 0.5*h {
+			if b.Left-a.Left >= 0.5*math.Max(w, 0.01) {
 				break
 			}
-			if math.Abs(a.Left-b.Left) < 0.5*math.Max(a.Right-a.Left, 0.1*h) {
-				return unsupported("character %q drawn twice at one place", a.R)
+			if j-k > 256 {
+				return unsupported("more than 256 characters start at x=%.1f", a.Left)
+			}
+			h := math.Min(a.Top-a.Bottom, b.Top-b.Bottom)
+			if math.Abs((a.Top+a.Bottom)/2-(b.Top+b.Bottom)/2) < 0.5*h {
+				return unsupported("%q and %q drawn at one place", a.R, b.R)
 			}
 		}
 	}

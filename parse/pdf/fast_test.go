@@ -134,6 +134,12 @@ func TestFastPathDeclines(t *testing.T) {
 		{"encrypted aes256", fixture("encrypted-user-aes256.pdf")},
 		{"truncated 60%", good[:len(good)*6/10]},
 		{"no xref tail", good[:len(good)-200]},
+		{"xref offsets off by one", func() []byte {
+			// One byte inserted early: every later offset points one
+			// byte before its object.
+			b := append([]byte("%PDF-1.7\n\n"), synthDoc(xrefTable, synthContent1, synthContent2)[len("%PDF-1.7\n"):]...)
+			return b
+		}()},
 		{"header only", []byte("%PDF-1.7\n")},
 		{"horizontal scaling", withContent("BT /F1 12 Tf 90 Tz 60 400 Td <0001> Tj ET")},
 		{"text rise", withContent("BT /F1 12 Tf 3 Ts 60 400 Td <0001> Tj ET")},
@@ -171,6 +177,15 @@ func TestFastPathDeclines(t *testing.T) {
 			objs[14] = plainStream("begincmap 1 beginbfrange <20> <7E> <0020> endbfrange 1 beginbfchar <41> <05D0> endbfchar endcmap")
 			return objs
 		}(), xrefTable)},
+		{"stretched text", withContent("BT /F1 12 Tf 16 0 0 1 60 400 Tm <0001> Tj ET")},
+		{"overprinted characters", withContent("BT /F1 12 Tf 60 400 Td <0001> Tj ET BT /F1 12 Tf 60.5 400 Td <0002> Tj ET")},
+		{"odd hex string", withContent("BT /F1 12 Tf 60 400 Td <000> Tj ET")},
+		{"unterminated string at the end", withContent("BT /F1 12 Tf 60 400 Td <0001> Tj ET (abc")},
+		{"unknown operator", withContent("BT /F1 12 Tf 60 400 Td <0001> Tjx ET")},
+		{"descent outside the font box", synth(replaceObj(6, "/Descent -141", "/Descent -600"))},
+		{"lastchar before firstchar", synth(replaceObj(8, "/LastChar 126", "/LastChar 12"))},
+		{"page without parent", synth(replaceObj(2, "/Parent 2 0 R", ""))},
+		{"object not closed", synth(replaceObj(0, ">>", ">> 3"))},
 		{"lzw content", synth(func(objs []string) []string {
 			objs[11] = "<< /Length 4 /Filter /LZWDecode >>\nstream\n\x80\x0b\x60\x50\nendstream"
 			return objs

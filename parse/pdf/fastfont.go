@@ -32,6 +32,7 @@ func (d *fileDoc) loadFont(v any) (*fastFont, error) {
 	switch fd["Subtype"] {
 	case pdfName("TrueType"), pdfName("Type1"), pdfName("MMType1"):
 		first, ok1 := d.num(fd["FirstChar"])
+		last, _ := d.num(fd["LastChar"])
 		wv, err := d.resolve(fd["Widths"])
 		if err != nil {
 			return nil, err
@@ -40,14 +41,18 @@ func (d *fileDoc) loadFont(v any) (*fastFont, error) {
 		if !ok1 || !ok2 || first < 0 || first > 255 {
 			return nil, unsupported("simple font without /FirstChar and /Widths")
 		}
-		for i, w := range ws {
-			x, ok := d.num(w)
+		// pdfium's reading (CPDF_SimpleFont): /LastChar bounds the array
+		// unless it is missing, 0 or beyond it; widths are integers.
+		lo, hi := int(first), int(last)
+		if hi <= 0 || hi >= lo+len(ws) {
+			hi = lo + len(ws) - 1
+		}
+		for c := lo; c <= min(hi, 255); c++ {
+			x, ok := d.num(ws[c-lo])
 			if !ok {
 				return nil, unsupported("font /Widths entry")
 			}
-			if c := int(first) + i; c <= 255 {
-				f.widths[uint32(c)] = x
-			}
+			f.widths[uint32(c)] = x
 		}
 		if desc, err = d.dictOf(fd["FontDescriptor"]); err != nil {
 			return nil, err
@@ -91,30 +96,36 @@ func (d *fileDoc) loadFont(v any) (*fastFont, error) {
 		return nil, unsupported("font without a descriptor")
 	}
 	// pdfium's loose box runs from the font's /Descent to its /Ascent,
-	// read as integers, in 1/1000 of the font size. LibreOffice writes
-	// both as 0, and pdfium then returns the glyph's ink box, which needs
-	// the font program; the nearest thing without it is /FontBBox scaled
-	// to one em (CJK ink boxes are about 0.9-1 em tall).
+	// read as integers, in 1/1000 of the font size, when they lie within
+	// /FontBBox; values outside it pdfium replaces by rules of its own
+	// (probed: a positive descent is negated, a descent below the box is
+	// clamped to it, ...), so such fonts decline. LibreOffice writes both
+	// as 0, and pdfium then returns the glyph's ink box, which needs the
+	// font program; the nearest thing without it is /FontBBox scaled to
+	// one em (CJK ink boxes are about 0.9-1 em tall).
+	bb, err := d.resolve(desc["FontBBox"])
+	if err != nil {
+		return nil, err
+	}
+	bbox, _ := bb.([]any)
+	if len(bbox) != 4 {
+		return nil, unsupported("font without /FontBBox")
+	}
+	lo, ok1 := d.num(bbox[1])
+	hi, ok2 := d.num(bbox[3])
+	if !ok1 || !ok2 || !(int(hi) > int(lo)) {
+		return nil, unsupported("font /FontBBox")
+	}
+	bottom, top := float64(int(lo)), float64(int(hi))
 	asc, _ := d.num(desc["Ascent"])
 	des, _ := d.num(desc["Descent"])
-	f.ascent, f.descent = float64(int(asc))/1000, float64(int(des))/1000
-	if f.ascent == f.descent {
-		bb, err := d.resolve(desc["FontBBox"])
-		if err != nil {
-			return nil, err
+	if a, de := float64(int(asc)), float64(int(des)); a != de {
+		if !(bottom <= de && de <= 0 && 0 < a && a <= top) {
+			return nil, unsupported("font /Ascent %v /Descent %v outside /FontBBox", a, de)
 		}
-		arr, _ := bb.([]any)
-		if len(arr) != 4 {
-			return nil, unsupported("font without metrics")
-		}
-		lo, ok1 := d.num(arr[1])
-		hi, ok2 := d.num(arr[3])
-		if !ok1 || !ok2 || !(hi > lo) {
-			return nil, unsupported("font /FontBBox")
-		}
-		f.ascent, f.descent = float64(int(hi)), float64(int(lo))
-		em := f.ascent - f.descent
-		f.ascent, f.descent = f.ascent/em, f.descent/em
+		f.ascent, f.descent = a/1000, de/1000
+	} else {
+		f.ascent, f.descent = top/(top-bottom), bottom/(top-bottom)
 	}
 	if !(f.ascent > f.descent) || f.ascent-f.descent > 100 {
 		return nil, unsupported("font metrics %v..%v", f.descent, f.ascent)
@@ -231,7 +242,7 @@ func parseToUnicode(b []byte, twoByte bool) (map[uint32]rune, error) {
 	}
 	m := map[uint32]rune{}
 	work := 0 // entries written, overrides included
-	l := &lexer{b: b}
+	l := &lexer{b: b, strictHex: true}
 	var ops []any
 	mode := ""
 	code := func(v any) (uint32, bool) {

@@ -51,6 +51,9 @@ type (
 type lexer struct {
 	b   []byte
 	pos int
+	// strictHex refuses whitespace inside hex strings (ToUnicode maps,
+	// where pdfium's own CMap reader treats it differently).
+	strictHex bool
 }
 
 func isWhite(c byte) bool {
@@ -91,7 +94,20 @@ func (l *lexer) word() []byte {
 	return l.b[s:l.pos]
 }
 
-var errEOF = errors.New("unexpected end of data")
+// errEOF: the data ended cleanly between two tokens. A token cut off by
+// the end (an unterminated string, array or dictionary) is unsupported
+// instead: pdfium recovers from those in ways of its own.
+var errEOF = errors.New("end of data")
+
+// inner reads an object nested in an array or dictionary, where the end
+// of the data is an error.
+func (l *lexer) inner(depth int, refs bool) (any, error) {
+	v, err := l.object(depth, refs)
+	if err == errEOF {
+		return nil, unsupported("unterminated array or dictionary")
+	}
+	return v, err
+}
 
 // object reads one object. refs enables "n g R" references (file syntax;
 // content streams have none). Keywords come back as pdfOp.
@@ -119,7 +135,7 @@ func (l *lexer) object(depth int, refs bool) (any, error) {
 					l.pos += 2
 					return d, nil
 				}
-				k, err := l.object(depth+1, refs)
+				k, err := l.inner(depth+1, refs)
 				if err != nil {
 					return nil, err
 				}
@@ -127,7 +143,7 @@ func (l *lexer) object(depth int, refs bool) (any, error) {
 				if !ok {
 					return nil, unsupported("dictionary key %T", k)
 				}
-				v, err := l.object(depth+1, refs)
+				v, err := l.inner(depth+1, refs)
 				if err != nil {
 					return nil, err
 				}
@@ -147,7 +163,7 @@ func (l *lexer) object(depth int, refs bool) (any, error) {
 				l.pos++
 				return arr, nil
 			}
-			v, err := l.object(depth+1, refs)
+			v, err := l.inner(depth+1, refs)
 			if err != nil {
 				return nil, err
 			}
@@ -253,7 +269,7 @@ func (l *lexer) literal() (any, error) {
 			}
 		case '\\':
 			if l.pos >= len(l.b) {
-				return nil, errEOF
+				return nil, unsupported("unterminated string")
 			}
 			e := l.b[l.pos]
 			l.pos++
@@ -290,7 +306,7 @@ func (l *lexer) literal() (any, error) {
 		}
 		out = append(out, c)
 	}
-	return nil, errEOF
+	return nil, unsupported("unterminated string")
 }
 
 func (l *lexer) hex() (any, error) {
@@ -303,11 +319,15 @@ func (l *lexer) hex() (any, error) {
 		l.pos++
 		if c == '>' {
 			if half {
-				out = append(out, hi<<4)
+				// The spec pads with 0; readers differ, so leave it.
+				return nil, unsupported("odd number of hex digits")
 			}
 			return pdfString(out), nil
 		}
 		if isWhite(c) {
+			if l.strictHex {
+				return nil, unsupported("space inside a hex string")
+			}
 			continue
 		}
 		v, ok := unhex(c)
@@ -321,7 +341,7 @@ func (l *lexer) hex() (any, error) {
 		}
 		half = !half
 	}
-	return nil, errEOF
+	return nil, unsupported("unterminated hex string")
 }
 
 func unhex(c byte) (byte, bool) {
@@ -441,7 +461,7 @@ func (d *fileDoc) readXref(off int, sec map[int]xrefEntry) (pdfDict, error) {
 			l.skipWhite()
 			if bytes.HasPrefix(d.data[l.pos:], []byte("trailer")) {
 				l.pos += len("trailer")
-				t, err := l.object(0, true)
+				t, err := l.inner(0, true)
 				if err != nil {
 					return nil, fmt.Errorf("trailer: %w", err)
 				}
@@ -612,8 +632,13 @@ func (d *fileDoc) readAt(off, want int) (any, error) {
 	if off < 0 || off >= len(d.data) {
 		return nil, unsupported("offset %d outside the file", off)
 	}
+	// The offset must point at the object number itself: pdfium treats
+	// an offset that is off by even one byte as damage and rebuilds the
+	// cross-reference table its own way.
+	if c := d.data[off]; c < '0' || c > '9' {
+		return nil, unsupported("xref offset %d does not point at an object", off)
+	}
 	l := &lexer{b: d.data, pos: off}
-	l.skipWhite()
 	n, g := l.word(), (func() []byte { l.skipWhite(); return l.word() })()
 	l.skipWhite()
 	kw := l.word()
@@ -623,17 +648,27 @@ func (d *fileDoc) readAt(off, want int) (any, error) {
 	if num, _ := strconv.Atoi(string(n)); want >= 0 && num != want {
 		return nil, unsupported("xref says object %d, file has %d", want, num)
 	}
-	v, err := l.object(0, true)
+	v, err := l.inner(0, true)
 	if err != nil {
 		return nil, err
 	}
-	dict, ok := v.(pdfDict)
-	if !ok {
-		return v, nil
+	// Every object must end with "endobj" where it should: a file that
+	// does not is damaged, and pdfium may reject or rebuild it.
+	endobj := func(rest []byte) error {
+		r := lexer{b: rest}
+		r.skipWhite()
+		if w := r.word(); string(w) != "endobj" {
+			return unsupported("object at %d not closed by endobj", off)
+		}
+		return nil
 	}
+	dict, ok := v.(pdfDict)
 	l.skipWhite()
-	if !bytes.HasPrefix(d.data[l.pos:], []byte("stream")) {
-		return dict, nil
+	if !ok || !bytes.HasPrefix(d.data[l.pos:], []byte("stream")) {
+		if err := endobj(d.data[l.pos:]); err != nil {
+			return nil, err
+		}
+		return v, nil
 	}
 	l.pos += len("stream")
 	if l.pos < len(d.data) && d.data[l.pos] == '\r' {
@@ -652,10 +687,20 @@ func (d *fileDoc) readAt(off, want int) (any, error) {
 		return nil, unsupported("stream /Length %v", lv)
 	}
 	end := start + int(length)
-	l.pos = end
-	l.skipWhite()
-	if !bytes.HasPrefix(d.data[l.pos:], []byte("endstream")) {
+	// Only an end-of-line may stand between the data and "endstream";
+	// anything else means /Length is wrong, which pdfium repairs.
+	rest := d.data[end:]
+	for _, eol := range []string{"\r\n", "\n", "\r"} {
+		if bytes.HasPrefix(rest, []byte(eol)) {
+			rest = rest[len(eol):]
+			break
+		}
+	}
+	if !bytes.HasPrefix(rest, []byte("endstream")) {
 		return nil, unsupported("stream /Length does not end at endstream")
+	}
+	if err := endobj(rest[len("endstream"):]); err != nil {
+		return nil, err
 	}
 	return &pdfStream{dict: dict, raw: d.data[start:end]}, nil
 }
@@ -668,8 +713,8 @@ func (d *fileDoc) fromObjStm(num int, e xrefEntry) (any, error) {
 			return nil, err
 		}
 		st, ok := v.(*pdfStream)
-		if !ok {
-			return nil, unsupported("object stream %d is %T", e.stm, v)
+		if !ok || st.dict["Type"] != pdfName("ObjStm") {
+			return nil, unsupported("object %d is not an object stream", e.stm)
 		}
 		data, err := d.decode(st)
 		if err != nil {
@@ -705,7 +750,7 @@ func (d *fileDoc) fromObjStm(num int, e xrefEntry) (any, error) {
 		return nil, nil
 	}
 	l := &lexer{b: os.data, pos: off}
-	return l.object(0, true)
+	return l.inner(0, true)
 }
 
 // decode returns a stream's decoded bytes. Only FlateDecode (with PNG or
