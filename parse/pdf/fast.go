@@ -556,6 +556,10 @@ func (p *pageText) addChar(r rune, f *fastFont, w, size float64, m matrix) error
 	if r > unicode.MaxRune || (unicode.IsControl(r) && r != '\t') {
 		return nil
 	}
+	if math.Trunc(w) <= 0 && !unicode.IsSpace(r) {
+		// pdfium then takes the box from the glyph's ink.
+		return unsupported("zero-width glyph %q", r)
+	}
 	a := m[0]
 	scale := a * size
 	c := Char{R: r, Left: ox, Right: ox + a*math.Trunc(w)/1000*size, Bottom: oy + f.descent*scale, Top: oy + f.ascent*scale}
@@ -564,6 +568,11 @@ func (p *pageText) addChar(r rune, f *fastFont, w, size float64, m matrix) error
 	}
 	if c.Right < c.Left {
 		c.Left, c.Right = c.Right, c.Left
+	}
+	if c.Left < -1 || c.Bottom < -1 || c.Right > p.width+1 || c.Top > p.height+1 {
+		// Huge or misplaced glyphs: where the box estimate and pdfium's
+		// differ most, and no report's tables are made of them.
+		return unsupported("character box beyond the page")
 	}
 	if unicode.Is(unicode.Han, r) {
 		p.han++

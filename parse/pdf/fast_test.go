@@ -186,6 +186,8 @@ func TestFastPathDeclines(t *testing.T) {
 		{"lastchar before firstchar", synth(replaceObj(8, "/LastChar 126", "/LastChar 12"))},
 		{"page without parent", synth(replaceObj(2, "/Parent 2 0 R", ""))},
 		{"object not closed", synth(replaceObj(0, ">>", ">> 3"))},
+		{"zero-width glyph", synth(replaceObj(5, "/W [1 [1000 1000 980] 10 12 950]", "/W [1 [0 1000 980] 10 12 950]"))},
+		{"giant glyph", withContent("BT /F1 900 Tf 60 40 Td <0001> Tj ET")},
 		{"lzw content", synth(func(objs []string) []string {
 			objs[11] = "<< /Length 4 /Filter /LZWDecode >>\nstream\n\x80\x0b\x60\x50\nendstream"
 			return objs

@@ -125,6 +125,14 @@ func (d *fileDoc) loadFont(v any) (*fastFont, error) {
 		}
 		f.ascent, f.descent = a/1000, de/1000
 	} else {
+		// Only for embedded fonts: without the program pdfium's ink boxes
+		// come from a substitute font, further from this estimate.
+		_, ff1 := desc["FontFile"]
+		_, ff2 := desc["FontFile2"]
+		_, ff3 := desc["FontFile3"]
+		if !ff1 && !ff2 && !ff3 {
+			return nil, unsupported("font without metrics or program")
+		}
 		f.ascent, f.descent = top/(top-bottom), bottom/(top-bottom)
 	}
 	if !(f.ascent > f.descent) || f.ascent-f.descent > 100 {
