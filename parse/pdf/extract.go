@@ -75,6 +75,10 @@ type Options struct {
 // prose as Text blocks. Pages without a text layer set NeedsOCR and, when
 // tesseract is available, are OCRed. A password-protected file returns a
 // Doc with Encrypted set together with an error wrapping ErrEncrypted.
+//
+// Ordinary text PDFs are read by the pure-Go fast path (fast.go); any
+// document it declines is read whole by pdfium, with the same result
+// where both could read it.
 func (e *Engine) Extract(ctx context.Context, data []byte, opts Options) (doc *extract.Doc, err error) {
 	if len(data) > e.cfg.MaxBytes {
 		return nil, fmt.Errorf("pdf: %d bytes, limit %d: %w", len(data), e.cfg.MaxBytes, ErrTooLarge)
