@@ -19,23 +19,32 @@ var benchFiles = []struct {
 	{"report-chromium-cid.pdf", 5},
 }
 
-// BenchmarkPDF reports ms/page for Extract on the three text PDFs and, in
-// the same run, for `pdftotext -layout` on the same files when poppler is
-// installed (the ratio is go/pdftotext; target ≤ 2).
+// BenchmarkPDF reports ms/page for Extract on the three text PDFs (go:
+// the pure-Go fast path takes them; pdfium: the same call with
+// PdfiumOnly) and, in the same run, for `pdftotext -layout` on the same
+// files when poppler is installed. The ratios are go/pdftotext (target
+// ≤ 2) and pdfium/pdftotext.
 func BenchmarkPDF(b *testing.B) {
 	pdftotext, _ := exec.LookPath("pdftotext")
 	for _, f := range benchFiles {
 		data := readSample(b, f.file)
-		var goPerPage time.Duration
-		b.Run(f.file+"/go", func(b *testing.B) {
-			for b.Loop() {
-				if _, err := testEngine.Extract(context.Background(), data, Options{OCR: OCROff}); err != nil {
-					b.Fatal(err)
+		perPage := map[string]time.Duration{}
+		for _, v := range []struct {
+			name string
+			opts Options
+		}{{"go", Options{OCR: OCROff}}, {"pdfium", Options{OCR: OCROff, PdfiumOnly: true}}} {
+			b.Run(f.file+"/"+v.name, func(b *testing.B) {
+				for b.Loop() {
+					if _, err := testEngine.Extract(context.Background(), data, v.opts); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			goPerPage = b.Elapsed() / time.Duration(b.N*f.pages)
-			b.ReportMetric(float64(goPerPage.Microseconds())/1000, "ms/page")
-		})
+				per := b.Elapsed() / time.Duration(b.N*f.pages)
+				perPage[v.name] = per
+				b.ReportMetric(float64(per.Microseconds())/1000, "ms/page")
+			})
+		}
+		goPerPage, pdfiumPerPage := perPage["go"], perPage["pdfium"]
 		if pdftotext == "" {
 			b.Logf("%s: pdftotext not installed (apt-get install poppler-utils); no comparison", f.file)
 			continue
@@ -51,6 +60,9 @@ func BenchmarkPDF(b *testing.B) {
 			b.ReportMetric(float64(per.Microseconds())/1000, "ms/page")
 			if per > 0 && goPerPage > 0 {
 				b.ReportMetric(float64(goPerPage)/float64(per), "go/pdftotext")
+			}
+			if per > 0 && pdfiumPerPage > 0 {
+				b.ReportMetric(float64(pdfiumPerPage)/float64(per), "pdfium/pdftotext")
 			}
 		})
 	}

@@ -1,10 +1,32 @@
-// Package pdf reads PDF files into extract.Doc with pdfium compiled to
-// WebAssembly (go-pdfium's webassembly mode on wazero: pure Go, no cgo).
+// Package pdf reads PDF files into extract.Doc: ordinary text PDFs with a
+// small pure-Go reader (the fast path), everything else with pdfium
+// compiled to WebAssembly (go-pdfium's webassembly mode on wazero: pure
+// Go, no cgo).
 //
 // It owns: the process-wide pdfium Engine (worker pool, on-disk compilation
-// cache, memory and time bounds), rebuilding lines and table rows from
-// character positions, detecting pages without a text layer (scans, text
-// turned into outlines) and OCRing them with an installed tesseract.
+// cache, memory and time bounds), the fast path, rebuilding lines and
+// table rows from character positions, detecting pages without a text
+// layer (scans, text turned into outlines) and OCRing them with an
+// installed tesseract.
+//
+// The fast path (fast.go, fastfont.go, fastobj.go) exists because pdfium
+// spends most of its time on a text page loading each embedded font
+// inside WebAssembly (10-20 ms/page), while the layout needs only what
+// the font dictionaries say: each code's Unicode value (ToUnicode) and
+// advance (/Widths, /W), and the line box (/Ascent, /Descent). It reads
+// classic and stream cross-references, object streams, Flate streams and
+// the text operators, and yields the same characters readPage gets from
+// pdfium (TestFastPathMatchesPdfium, TestFastPathSynthetic). On anything
+// it cannot reproduce — encryption, fonts without ToUnicode (except
+// WinAnsi ASCII), Type3 and vertical fonts, form XObjects, inline images,
+// rotated or scaled text, duplicated glyphs (fake bold), pages that may
+// need OCR, damaged files — it declines and the whole document goes to
+// pdfium, so a document is never read half one way and half the other.
+// Options.PdfiumOnly skips it. Known difference: where a font's
+// descriptor has no /Ascent and /Descent (LibreOffice), pdfium falls back
+// to glyph ink boxes, which need the font program; the fast path uses the
+// /FontBBox line box instead, which the layout treats alike (same output
+// on the fixtures) and which keeps punctuation on its line.
 //
 // It must not: mount or read the host filesystem from inside the sandbox
 // (documents are handed over as bytes), interpret the report (labels,

@@ -65,6 +65,9 @@ type Options struct {
 	OCRPageTimeout time.Duration
 	// Tesseract is the binary to run; "": look up "tesseract" on PATH.
 	Tesseract string
+	// PdfiumOnly skips the pure-Go fast path (fast.go) and reads every
+	// document with pdfium: for cross-checks and for narrowing down a bug.
+	PdfiumOnly bool
 }
 
 // Extract reads a PDF held in memory into a Doc: per page, text lines
@@ -72,6 +75,10 @@ type Options struct {
 // prose as Text blocks. Pages without a text layer set NeedsOCR and, when
 // tesseract is available, are OCRed. A password-protected file returns a
 // Doc with Encrypted set together with an error wrapping ErrEncrypted.
+//
+// Ordinary text PDFs are read by the pure-Go fast path (fast.go); any
+// document it declines is read whole by pdfium, with the same result
+// where both could read it.
 func (e *Engine) Extract(ctx context.Context, data []byte, opts Options) (doc *extract.Doc, err error) {
 	if len(data) > e.cfg.MaxBytes {
 		return nil, fmt.Errorf("pdf: %d bytes, limit %d: %w", len(data), e.cfg.MaxBytes, ErrTooLarge)
@@ -85,6 +92,24 @@ func (e *Engine) Extract(ctx context.Context, data []byte, opts Options) (doc *e
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+
+	if !opts.PdfiumOnly {
+		e.mu.Lock()
+		closed := e.closed
+		e.mu.Unlock()
+		if closed {
+			return nil, errors.New("pdf: engine is closed")
+		}
+		if doc, ok := e.extractFast(ctx, data, opts); ok {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("pdf: reading stopped: %w", ctx.Err())
+			}
+			return doc, nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("pdf: reading stopped: %w", ctx.Err())
+		}
+	}
 
 	inst, release, err := e.instance(ctx)
 	if err != nil {
@@ -105,6 +130,36 @@ func (e *Engine) Extract(ctx context.Context, data []byte, opts Options) (doc *e
 		return nil, fmt.Errorf("pdf: reading stopped: %w", ctx.Err())
 	}
 	return doc, err
+}
+
+// extractFast reads the document with the pure-Go fast path. ok is false
+// when the fast path does not handle it (the reason is logged at debug
+// level); the caller then uses pdfium.
+func (e *Engine) extractFast(ctx context.Context, data []byte, opts Options) (doc *extract.Doc, ok bool) {
+	// The fast path is new code reading hostile input: a bug in it must
+	// cost only the fall-back, never the process.
+	defer func() {
+		if r := recover(); r != nil {
+			e.log.Error("pdf: panic in the fast path", "panic", r, "stack", string(debug.Stack()))
+			doc, ok = nil, false
+		}
+	}()
+	maxPages := opts.MaxPages
+	if maxPages <= 0 {
+		maxPages = DefaultMaxPages
+	}
+	pages, err := fastReadPages(ctx, data, maxPages)
+	if err != nil {
+		e.log.Debug("pdf: fast path declined, using pdfium", "reason", err)
+		return nil, false
+	}
+	doc = &extract.Doc{Container: "pdf", Pages: len(pages)}
+	// Every page has a text layer (fastReadPages checks), so layout never
+	// needs pdfium to render a page for OCR.
+	if err := e.layout(ctx, nil, references.FPDF_DOCUMENT(""), doc, pages, opts); err != nil {
+		return nil, false
+	}
+	return doc, true
 }
 
 // pageText is what readPages keeps of one page.
