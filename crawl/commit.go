@@ -2,6 +2,7 @@ package crawl
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
@@ -31,12 +32,15 @@ const (
 	maxBatch      = 4096
 	maxBatchBytes = 32 << 20
 	commitEvery   = 250 * time.Millisecond
-	// queueCap bounds the fetches waiting for the committer: a worker
-	// blocks (back-pressure) when the store falls behind.
-	queueCap = 512
-	// syncBlob: a fetch carrying a larger blob is committed synchronously,
-	// so queued bodies stay under queueCap×syncBlob (128 MiB) plus one
-	// batch in memory (attachments of 100 MB+ exist).
+	// queueCap bounds the fetches waiting for the committer, maxQueued
+	// their blob bytes (the group being gathered included): a worker
+	// blocks (back-pressure) when the store falls behind. The queue must
+	// hold what the workers fetch while a large group commits, or both
+	// cores wait on the committer.
+	queueCap  = 4096
+	maxQueued = 96 << 20
+	// syncBlob: a fetch carrying a larger blob is committed synchronously
+	// (attachments of 100 MB+ exist).
 	syncBlob = 256 << 10
 )
 
@@ -51,7 +55,13 @@ func (r *siteRun) startCommitter() (stop func()) {
 	go func() {
 		defer close(finished)
 		for req := range ch {
-			r.commitBatch(gather(ch, req))
+			batch := gather(ch, req)
+			r.commitBatch(batch)
+			n := 0
+			for _, b := range batch {
+				n += len(b.f.Blob)
+			}
+			r.queuedBytes(-n)
 		}
 	}()
 	return func() {
@@ -128,6 +138,7 @@ func (r *siteRun) commitDone(b *commitReq, err error) {
 // once it is durable in the store.
 func (r *siteRun) commitWait(f archive.Fetch) error {
 	req := &commitReq{f: f, done: make(chan error, 1)}
+	r.queuedBytes(len(f.Blob))
 	r.commitCh <- req
 	return <-req.done
 }
@@ -143,7 +154,26 @@ func (r *siteRun) commit(f archive.Fetch) {
 		}
 		return
 	}
+	r.queuedBytes(len(f.Blob))
 	r.commitCh <- &commitReq{f: f}
+}
+
+// queuedBytes adds n blob bytes to those waiting for the committer,
+// first waiting (n > 0) until they fit under maxQueued; one fetch alone
+// always fits.
+func (r *siteRun) queuedBytes(n int) {
+	r.qmu.Lock()
+	defer r.qmu.Unlock()
+	if r.qcond == nil {
+		r.qcond = sync.NewCond(&r.qmu)
+	}
+	for n > 0 && r.qbytes > 0 && r.qbytes+n > maxQueued {
+		r.qcond.Wait()
+	}
+	r.qbytes += n
+	if n < 0 {
+		r.qcond.Broadcast()
+	}
 }
 
 // getDoc returns the latest version of a document: one written this run
