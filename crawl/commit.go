@@ -54,8 +54,12 @@ func (r *siteRun) startCommitter() (stop func()) {
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
+		every := r.e.opts.commitEvery
+		if every <= 0 {
+			every = commitEvery
+		}
 		for req := range ch {
-			batch := gather(ch, req)
+			batch := gather(ch, req, every)
 			r.commitBatch(batch)
 			n := 0
 			for _, b := range batch {
@@ -71,13 +75,13 @@ func (r *siteRun) startCommitter() (stop func()) {
 }
 
 // gather collects a group starting with first: until the group is full,
-// commitEvery has passed, ch is closed, or a worker waits for its fetch
-// (then only what is already queued joins).
-func gather(ch <-chan *commitReq, first *commitReq) []*commitReq {
+// every has passed, ch is closed, or a worker waits for its fetch (then
+// only what is already queued joins).
+func gather(ch <-chan *commitReq, first *commitReq, every time.Duration) []*commitReq {
 	batch := []*commitReq{first}
 	size := len(first.f.Blob)
 	waiting := first.done != nil
-	timer := time.NewTimer(commitEvery)
+	timer := time.NewTimer(every)
 	defer timer.Stop()
 	for len(batch) < maxBatch && size < maxBatchBytes {
 		var x *commitReq
