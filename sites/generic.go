@@ -375,7 +375,7 @@ func rowDate(s *goquery.Selection, text string) string {
 }
 
 func isAttachment(u *url.URL, s *goquery.Selection, text string) bool {
-	if attachExt.MatchString(u.Path) || downloadPath.MatchString(u.Path) {
+	if hasAttachExt(u.Path) || isDownloadPath(u.Path) {
 		return true
 	}
 	if _, ok := s.Attr("appendix"); ok {
@@ -385,7 +385,7 @@ func isAttachment(u *url.URL, s *goquery.Selection, text string) bool {
 		return true
 	}
 	// Extension-less download URLs (VSB download.jsp) name the file only in the text.
-	return attachExt.MatchString(strings.TrimRight(text, "】]）) ")) && !strings.HasSuffix(strings.ToLower(u.Path), "html")
+	return hasAttachExt(strings.TrimRight(text, "】]）) ")) && !strings.HasSuffix(strings.ToLower(u.Path), "html")
 }
 
 // isPart reports whether u continues the article at cur: t123.html →

@@ -129,7 +129,7 @@ func hyJSON(p *Page) Analysis {
 			continue
 		}
 		kind := KindDetail
-		if attachExt.MatchString(u.Path) {
+		if hasAttachExt(u.Path) {
 			kind = KindAttachment
 		}
 		a.Links = append(a.Links, Link{URL: u.String(), Kind: kind, Title: title, Date: FindDate(r.PublishedTimeStr),
