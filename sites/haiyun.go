@@ -186,7 +186,7 @@ func NeedsBrowser(p *Page, a Analysis) (string, bool) {
 		}
 	}
 	var scripts strings.Builder
-	p.Doc.Find("script").Each(func(_ int, s *goquery.Selection) {
+	p.Doc.FindMatcher(selScript).Each(func(_ int, s *goquery.Selection) {
 		scripts.WriteString(s.Text())
 		if src, ok := s.Attr("src"); ok {
 			scripts.WriteString(" src:" + src)
