@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,11 +110,12 @@ func Open(path string, opts Options) (*Archive, error) {
 		return nil, fmt.Errorf("open archive: %w", err)
 	}
 	db, err := bolt.Open(path, 0o644, &bolt.Options{
-		Timeout:        opts.LockTimeout,
-		ReadOnly:       opts.ReadOnly,
-		NoSync:         opts.NoSync,
-		NoFreelistSync: true,
-		FreelistType:   bolt.FreelistMapType,
+		Timeout:         opts.LockTimeout,
+		ReadOnly:        opts.ReadOnly,
+		NoSync:          opts.NoSync,
+		NoFreelistSync:  true,
+		FreelistType:    bolt.FreelistMapType,
+		InitialMmapSize: initialMmap(),
 	})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
@@ -139,6 +142,20 @@ func Open(path string, opts Options) (*Archive, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// initialMmap maps 1 GiB of address space from the start (the file itself
+// grows only as data is written): bbolt otherwise remaps at every doubling
+// of the file, and each remap waits for all readers — the crawl's workers
+// read URL states while the committer writes — and copies every node the
+// write transaction holds onto the heap. Windows would grow the file to
+// the mapped size, and 32-bit address space is scarce: there bbolt's
+// default stays.
+func initialMmap() int {
+	if runtime.GOOS == "windows" || strconv.IntSize < 64 {
+		return 0
+	}
+	return 1 << 30
 }
 
 func lockInfoPath(path string) string { return path + ".lock-info" }

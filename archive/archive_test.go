@@ -566,3 +566,40 @@ func TestMigrationRunsOnOpen(t *testing.T) {
 		t.Fatalf("migration ran=%v, version %d", ran, v)
 	}
 }
+
+// A group whose later fetch marks done an item an earlier fetch queued
+// ends as separate commits would: done, not pending; the rest pending.
+func TestCommitFetchesQueuedAndDoneInOneGroup(t *testing.T) {
+	group := []Fetch{
+		{Site: "s", Done: "list", New: []FrontierItem{{URL: "d1", Site: "s"}, {URL: "d2", Site: "s"}, {URL: "d3", Site: "s"}}},
+		{Site: "s", Done: "d2"},
+		{Site: "s", Done: "d1", New: []FrontierItem{{URL: "d2", Site: "s"}, {URL: "d4", Site: "s"}}},
+	}
+	grouped, single := openTemp(t), openTemp(t)
+	if err := grouped.CommitFetches(group); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range group {
+		if err := single.CommitFetch(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, a := range []*Archive{grouped, single} {
+		p, _ := a.FrontierPending("s")
+		var urls []string
+		for _, it := range p {
+			urls = append(urls, it.URL)
+		}
+		if strings.Join(urls, ",") != "d3,d4" && strings.Join(urls, ",") != "d4,d3" {
+			t.Errorf("pending = %v, want d3 and d4", urls)
+		}
+		for _, u := range []string{"list", "d1", "d2"} {
+			if seen, _ := a.FrontierSeen("s", u); !seen {
+				t.Errorf("%s not seen", u)
+			}
+		}
+		if pn, dn, _ := a.FrontierLen("s"); pn != 2 || dn != 3 {
+			t.Errorf("%d pending %d done, want 2 and 3", pn, dn)
+		}
+	}
+}

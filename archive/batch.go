@@ -31,6 +31,16 @@ func (a *Archive) CommitFetches(fs []Fetch) error {
 			fillBlob(f, inline[i].info)
 		}
 	}
+	// A frontier item that a later fetch of the group marks done is never
+	// written as pending: the group commits all or nothing, and the end
+	// state (done, not pending) is the same. Within a group a list's
+	// details are usually fetched already.
+	doneAt := map[string]int{}
+	for i := range fs {
+		if fs[i].Done != "" {
+			doneAt[fs[i].Site+"\x00"+fs[i].Done] = i
+		}
+	}
 	return a.db.Update(func(tx *bolt.Tx) error {
 		for i := range fs {
 			f := &fs[i]
@@ -49,7 +59,7 @@ func (a *Archive) CommitFetches(fs []Fetch) error {
 					return err
 				}
 			}
-			if _, err := frontierAdd(tx, f.New); err != nil {
+			if err := frontierAddUnlessDone(tx, f.New, doneAt, i); err != nil {
 				return err
 			}
 			if f.Done != "" {
@@ -65,4 +75,20 @@ func (a *Archive) CommitFetches(fs []Fetch) error {
 		}
 		return nil
 	})
+}
+
+// frontierAddUnlessDone is frontierAdd leaving out the items that fetch
+// number i+1 or later of the group marks done.
+func frontierAddUnlessDone(tx *bolt.Tx, items []FrontierItem, doneAt map[string]int, i int) error {
+	start := 0
+	for j, it := range items {
+		if k, ok := doneAt[it.Site+"\x00"+it.URL]; ok && k > i {
+			if _, err := frontierAdd(tx, items[start:j]); err != nil {
+				return err
+			}
+			start = j + 1
+		}
+	}
+	_, err := frontierAdd(tx, items[start:])
+	return err
 }

@@ -41,6 +41,9 @@ func addCapture(tx *bolt.Tx, c *Capture) error {
 		return fmt.Errorf("capture of %s: blob %s: %w", c.URL, c.SHA256, ErrNotFound)
 	}
 	b := tx.Bucket(bCaptures)
+	// Ids only grow: fill each page instead of leaving the half of it
+	// that a split keeps free for inserts that never come.
+	b.FillPercent = 1
 	id, err := b.NextSequence()
 	if err != nil {
 		return err

@@ -2,9 +2,10 @@
 // best-first crawl from the persisted archive frontier, fetching through a
 // colly collector (raw bytes kept, charset decoded only on private copies),
 // asks the rules in package sites what each page links to, archives report
-// pages and their attachments (blob + capture + URL state + frontier in one
-// commit), records sightings, hands new documents to the parser and stores
-// a run report per site.
+// pages and their attachments (blob + capture + URL state + frontier of a
+// fetch in one transaction, grouped with other fetches by a committer off
+// the fetch path), records sightings, hands new documents to the parser
+// and stores a run report per site.
 //
 // It owns the crawl policy: allowed hosts, robots, politeness, page budget,
 // recheck intervals, stop-paging, dedupe by canonical URL and by content,

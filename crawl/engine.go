@@ -65,6 +65,10 @@ type Options struct {
 	// Explain, when set, receives the rule's verdict on every analysed
 	// page (`crawler sites check` prints them).
 	Explain func(Explanation)
+
+	// commitEvery overrides how long the committer gathers a group (the
+	// kill test varies it so kills land between many commits).
+	commitEvery time.Duration
 }
 
 // Explanation is what the rules made of one page.

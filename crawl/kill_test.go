@@ -33,6 +33,8 @@ type childSpec struct {
 	Resolve map[string]string `json:"resolve"`
 	Sites   []config.Site     `json:"sites"`
 	Now     time.Time         `json:"now"`
+	// CommitEvery: the committer's group interval (0: the default).
+	CommitEvery time.Duration `json:"commit_every"`
 }
 
 func crawlChild() int {
@@ -55,7 +57,7 @@ func crawlChild() int {
 	cfg.Crawl.Parallelism = 2
 	fp := &fakeParser{}
 	e, err := New(Options{Store: a, Config: cfg, Resolve: spec.Resolve, LoopbackOnly: true,
-		Parser: fp.parse, Now: func() time.Time { return spec.Now }, MaxInFlight: 4})
+		Parser: fp.parse, Now: func() time.Time { return spec.Now }, MaxInFlight: 4, commitEvery: spec.CommitEvery})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child engine:", err)
 		return 2
@@ -122,7 +124,6 @@ func TestKilledCrawlResumesToTheSameArchive(t *testing.T) {
 	now := time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
 	dir := t.TempDir()
 	spec := childSpec{Archive: filepath.Join(dir, "killed.db"), Resolve: p.Resolve(), Sites: p.Sites(), Now: now}
-	js, _ := json.Marshal(spec)
 
 	// Reference: one uninterrupted run in process.
 	ref, err := archive.Open(filepath.Join(dir, "ref.db"), archive.Options{NoSync: true})
@@ -144,8 +145,16 @@ func TestKilledCrawlResumesToTheSameArchive(t *testing.T) {
 	// The same crawl as a child process, killed with SIGKILL mid-run until
 	// it is allowed to finish.
 	kills := 0
+	var progress []int // frontier URLs done after each kill
 	delays := []time.Duration{400 * time.Millisecond, 300 * time.Millisecond, 200 * time.Millisecond, 150 * time.Millisecond, 100 * time.Millisecond}
 	for i := 0; i < 12; i++ {
+		// Every other child commits in 20 ms groups, so kills land between
+		// many commits, not only before the first 250 ms group.
+		spec.CommitEvery = 0
+		if i%2 == 0 {
+			spec.CommitEvery = 20 * time.Millisecond
+		}
+		js, _ := json.Marshal(spec)
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "NB_CRAWL_CHILD="+string(js))
 		var stderr strings.Builder
@@ -165,6 +174,7 @@ func TestKilledCrawlResumesToTheSameArchive(t *testing.T) {
 				_ = cmd.Process.Signal(syscall.SIGKILL)
 				<-done
 				kills++
+				progress = append(progress, doneMarks(t, spec))
 			}
 		} else {
 			werr = <-done
@@ -205,5 +215,24 @@ func TestKilledCrawlResumesToTheSameArchive(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d kills; archive of %d records matches the uninterrupted run", kills, len(want))
+	t.Logf("%d kills (URLs done after each: %v); archive of %d records matches the uninterrupted run", kills, progress, len(want))
+}
+
+// doneMarks counts the frontier URLs a killed child left marked done.
+func doneMarks(t *testing.T, spec childSpec) int {
+	t.Helper()
+	a, err := archive.Open(spec.Archive, archive.Options{ReadOnly: true})
+	if err != nil {
+		return -1 // killed before the file was created
+	}
+	defer a.Close()
+	n := 0
+	for _, s := range spec.Sites {
+		_, d, err := a.FrontierLen(s.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += d
+	}
+	return n
 }

@@ -452,7 +452,7 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 		if l.Form != "" {
 			extra["form"] = l.Form
 		}
-		if inheritFamily(family, kind, pageURL, l.URL) {
+		if inheritFamily(family, l, pageURL) {
 			extra["family"] = family
 		}
 		fi := archive.FrontierItem{
@@ -477,11 +477,17 @@ func wafStatus(status int) bool { return status == 521 || status == 412 }
 
 // inheritFamily: a detail or continuation page linked from a page a family
 // rule read, on the same host, is that family's too (its list markup named
-// it); generic pages and other hosts are detected afresh.
-func inheritFamily(family, kind, pageURL, linkURL string) bool {
-	if family == "" || family == "generic" || (kind != sites.KindDetail && kind != sites.KindPart) {
+// it), and so is the next page of a list (the same template: detecting it
+// again runs every rule's Detect on each of a long column's pages);
+// generic pages and other hosts are detected afresh.
+func inheritFamily(family string, l sites.Link, pageURL string) bool {
+	if family == "" || family == "generic" {
 		return false
 	}
+	if l.Kind != sites.KindDetail && l.Kind != sites.KindPart && !(l.Kind == sites.KindList && l.Next) {
+		return false
+	}
+	linkURL := l.URL
 	pu, err1 := url.Parse(pageURL)
 	lu, err2 := url.Parse(linkURL)
 	return err1 == nil && err2 == nil && strings.EqualFold(pu.Host, lu.Host)

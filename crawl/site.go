@@ -66,6 +66,9 @@ type siteRun struct {
 	docCache map[string]*archive.Document
 	docHash  map[string]string
 	commitCh chan *commitReq
+	qmu      sync.Mutex
+	qcond    *sync.Cond
+	qbytes   int // blob bytes queued for the committer
 }
 
 func newSiteRun(e *Engine, site *config.Site) (*siteRun, error) {

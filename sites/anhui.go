@@ -40,7 +40,7 @@ func (Anhui) Detect(p *Page) (float64, string) {
 	add := e.add
 	add(ahColumn.MatchString(p.URL.Path), 0.6, "/public/column/{organId} URL")
 	add(p.URL.Query().Get("action") == "rel", 0.2, "action=rel unit list")
-	add(p.Doc.Find("ul#timeFrame").Length() > 0, 0.5, "ul#timeFrame year links")
+	add(p.Doc.FindMatcher(selTimeFrame).Length() > 0, 0.5, "ul#timeFrame year links")
 	hasPublic := strings.Contains(h, "/public/") // literal pre-check for both regexps
 	add(hasPublic && len(ahDoc.FindAllStringIndex(h, 3)) >= 1 || ahDoc.MatchString(p.URL.Path), 0.3, "/public/{site}/{doc}.html documents")
 	add(hasPublic && len(ahColumn.FindAllStringIndex(h, 3)) >= 2, 0.3, "links to /public/column/ lists")
@@ -63,7 +63,7 @@ func (Anhui) Analyze(p *Page) Analysis {
 	})
 	// Year links of one unit.
 	years := map[int]bool{}
-	p.Doc.Find("ul#timeFrame a").Each(func(_ int, s *goquery.Selection) {
+	p.Doc.FindMatcher(selTimeFrameLinks).Each(func(_ int, s *goquery.Selection) {
 		m := ahYear.FindStringSubmatch(NormalizeTitle(s.Text()))
 		href := anchorTarget(s)
 		u := resolve(base, href)
@@ -133,7 +133,7 @@ func ahUnitName(p *Page) string {
 			return t
 		}
 	}
-	t := cleanText(p.Doc.Find("title").First().Text())
+	t := cleanText(p.Doc.FindMatcher(selTitle).First().Text())
 	if parts := titleSep.Split(t, -1); len(parts) > 0 && parts[0] != "" {
 		return parts[0]
 	}

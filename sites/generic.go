@@ -201,6 +201,13 @@ var (
 	selTitle    = cascadia.MustCompile("title")
 	selBody     = cascadia.MustCompile("body")
 	selMetaName = cascadia.MustCompile("meta[name]")
+	// selRow: the list row around an anchor (compiled once: goquery's
+	// string-selector methods compile on every call, per anchor here).
+	selRow = cascadia.MustCompile("li, tr, dd, dl, p")
+	// Family rules' selectors.
+	selTimeFrame      = cascadia.MustCompile("ul#timeFrame")
+	selTimeFrameLinks = cascadia.MustCompile("ul#timeFrame a")
+	selHrefAnchors    = cascadia.MustCompile("a[href]")
 )
 
 // metaElem returns the first <meta> whose name is exactly name (what
@@ -242,7 +249,7 @@ func listRows(p *Page, detailish bool) (rows map[*xhtml.Node]*goquery.Selection,
 	// An invalid selector matches nothing (goquery does not panic).
 	p.Doc.Find(p.Selectors.List).Each(func(_ int, m *goquery.Selection) {
 		if m.Is(anchorSel) {
-			row := m.ParentsFiltered("li, tr, dd, dl, p").First()
+			row := m.ParentsMatcher(selRow).First()
 			if row.Length() == 0 {
 				row = m.Parent()
 			}
@@ -261,7 +268,7 @@ func selectedDate(p *Page, s, row *goquery.Selection) string {
 		return ""
 	}
 	if row == nil {
-		row = s.ParentsFiltered("li, tr, dd, dl, p").First()
+		row = s.ParentsMatcher(selRow).First()
 		if row.Length() == 0 {
 			row = s.Parent()
 		}
@@ -363,7 +370,7 @@ func bestTitle(text, attr string) string {
 
 // rowDate finds the date shown next to a list item (span, b, td…).
 func rowDate(s *goquery.Selection, text string) string {
-	row := s.ParentsFiltered("li, tr, dd, dl, p").First()
+	row := s.ParentsMatcher(selRow).First()
 	if row.Length() == 0 {
 		row = s.Parent()
 	}
@@ -375,7 +382,7 @@ func rowDate(s *goquery.Selection, text string) string {
 }
 
 func isAttachment(u *url.URL, s *goquery.Selection, text string) bool {
-	if attachExt.MatchString(u.Path) || downloadPath.MatchString(u.Path) {
+	if hasAttachExt(u.Path) || isDownloadPath(u.Path) {
 		return true
 	}
 	if _, ok := s.Attr("appendix"); ok {
@@ -385,7 +392,7 @@ func isAttachment(u *url.URL, s *goquery.Selection, text string) bool {
 		return true
 	}
 	// Extension-less download URLs (VSB download.jsp) name the file only in the text.
-	return attachExt.MatchString(strings.TrimRight(text, "】]）) ")) && !strings.HasSuffix(strings.ToLower(u.Path), "html")
+	return hasAttachExt(strings.TrimRight(text, "】]）) ")) && !strings.HasSuffix(strings.ToLower(u.Path), "html")
 }
 
 // isPart reports whether u continues the article at cur: t123.html →

@@ -129,7 +129,7 @@ func hyJSON(p *Page) Analysis {
 			continue
 		}
 		kind := KindDetail
-		if attachExt.MatchString(u.Path) {
+		if hasAttachExt(u.Path) {
 			kind = KindAttachment
 		}
 		a.Links = append(a.Links, Link{URL: u.String(), Kind: kind, Title: title, Date: FindDate(r.PublishedTimeStr),
@@ -186,7 +186,7 @@ func NeedsBrowser(p *Page, a Analysis) (string, bool) {
 		}
 	}
 	var scripts strings.Builder
-	p.Doc.Find("script").Each(func(_ int, s *goquery.Selection) {
+	p.Doc.FindMatcher(selScript).Each(func(_ int, s *goquery.Selection) {
 		scripts.WriteString(s.Text())
 		if src, ok := s.Attr("src"); ok {
 			scripts.WriteString(" src:" + src)

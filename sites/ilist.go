@@ -47,7 +47,7 @@ func (IList) Analyze(p *Page) Analysis {
 		cur = 1 // absent (or the old 0-based client's 0): the first page
 	}
 	total := 0
-	if m := ilPages.FindStringSubmatch(p.Doc.Find("body").Text()); m != nil {
+	if m := ilPages.FindStringSubmatch(p.Doc.FindMatcher(selBody).Text()); m != nil {
 		total, _ = strconv.Atoi(m[1])
 	}
 	if total == 0 {

@@ -37,6 +37,16 @@ func TestPrefiltersKeepRegexpResults(t *testing.T) {
 			t.Errorf("VSB detail pre-check hides a match in %q", in)
 		}
 	}
+	for _, in := range append(inputs, "/a/b.PDF", "x.docx", "x.DocX", "x.doc.html", "报告.pdf", "报告.pdf】", "a.xlſ", "a.XLSX", "a.7z", "a.7Z",
+		"a.", ".", "a.pdfx", "a.et", "a.ET", "a.wpſ", "a.pdf/", "/c/downloadfile.jsp?id=1", "/c/DownLoad.ASPX", "/getFile.do",
+		"/attachment/1.bin", "/ATTACH/1", "/down.jsp", "/filedown.php", "/x/y.html", "a.ｐｄｆ", "a.\xffpdf", "年报.caj") {
+		if got, want := hasAttachExt(in), attachExt.MatchString(in); got != want {
+			t.Errorf("hasAttachExt(%q) = %v, regexp %v", in, got, want)
+		}
+		if got, want := isDownloadPath(in), downloadPath.MatchString(in); got != want {
+			t.Errorf("isDownloadPath(%q) = %v, regexp %v", in, got, want)
+		}
+	}
 	for _, c := range []struct {
 		s, sub string
 		want   int

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -65,9 +66,43 @@ func NormalizeTitle(s string) string {
 	return t
 }
 
+// titleMemo remembers recent verdicts: a crawl classifies the same titles
+// again and again (a list's anchor, then the detail page's meta title,
+// heading and <title>, then the engine's own checks), and each
+// classification runs several regexps. Bounded: cleared when full.
+var titleMemo struct {
+	sync.Mutex
+	m map[string]TitleInfo
+}
+
+const (
+	titleMemoMax = 8192
+	titleMemoLen = 512 // longer strings (a whole cell's text) are not titles worth keeping
+)
+
 // ClassifyTitle decides whether a title (anchor text, title= attribute,
 // page heading or attachment file name) names an annual report.
 func ClassifyTitle(raw string) TitleInfo {
+	if len(raw) > titleMemoLen {
+		return classifyTitle(raw)
+	}
+	titleMemo.Lock()
+	info, ok := titleMemo.m[raw]
+	titleMemo.Unlock()
+	if ok {
+		return info
+	}
+	info = classifyTitle(raw)
+	titleMemo.Lock()
+	if titleMemo.m == nil || len(titleMemo.m) >= titleMemoMax {
+		titleMemo.m = make(map[string]TitleInfo, 256)
+	}
+	titleMemo.m[raw] = info
+	titleMemo.Unlock()
+	return info
+}
+
+func classifyTitle(raw string) TitleInfo {
 	t := NormalizeTitle(raw)
 	info := TitleInfo{Title: t}
 	if t == "" {

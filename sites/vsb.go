@@ -62,7 +62,7 @@ func (VSB) Analyze(p *Page) Analysis {
 	// Highest page number the pager links (the link to 1.htm shows the count).
 	top := 0
 	base := resolveBase(p)
-	p.Doc.Find("a[href]").Each(func(_ int, s *goquery.Selection) {
+	p.Doc.FindMatcher(selHrefAnchors).Each(func(_ int, s *goquery.Selection) {
 		u := resolve(base, s.AttrOr("href", ""))
 		if u == nil || u.Host != p.URL.Host {
 			return

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/nianbao/nianbao/charset"
+	"github.com/nianbao/nianbao/internal/textutil"
 	"github.com/nianbao/nianbao/sniff"
 )
 
@@ -285,13 +286,15 @@ func (p *page) soft404() (string, bool) {
 	if m := soft404Re.FindString(p.visible); m != "" {
 		return strconv.Quote(m), true
 	}
-	low := strings.ToLower(p.visible)
+	// IndexFold, not strings.ToLower: lower-casing CJK text maps it rune
+	// by rune into a copy, on every short page. The phrases are lower-case
+	// ASCII or CJK, and body404Re is (?i) itself.
 	for _, ph := range soft404Phrases {
-		if strings.Contains(low, ph) {
+		if textutil.IndexFold(p.visible, ph) >= 0 {
 			return strconv.Quote(ph), true
 		}
 	}
-	if strings.Contains(low, "404") && body404Re.MatchString(low) {
+	if strings.Contains(p.visible, "404") && body404Re.MatchString(p.visible) {
 		return "404 in a short page", true
 	}
 	return "", false
@@ -394,7 +397,7 @@ func detectWAF(resp *Response, pg *page) (reason, detail, target string) {
 
 	// A cookie alone proves little: protected sites set theirs on every
 	// response, files included. It counts on a 521 or a script-only shell.
-	scriptShell := raw != "" && pg.isShell && strings.Contains(strings.ToLower(raw), "<script")
+	scriptShell := raw != "" && pg.isShell && textutil.IndexFold(raw, "<script") >= 0
 
 	// 加速乐.
 	for _, c := range cookies {
@@ -425,9 +428,8 @@ func detectWAF(resp *Response, pg *page) (reason, detail, target string) {
 	// Other CDN/WAF block pages: only when the page is a shell, since a
 	// 网站工作年度报表 may well mention a 网站防火墙.
 	if raw != "" && pg.small() {
-		low := strings.ToLower(raw)
-		for _, m := range cdnMarkers {
-			if strings.Contains(low, m.marker) {
+		for _, m := range cdnMarkers { // lower-case ASCII or CJK: see soft404
+			if textutil.IndexFold(raw, m.marker) >= 0 {
 				return WAFCDN, m.name, ""
 			}
 		}

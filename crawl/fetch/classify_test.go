@@ -178,3 +178,18 @@ func TestClassifyLargePageCutsSafely(t *testing.T) {
 		t.Errorf("got %s, want soft_404 from the GBK title", v)
 	}
 }
+
+// soft404 and detectWAF match phrases and markers with IndexFold, which
+// needs them lower-case.
+func TestClassifyNeedlesLowerCase(t *testing.T) {
+	for _, s := range soft404Phrases {
+		if s != strings.ToLower(s) {
+			t.Errorf("soft-404 phrase %q is not lower-case", s)
+		}
+	}
+	for _, m := range cdnMarkers {
+		if m.marker != strings.ToLower(m.marker) {
+			t.Errorf("CDN marker %q is not lower-case", m.marker)
+		}
+	}
+}
