@@ -9,9 +9,11 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"github.com/nianbao/nianbao/charset"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/nianbao/nianbao/charset"
+	"github.com/nianbao/nianbao/internal/htmltree"
 )
 
 // Report-body containers of the CMS families in portals.md §2 (class or
@@ -89,7 +91,7 @@ func HTML(data []byte, contentType string, opts Options) (doc *Doc, err error) {
 	}
 	bufp := textPool.Get().(*[]byte)
 	text, buf := charset.DecodeHTMLTransient(data, contentType, *bufp)
-	root, mem, err := parseTree(text)
+	root, mem, err := htmltree.ParseReuse(text)
 	if err != nil {
 		return nil, fmt.Errorf("%w: html: %w", ErrFormat, err)
 	}
@@ -101,7 +103,7 @@ func HTML(data []byte, contentType string, opts Options) (doc *Doc, err error) {
 	// what it keeps): their memory can serve the next page. After a panic
 	// it is simply dropped.
 	if mem != nil {
-		mem.release()
+		mem.Release()
 	}
 	if cap(buf) <= maxPooledText {
 		*bufp = buf[:0]
@@ -142,26 +144,6 @@ func htmlDoc(root *html.Node, g *guard) (*Doc, error) {
 
 // cellPool keeps the top walker's row slab from page to page.
 var cellPool = sync.Pool{New: func() any { return new([]cellSrc) }}
-
-// parseTree builds the page's tree: fastParse for the markup it covers,
-// else html.Parse. Both give the same tree where fastParse gives one.
-// The tree's memory, when it came from treePool, is returned with it.
-func parseTree(text string) (*html.Node, *treeMem, error) {
-	root, mem := fastParseMem(text, treePool.Get().(*treeMem))
-	if root != nil {
-		if checkFastParse != nil {
-			checkFastParse(text, root)
-		}
-		return root, mem, nil
-	}
-	mem.release()
-	root, err := html.Parse(strings.NewReader(text))
-	return root, nil, err
-}
-
-// checkFastParse, when set (by the package's tests), is shown every tree
-// fastParse builds, to compare it with html.Parse's.
-var checkFastParse func(text string, root *html.Node)
 
 // pageScan is what one pass over the tree collects: title sources, the
 // body element and the known body containers.

@@ -1,4 +1,4 @@
-package extract
+package htmltree
 
 import (
 	"slices"
@@ -10,7 +10,7 @@ import (
 	a "golang.org/x/net/html/atom"
 )
 
-// fastParse is html.Parse for the markup report pages are made of, at a
+// Fast is html.Parse for the markup report pages are made of, at a
 // fraction of the cost: golang.org/x/net/html spends most of its time
 // reading the page byte by byte through an io.Reader and allocating a
 // string per tag name, attribute and text token, which on a 70 KB page is
@@ -28,20 +28,20 @@ import (
 // plaintext, elements foster-parented out of a table, NUL bytes,
 // unterminated tags and comments, more than 500 open elements) it returns
 // nil and the caller uses html.Parse: the result is either the very tree
-// html.Parse builds or nothing. TestFastParseAgrees, FuzzFastParse and
-// the package's TestMain (which compares every tree built while the tests
-// run) hold it to that.
-func fastParse(s string) *html.Node {
+// html.Parse builds or nothing. TestFastAgrees, FuzzFast and the TestMain
+// of every package that parses pages through here (SetCheck compares each
+// tree built while their tests run) hold it to that.
+func Fast(s string) *html.Node {
 	root, _ := fastParseMem(s, nil)
 	return root
 }
 
-// fastParseMem is fastParse taking its nodes and attributes from mem
+// fastParseMem is Fast taking its nodes and attributes from mem
 // (nil: fresh memory) and returning the memory used, for recycling once
 // the tree is dropped.
-func fastParseMem(s string, mem *treeMem) (*html.Node, *treeMem) {
+func fastParseMem(s string, mem *Mem) (*html.Node, *Mem) {
 	if mem == nil {
-		mem = &treeMem{}
+		mem = &Mem{}
 	}
 	if len(s) > 1<<24 || strings.IndexByte(s, 0) >= 0 {
 		return nil, mem // NUL handling differs by insertion mode; large inputs are not pages
@@ -56,11 +56,11 @@ func fastParseMem(s string, mem *treeMem) (*html.Node, *treeMem) {
 	return p.doc, mem
 }
 
-// treeMem holds the nodes and attributes of one tree in a few large
+// Mem holds the nodes and attributes of one tree in a few large
 // chunks. A 70 KB page is some 3,000 nodes and 2,000 attributes, most of
 // the bytes a page parse allocates; HTML hands them back to treePool when
 // it has read the tree, since nothing it returns points into the tree.
-type treeMem struct {
+type Mem struct {
 	nodes [][]html.Node
 	nn    int // nodes used in the last chunk
 	attrb [][]html.Attribute
@@ -72,9 +72,9 @@ const (
 	attrChunk = 512
 )
 
-var treePool = sync.Pool{New: func() any { return &treeMem{} }}
+var treePool = sync.Pool{New: func() any { return &Mem{} }}
 
-func (m *treeMem) node() *html.Node {
+func (m *Mem) node() *html.Node {
 	if len(m.nodes) == 0 || m.nn == nodeChunk {
 		if len(m.nodes) < cap(m.nodes) && m.nodes[:len(m.nodes)+1][len(m.nodes)] != nil {
 			m.nodes = m.nodes[:len(m.nodes)+1] // a chunk kept from an earlier page
@@ -91,7 +91,7 @@ func (m *treeMem) node() *html.Node {
 // spareAttrs returns an empty slice over the free end of the current
 // attribute chunk: the tokenizer appends a tag's attributes there in
 // place and commitAttrs keeps them if the tag becomes an element.
-func (m *treeMem) spareAttrs() []html.Attribute {
+func (m *Mem) spareAttrs() []html.Attribute {
 	if len(m.attrb) == 0 || attrChunk-m.na < 32 {
 		if len(m.attrb) < cap(m.attrb) && m.attrb[:len(m.attrb)+1][len(m.attrb)] != nil {
 			m.attrb = m.attrb[:len(m.attrb)+1] // a chunk kept from an earlier page
@@ -107,7 +107,7 @@ func (m *treeMem) spareAttrs() []html.Attribute {
 // commitAttrs keeps attrs, a slice from spareAttrs (or one that append
 // moved out of the chunk, which is kept as it is), capped so that no
 // later append can write into its neighbour's.
-func (m *treeMem) commitAttrs(attrs []html.Attribute) []html.Attribute {
+func (m *Mem) commitAttrs(attrs []html.Attribute) []html.Attribute {
 	if len(attrs) == 0 || len(m.attrb) == 0 {
 		return attrs
 	}
@@ -117,9 +117,9 @@ func (m *treeMem) commitAttrs(attrs []html.Attribute) []html.Attribute {
 	return attrs[:len(attrs):len(attrs)]
 }
 
-// release resets m and hands it back to treePool, unless a huge page made
+// Release resets m and hands it back to treePool, unless a huge page made
 // it too big to be worth keeping.
-func (m *treeMem) release() {
+func (m *Mem) Release() {
 	if len(m.nodes) > maxPooledChunks || len(m.attrb) > maxPooledChunks {
 		return
 	}
@@ -131,7 +131,7 @@ const maxPooledChunks = 64 // 32,768 nodes: a 700 KB page
 
 // reset zeroes what was used so that the memory can build another tree
 // and holds no pointers into the last page meanwhile.
-func (m *treeMem) reset() {
+func (m *Mem) reset() {
 	for i, c := range m.nodes {
 		if i == len(m.nodes)-1 {
 			c = c[:m.nn]
@@ -171,8 +171,8 @@ type ftoken struct {
 type ftokenizer struct {
 	s           string
 	pos         int
-	rawTag      string   // set after a start tag whose content is raw text
-	mem         *treeMem // attributes are read into its spare space
+	rawTag      string // set after a start tag whose content is raw text
+	mem         *Mem   // attributes are read into its spare space
 	names, keys atomCache
 	cr          bool // s holds a "\r"
 }
@@ -884,7 +884,7 @@ const (
 	fmInColumnGroup
 )
 
-// fparser is the tree builder of fastParse; its methods mirror the
+// fparser is the tree builder of Fast; its methods mirror the
 // insertion modes of golang.org/x/net/html's parser and return false
 // where the input leaves the supported subset.
 type fparser struct {
@@ -897,7 +897,7 @@ type fparser struct {
 	mode       int
 	origMode   int
 	quirks     bool
-	mem        *treeMem
+	mem        *Mem
 }
 
 func (p *fparser) node() *html.Node { return p.mem.node() }
