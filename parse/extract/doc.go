@@ -4,12 +4,11 @@
 //
 // It owns byte-level reading, container guards (size, time, zip-bomb and
 // encryption checks) and Normalize, the text folding the report parser uses
-// before it matches labels. For HTML that includes fastParse, a tokenizer
-// and tree builder for the markup report pages use: it builds exactly the
-// tree golang.org/x/net/html.Parse would, or declines and leaves the page
-// to html.Parse (the package's tests compare the two on every tree built).
-// Trees, and the decoded text they slice, live in pooled memory that is
-// reused once HTML returns, so nothing HTML returns may point into them.
+// before it matches labels. HTML trees come from internal/htmltree (the
+// tree html.Parse would build, cheaper; the package's tests compare the
+// two on every tree built). Trees, and the decoded text they slice, live
+// in pooled memory that is reused once HTML returns, so nothing HTML
+// returns may point into them.
 //
 // It must not interpret the report: no section detection, no number parsing,
 // no label matching, no guessing of values. It never modifies the input
