@@ -1,11 +1,10 @@
-package htmltree
+package htmltree_test
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -13,38 +12,13 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/nianbao/nianbao/charset"
+	"github.com/nianbao/nianbao/internal/htmltree"
+	"github.com/nianbao/nianbao/internal/htmltree/htmltreetest"
 )
 
 // Every tree Fast builds through Parse/ParseReuse while this package's
 // tests run is compared with html.Parse's; any difference fails the run.
-var diffs struct {
-	sync.Mutex
-	list []string
-	n    int
-}
-
-func TestMain(m *testing.M) {
-	SetCheck(func(text string, root *html.Node) {
-		diffs.Lock()
-		defer diffs.Unlock()
-		diffs.n++
-		if d := Diff(text, root); d != "" {
-			diffs.list = append(diffs.list, d)
-		}
-	})
-	code := m.Run()
-	if len(diffs.list) > 0 {
-		fmt.Fprintf(os.Stderr, "Fast differs from html.Parse on %d of %d pages:\n", len(diffs.list), diffs.n)
-		for i, d := range diffs.list {
-			if i == 5 {
-				break
-			}
-			fmt.Fprintln(os.Stderr, d)
-		}
-		code = 1
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { htmltreetest.Main(m) }
 
 // htmlFixtures: every HTML page under testdata.
 func htmlFixtures(t testing.TB) map[string]string {
@@ -72,12 +46,12 @@ func htmlFixtures(t testing.TB) map[string]string {
 // html.Parse's tree.
 func TestFastAgrees(t *testing.T) {
 	for name, text := range htmlFixtures(t) {
-		root := Fast(text)
+		root := htmltree.Fast(text)
 		if root == nil {
 			t.Errorf("%s: Fast declined a fixture page", name)
 			continue
 		}
-		if d := Diff(text, root); d != "" {
+		if d := htmltree.Diff(text, root); d != "" {
 			t.Errorf("%s: %s", name, d)
 		}
 	}
@@ -88,35 +62,26 @@ func TestFastAgrees(t *testing.T) {
 // path builds the same trees as the fresh one.
 func TestParseFallsBack(t *testing.T) {
 	svg := `<html><body><svg><path d="M0"/></svg><p>x</p></body></html>`
-	if Fast(svg) != nil {
+	if htmltree.Fast(svg) != nil {
 		t.Fatal("the SVG page was meant to be declined")
 	}
-	root, mem, err := ParseReuse(svg)
+	root, mem, err := htmltree.ParseReuse(svg)
 	if err != nil || mem != nil {
-		t.Fatalf("ParseReuse(svg): mem %v, err %v", mem, err)
+		t.Fatalf("htmltree.ParseReuse(svg): mem %v, err %v", mem, err)
 	}
-	if d := diffNodes(mustParse(t, svg), root, "#document"); d != "" {
+	if d := htmltree.Diff(svg, root); d != "" {
 		t.Fatal(d)
 	}
 	for name, text := range htmlFixtures(t) {
-		root, mem, err := ParseReuse(text)
+		root, mem, err := htmltree.ParseReuse(text)
 		if err != nil || mem == nil {
 			t.Fatalf("%s: ParseReuse: mem %v, err %v", name, mem, err)
 		}
-		if d := Diff(text, root); d != "" {
+		if d := htmltree.Diff(text, root); d != "" {
 			t.Errorf("%s: %s", name, d)
 		}
 		mem.Release()
 	}
-}
-
-func mustParse(t *testing.T, s string) *html.Node {
-	t.Helper()
-	n, err := html.Parse(strings.NewReader(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 var seeds = []string{
@@ -175,11 +140,11 @@ func FuzzFast(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		root := Fast(text)
+		root := htmltree.Fast(text)
 		if root == nil {
 			return
 		}
-		if d := Diff(text, root); d != "" {
+		if d := htmltree.Diff(text, root); d != "" {
 			t.Fatal(d)
 		}
 	})
@@ -188,6 +153,7 @@ func FuzzFast(f *testing.F) {
 // BenchmarkHTMLTree compares Fast with html.Parse, the tree builder
 // it stands in for, on the typical pages (decoded text in, tree out).
 func BenchmarkHTMLTree(b *testing.B) {
+	defer htmltree.SetCheck(htmltree.SetCheck(nil)) // TestMain's comparison is not what is timed
 	for _, f := range []string{"../../testdata/reports/html-2021-word.html", "../../testdata/extract/report-trs-gbk.html"} {
 		data := mustRead(b, f)
 		text := charset.DecodeHTML(data, "")
@@ -196,10 +162,11 @@ func BenchmarkHTMLTree(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			cpu0 := cpuTime()
 			for b.Loop() {
-				root, mem := fastParseMem(text, treePool.Get().(*Mem))
-				if root == nil {
+				root, mem, err := htmltree.ParseReuse(text)
+				if err != nil || mem == nil {
 					b.Fatal("Fast declined the page")
 				}
+				_ = root
 				mem.Release()
 			}
 			reportTreesPerCPUSecond(b, cpu0)

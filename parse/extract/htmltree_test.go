@@ -16,39 +16,13 @@ import (
 
 	"github.com/nianbao/nianbao/charset"
 	"github.com/nianbao/nianbao/internal/htmltree"
+	"github.com/nianbao/nianbao/internal/htmltree/htmltreetest"
 )
 
 // Every tree htmltree.Fast builds while this package's tests run (grids,
 // Word paste, hostile input, fuzz seeds, fixtures) is compared with
 // html.Parse's; any difference fails the run.
-var fastParseDiffs struct {
-	sync.Mutex
-	list []string
-	n    int
-}
-
-func TestMain(m *testing.M) {
-	htmltree.SetCheck(func(text string, root *html.Node) {
-		fastParseDiffs.Lock()
-		defer fastParseDiffs.Unlock()
-		fastParseDiffs.n++
-		if d := htmltree.Diff(text, root); d != "" {
-			fastParseDiffs.list = append(fastParseDiffs.list, d)
-		}
-	})
-	code := m.Run()
-	if len(fastParseDiffs.list) > 0 {
-		fmt.Fprintf(os.Stderr, "htmltree.Fast differs from html.Parse on %d of %d pages:\n", len(fastParseDiffs.list), fastParseDiffs.n)
-		for i, d := range fastParseDiffs.list {
-			if i == 5 {
-				break
-			}
-			fmt.Fprintln(os.Stderr, d)
-		}
-		code = 1
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { htmltreetest.Main(m) }
 
 // htmlFixtures: every HTML page under testdata.
 func htmlFixtures(t testing.TB) map[string]string {
