@@ -1323,17 +1323,24 @@ func (p *fparser) rawText() (bool, bool) {
 	return true, true
 }
 
+// leadingSpace inserts the text token's leading whitespace (kept in the
+// head, after it and in column groups) and leaves the rest as the token;
+// it reports whether a non-empty token was all whitespace.
+func (p *fparser) leadingSpace() bool {
+	d := p.tok.data
+	s := strings.TrimLeft(d, whitespace)
+	if len(s) < len(d) {
+		p.addText(d[:len(d)-len(s)])
+		p.tok.data = s
+	}
+	return d != "" && s == ""
+}
+
 func (p *fparser) inHead() (bool, bool) {
 	switch p.tok.typ {
 	case ftText:
-		d := p.tok.data
-		s := strings.TrimLeft(d, whitespace)
-		if len(s) < len(d) {
-			p.addText(d[:len(d)-len(s)])
-			if s == "" {
-				return true, true
-			}
-			p.tok.data = s
+		if p.leadingSpace() {
+			return true, true
 		}
 	case ftStart:
 		switch p.tok.atom {
@@ -1372,14 +1379,8 @@ func (p *fparser) inHead() (bool, bool) {
 func (p *fparser) afterHead() (bool, bool) {
 	switch p.tok.typ {
 	case ftText:
-		d := p.tok.data
-		s := strings.TrimLeft(d, whitespace)
-		if len(s) < len(d) {
-			p.addText(d[:len(d)-len(s)])
-			if s == "" {
-				return true, true
-			}
-			p.tok.data = s
+		if p.leadingSpace() {
+			return true, true
 		}
 	case ftStart:
 		switch p.tok.atom {
@@ -2027,14 +2028,8 @@ func (p *fparser) inColumnGroup() (bool, bool) {
 	t := &p.tok
 	switch t.typ {
 	case ftText:
-		d := t.data
-		s := strings.TrimLeft(d, whitespace)
-		if len(s) < len(d) {
-			p.addText(d[:len(d)-len(s)])
-			if s == "" {
-				return true, true
-			}
-			t.data = s
+		if p.leadingSpace() {
+			return true, true
 		}
 	case ftComment:
 		p.addComment(p.top())

@@ -20,24 +20,11 @@ import (
 // tests run is compared with html.Parse's; any difference fails the run.
 func TestMain(m *testing.M) { htmltreetest.Main(m) }
 
-// htmlFixtures: every HTML page under testdata.
+// htmlFixtures: every HTML page under testdata, decoded.
 func htmlFixtures(t testing.TB) map[string]string {
 	out := map[string]string{}
-	for _, dir := range []string{"../../testdata/extract", "../../testdata/reports"} {
-		names, err := filepath.Glob(filepath.Join(dir, "*.html"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, n := range names {
-			b, err := os.ReadFile(n)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out[filepath.Base(n)] = charset.DecodeHTML(b, "")
-		}
-	}
-	if len(out) < 20 {
-		t.Fatalf("found %d HTML fixtures", len(out))
+	for _, p := range htmltreetest.Pages(t) {
+		out[p.Name] = charset.DecodeHTML(p.Data, "")
 	}
 	return out
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -24,24 +22,11 @@ import (
 // html.Parse's; any difference fails the run.
 func TestMain(m *testing.M) { htmltreetest.Main(m) }
 
-// htmlFixtures: every HTML page under testdata.
+// htmlFixtures: every HTML page under testdata, decoded.
 func htmlFixtures(t testing.TB) map[string]string {
 	out := map[string]string{}
-	for _, dir := range []string{"../../testdata/extract", "../../testdata/reports"} {
-		names, err := filepath.Glob(filepath.Join(dir, "*.html"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, n := range names {
-			b, err := os.ReadFile(n)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out[filepath.Base(n)] = charset.DecodeHTML(b, "")
-		}
-	}
-	if len(out) < 20 {
-		t.Fatalf("found %d HTML fixtures", len(out))
+	for _, p := range htmltreetest.Pages(t) {
+		out[p.Name] = charset.DecodeHTML(p.Data, "")
 	}
 	return out
 }
@@ -51,17 +36,10 @@ func htmlFixtures(t testing.TB) map[string]string {
 // returns must not change when all of those are overwritten afterwards.
 func TestHTMLDocOwnsItsStrings(t *testing.T) {
 	var pages [][]byte
-	for _, dir := range []string{"../../testdata/extract", "../../testdata/reports"} {
-		names, _ := filepath.Glob(filepath.Join(dir, "*.html"))
-		for _, n := range names {
-			b, err := os.ReadFile(n)
-			if err != nil {
-				t.Fatal(err)
-			}
-			pages = append(pages, b)
-		}
+	for _, pg := range htmltreetest.Pages(t) {
+		pages = append(pages, pg.Data)
 	}
-	// and a page fastParse declines (inline SVG), read by html.Parse
+	// and a page htmltree.Fast declines (inline SVG), read by html.Parse
 	declined := []byte(`<html><head><title>某局2023年政府信息公开工作年度报告_某站</title><meta name="ContentSource" content="某局"></head>` +
 		`<body><svg><path d="M0"/></svg><div class="TRS_Editor"><p>一、总体情况</p><table><tr><td>项目</td><td>数量</td></tr><tr><td>新收</td><td>3</td></tr></table></div></body></html>`)
 	if htmltree.Fast(string(declined)) != nil {
@@ -116,20 +94,14 @@ func TestHasTextIsTextLen(t *testing.T) {
 func TestHTMLConcurrent(t *testing.T) {
 	var pages [][]byte
 	var want [][]byte
-	for _, dir := range []string{"../../testdata/extract", "../../testdata/reports"} {
-		names, _ := filepath.Glob(filepath.Join(dir, "*.html"))
-		for _, n := range names {
-			b, err := os.ReadFile(n)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d, err := HTML(b, "", Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			j, _ := json.Marshal(d)
-			pages, want = append(pages, b), append(want, j)
+	for _, pg := range htmltreetest.Pages(t) {
+		b := pg.Data
+		d, err := HTML(b, "", Options{})
+		if err != nil {
+			t.Fatal(err)
 		}
+		j, _ := json.Marshal(d)
+		pages, want = append(pages, b), append(want, j)
 	}
 	var wg sync.WaitGroup
 	errs := make(chan string, 8)

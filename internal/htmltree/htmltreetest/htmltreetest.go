@@ -4,8 +4,10 @@
 package htmltreetest
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -46,4 +48,57 @@ func Main(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "htmltree: %d fast trees compared with html.Parse\n", n)
 	}
 	os.Exit(code)
+}
+
+// Page is one HTML fixture: its file name and raw bytes.
+type Page struct {
+	Name string
+	Data []byte
+}
+
+// Pages returns every HTML page under the repository's testdata/extract
+// and testdata/reports (at least 20, or the test fails), in name order.
+func Pages(t testing.TB) []Page {
+	t.Helper()
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Page
+	for _, dir := range []string{"testdata/extract", "testdata/reports"} {
+		names, err := filepath.Glob(filepath.Join(root, dir, "*.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			b, err := os.ReadFile(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, Page{Name: filepath.Base(n), Data: b})
+		}
+	}
+	if len(out) < 20 {
+		t.Fatalf("found %d HTML fixtures", len(out))
+	}
+	return out
+}
+
+// repoRoot is the nearest directory above the working directory (a
+// package's, under go test) holding go.mod.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = parent
+	}
 }
