@@ -59,6 +59,9 @@ type Engine struct {
 	cache wazero.CompilationCache
 	log   *slog.Logger
 	sem   chan struct{}
+	// fastSem bounds concurrent fast-path reads (Workers of them): each
+	// may hold up to the fast path's 96 MiB of decompressed streams.
+	fastSem chan struct{}
 
 	mu     sync.Mutex
 	closed bool
@@ -81,7 +84,7 @@ func NewEngine(ctx context.Context, cfg Config) (*Engine, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	e := &Engine{cfg: cfg, log: log, sem: make(chan struct{}, cfg.Workers)}
+	e := &Engine{cfg: cfg, log: log, sem: make(chan struct{}, cfg.Workers), fastSem: make(chan struct{}, cfg.Workers)}
 
 	rc := wazero.NewRuntimeConfig().
 		// pdfium's setjmp/longjmp is lowered to wasm exception handling.

@@ -144,6 +144,12 @@ func (e *Engine) extractFast(ctx context.Context, data []byte, opts Options) (do
 			doc, ok = nil, false
 		}
 	}()
+	select {
+	case e.fastSem <- struct{}{}:
+		defer func() { <-e.fastSem }()
+	case <-ctx.Done():
+		return nil, false // the caller reports ctx's error
+	}
 	maxPages := opts.MaxPages
 	if maxPages <= 0 {
 		maxPages = DefaultMaxPages

@@ -254,3 +254,23 @@ func FuzzFastPath(f *testing.F) {
 		}
 	})
 }
+
+// TestFastPathBounded: the fast path reads at most Workers documents at
+// once (each may hold up to 96 MiB of streams); a read that cannot get a
+// slot before its timeout fails with the timeout instead of reading.
+func TestFastPathBounded(t *testing.T) {
+	data := readSample(t, "report-lo-wqy.pdf")
+	for range cap(testEngine.fastSem) {
+		testEngine.fastSem <- struct{}{}
+	}
+	_, err := testEngine.Extract(context.Background(), data, Options{Timeout: 50 * time.Millisecond})
+	for range cap(testEngine.fastSem) {
+		<-testEngine.fastSem
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("with every fast-path slot taken: err = %v, want the timeout", err)
+	}
+	if _, err := testEngine.Extract(context.Background(), data, Options{}); err != nil {
+		t.Fatalf("with the slots free again: %v", err)
+	}
+}
