@@ -20,19 +20,10 @@ import (
 // tests run is compared with html.Parse's; any difference fails the run.
 func TestMain(m *testing.M) { htmltreetest.Main(m) }
 
-// htmlFixtures: every HTML page under testdata, decoded.
-func htmlFixtures(t testing.TB) map[string]string {
-	out := map[string]string{}
-	for _, p := range htmltreetest.Pages(t) {
-		out[p.Name] = charset.DecodeHTML(p.Data, "")
-	}
-	return out
-}
-
 // TestFastAgrees: on every HTML fixture the fast path is taken and builds
 // html.Parse's tree.
 func TestFastAgrees(t *testing.T) {
-	for name, text := range htmlFixtures(t) {
+	for name, text := range htmltreetest.Texts(t) {
 		root := htmltree.Fast(text)
 		if root == nil {
 			t.Errorf("%s: Fast declined a fixture page", name)
@@ -59,7 +50,7 @@ func TestParseFallsBack(t *testing.T) {
 	if d := htmltree.Diff(svg, root); d != "" {
 		t.Fatal(d)
 	}
-	for name, text := range htmlFixtures(t) {
+	for name, text := range htmltreetest.Texts(t) {
 		root, mem, err := htmltree.ParseReuse(text)
 		if err != nil || mem == nil {
 			t.Fatalf("%s: ParseReuse: mem %v, err %v", name, mem, err)
@@ -121,7 +112,7 @@ func FuzzFast(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
-	for _, text := range htmlFixtures(f) {
+	for _, text := range htmltreetest.Texts(f) {
 		if len(text) < 8000 {
 			f.Add(text)
 		}

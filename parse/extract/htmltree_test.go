@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"golang.org/x/net/html"
 
-	"github.com/nianbao/nianbao/charset"
 	"github.com/nianbao/nianbao/internal/htmltree"
 	"github.com/nianbao/nianbao/internal/htmltree/htmltreetest"
 )
@@ -21,15 +18,6 @@ import (
 // Word paste, hostile input, fuzz seeds, fixtures) is compared with
 // html.Parse's; any difference fails the run.
 func TestMain(m *testing.M) { htmltreetest.Main(m) }
-
-// htmlFixtures: every HTML page under testdata, decoded.
-func htmlFixtures(t testing.TB) map[string]string {
-	out := map[string]string{}
-	for _, p := range htmltreetest.Pages(t) {
-		out[p.Name] = charset.DecodeHTML(p.Data, "")
-	}
-	return out
-}
 
 // TestHTMLDocOwnsItsStrings: HTML reuses the decoded text, the tree's
 // memory and (for UTF-8 pages) reads the input bytes in place; the Doc it
@@ -71,7 +59,7 @@ func TestHTMLDocOwnsItsStrings(t *testing.T) {
 // fixtures.
 func TestHasTextIsTextLen(t *testing.T) {
 	n := 0
-	for name, text := range htmlFixtures(t) {
+	for name, text := range htmltreetest.Texts(t) {
 		root, err := html.Parse(strings.NewReader(text))
 		if err != nil {
 			t.Fatal(err)
@@ -128,20 +116,4 @@ func TestHTMLConcurrent(t *testing.T) {
 	for e := range errs {
 		t.Error(e)
 	}
-}
-
-// reportTreesPerCPUSecond: the machine is shared, so the process's CPU
-// time (GC on other threads included) is the fair per-core figure.
-func reportTreesPerCPUSecond(b *testing.B, cpu0 time.Duration) {
-	if d := cpuTime() - cpu0; d > 0 {
-		b.ReportMetric(float64(b.N)/d.Seconds(), "trees/cpu-s")
-	}
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/nianbao/nianbao/charset"
 	"github.com/nianbao/nianbao/internal/htmltree"
 )
 
@@ -80,6 +81,16 @@ func Pages(t testing.TB) []Page {
 	}
 	if len(out) < 20 {
 		t.Fatalf("found %d HTML fixtures", len(out))
+	}
+	return out
+}
+
+// Texts is Pages decoded to text (charset's order), by file name.
+func Texts(t testing.TB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, p := range Pages(t) {
+		out[p.Name] = charset.DecodeHTML(p.Data, "")
 	}
 	return out
 }
