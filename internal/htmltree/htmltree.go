@@ -42,6 +42,7 @@ func Fast(s string) *html.Node {
 func fastParseMem(s string, mem *Mem) (*html.Node, *Mem) {
 	if mem == nil {
 		mem = &Mem{}
+		mem.sizeFor(s)
 	}
 	if len(s) > 1<<24 || strings.IndexByte(s, 0) >= 0 {
 		return nil, mem // NUL handling differs by insertion mode; large inputs are not pages
@@ -65,6 +66,18 @@ type Mem struct {
 	nn    int // nodes used in the last chunk
 	attrb [][]html.Attribute
 	na    int
+	// Sizes of the first chunks when not the default: a tree that is not
+	// pooled gets chunks sized from its page, so that a small page does
+	// not allocate (and zero) 80 KB of nodes it never uses.
+	firstNodes, firstAttrs int
+}
+
+// sizeFor sizes the first chunks of fresh memory for s: a node per '<'
+// and one for the text after it, an attribute per '='. Later chunks take
+// the default size, so a low estimate costs one more chunk.
+func (m *Mem) sizeFor(s string) {
+	m.firstNodes = min(nodeChunk, 2*strings.Count(s, "<")+16)
+	m.firstAttrs = min(attrChunk, strings.Count(s, "=")+64)
 }
 
 const (
@@ -75,11 +88,15 @@ const (
 var treePool = sync.Pool{New: func() any { return &Mem{} }}
 
 func (m *Mem) node() *html.Node {
-	if len(m.nodes) == 0 || m.nn == nodeChunk {
+	if len(m.nodes) == 0 || m.nn == len(m.nodes[len(m.nodes)-1]) {
 		if len(m.nodes) < cap(m.nodes) && m.nodes[:len(m.nodes)+1][len(m.nodes)] != nil {
 			m.nodes = m.nodes[:len(m.nodes)+1] // a chunk kept from an earlier page
 		} else {
-			m.nodes = append(m.nodes, make([]html.Node, nodeChunk))
+			size := nodeChunk
+			if len(m.nodes) == 0 && m.firstNodes > 0 {
+				size = m.firstNodes
+			}
+			m.nodes = append(m.nodes, make([]html.Node, size))
 		}
 		m.nn = 0
 	}
@@ -92,11 +109,15 @@ func (m *Mem) node() *html.Node {
 // attribute chunk: the tokenizer appends a tag's attributes there in
 // place and commitAttrs keeps them if the tag becomes an element.
 func (m *Mem) spareAttrs() []html.Attribute {
-	if len(m.attrb) == 0 || attrChunk-m.na < 32 {
+	if len(m.attrb) == 0 || len(m.attrb[len(m.attrb)-1])-m.na < 32 {
 		if len(m.attrb) < cap(m.attrb) && m.attrb[:len(m.attrb)+1][len(m.attrb)] != nil {
 			m.attrb = m.attrb[:len(m.attrb)+1] // a chunk kept from an earlier page
 		} else {
-			m.attrb = append(m.attrb, make([]html.Attribute, attrChunk))
+			size := attrChunk
+			if len(m.attrb) == 0 && m.firstAttrs > 0 {
+				size = m.firstAttrs
+			}
+			m.attrb = append(m.attrb, make([]html.Attribute, size))
 		}
 		m.na = 0
 	}

@@ -62,6 +62,30 @@ func TestParseFallsBack(t *testing.T) {
 	}
 }
 
+// TestChunkBoundaries: a tree that is not pooled starts with chunks sized
+// from its page; pages that build far more nodes or attributes than the
+// estimate (formatting elements reconstructed in every paragraph, tags
+// with many attributes) cross those chunks and the default ones after.
+func TestChunkBoundaries(t *testing.T) {
+	var pages []string
+	for _, n := range []int{0, 1, 7, 60, 200, 700} {
+		pages = append(pages,
+			"<p><b><i><u><s><em>x"+strings.Repeat("<p>y", n),
+			strings.Repeat(`<a href=x class=y id=z title=w data-a=1 data-b=2 data-c=3 data-d=4>t</a>`, n),
+			strings.Repeat("text", n))
+	}
+	for _, text := range pages {
+		root := htmltree.Fast(text)
+		if root == nil {
+			t.Errorf("Fast declined %.40q", text)
+			continue
+		}
+		if d := htmltree.Diff(text, root); d != "" {
+			t.Errorf("%.40q (%d bytes): %s", text, len(text), d)
+		}
+	}
+}
+
 var seeds = []string{
 	`<!DOCTYPE html><html><head><title>t &amp; u</title><meta name=a content="b&c"></head><body><p>x<p>y</body></html>`,
 	`<table><tr><td>1<td>2<tr><th rowspan=2>3</table>`,
