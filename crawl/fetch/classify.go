@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -200,13 +201,17 @@ func readPage(body []byte, contentType string) page {
 	z := html.NewTokenizer(strings.NewReader(p.raw))
 	var vis strings.Builder
 	skip, inTitle := 0, false
+	// The visible text matters only on a shell. Once what was collected
+	// holds shellText runes the page is not one, and the rest of its text
+	// need not be copied (title and meta refresh are still read).
+	enough, checkAt := false, shellText
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
 			p.visible = strings.Join(strings.Fields(vis.String()), " ")
 			p.title = strings.Join(strings.Fields(p.title), " ")
-			p.isShell = len(p.visible) < shellText || utf8.RuneCountInString(p.visible) < shellText
+			p.isShell = !enough && utf8.RuneCountInString(p.visible) < shellText
 			return p
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
@@ -246,12 +251,39 @@ func readPage(body []byte, contentType string) page {
 		case html.TextToken:
 			if inTitle {
 				p.title += string(z.Text())
-			} else if skip == 0 {
+			} else if skip == 0 && !enough {
 				vis.Write(z.Text())
 				vis.WriteByte(' ')
+				if vis.Len() >= checkAt {
+					// Doubling keeps the checks linear in the text.
+					n := collapsedRunes(vis.String())
+					enough = n >= shellText
+					checkAt = max(vis.Len()+shellText-n, 2*vis.Len())
+				}
 			}
 		}
 	}
+}
+
+// collapsedRunes is utf8.RuneCountInString(strings.Join(strings.Fields(s),
+// " ")) without building the string.
+func collapsedRunes(s string) int {
+	n, fields, in := 0, 0, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			in = false
+			continue
+		}
+		if !in {
+			fields++
+			in = true
+		}
+		n++
+	}
+	if fields > 1 {
+		n += fields - 1
+	}
+	return n
 }
 
 // small reports a shell page; an empty page (binary body) counts as one.
