@@ -462,14 +462,26 @@ func (r *siteRun) loop(ctx context.Context) (exhausted bool) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				newItems := r.fetchOne(ctx, it)
-				r.mu.Lock()
-				r.inflight--
-				for _, fi := range newItems {
-					r.pushLocked(fi)
+				// A worker goes on with the next fetchable item while there
+				// is one: a goroutine per fetch grew a fresh stack through
+				// colly and net/http every time (~5% of the crawl's CPU).
+				for it != nil {
+					newItems := r.fetchOne(ctx, it)
+					r.mu.Lock()
+					r.inflight--
+					for _, fi := range newItems {
+						r.pushLocked(fi)
+					}
+					it = nil
+					if top := r.q.peek(); top != nil && top.fetchable() && ctx.Err() == nil && r.fatal == nil &&
+						r.fetches < r.maxPages && r.inflight < r.maxInFlight {
+						it = r.q.pop()
+						r.inflight++
+						r.fetches++
+					}
+					r.cond.Broadcast()
+					r.mu.Unlock()
 				}
-				r.cond.Broadcast()
-				r.mu.Unlock()
 			}()
 		case top != nil && top.fetchable() && budget && r.inflight == 0:
 			return true
