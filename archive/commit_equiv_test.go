@@ -217,3 +217,86 @@ func TestCommitFetchesMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// TestSingleWritesMatchReference does the same through the one-record
+// methods (AddCapture, PutDocument, UpdateDocument, FrontierAdd,
+// FrontierDone, PutURLState), which share the commit path's writers.
+func TestSingleWritesMatchReference(t *testing.T) {
+	dir := t.TempDir()
+	open := func(name string) *Archive {
+		a, err := Open(filepath.Join(dir, name), Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.Close() })
+		return a
+	}
+	got, want := open("new.db"), open("ref.db")
+	ref := func(fn func(tx *bolt.Tx) error) {
+		t.Helper()
+		if err := want.db.Update(fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	gg, wg := equivGroups(), equivGroups()
+	for i := range gg {
+		for j := range gg[i] {
+			g, w := &gg[i][j], &wg[i][j]
+			if g.Blob != nil {
+				gi, _, err := got.PutBlobBytes(g.Blob)
+				check(err)
+				wi, _, err := want.PutBlobBytes(w.Blob)
+				check(err)
+				fillBlob(g, gi)
+				fillBlob(w, wi)
+			}
+			if g.Capture != nil {
+				check(got.AddCapture(g.Capture))
+				ref(func(tx *bolt.Tx) error { return refAddCapture(tx, w.Capture) })
+			}
+			if g.State != nil {
+				check(got.PutURLState(g.State))
+				ref(func(tx *bolt.Tx) error { return refPutJSON(tx.Bucket(bURLs), []byte(w.State.URL), w.State) })
+			}
+			if len(g.New) > 0 {
+				_, err := got.FrontierAdd(g.New...)
+				check(err)
+				ref(func(tx *bolt.Tx) error { return refFrontierAdd(tx, w.New) })
+			}
+			if g.Done != "" {
+				check(got.FrontierDone(g.Site, g.Done))
+				ref(func(tx *bolt.Tx) error { return refFrontierDone(tx, w.Site, w.Done) })
+			}
+			if g.Doc != nil && j%2 == 0 {
+				check(got.PutDocument(g.Doc))
+				ref(func(tx *bolt.Tx) error { return refPutDoc(tx, w.Doc) })
+			} else if g.Doc != nil {
+				// Through UpdateDocument when stored already.
+				upd := func(d *Document) error {
+					d.Year++
+					d.Sightings = append(d.Sightings, Sighting{URL: d.URL + "#u"})
+					return nil
+				}
+				if err := got.UpdateDocument(g.Doc.ID, upd); err == nil {
+					ref(func(tx *bolt.Tx) error {
+						var d Document
+						check(json.Unmarshal(tx.Bucket(bDocs).Get([]byte(w.Doc.ID)), &d))
+						check(upd(&d))
+						return refPutDoc(tx, &d)
+					})
+				} else if !isNotFound(err) {
+					t.Fatal(err)
+				}
+			}
+		}
+		if i%10 == 0 || i == len(gg)-1 {
+			diffDumps(t, fmt.Sprintf("after group %d", i), dumpArchive(t, got), dumpArchive(t, want))
+		}
+	}
+}
