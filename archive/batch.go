@@ -121,7 +121,6 @@ func (c *commitTx) frontierAddUnlessDone(items []FrontierItem, doneAt map[siteUR
 type commitTx struct {
 	tx                    *bolt.Tx
 	blobs, captures, docs *bolt.Bucket
-	frontier              *bolt.Bucket
 	sites                 map[string]frontierBuckets
 	keys                  []ixKey // putDoc's, reused
 	later                 [nDeferred]deferred
@@ -304,8 +303,7 @@ func (s *scratch) docIndexKeys(d *Document, dst []ixKey) []ixKey {
 }
 
 func newCommitTx(tx *bolt.Tx) *commitTx {
-	c := &commitTx{tx: tx, blobs: tx.Bucket(bBlobs), captures: tx.Bucket(bCaptures), docs: tx.Bucket(bDocs),
-		frontier: tx.Bucket(bFrontier)}
+	c := &commitTx{tx: tx, blobs: tx.Bucket(bBlobs), captures: tx.Bucket(bCaptures), docs: tx.Bucket(bDocs)}
 	for i, name := range deferredBuckets {
 		c.later[i].b = tx.Bucket(name)
 	}
@@ -406,9 +404,8 @@ func (c *commitTx) putDoc(d *Document) error {
 			}
 		}
 	}
-	now := time.Now().UTC()
 	if d.FirstSeen.IsZero() {
-		d.FirstSeen = now
+		d.FirstSeen = time.Now().UTC()
 	}
 	if d.LastSeen.IsZero() {
 		d.LastSeen = d.FirstSeen

@@ -338,3 +338,31 @@ func TestAppendPaddedAndYearKey(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRecordJSON compares the encoders with json.Marshal on the
+// records of a crawl-like fetch.
+func BenchmarkRecordJSON(b *testing.B) {
+	f := crawlLikeFetches(2)[1]
+	f.Capture.SHA256 = strings.Repeat("ab", 32)
+	recs := []any{f.Capture, f.Doc, f.State, crawlLikeFetches(1)[0].New[0]}
+	for _, enc := range []struct {
+		name string
+		fn   func(dst []byte, v any) ([]byte, error)
+	}{
+		{"json.Marshal", func(dst []byte, v any) ([]byte, error) { return json.Marshal(v) }},
+		{"appendRecord", appendRecord},
+	} {
+		b.Run(enc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var buf []byte
+			for i := 0; i < b.N; i++ {
+				for _, r := range recs {
+					var err error
+					if buf, err = enc.fn(buf[:0], r); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
