@@ -2,7 +2,6 @@ package archive
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -270,8 +269,9 @@ func lastPart(k []byte) string {
 	return s
 }
 
+// putJSON stores v as json.Marshal encodes it (see appendRecord).
 func putJSON(b *bolt.Bucket, k []byte, v any) error {
-	data, err := json.Marshal(v)
+	data, err := appendRecord(nil, v)
 	if err != nil {
 		return err
 	}

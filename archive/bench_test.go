@@ -228,15 +228,16 @@ func BenchmarkLookupBodyYear(b *testing.B) {
 	const batch = 5000
 	for lo := 0; lo < n; lo += batch {
 		err := a.db.Update(func(tx *boltTx) error {
+			c := newCommitTx(tx)
 			for i := lo; i < min(lo+batch, n); i++ {
 				d := &Document{ID: DocID("s", strconv.Itoa(i)), Site: fmt.Sprintf("site%d", i%300),
 					URL: fmt.Sprintf("http://x/%d", i), Body: fmt.Sprintf("某区第%d局", i%20000), Year: 2019 + i%6,
 					Region: "河南省洛阳市偃师区", Parsed: parsed}
-				if err := putDoc(tx, d); err != nil {
+				if err := c.putDoc(d); err != nil {
 					return err
 				}
 			}
-			return nil
+			return c.flush()
 		})
 		if err != nil {
 			b.Fatal(err)

@@ -93,11 +93,10 @@ func (c *compressor) unpack(v []byte) ([]byte, error) {
 	return nil, fmt.Errorf("unknown chunk flag %d", v[0])
 }
 
-func chunkKey(sum []byte, i int) []byte {
-	k := make([]byte, len(sum)+4)
-	copy(k, sum)
-	binary.BigEndian.PutUint32(k[len(sum):], uint32(i))
-	return k
+func chunkKey(sum []byte, i int) []byte { return appendChunkKey(make([]byte, 0, len(sum)+4), sum, i) }
+
+func appendChunkKey(dst, sum []byte, i int) []byte {
+	return binary.BigEndian.AppendUint32(append(dst, sum...), uint32(i))
 }
 
 // PutBlobBytes stores b (if not already stored) and describes it.
@@ -208,20 +207,6 @@ func (a *Archive) prepareBlob(b []byte) *pendingBlob {
 	pb.info = BlobInfo{SHA256: hex.EncodeToString(pb.sum), Size: int64(len(b)), Stored: stored, Chunks: n,
 		MediaType: sniff.Detect(b)}
 	return pb
-}
-
-func (pb *pendingBlob) write(tx *bolt.Tx) error {
-	if tx.Bucket(bBlobs).Get([]byte(pb.info.SHA256)) != nil {
-		return nil // deduplicated
-	}
-	cb := tx.Bucket(bChunks)
-	for i, v := range pb.chunks {
-		if err := cb.Put(chunkKey(pb.sum, i), v); err != nil {
-			return err
-		}
-	}
-	return putJSON(tx.Bucket(bBlobs), []byte(pb.info.SHA256), blobRecord{Size: pb.info.Size, Stored: pb.info.Stored,
-		Chunks: pb.info.Chunks, MediaType: pb.info.MediaType})
 }
 
 // Blob describes a stored blob, or returns ErrNotFound.

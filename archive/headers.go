@@ -3,7 +3,7 @@ package archive
 import (
 	"encoding/base64"
 	"encoding/json"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -18,8 +18,14 @@ const b64Suffix = "#b64"
 // of the map (names sorted) would, without building that map: a capture
 // is encoded on every fetch.
 func (h Headers) MarshalJSON() ([]byte, error) {
+	return h.appendJSON(make([]byte, 0, 64*len(h)+2)), nil
+}
+
+// appendJSON appends what MarshalJSON returns.
+func (h Headers) appendJSON(out []byte) []byte {
 	type kv struct{ k, v string }
-	pairs := make([]kv, 0, len(h))
+	var arr [12]kv // the kept headers fit: no allocation
+	pairs := arr[:0]
 	for k, v := range h {
 		if utf8.ValidString(v) {
 			pairs = append(pairs, kv{k, v})
@@ -27,8 +33,7 @@ func (h Headers) MarshalJSON() ([]byte, error) {
 			pairs = append(pairs, kv{k + b64Suffix, base64.StdEncoding.EncodeToString([]byte(v))})
 		}
 	}
-	sort.Slice(pairs, func(i, j int) bool { return pairs[i].k < pairs[j].k })
-	out := make([]byte, 0, 64*len(pairs)+2)
+	slices.SortFunc(pairs, func(a, b kv) int { return strings.Compare(a.k, b.k) })
 	out = append(out, '{')
 	for i, p := range pairs {
 		if i > 0 {
@@ -38,7 +43,7 @@ func (h Headers) MarshalJSON() ([]byte, error) {
 		out = append(out, ':')
 		out = appendJSONString(out, p.v)
 	}
-	return append(out, '}'), nil
+	return append(out, '}')
 }
 
 // appendJSONString appends s as encoding/json writes a string: HTML

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -30,43 +29,7 @@ func DocID(site, canonicalURL string) string {
 
 // AddCapture appends c, assigning c.ID and defaulting Time to now (UTC).
 func (a *Archive) AddCapture(c *Capture) error {
-	return a.db.Update(func(tx *bolt.Tx) error { return addCapture(tx, c) })
-}
-
-func addCapture(tx *bolt.Tx, c *Capture) error {
-	if c.SHA256 == "" {
-		return fmt.Errorf("capture of %s: no blob hash", c.URL)
-	}
-	if tx.Bucket(bBlobs).Get([]byte(c.SHA256)) == nil {
-		return fmt.Errorf("capture of %s: blob %s: %w", c.URL, c.SHA256, ErrNotFound)
-	}
-	b := tx.Bucket(bCaptures)
-	// Ids only grow: fill each page instead of leaving the half of it
-	// that a split keeps free for inserts that never come.
-	b.FillPercent = 1
-	id, err := b.NextSequence()
-	if err != nil {
-		return err
-	}
-	c.ID = id
-	if c.Time.IsZero() {
-		c.Time = time.Now()
-	}
-	c.Time = c.Time.UTC()
-	if err := putJSON(b, u64(id), c); err != nil {
-		return err
-	}
-	ids := strconv.FormatUint(id, 10)
-	ix := tx.Bucket(bCapURL)
-	if err := ix.Put(key(c.URL, pad(ids)), nil); err != nil {
-		return err
-	}
-	if c.FinalURL != "" && c.FinalURL != c.URL {
-		if err := ix.Put(key(c.FinalURL, pad(ids)), nil); err != nil {
-			return err
-		}
-	}
-	return tx.Bucket(bCapHash).Put(key(c.SHA256, pad(ids)), nil)
+	return a.update(func(ct *commitTx) error { return ct.addCapture(c, false) })
 }
 
 // pad makes decimal ids sort numerically inside index keys.
@@ -137,41 +100,6 @@ func (a *Archive) ForEachCapture(fn func(*Capture) error) error {
 
 func yearKey(y int) string { return fmt.Sprintf("%04d", max(0, min(y, 9999))) }
 
-// docIndexKeys lists every index entry a document owns.
-func docIndexKeys(d *Document) map[string][][]byte {
-	m := map[string][][]byte{
-		string(bDocYear): {key(yearKey(d.Year), d.ID)},
-		string(bDocSite): {key(d.Site, d.ID)},
-	}
-	m[string(bDocBody)] = [][]byte{key(d.Body, yearKey(d.Year), d.ID)}
-	m[string(bDocRegion)] = [][]byte{key(d.Region, d.ID)}
-	urls := map[string]bool{}
-	if d.URL != "" {
-		urls[d.URL] = true
-	}
-	for _, s := range d.Sightings {
-		if s.URL != "" {
-			urls[s.URL] = true
-		}
-	}
-	hashes := map[string]bool{}
-	for _, f := range d.Files {
-		if f.URL != "" {
-			urls[f.URL] = true
-		}
-		if f.SHA256 != "" {
-			hashes[f.SHA256] = true
-		}
-	}
-	for u := range urls {
-		m[string(bDocURL)] = append(m[string(bDocURL)], key(u, d.ID))
-	}
-	for h := range hashes {
-		m[string(bDocHash)] = append(m[string(bDocHash)], key(h, d.ID))
-	}
-	return m
-}
-
 func getDoc(tx *bolt.Tx, id string) (*Document, error) {
 	v := tx.Bucket(bDocs).Get([]byte(id))
 	if v == nil {
@@ -184,42 +112,9 @@ func getDoc(tx *bolt.Tx, id string) (*Document, error) {
 	return &d, nil
 }
 
-func putDoc(tx *bolt.Tx, d *Document) error {
-	if d.ID == "" {
-		return fmt.Errorf("document without id (url %s)", d.URL)
-	}
-	if old, err := getDoc(tx, d.ID); err == nil {
-		for b, keys := range docIndexKeys(old) {
-			for _, k := range keys {
-				if err := tx.Bucket([]byte(b)).Delete(k); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	now := time.Now().UTC()
-	if d.FirstSeen.IsZero() {
-		d.FirstSeen = now
-	}
-	if d.LastSeen.IsZero() {
-		d.LastSeen = d.FirstSeen
-	}
-	if err := putJSON(tx.Bucket(bDocs), []byte(d.ID), d); err != nil {
-		return err
-	}
-	for b, keys := range docIndexKeys(d) {
-		for _, k := range keys {
-			if err := tx.Bucket([]byte(b)).Put(k, nil); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // PutDocument inserts or replaces d and its index entries.
 func (a *Archive) PutDocument(d *Document) error {
-	return a.db.Update(func(tx *bolt.Tx) error { return putDoc(tx, d) })
+	return a.update(func(c *commitTx) error { return c.putDoc(d) })
 }
 
 // Document returns one document.
@@ -235,8 +130,8 @@ func (a *Archive) Document(id string) (*Document, error) {
 
 // UpdateDocument applies fn to the stored document in one transaction.
 func (a *Archive) UpdateDocument(id string, fn func(d *Document) error) error {
-	return a.db.Update(func(tx *bolt.Tx) error {
-		d, err := getDoc(tx, id)
+	return a.update(func(c *commitTx) error {
+		d, err := getDoc(c.tx, id)
 		if err != nil {
 			return err
 		}
@@ -244,7 +139,7 @@ func (a *Archive) UpdateDocument(id string, fn func(d *Document) error) error {
 			return err
 		}
 		d.ID = id
-		return putDoc(tx, d)
+		return c.putDoc(d)
 	})
 }
 
@@ -438,32 +333,13 @@ func bucketIn(parent *bolt.Bucket, name []byte, create bool) (*bolt.Bucket, erro
 	return parent.CreateBucket(name)
 }
 
-func frontierAdd(tx *bolt.Tx, items []FrontierItem) (int, error) {
-	added := 0
-	for _, it := range items {
-		pending, done, err := siteFrontier(tx, it.Site, true)
-		if err != nil {
-			return added, err
-		}
-		k := []byte(it.URL)
-		if pending.Get(k) != nil || done.Get(k) != nil {
-			continue
-		}
-		if err := putJSON(pending, k, it); err != nil {
-			return added, err
-		}
-		added++
-	}
-	return added, nil
-}
-
 // FrontierAdd queues items not already pending or done for their site in
 // the current run, and returns how many were added.
 func (a *Archive) FrontierAdd(items ...FrontierItem) (int, error) {
 	var n int
-	err := a.db.Update(func(tx *bolt.Tx) error {
+	err := a.update(func(c *commitTx) error {
 		var err error
-		n, err = frontierAdd(tx, items)
+		n, err = c.frontierAdd(items)
 		return err
 	})
 	return n, err
@@ -490,20 +366,9 @@ func (a *Archive) FrontierPending(site string) ([]FrontierItem, error) {
 	return out, err
 }
 
-func frontierDone(tx *bolt.Tx, site, url string) error {
-	pending, done, err := siteFrontier(tx, site, true)
-	if err != nil {
-		return err
-	}
-	if err := pending.Delete([]byte(url)); err != nil {
-		return err
-	}
-	return done.Put([]byte(url), []byte{})
-}
-
 // FrontierDone moves url from pending to done.
 func (a *Archive) FrontierDone(site, url string) error {
-	return a.db.Update(func(tx *bolt.Tx) error { return frontierDone(tx, site, url) })
+	return a.update(func(c *commitTx) error { return c.frontierDone(site, url) })
 }
 
 // FrontierSeen reports whether url is pending or done for site.

@@ -97,6 +97,8 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 		}); err != nil {
 			return err
 		}
+		var ixScratch scratch
+		var ixKeys []ixKey
 		if err := docs.ForEach(func(k, v []byte) error {
 			res.Documents++
 			var d Document
@@ -110,13 +112,13 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 						Detail: fmt.Sprintf("document %s refers to a blob that is not stored", d.ID)})
 				}
 			}
-			for b, keys := range docIndexKeys(&d) {
-				for _, ik := range keys {
-					// Index values are empty, so Get cannot tell absent from
-					// present: seek instead.
-					if ck, _ := tx.Bucket([]byte(b)).Cursor().Seek(ik); string(ck) != string(ik) {
-						bad("missing_index", fmt.Sprintf("document %s: no %s entry", d.ID, b))
-					}
+			ixKeys = ixScratch.docIndexKeys(&d, ixKeys[:0])
+			for _, ik := range ixKeys {
+				// Index values are empty, so Get cannot tell absent from
+				// present: seek instead.
+				b := deferredBuckets[ik.bucket]
+				if ck, _ := tx.Bucket(b).Cursor().Seek(ik.key); string(ck) != string(ik.key) {
+					bad("missing_index", fmt.Sprintf("document %s: no %s entry", d.ID, b))
 				}
 			}
 			return nil
