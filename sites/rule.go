@@ -37,7 +37,7 @@ type Page struct {
 	// Selectors are the site's own (config sites[].selectors), if any.
 	Selectors Selectors
 
-	metas map[string]*goquery.Selection // first <meta> per name, built on first use
+	idx *pageIndex // what AnalyzeGeneric reads of Doc, built on first use
 }
 
 // Selectors are CSS selectors (goquery) a site's config gives for its

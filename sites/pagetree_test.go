@@ -1,0 +1,69 @@
+package sites
+
+import (
+	"testing"
+
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+)
+
+// The selectors the page index stands for, as the code before it ran them.
+var (
+	selAnchors  = cascadia.MustCompile(anchorSel)
+	selBase     = cascadia.MustCompile("base[href]")
+	selHeadings = cascadia.MustCompile("h1, h2, .title, #title, .artT, .article-title")
+	selMetaName = cascadia.MustCompile("meta[name]")
+)
+
+// The index holds exactly what goquery's FindMatcher finds, in its order.
+func TestPageIndexMatchesSelectors(t *testing.T) {
+	pages := append(append(fixturePages(t), imitationPages(t)...), generatedPages(t)[:40]...)
+	for _, c := range pages {
+		p, err := NewPage(c.URL, c.HTML, c.Kind, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := p.index()
+		same := func(what string, got, want []*html.Node) {
+			t.Helper()
+			if len(got) != len(want) {
+				t.Fatalf("%s: %s: %d nodes, FindMatcher %d", c.Name, what, len(got), len(want))
+			}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("%s: %s: node %d differs", c.Name, what, i)
+				}
+			}
+		}
+		same("anchors", x.anchors, p.Doc.FindMatcher(selAnchors).Nodes)
+		same("scripts", x.scripts, p.Doc.FindMatcher(selScript).Nodes)
+		same("headings", x.headings, p.Doc.FindMatcher(selHeadings).Nodes)
+		same("bodies", x.bodies, p.Doc.FindMatcher(selBody).Nodes)
+		same("title", []*html.Node{x.title}, firstNode(p.Doc.FindMatcher(selTitle).Nodes))
+		same("base", []*html.Node{x.base}, firstNode(p.Doc.FindMatcher(selBase).Nodes))
+		var metas []*html.Node
+		seen := map[string]bool{}
+		for _, n := range p.Doc.FindMatcher(selMetaName).Nodes {
+			name, _ := attr(n, "name")
+			if !seen[name] {
+				seen[name] = true
+				metas = append(metas, n)
+			}
+		}
+		if len(metas) != len(x.metas) {
+			t.Fatalf("%s: %d metas, want %d", c.Name, len(x.metas), len(metas))
+		}
+		for i := range metas {
+			if metas[i] != x.metas[i] {
+				t.Fatalf("%s: meta %d differs", c.Name, i)
+			}
+		}
+	}
+}
+
+func firstNode(ns []*html.Node) []*html.Node {
+	if len(ns) == 0 {
+		return []*html.Node{nil}
+	}
+	return ns[:1]
+}
