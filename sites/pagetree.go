@@ -239,3 +239,55 @@ func isClean(s string) bool {
 	}
 	return !prevSpace || s == ""
 }
+
+// compactTree copies the tree at root into memory sized to it: one slice
+// of nodes and one of attributes. htmltree.Parse allocates (and zeroes)
+// chunks of 512 nodes and 512 attributes whatever the page's size, most
+// of NewPage's cost on the small detail pages a crawl mostly fetches;
+// parsing into htmltree's pooled memory and copying out is cheaper, and
+// the page keeps no more memory than its tree needs.
+func compactTree(root *html.Node) *html.Node {
+	nn, na := countTree(root)
+	c := treeCopier{nodes: make([]html.Node, nn), attrs: make([]html.Attribute, na)}
+	return c.copy(root, nil)
+}
+
+func countTree(n *html.Node) (nodes, attrs int) {
+	nodes, attrs = 1, len(n.Attr)
+	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+		cn, ca := countTree(ch)
+		nodes += cn
+		attrs += ca
+	}
+	return nodes, attrs
+}
+
+type treeCopier struct {
+	nodes []html.Node
+	attrs []html.Attribute
+}
+
+// copy copies n's subtree under parent, nodes in document order.
+func (c *treeCopier) copy(n, parent *html.Node) *html.Node {
+	m := &c.nodes[0]
+	c.nodes = c.nodes[1:]
+	m.Type, m.DataAtom, m.Data, m.Namespace, m.Parent = n.Type, n.DataAtom, n.Data, n.Namespace, parent
+	if k := len(n.Attr); k > 0 {
+		// Capped like htmltree's, so that an append cannot reach the next node's.
+		m.Attr = c.attrs[:k:k]
+		copy(m.Attr, n.Attr)
+		c.attrs = c.attrs[k:]
+	}
+	var prev *html.Node
+	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+		cc := c.copy(ch, m)
+		if prev == nil {
+			m.FirstChild = cc
+		} else {
+			prev.NextSibling, cc.PrevSibling = cc, prev
+		}
+		prev = cc
+	}
+	m.LastChild = prev
+	return m
+}

@@ -5,6 +5,8 @@ import (
 
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
+
+	"github.com/nianbao/nianbao/internal/htmltree"
 )
 
 // The selectors the page index stands for, as the code before it ran them.
@@ -66,4 +68,47 @@ func firstNode(ns []*html.Node) []*html.Node {
 		return []*html.Node{nil}
 	}
 	return ns[:1]
+}
+
+// NewPage's tree (copied out of htmltree's pooled memory) is the tree
+// html.Parse builds, with every link consistent, and stays so when later
+// pages reuse the pooled memory.
+func TestNewPageTreeIsParseTree(t *testing.T) {
+	pages := append(append(fixturePages(t), imitationPages(t)...), generatedPages(t)[:40]...)
+	var kept []*Page
+	for _, c := range pages {
+		p, err := NewPage(c.URL, c.HTML, c.Kind, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, p)
+	}
+	for i, p := range kept {
+		root := p.Doc.Nodes[0]
+		if d := htmltree.Diff(pages[i].HTML, root); d != "" {
+			t.Fatalf("%s: %s", pages[i].Name, d)
+		}
+		if err := checkLinks(root); err != "" {
+			t.Fatalf("%s: %s", pages[i].Name, err)
+		}
+	}
+}
+
+// checkLinks reports the first node whose parent, sibling or last-child
+// pointers disagree with its parent's child list.
+func checkLinks(n *html.Node) string {
+	var prev *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Parent != n || c.PrevSibling != prev {
+			return "bad parent or previous sibling under " + htmltree.NodeName(n)
+		}
+		if e := checkLinks(c); e != "" {
+			return e
+		}
+		prev = c
+	}
+	if n.LastChild != prev {
+		return "bad last child of " + htmltree.NodeName(n)
+	}
+	return ""
 }

@@ -58,10 +58,15 @@ func NewPage(rawURL, html, kind, title string) (*Page, error) {
 		return nil, fmt.Errorf("page url %q: %w", rawURL, err)
 	}
 	// htmltree builds html.Parse's tree at a fraction of its cost; the
-	// crawl parses every page it fetches.
-	root, err := htmltree.Parse(html)
+	// crawl parses every page it fetches. Its pooled memory goes back once
+	// the tree is copied out (see compactTree).
+	root, mem, err := htmltree.ParseReuse(html)
 	if err != nil {
 		return nil, fmt.Errorf("parse html of %s: %w", rawURL, err)
+	}
+	if mem != nil {
+		root = compactTree(root)
+		mem.Release()
 	}
 	return &Page{URL: u, HTML: html, Doc: goquery.NewDocumentFromNode(root), Kind: kind, Title: title}, nil
 }
