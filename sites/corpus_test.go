@@ -177,7 +177,15 @@ func imitationPages(t testing.TB) []corpusPage {
 	return impPages
 }
 
+// fewPages: -short under -race (CI's race run) reads this package's
+// fixtures only; the analyses are single-threaded, and walking the
+// portals there takes a minute.
+func fewPages() bool { return testing.Short() && raceBuild }
+
 func TestCorpusSize(t *testing.T) {
+	if fewPages() {
+		t.Skip("portals not walked under -race -short")
+	}
 	gen, imp, fix := generatedPages(t), imitationPages(t), fixturePages(t)
 	kinds := map[string]int{}
 	for _, p := range imp {

@@ -19,7 +19,7 @@ var (
 
 // The index holds exactly what goquery's FindMatcher finds, in its order.
 func TestPageIndexMatchesSelectors(t *testing.T) {
-	pages := append(append(fixturePages(t), imitationPages(t)...), generatedPages(t)[:40]...)
+	pages := testPages(t)
 	for _, c := range pages {
 		p, err := NewPage(c.URL, c.HTML, c.Kind, "")
 		if err != nil {
@@ -74,7 +74,7 @@ func firstNode(ns []*html.Node) []*html.Node {
 // html.Parse builds, with every link consistent, and stays so when later
 // pages reuse the pooled memory.
 func TestNewPageTreeIsParseTree(t *testing.T) {
-	pages := append(append(fixturePages(t), imitationPages(t)...), generatedPages(t)[:40]...)
+	pages := testPages(t)
 	var kept []*Page
 	for _, c := range pages {
 		p, err := NewPage(c.URL, c.HTML, c.Kind, "")
@@ -111,4 +111,14 @@ func checkLinks(n *html.Node) string {
 		return "bad last child of " + htmltree.NodeName(n)
 	}
 	return ""
+}
+
+// testPages are the fixtures and, unless fewPages, the imitation portal's
+// pages and some of the generated portal's.
+func testPages(t *testing.T) []corpusPage {
+	pages := fixturePages(t)
+	if !fewPages() {
+		pages = append(append(pages, imitationPages(t)...), generatedPages(t)[:40]...)
+	}
+	return pages
 }
