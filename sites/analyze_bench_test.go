@@ -70,12 +70,12 @@ func benchPages(b *testing.B, pages []benchPage) {
 		}
 	}
 	var newCPU, oldCPU time.Duration
-	var newAllocs, oldAllocs uint64
+	var newAllocs, oldAllocs, newBytes, oldBytes uint64
 	for b.Loop() {
-		c, a := measure(oldRun)
-		oldCPU, oldAllocs = oldCPU+c, oldAllocs+a
-		c, a = measure(newRun)
-		newCPU, newAllocs = newCPU+c, newAllocs+a
+		c, a, by := measure(oldRun)
+		oldCPU, oldAllocs, oldBytes = oldCPU+c, oldAllocs+a, oldBytes+by
+		c, a, by = measure(newRun)
+		newCPU, newAllocs, newBytes = newCPU+c, newAllocs+a, newBytes+by
 	}
 	n := float64(b.N * len(pages))
 	b.ReportMetric(n/newCPU.Seconds(), "new_pages/cpu-s")
@@ -83,20 +83,23 @@ func benchPages(b *testing.B, pages []benchPage) {
 	b.ReportMetric(oldCPU.Seconds()/newCPU.Seconds(), "new/old_speed")
 	b.ReportMetric(float64(newAllocs)/n, "new_allocs/page")
 	b.ReportMetric(float64(oldAllocs)/n, "old_allocs/page")
+	b.ReportMetric(float64(newBytes)/n, "new_B/page")
+	b.ReportMetric(float64(oldBytes)/n, "old_B/page")
 }
 
-// measure runs f and returns the process CPU time and heap allocations it
-// took (with a GC first, so one run's garbage is not charged to the next).
-func measure(f func()) (time.Duration, uint64) {
+// measure runs f and returns the process CPU time, heap allocations and
+// bytes it took (with a GC first, so one run's garbage is not charged to
+// the next).
+func measure(f func()) (time.Duration, uint64, uint64) {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	allocs := ms.Mallocs
+	allocs, bytes := ms.Mallocs, ms.TotalAlloc
 	c0 := cpuTime()
 	f()
 	c := cpuTime() - c0
 	runtime.ReadMemStats(&ms)
-	return c, ms.Mallocs - allocs
+	return c, ms.Mallocs - allocs, ms.TotalAlloc - bytes
 }
 
 func cpuTime() time.Duration {
