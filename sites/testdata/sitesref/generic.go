@@ -1,0 +1,506 @@
+package sitesref
+
+import (
+	"html"
+	"net/url"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
+	xhtml "golang.org/x/net/html"
+)
+
+func init() { Register(Generic{}) }
+
+// Generic is the zero-config rule: columns by label and slug, list items
+// by title, next pages by pager text, attachments by extension or
+// download script. Family rules build on it (see AnalyzeGeneric).
+type Generic struct{}
+
+func (Generic) Name() string { return "generic" }
+
+func (Generic) Detect(p *Page) (float64, string) {
+	return 0.1, "no family markers; generic discovery by column labels, slugs and report titles"
+}
+
+func (Generic) Analyze(p *Page) Analysis { return AnalyzeGeneric(p) }
+
+// Scores by link kind; the engine subtracts a little per depth.
+const (
+	scoreDetail     = 100
+	scoreAttachment = 95
+	scorePart       = 95
+	scoreColumn     = 80
+	scoreNext       = 70
+	scoreTree       = 65
+	scoreNav        = 40
+)
+
+var (
+	attachExt    = regexp.MustCompile(`(?i)\.(pdf|docx?|wps|xlsx?|et|ofd|rtf|zip|rar|7z|ceb|caj)$`)
+	downloadPath = regexp.MustCompile(`(?i)(?:downfile|download|downloadfile|filedown|getfile)\.(?:jsp|do|aspx?|php)|/attach(?:ment)?/`)
+	nextText     = regexp.MustCompile(`^(?:下一页|下页|后一页|next|Next|>|›|»|>>)$`)
+	pageNumText  = regexp.MustCompile(`^\[?\d{1,4}\]?$`)
+	yearText     = regexp.MustCompile(`^((?:19|20)\d{2})(?:年|年度|年报|年度报告|年年报)?$`)
+	unitSuffix   = regexp.MustCompile(`(?:局|委|委员会|办|办公室|政府|街道|街道办事处|镇|乡|中心|院|所|会|处|队|站|部|厅|署|馆|区|县|市|公司|部门|单位|乡镇|镇街)$`)
+	jsURL        = regexp.MustCompile(`['"]((?:\.{0,2}/|https?://)[^'"\s<>]+)['"]`)
+	scriptFile   = regexp.MustCompile(`['"]((?:\.{0,2}/|https?://)?[^'"\s<>()]+\.(?:pdf|docx?|wps|xlsx?|et|ofd|rtf|zip|rar))['"]`)
+	partName     = regexp.MustCompile(`^(.+)_(\d+)\.(s?html?)$`)
+	stemName     = regexp.MustCompile(`^(.+)\.(s?html?)$`)
+	treeText     = regexp.MustCompile(`汇总|部门|街道|乡镇|镇街|单位|区县|县区|直属|机构`)
+	titleSep     = regexp.MustCompile(`\s*[-_|｜—–]+\s*`)
+	truncMark    = regexp.MustCompile(`(?:…|\.\.\.|。。。)\s*$`)
+)
+
+// AnalyzeGeneric is the generic analysis every family rule starts from.
+func AnalyzeGeneric(p *Page) Analysis {
+	var a Analysis
+	a.Title = pageTitle(p)
+	a.Date = pageDate(p)
+	base := resolveBase(p)
+	detailish := p.Kind == KindDetail || p.Kind == KindPart
+	var links []Link
+	reportLinks, columnLinks := 0, 0
+	rows, useList := listRows(p, detailish)
+	p.Doc.FindMatcher(selAnchors).Each(func(_ int, s *goquery.Selection) {
+		href := anchorTarget(s)
+		if href == "" {
+			return
+		}
+		u := resolve(base, href)
+		if u == nil {
+			return
+		}
+		abs := u.String()
+		text := cleanText(s.Text())
+		title := bestTitle(text, strings.TrimSpace(s.AttrOr("title", "")))
+		ti := ClassifyTitle(title)
+		row, listed := rows[s.Get(0)]
+		date := selectedDate(p, s, row)
+		if date == "" {
+			date = rowDate(s, text)
+		}
+		// With a list selector that matches, only its items are reports.
+		item := !useList || listed
+		if isAttachment(u, s, text) {
+			switch {
+			case detailish:
+				links = append(links, Link{URL: abs, Kind: KindAttachment, Title: title, Date: date, Score: scoreAttachment, Why: "attachment of a report page"})
+			case ti.IsReport && item:
+				reportLinks++
+				links = append(links, Link{URL: abs, Kind: KindAttachment, Title: title, Date: date, Score: scoreAttachment, Why: "report published as a file: " + ti.Reason})
+			}
+			return
+		}
+		if ti.IsReport && item {
+			reportLinks++
+			why := ti.Reason
+			if listed {
+				why += " (list selector)"
+			}
+			links = append(links, Link{URL: abs, Kind: KindDetail, Title: title, Date: date, Score: scoreDetail + recency(ti.Year), Why: why})
+			return
+		}
+		if detailish {
+			if isPart(p.URL, u) {
+				links = append(links, Link{URL: abs, Kind: KindPart, Title: title, Score: scorePart, Why: "continuation page of a multi-page article"})
+			}
+			// Detail pages also link to their column (breadcrumbs).
+			if ci := Column(title, abs); ci.IsColumn {
+				links = append(links, Link{URL: abs, Kind: KindList, Title: title, Score: scoreColumn, Why: ci.Reason})
+			}
+			return
+		}
+		ci := Column(title, abs)
+		if ci.IsDecoy {
+			return
+		}
+		if ci.IsColumn && !sameDoc(p.URL, u) {
+			columnLinks++
+			links = append(links, Link{URL: abs, Kind: KindList, Title: title, Score: scoreColumn, Why: ci.Reason})
+			return
+		}
+		if p.Kind == KindList || p.Kind == KindStart && columnish(p.URL) {
+			if nextText.MatchString(text) || pageNumText.MatchString(text) && !sameDoc(p.URL, u) && samePathDir(p.URL, u) {
+				links = append(links, Link{URL: abs, Kind: KindList, Title: text, Score: scoreNext, Why: "next page of the list", Next: true})
+				return
+			}
+			if yearText.MatchString(NormalizeTitle(title)) && looksLikeArticle(path.Base(u.Path)) {
+				// A unit's year list (ul#timeFrame "2023年") linking the report itself.
+				reportLinks++
+				links = append(links, Link{URL: abs, Kind: KindDetail, Date: date, Score: scoreDetail - 1, Why: "year link of a unit to an article"})
+				return
+			}
+			if yearText.MatchString(NormalizeTitle(title)) {
+				columnLinks++
+				links = append(links, Link{URL: abs, Kind: KindList, Title: title, Score: scoreTree, Why: "year node of an aggregation tree"})
+				return
+			}
+			if t := NormalizeTitle(title); t != "" && len([]rune(t)) <= 30 && (unitSuffix.MatchString(t) || treeText.MatchString(t)) && isChildPath(p.URL, u) && !looksLikeArticle(path.Base(u.Path)) {
+				columnLinks++
+				links = append(links, Link{URL: abs, Kind: KindList, Title: title, Score: scoreTree, Why: "unit node of an aggregation tree"})
+				return
+			}
+		}
+		if p.Kind == KindStart || p.Kind == KindNav {
+			if ok, why := Nav(title, abs); ok && !sameDoc(p.URL, u) {
+				links = append(links, Link{URL: abs, Kind: KindNav, Title: title, Score: scoreNav, Why: why})
+			}
+		}
+	})
+	if detailish {
+		// Attachment URLs written by scripts (document.write, var file='…').
+		p.Doc.FindMatcher(selScript).Each(func(_ int, s *goquery.Selection) {
+			for _, m := range scriptFile.FindAllStringSubmatch(s.Text(), -1) {
+				if u := resolve(base, html.UnescapeString(m[1])); u != nil {
+					links = append(links, Link{URL: u.String(), Kind: KindAttachment, Title: path.Base(u.Path), Score: scoreAttachment - 5, Why: "attachment named in a page script"})
+				}
+			}
+		})
+	}
+	hasNext := false
+	for _, l := range links {
+		hasNext = hasNext || l.Next
+	}
+	a.IsList = reportLinks >= 2 || columnLinks >= 2 || hasNext
+	pt := ClassifyTitle(a.Title)
+	if !pt.IsReport && p.Title != "" {
+		if at := ClassifyTitle(p.Title); at.IsReport {
+			pt = at
+		}
+	}
+	// A report reached through a list-looking link (a unit's "2024年"
+	// year link in an aggregation tree) is still a report: its own title
+	// names one and it is an article, not a column.
+	_, hasArticleTitle := p.metaElem("ArticleTitle")
+	article := looksLikeArticle(path.Base(p.URL.Path)) || hasArticleTitle
+	if pt.IsReport && (detailish || !a.IsList && reportLinks <= 1 && article) {
+		a.Report = &pt
+		a.IsList = false
+	}
+	if a.Report == nil && p.Kind == KindList {
+		a.IsList = true
+	}
+	a.Links = mergeLinks(links)
+	return a
+}
+
+// anchorSel selects everything AnalyzeGeneric reads as a link.
+const anchorSel = "a[href], a[onclick], [data-href], [data-url]"
+
+// Selectors compiled once: goquery's Find compiles its string on every
+// call, which showed in the crawl's profile.
+var (
+	selAnchors  = cascadia.MustCompile(anchorSel)
+	selScript   = cascadia.MustCompile("script")
+	selBase     = cascadia.MustCompile("base[href]")
+	selHeadings = cascadia.MustCompile("h1, h2, .title, #title, .artT, .article-title")
+	selTitle    = cascadia.MustCompile("title")
+	selBody     = cascadia.MustCompile("body")
+	selMetaName = cascadia.MustCompile("meta[name]")
+	// selRow: the list row around an anchor (compiled once: goquery's
+	// string-selector methods compile on every call, per anchor here).
+	selRow = cascadia.MustCompile("li, tr, dd, dl, p")
+	// Family rules' selectors.
+	selTimeFrame      = cascadia.MustCompile("ul#timeFrame")
+	selTimeFrameLinks = cascadia.MustCompile("ul#timeFrame a")
+	selHrefAnchors    = cascadia.MustCompile("a[href]")
+)
+
+// metaElem returns the first <meta> whose name is exactly name (what
+// Find(`meta[name="…"]`) returns first), indexing the page's metas once.
+func (p *Page) metaElem(name string) (*goquery.Selection, bool) {
+	if p.metas == nil {
+		p.metas = map[string]*goquery.Selection{}
+		p.Doc.FindMatcher(selMetaName).Each(func(_ int, s *goquery.Selection) {
+			n, _ := s.Attr("name")
+			if _, dup := p.metas[n]; !dup {
+				p.metas[n] = s
+			}
+		})
+	}
+	s, ok := p.metas[name]
+	return s, ok
+}
+
+// meta is the content of the first <meta name=name>; ok is false when
+// there is none or it has no content attribute.
+func (p *Page) meta(name string) (string, bool) {
+	s, ok := p.metaElem(name)
+	if !ok {
+		return "", false
+	}
+	return s.Attr("content")
+}
+
+// listRows maps the anchors inside the site's list selector to their row
+// (the matched element, or the anchor's parent when the selector picks
+// anchors). useList is false when there is no selector, the page is a
+// detail, or the selector matches nothing here (a home page): generic
+// discovery then applies unchanged.
+func listRows(p *Page, detailish bool) (rows map[*xhtml.Node]*goquery.Selection, useList bool) {
+	if p.Selectors.List == "" || detailish {
+		return nil, false
+	}
+	rows = map[*xhtml.Node]*goquery.Selection{}
+	// An invalid selector matches nothing (goquery does not panic).
+	p.Doc.Find(p.Selectors.List).Each(func(_ int, m *goquery.Selection) {
+		if m.Is(anchorSel) {
+			row := m.ParentsMatcher(selRow).First()
+			if row.Length() == 0 {
+				row = m.Parent()
+			}
+			rows[m.Get(0)] = row
+			return
+		}
+		m.Find(anchorSel).Each(func(_ int, a *goquery.Selection) { rows[a.Get(0)] = m })
+	})
+	return rows, len(rows) > 0
+}
+
+// selectedDate reads a list row's date through the site's date selector;
+// "" when there is none or it finds no date.
+func selectedDate(p *Page, s, row *goquery.Selection) string {
+	if p.Selectors.Date == "" {
+		return ""
+	}
+	if row == nil {
+		row = s.ParentsMatcher(selRow).First()
+		if row.Length() == 0 {
+			row = s.Parent()
+		}
+	}
+	return FindDate(cleanText(row.Find(p.Selectors.Date).First().Text()))
+}
+
+// recency orders reports newest first within the detail band.
+func recency(year int) float64 {
+	if year < 2000 {
+		return 0
+	}
+	return float64(year-2000) / 100
+}
+
+func anchorTarget(s *goquery.Selection) string {
+	href := strings.TrimSpace(s.AttrOr("href", ""))
+	low := strings.ToLower(href)
+	if strings.HasPrefix(low, "javascript:") || href == "" || href == "#" {
+		// href="javascript:void(0)" onclick="jumpToDetail('./202605/t…html')",
+		// data-href / data-url attributes.
+		for _, attr := range []string{"data-href", "data-url", "onclick"} {
+			v := s.AttrOr(attr, "")
+			if v == "" {
+				continue
+			}
+			if attr != "onclick" {
+				return strings.TrimSpace(v)
+			}
+			if m := jsURL.FindStringSubmatch(v); m != nil {
+				return m[1]
+			}
+		}
+		if strings.HasPrefix(low, "javascript:") {
+			if m := jsURL.FindStringSubmatch(href); m != nil {
+				return m[1]
+			}
+		}
+		return ""
+	}
+	if strings.HasPrefix(low, "mailto:") || strings.HasPrefix(low, "tel:") || strings.HasPrefix(href, "#") {
+		return ""
+	}
+	return href
+}
+
+// resolveBase is the URL relative links resolve against. A list served at
+// /zfxxgk/zfxxgknb (no trailing slash) writes ./202401/t….html meaning
+// the column directory, as RSSHub's chongqing/gzw route also assumes.
+func resolveBase(p *Page) *url.URL {
+	b := *p.URL
+	if href, ok := p.Doc.FindMatcher(selBase).Attr("href"); ok {
+		if u, err := p.URL.Parse(strings.TrimSpace(href)); err == nil {
+			b = *u
+		}
+		return &b
+	}
+	last := path.Base(b.Path)
+	if (p.Kind == KindList || p.Kind == KindStart || p.Kind == KindNav) && b.RawQuery == "" &&
+		b.Path != "" && !strings.HasSuffix(b.Path, "/") && !strings.Contains(last, ".") {
+		b.Path += "/"
+		b.RawPath = ""
+	}
+	return &b
+}
+
+func resolve(base *url.URL, href string) *url.URL {
+	href = strings.TrimSpace(html.UnescapeString(href)) // "&amp;" left escaped in scripts and some attributes
+	href = strings.ReplaceAll(href, "\\", "/")
+	u, err := base.Parse(href)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil
+	}
+	u.Fragment = ""
+	u.RawFragment = ""
+	return u
+}
+
+func cleanText(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
+}
+
+// bestTitle prefers the title= attribute: anchor texts are truncated
+// ("…") or polluted, while title= carries the full title.
+func bestTitle(text, attr string) string {
+	attr = cleanText(attr)
+	switch {
+	case attr == "":
+		return text
+	case text == "" || truncMark.MatchString(text):
+		return attr
+	case ClassifyTitle(attr).IsReport && !ClassifyTitle(text).IsReport:
+		return attr
+	case len([]rune(attr)) > len([]rune(text)) && strings.HasPrefix(NormalizeTitle(attr), NormalizeTitle(strings.TrimRight(text, ".…"))):
+		return attr
+	}
+	return text
+}
+
+// rowDate finds the date shown next to a list item (span, b, td…).
+func rowDate(s *goquery.Selection, text string) string {
+	row := s.ParentsMatcher(selRow).First()
+	if row.Length() == 0 {
+		row = s.Parent()
+	}
+	rt := cleanText(row.Text())
+	// Skip dates inside the title itself ("…2024年1月…" is rare, but
+	// the row's own date column is what lists show).
+	rt = strings.Replace(rt, text, " ", 1)
+	return FindDate(rt)
+}
+
+func isAttachment(u *url.URL, s *goquery.Selection, text string) bool {
+	if hasAttachExt(u.Path) || isDownloadPath(u.Path) {
+		return true
+	}
+	if _, ok := s.Attr("appendix"); ok {
+		return true
+	}
+	if _, ok := s.Attr("download"); ok {
+		return true
+	}
+	// Extension-less download URLs (VSB download.jsp) name the file only in the text.
+	return hasAttachExt(strings.TrimRight(text, "】]）) ")) && !strings.HasSuffix(strings.ToLower(u.Path), "html")
+}
+
+// isPart reports whether u continues the article at cur: t123.html →
+// t123_1.html, t123_2.html.
+func isPart(cur, u *url.URL) bool {
+	if cur.Host != u.Host || path.Dir(cur.Path) != path.Dir(u.Path) {
+		return false
+	}
+	cm := stemName.FindStringSubmatch(path.Base(cur.Path))
+	um := partName.FindStringSubmatch(path.Base(u.Path))
+	if cm == nil || um == nil || cm[2] != um[3] {
+		return false
+	}
+	stem := cm[1]
+	if pm := partName.FindStringSubmatch(path.Base(cur.Path)); pm != nil && strings.Contains(pm[1], "_") {
+		// cur is itself a part (t…_1001_1.html): parts share t…_1001.
+		if um[1] == pm[1] {
+			stem = pm[1]
+		}
+	}
+	n, _ := strconv.Atoi(um[2])
+	return um[1] == stem && n > 0 && n < 100
+}
+
+func sameDoc(a, b *url.URL) bool {
+	return a.Host == b.Host && strings.TrimSuffix(a.Path, "/") == strings.TrimSuffix(b.Path, "/") && a.RawQuery == b.RawQuery
+}
+
+func samePathDir(a, b *url.URL) bool {
+	da, db := a.Path, b.Path
+	if !strings.HasSuffix(da, "/") {
+		da = path.Dir(da) + "/"
+	}
+	if !strings.HasSuffix(db, "/") {
+		db = path.Dir(db) + "/"
+	}
+	return a.Host == b.Host && (da == db || strings.HasPrefix(db, da))
+}
+
+// isChildPath: u lives under cur's directory (aggregation subtrees).
+func isChildPath(cur, u *url.URL) bool {
+	d := cur.Path
+	if !strings.HasSuffix(d, "/") {
+		d = path.Dir(d) + "/"
+	}
+	return cur.Host == u.Host && strings.HasPrefix(u.Path, d) && strings.TrimSuffix(u.Path, "/") != strings.TrimSuffix(cur.Path, "/")
+}
+
+func columnish(u *url.URL) bool {
+	ci := Column("", u.String())
+	return ci.IsColumn
+}
+
+var (
+	metaTitleNames = []string{"ArticleTitle", "articletitle", "title", "Title"}
+	metaDateNames  = []string{"PubDate", "pubdate", "firstpublishedtime", "Maketime", "publishdate", "PublishDate"}
+	pubText        = regexp.MustCompile(`(?:发布|公开|成文|更新)?(?:时间|日期)[：:]\s*((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2})`)
+)
+
+// PageTitle is the page's own title (meta ArticleTitle, a heading, or the
+// <title> segment naming a report).
+func PageTitle(p *Page) string { return pageTitle(p) }
+
+// pageTitle picks the page's own title: meta ArticleTitle, a heading, then
+// the <title> segment that names a report ("站名 栏目 标题" forms).
+func pageTitle(p *Page) string {
+	var cands []string
+	for _, n := range metaTitleNames {
+		if v, ok := p.meta(n); ok && strings.TrimSpace(v) != "" {
+			cands = append(cands, cleanText(v))
+		}
+	}
+	p.Doc.FindMatcher(selHeadings).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		if t := cleanText(s.Text()); t != "" && len([]rune(t)) < 120 {
+			cands = append(cands, t)
+		}
+		return len(cands) < 8
+	})
+	if t := cleanText(p.Doc.FindMatcher(selTitle).First().Text()); t != "" {
+		cands = append(cands, t)
+		cands = append(cands, titleSep.Split(t, -1)...)
+	}
+	for _, c := range cands {
+		if ClassifyTitle(c).IsReport {
+			return c
+		}
+	}
+	if len(cands) > 0 {
+		return cands[0]
+	}
+	return ""
+}
+
+func pageDate(p *Page) string {
+	for _, n := range metaDateNames {
+		if v, ok := p.meta(n); ok {
+			if d := FindDate(v); d != "" {
+				return d
+			}
+		}
+	}
+	// Literal pre-check: pubText needs 时间 or 日期, and has no literal prefix.
+	if body := p.Doc.FindMatcher(selBody).Text(); strings.Contains(body, "时间") || strings.Contains(body, "日期") {
+		if m := pubText.FindStringSubmatch(cleanText(body)); m != nil {
+			if d := FindDate(m[1]); d != "" {
+				return d
+			}
+		}
+	}
+	return URLDate(p.URL.String())
+}

@@ -1,0 +1,123 @@
+package sitesref
+
+import (
+	"github.com/nianbao/nianbao/internal/textutil"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+func init() { Register(TRS{}) }
+
+// TRS is the most common family (TRS WCM static publishing): lists
+// index.html, index_1.html… paged by a createPageHTML script, details
+// ./YYYYMM/t20240115_123456.html with the body in div.TRS_Editor,
+// attachments ./P0….pdf in p.insertfileTag (whose OLDSRC is a CMS-internal
+// path that 404s on many sites and is never followed), and multi-page
+// articles t…_1.html.
+type TRS struct{}
+
+func (TRS) Name() string { return "trs" }
+
+var (
+	trsArticle = regexp.MustCompile(`(?:href=|src=)["']?\.{0,2}/?(?:[^"'\s>]*/)?t\d{8}_\d+(?:_\d+)?\.s?html?`)
+	// createPageHTML(3, 0, "index", "html") — count, 0-based current, prefix, ext.
+	createPage4 = regexp.MustCompile(`createPageHTML\(\s*([\w.]+)\s*,\s*([\w.]+)\s*,\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']\s*\)`)
+	// createPageHTML('page_div', 5, 1, 'prefix', 'shtml', 98) — div, count, 1-based current, prefix, ext, total records.
+	createPage6 = regexp.MustCompile(`createPageHTML\(\s*["']([^"']*)["']\s*,\s*([\w.]+)\s*,\s*([\w.]+)\s*,\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']\s*,\s*([\w.]+)\s*\)`)
+	jsVar       = regexp.MustCompile(`(?:var|let|const)?\s*([A-Za-z_$][\w$]*)\s*=\s*(?:parseInt\()?["']?(\d+)["']?\)?`)
+)
+
+func (TRS) Detect(p *Page) (float64, string) {
+	var e evidence
+	h := p.HTML
+	e.add(strings.Contains(h, "createPageHTML"), 0.5, "createPageHTML pager script")
+	e.add(strings.Contains(h, "TRS_Editor") || strings.Contains(h, "TRS_UEDITOR") || strings.Contains(h, "trs_editor"), 0.5, "TRS_Editor body")
+	// IndexFold, not strings.ToLower: no copy of the whole page per Detect.
+	e.add(strings.Contains(h, "insertfileTag") || textutil.IndexFold(h, "oldsrc=") >= 0, 0.3, "insertfileTag/OLDSRC attachments")
+	n := countTRSArticles(h)
+	e.add(n > 0, 0.3, strconv.Itoa(n)+" t20YYMMDD_N.html article links")
+	e.add(strings.Contains(h, "TRS") && strings.Contains(h, "generator"), 0.2, "TRS generator meta")
+	return e.result("no TRS markers")
+}
+
+func (TRS) Analyze(p *Page) Analysis {
+	a := AnalyzeGeneric(p)
+	base := resolveBase(p)
+	var extra []Link
+	for _, pg := range trsPages(p.HTML) {
+		u := resolve(base, "./"+pg)
+		if u == nil || sameDoc(p.URL, u) {
+			continue
+		}
+		if p.Kind == KindDetail || p.Kind == KindPart {
+			if isPart(p.URL, u) {
+				extra = append(extra, Link{URL: u.String(), Kind: KindPart, Score: scorePart, Why: "continuation page named by createPageHTML"})
+			}
+			continue
+		}
+		a.IsList = true
+		extra = append(extra, Link{URL: u.String(), Kind: KindList, Score: scoreNext, Why: "next page from createPageHTML", Next: true})
+	}
+	if len(extra) > 0 {
+		a.Links = mergeLinks(append(a.Links, extra...))
+	}
+	return a
+}
+
+// trsPages returns the file name of the page after the current one, read
+// from the createPageHTML call in both conventions:
+//   - 4 arguments, 0-based: page k+1 is prefix_(k+1).ext (index.html, index_1.html, …);
+//   - 6 arguments, 1-based: page k+1 is prefix_(k+1).ext (prefix.shtml, prefix_2.shtml, …);
+//     a 6-argument call with current 0 is read as 0-based.
+//
+// Arguments may be variables assigned earlier in the page.
+func trsPages(h string) []string {
+	if !strings.Contains(h, "createPageHTML(") {
+		return nil
+	}
+	var vars map[string]int // read only when an argument is a variable
+	num := func(s string) (int, bool) {
+		if n, err := strconv.Atoi(s); err == nil {
+			return n, true
+		}
+		if vars == nil {
+			vars = map[string]int{}
+			for _, m := range jsVar.FindAllStringSubmatch(h, -1) {
+				n, _ := strconv.Atoi(m[2])
+				vars[m[1]] = n
+			}
+		}
+		n, ok := vars[s]
+		return n, ok
+	}
+	var out []string
+	for _, m := range createPage6.FindAllStringSubmatch(h, -1) {
+		count, ok1 := num(m[2])
+		cur, ok2 := num(m[3])
+		if !ok1 || !ok2 {
+			continue
+		}
+		next := cur + 1
+		if cur == 0 { // 0-based: index, index_1, …
+			if next < count {
+				out = append(out, m[4]+"_"+strconv.Itoa(next)+"."+m[5])
+			}
+			continue
+		}
+		if next <= count {
+			out = append(out, m[4]+"_"+strconv.Itoa(next)+"."+m[5])
+		}
+	}
+	for _, m := range createPage4.FindAllStringSubmatch(h, -1) {
+		count, ok1 := num(m[1])
+		cur, ok2 := num(m[2])
+		if !ok1 || !ok2 {
+			continue
+		}
+		if next := cur + 1; next < count {
+			out = append(out, m[3]+"_"+strconv.Itoa(next)+"."+m[4])
+		}
+	}
+	return out
+}
