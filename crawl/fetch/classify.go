@@ -205,14 +205,27 @@ func readPage(body []byte, contentType string) page {
 	// holds shellText runes the page is not one, and the rest of its text
 	// need not be copied (title and meta refresh are still read).
 	enough, checkAt := false, shellText
+	// off is where the next token starts (tokens' raw bytes tile the
+	// input). Once the text is enough, tokenizing stops where no "<meta"
+	// or "<title" is left: nothing after can change the verdict.
+	off, nextTag := 0, 0
 	for {
+		if enough && !inTitle && off >= nextTag {
+			rest := p.raw[off:]
+			i, j := textutil.IndexFold(rest, "<meta"), textutil.IndexFold(rest, "<title")
+			if i < 0 && j < 0 {
+				break
+			}
+			if i < 0 || j >= 0 && j < i {
+				i = j
+			}
+			nextTag = off + i + 1
+		}
 		tt := z.Next()
+		off += len(z.Raw())
 		switch tt {
 		case html.ErrorToken:
-			p.visible = strings.Join(strings.Fields(vis.String()), " ")
-			p.title = strings.Join(strings.Fields(p.title), " ")
-			p.isShell = !enough && utf8.RuneCountInString(p.visible) < shellText
-			return p
+			return p.finish(&vis, enough)
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			switch string(name) {
@@ -263,6 +276,15 @@ func readPage(body []byte, contentType string) page {
 			}
 		}
 	}
+	return p.finish(&vis, enough)
+}
+
+// finish sets visible, the title and isShell from what readPage collected.
+func (p *page) finish(vis *strings.Builder, enough bool) page {
+	p.visible = strings.Join(strings.Fields(vis.String()), " ")
+	p.title = strings.Join(strings.Fields(p.title), " ")
+	p.isShell = !enough && utf8.RuneCountInString(p.visible) < shellText
+	return *p
 }
 
 // collapsedRunes is utf8.RuneCountInString(strings.Join(strings.Fields(s),

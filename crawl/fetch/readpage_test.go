@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -8,28 +9,45 @@ import (
 	"golang.org/x/net/html"
 )
 
-// visibleRef is readPage's visible text computed in full, the way it was
-// before readPage stopped copying text once a page was clearly no shell.
-func visibleRef(raw string) string {
-	z := html.NewTokenizer(strings.NewReader(raw))
+// readPageRef is readPage as it was before it stopped copying text once a
+// page was clearly no shell and stopped reading where no title or meta
+// was left: every token read, the whole visible text collected.
+func readPageRef(raw string) page {
+	p := page{raw: raw}
+	z := html.NewTokenizer(strings.NewReader(p.raw))
 	var vis strings.Builder
-	skip := 0
+	skip, inTitle := 0, false
 	for {
-		switch tt := z.Next(); tt {
+		tt := z.Next()
+		switch tt {
 		case html.ErrorToken:
-			return strings.Join(strings.Fields(vis.String()), " ")
+			p.visible = strings.Join(strings.Fields(vis.String()), " ")
+			p.title = strings.Join(strings.Fields(p.title), " ")
+			p.isShell = len(p.visible) < shellText || utf8.RuneCountInString(p.visible) < shellText
+			return p
 		case html.StartTagToken, html.SelfClosingTagToken:
-			name, _ := z.TagName()
+			name, hasAttr := z.TagName()
 			switch string(name) {
 			case "script", "style", "noscript", "template":
 				if tt == html.StartTagToken {
 					skip++
 				}
 			case "title":
-				if tt == html.StartTagToken {
-					// readPage reads a title's text as the title, not as visible text.
-					for z.Next() == html.TextToken {
+				inTitle = tt == html.StartTagToken
+			case "meta":
+				var equiv, content string
+				for hasAttr {
+					var k, val []byte
+					k, val, hasAttr = z.TagAttr()
+					switch strings.ToLower(string(k)) {
+					case "http-equiv":
+						equiv = strings.ToLower(strings.TrimSpace(string(val)))
+					case "content":
+						content = string(val)
 					}
+				}
+				if equiv == "refresh" {
+					p.refresh = append(p.refresh, content)
 				}
 			}
 		case html.EndTagToken:
@@ -39,9 +57,13 @@ func visibleRef(raw string) string {
 				if skip > 0 {
 					skip--
 				}
+			case "title":
+				inTitle = false
 			}
 		case html.TextToken:
-			if skip == 0 {
+			if inTitle {
+				p.title += string(z.Text())
+			} else if skip == 0 {
 				vis.Write(z.Text())
 				vis.WriteByte(' ')
 			}
@@ -49,16 +71,19 @@ func visibleRef(raw string) string {
 	}
 }
 
-// checkReadPage: a page is a shell exactly when its whole visible text is
-// under shellText runes, and then visible holds all of that text; otherwise
-// visible is a prefix of it.
+// checkReadPage: readPage reads the title, the meta refreshes and the
+// shell verdict as the full reading does; a shell's visible text is all of
+// it, another page's a prefix.
 func checkReadPage(t *testing.T, body string) {
 	t.Helper()
 	p := readPage([]byte(body), "text/html; charset=utf-8")
-	want := visibleRef(p.raw)
-	shell := utf8.RuneCountInString(want) < shellText
+	ref := readPageRef(p.raw)
+	want, shell := ref.visible, ref.isShell
 	if p.isShell != shell {
 		t.Fatalf("%.60q: isShell %v, want %v (%d runes)", body, p.isShell, shell, utf8.RuneCountInString(want))
+	}
+	if p.title != ref.title || !slices.Equal(p.refresh, ref.refresh) {
+		t.Fatalf("%.60q: title %q refresh %q, want %q %q", body, p.title, p.refresh, ref.title, ref.refresh)
 	}
 	if shell && p.visible != want {
 		t.Fatalf("%.60q: shell visible %q, want %q", body, p.visible, want)
@@ -82,6 +107,11 @@ func TestReadPageShell(t *testing.T) {
 		"<title>t</title><script>" + cjk + cjk + "</script><p>short</p><meta http-equiv=refresh content='0;url=/x'>",
 		"<p>" + cjk + cjk + "</p><meta http-equiv=refresh content='0;url=/x'><title>late</title>",
 		"<p>\xff\xfe" + strings.Repeat("\x80", 700) + "</p>",
+		"<p>" + cjk + cjk + "</p><TITLE>upper</TITLE><Meta HTTP-EQUIV=Refresh content=1><title>two</title>",
+		"<p>" + cjk + cjk + "</p><script>'<meta http-equiv=refresh content=0>'</script><title>a<b>c</title>",
+		"<p>" + cjk + cjk + "<title>open to the end",
+		"<p>" + cjk + cjk + "</p><!-- <title>x</title> --><metadata><meta\thttp-equiv=refresh content=2>",
+		"<title>" + cjk + "</title><p>" + cjk + cjk + "</p><title/>late<meta/http-equiv=refresh/content=3>",
 		ruishu412, jiasuleSimple, wzws200, metaRefresh, reportPage(),
 	} {
 		checkReadPage(t, body)
@@ -97,6 +127,9 @@ func FuzzReadPageShell(f *testing.F) {
 	f.Add("<p>" + strings.Repeat("报 ", 320) + "</p>")
 	f.Add(reportPage())
 	f.Add(metaRefresh)
+	long := strings.Repeat("报告 ", 320)
+	f.Add("<p>" + long + "</p><script>'<meta http-equiv=refresh content=0>'</script><TITLE>a<b>c</TITLE><meta http-equiv=refresh content=1>")
+	f.Add("<title>t</title><p>" + long + "<title/>x<!--<meta http-equiv=refresh content=0>--><noscript><meta http-equiv=refresh content=0></noscript>")
 	f.Fuzz(func(t *testing.T, body string) {
 		if len(body) > classifyLimit {
 			return
