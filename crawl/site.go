@@ -464,7 +464,7 @@ func (r *siteRun) loop(ctx context.Context) (exhausted bool) {
 				defer wg.Done()
 				// A worker goes on with the next fetchable item while there
 				// is one: a goroutine per fetch grew a fresh stack through
-				// colly and net/http every time (~5% of the crawl's CPU).
+				// colly and net/http every time.
 				for it != nil {
 					newItems := r.fetchOne(ctx, it)
 					r.mu.Lock()
