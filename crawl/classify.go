@@ -25,8 +25,9 @@ type verdict struct {
 
 // classify judges a response through fetch.Classify. expectFile is set for
 // attachment URLs: an HTML page served there is an error page, not the file.
-func classify(status int, h http.Header, body []byte, finalURL string, expectFile bool) verdict {
-	v := fetch.Classify(&fetch.Response{URL: finalURL, StatusCode: status, Header: h, Body: body}, expectFile)
+// text is the body decoded, or "" to let Classify decode what it reads.
+func classify(status int, h http.Header, body []byte, text, finalURL string, expectFile bool) verdict {
+	v := fetch.Classify(&fetch.Response{URL: finalURL, StatusCode: status, Header: h, Body: body, Text: text}, expectFile)
 	switch v.Kind {
 	case fetch.KindOK:
 		return verdict{Outcome: outOK}

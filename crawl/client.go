@@ -11,6 +11,7 @@ import (
 
 	"github.com/gocolly/colly/v2"
 
+	"github.com/nianbao/nianbao/charset"
 	"github.com/nianbao/nianbao/crawl/fetch"
 )
 
@@ -55,6 +56,17 @@ type fetched struct {
 	finalURL string
 	err      error
 	handled  bool
+	html     *string // body decoded, once: see text
+}
+
+// text is the body decoded by charset.DecodeHTML, once for all its
+// readers (classification, the soft-404 check, page analysis).
+func (f *fetched) text() string {
+	if f.html == nil {
+		s := charset.DecodeHTML(f.body, f.header.Get("Content-Type"))
+		f.html = &s
+	}
+	return *f.html
 }
 
 const maxBody = fetch.DefaultMaxBody

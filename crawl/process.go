@@ -87,7 +87,11 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 		r.commit(archive.Fetch{Site: r.site.Name, Done: it.URL})
 		return nil
 	}
-	v := classify(res.status, res.header, res.body, res.finalURL, it.Kind == sites.KindAttachment)
+	text := ""
+	if isPageKind(it.Kind) && analysable(it.Kind, sniff.Detect(res.body)) {
+		text = res.text() // decoded once for classification and analysis
+	}
+	v := classify(res.status, res.header, res.body, text, res.finalURL, it.Kind == sites.KindAttachment)
 	switch v.Outcome {
 	case outNotModified:
 		ev.Outcome = "not_modified"
@@ -140,7 +144,7 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 // namesReport reports whether a page judged a soft 404 is in fact a report
 // page: its own title names a report.
 func (r *siteRun) namesReport(it *item, res *fetched) bool {
-	page, err := sites.NewPage(res.finalURL, charset.DecodeHTML(res.body, res.header.Get("Content-Type")), it.Kind, "")
+	page, err := sites.NewPage(res.finalURL, res.text(), it.Kind, "")
 	if err != nil {
 		return false
 	}
@@ -215,7 +219,7 @@ func (r *siteRun) storeOK(it *item, raw string, res *fetched, st *archive.URLSta
 	switch {
 	case isPageKind(it.Kind) && analysable(it.Kind, info.MediaType):
 		docID := ""
-		page, a, family, ok := r.analyze(it, res.finalURL, res.body, res.header.Get("Content-Type"))
+		page, a, family, ok := r.analyze(it, res.finalURL, res.text())
 		r.docMu.Lock()
 		if ok && it.Kind == sites.KindPart {
 			docID = it.Extra["doc"]
@@ -283,10 +287,9 @@ func (r *siteRun) filename(it *item, res *fetched) string {
 	return name
 }
 
-// analyze decodes a page (a private copy) and asks the site's rule (or the
-// detected family) what it is.
-func (r *siteRun) analyze(it *item, finalURL string, body []byte, contentType string) (*sites.Page, sites.Analysis, string, bool) {
-	html := charset.DecodeHTML(body, contentType)
+// analyze asks the site's rule (or the detected family) what a decoded
+// page is.
+func (r *siteRun) analyze(it *item, finalURL, html string) (*sites.Page, sites.Analysis, string, bool) {
 	kind := it.Kind
 	if kind == sites.KindStart && it.Extra["kind"] != "" {
 		kind = it.Extra["kind"]
@@ -326,7 +329,7 @@ func (r *siteRun) analyze(it *item, finalURL string, body []byte, contentType st
 
 // followPage re-analyses an archived page (after a 304) for its links.
 func (r *siteRun) followPage(it *item, raw string, body []byte, _ string, contentType string, _ bool) []archive.FrontierItem {
-	_, a, family, ok := r.analyze(it, raw, body, contentType)
+	_, a, family, ok := r.analyze(it, raw, charset.DecodeHTML(body, contentType))
 	if !ok {
 		return nil
 	}

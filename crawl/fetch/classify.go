@@ -110,7 +110,7 @@ func Classify(resp *Response, expectDocument bool) Verdict {
 	markup := len(resp.Body) > 0 && (media == sniff.HTML || media == sniff.Text || media == sniff.XML)
 	var pg page
 	if markup {
-		pg = readPage(resp.Body, resp.Header.Get("Content-Type"))
+		pg = readPage(resp.Body, resp.Header.Get("Content-Type"), resp.Text)
 	}
 	if reason, detail, target := detectWAF(resp, &pg); reason != "" {
 		v.Kind, v.Reason, v.Detail, v.Target = KindBlocked, reason, detail, target
@@ -187,7 +187,10 @@ type page struct {
 	isShell bool // visible text shorter than shellText runes
 }
 
-func readPage(body []byte, contentType string) page {
+// readPage reads body's title, meta refreshes and visible text. text is
+// body already decoded, or "": it is used when body is within
+// classifyLimit, where decoding body would give the same string.
+func readPage(body []byte, contentType, text string) page {
 	b := body
 	if len(b) > classifyLimit {
 		// Cut at an ASCII byte that is never part of a multi-byte
@@ -197,7 +200,10 @@ func readPage(body []byte, contentType string) page {
 			b = b[:i+1]
 		}
 	}
-	p := page{raw: charset.DecodeHTML(b, contentType)}
+	if text == "" || len(b) < len(body) {
+		text = charset.DecodeHTML(b, contentType)
+	}
+	p := page{raw: text}
 	z := html.NewTokenizer(strings.NewReader(p.raw))
 	var vis strings.Builder
 	skip, inTitle := 0, false

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/nianbao/nianbao/charset"
 )
 
 func FuzzFilename(f *testing.F) {
@@ -68,6 +70,11 @@ func FuzzClassify(f *testing.F) {
 		}
 		if !bytes.Equal(body, orig) {
 			t.Error("body modified")
+		}
+		// The crawl hands over the text it decoded: same verdict.
+		text := charset.DecodeHTML(body, "")
+		if vt := Classify(&Response{StatusCode: status, URL: "http://www.yanshi.gov.cn/a/b.html", Header: h, Body: body, Text: text}, expectDoc); vt != v {
+			t.Errorf("with Text: %+v, without: %+v", vt, v)
 		}
 	})
 }

@@ -1,11 +1,13 @@
 package fetch
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/nianbao/nianbao/charset"
 	"golang.org/x/net/html"
 )
 
@@ -76,7 +78,7 @@ func readPageRef(raw string) page {
 // it, another page's a prefix.
 func checkReadPage(t *testing.T, body string) {
 	t.Helper()
-	p := readPage([]byte(body), "text/html; charset=utf-8")
+	p := readPage([]byte(body), "text/html; charset=utf-8", "")
 	ref := readPageRef(p.raw)
 	want, shell := ref.visible, ref.isShell
 	if p.isShell != shell {
@@ -117,7 +119,7 @@ func TestReadPageShell(t *testing.T) {
 		checkReadPage(t, body)
 	}
 	// Title and meta refresh are still read after the text stops being copied.
-	p := readPage([]byte("<p>"+cjk+cjk+"</p><meta http-equiv=refresh content='0;url=/x'><title>late</title>"), "")
+	p := readPage([]byte("<p>"+cjk+cjk+"</p><meta http-equiv=refresh content='0;url=/x'><title>late</title>"), "", "")
 	if p.title != "late" || len(p.refresh) != 1 || p.isShell {
 		t.Errorf("title %q, refresh %q, shell %v", p.title, p.refresh, p.isShell)
 	}
@@ -136,4 +138,30 @@ func FuzzReadPageShell(f *testing.F) {
 		}
 		checkReadPage(t, body)
 	})
+}
+
+// TestClassifyWithText: Classify reading the caller's decoded text gives
+// the verdict it gives decoding the body itself, GBK and pages past
+// classifyLimit (where it decodes its own prefix) included.
+func TestClassifyWithText(t *testing.T) {
+	gbk := []byte("<html><head><meta charset=gbk><title>\xd2\xb3\xc3\xe6\xb2\xbb\xb4\xe6\xd4\xda</title></head><body>x</body></html>")
+	huge := "<html><body><p>" + strings.Repeat("报告 ", classifyLimit/4) + "</p><title>404 not found</title></body></html>"
+	for _, tc := range []struct {
+		name, ct string
+		body     []byte
+	}{
+		{"report", "text/html; charset=utf-8", []byte(reportPage())},
+		{"gbk soft 404", "text/html", gbk},
+		{"meta refresh", "", []byte(metaRefresh)},
+		{"ruishu", "text/html", []byte(ruishu412)},
+		{"past the limit", "text/html; charset=utf-8", []byte(huge)},
+	} {
+		h := http.Header{"Content-Type": {tc.ct}}
+		plain := Classify(&Response{StatusCode: 200, URL: "http://www.yanshi.gov.cn/a/b.html", Header: h, Body: tc.body}, false)
+		text := charset.DecodeHTML(tc.body, tc.ct)
+		got := Classify(&Response{StatusCode: 200, URL: "http://www.yanshi.gov.cn/a/b.html", Header: h, Body: tc.body, Text: text}, false)
+		if got != plain {
+			t.Errorf("%s: with Text %+v, without %+v", tc.name, got, plain)
+		}
+	}
 }

@@ -27,6 +27,11 @@ type Response struct {
 	Status     string
 	Header     http.Header
 	Body       []byte
+	// Text is Body decoded by charset.DecodeHTML with the Content-Type
+	// header, when the caller has decoded it already (the crawl analyses
+	// the same text): Classify then reads it instead of decoding again.
+	// Do leaves it empty.
+	Text string
 	// Truncated is set only with RetryPolicy.TruncateBody, when the body
 	// was longer than MaxBody.
 	Truncated bool
