@@ -168,11 +168,10 @@ func diffDumps(t *testing.T, when string, got, want []string) {
 	t.Fatalf("%s: archive content differs from the reference (%d vs %d entries)", when, len(got), len(want))
 }
 
-// TestCommitFetchesMatchesReference commits the same groups through
-// CommitFetches and through the pre-optimisation reference path, and
-// requires every bucket's keys, values and sequence to be byte-identical
-// after every group.
-func TestCommitFetchesMatchesReference(t *testing.T) {
+// openPair opens two fresh archives: one written through the code under
+// test, one through the reference path.
+func openPair(t *testing.T) (got, want *Archive) {
+	t.Helper()
 	dir := t.TempDir()
 	open := func(name string) *Archive {
 		a, err := Open(filepath.Join(dir, name), Options{NoSync: true})
@@ -182,7 +181,15 @@ func TestCommitFetchesMatchesReference(t *testing.T) {
 		t.Cleanup(func() { a.Close() })
 		return a
 	}
-	got, want := open("new.db"), open("ref.db")
+	return open("new.db"), open("ref.db")
+}
+
+// TestCommitFetchesMatchesReference commits the same groups through
+// CommitFetches and through the pre-optimisation reference path, and
+// requires every bucket's keys, values and sequence to be byte-identical
+// after every group.
+func TestCommitFetchesMatchesReference(t *testing.T) {
+	got, want := openPair(t)
 	gg, wg := equivGroups(), equivGroups()
 	for i := range gg {
 		errGot, errWant := got.CommitFetches(gg[i]), refCommitFetches(want, wg[i])
@@ -222,16 +229,7 @@ func TestCommitFetchesMatchesReference(t *testing.T) {
 // methods (AddCapture, PutDocument, UpdateDocument, FrontierAdd,
 // FrontierDone, PutURLState), which share the commit path's writers.
 func TestSingleWritesMatchReference(t *testing.T) {
-	dir := t.TempDir()
-	open := func(name string) *Archive {
-		a, err := Open(filepath.Join(dir, name), Options{NoSync: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		return a
-	}
-	got, want := open("new.db"), open("ref.db")
+	got, want := openPair(t)
 	ref := func(fn func(tx *bolt.Tx) error) {
 		t.Helper()
 		if err := want.db.Update(fn); err != nil {

@@ -43,6 +43,38 @@ func pdfiumPages(t *testing.T, data []byte) []pageText {
 	return pages
 }
 
+// bothPages reads data's pages with the fast path, which must take it, and
+// with pdfium; both must find the same number of pages.
+func bothPages(t *testing.T, data []byte) (fast, slow []pageText) {
+	t.Helper()
+	fast, err := fastReadPages(context.Background(), data, DefaultMaxPages)
+	if err != nil {
+		t.Fatalf("fast path declined: %v", err)
+	}
+	slow = pdfiumPages(t, data)
+	if len(fast) != len(slow) {
+		t.Fatalf("fast path read %d pages, pdfium %d", len(fast), len(slow))
+	}
+	return fast, slow
+}
+
+// extractDiff extracts data as Extract does and with pdfium alone, and
+// says how the two differ (error messages, then the Docs as JSON); "" when
+// they agree. err is Extract's own error.
+func extractDiff(data []byte) (diff string, err error) {
+	got, err := testEngine.Extract(context.Background(), data, Options{OCR: OCROff})
+	want, werr := testEngine.Extract(context.Background(), data, Options{OCR: OCROff, PdfiumOnly: true})
+	if fmt.Sprint(err) != fmt.Sprint(werr) {
+		return fmt.Sprintf("errors differ: %v vs pdfium-only %v", err, werr), err
+	}
+	gj, _ := json.Marshal(got)
+	wj, _ := json.Marshal(want)
+	if string(gj) != string(wj) {
+		return fmt.Sprintf("docs differ:\nfast   %s\npdfium %s", gj, wj), err
+	}
+	return "", err
+}
+
 // TestFastPathMatchesPdfium: on every text PDF fixture the fast path must
 // take the document, see the same characters as pdfium, and give exactly
 // the same Doc (blocks, rows, cells, text, warnings).
@@ -50,14 +82,7 @@ func TestFastPathMatchesPdfium(t *testing.T) {
 	for _, f := range benchFiles {
 		t.Run(f.file, func(t *testing.T) {
 			data := readSample(t, f.file)
-			fast, err := fastReadPages(context.Background(), data, DefaultMaxPages)
-			if err != nil {
-				t.Fatalf("fast path declined: %v", err)
-			}
-			slow := pdfiumPages(t, data)
-			if len(fast) != len(slow) {
-				t.Fatalf("fast path read %d pages, pdfium %d", len(fast), len(slow))
-			}
+			fast, slow := bothPages(t, data)
 			for i := range fast {
 				fp, sp := fast[i], slow[i]
 				if fp.width != sp.width || fp.height != sp.height {
@@ -71,18 +96,10 @@ func TestFastPathMatchesPdfium(t *testing.T) {
 					t.Errorf("page %d: characters differ:\nfast   %q\npdfium %q", i+1, string(fr), string(sr))
 				}
 			}
-			got, err := testEngine.Extract(context.Background(), data, Options{OCR: OCROff})
-			if err != nil {
+			if d, err := extractDiff(data); err != nil {
 				t.Fatal(err)
-			}
-			want, err := testEngine.Extract(context.Background(), data, Options{OCR: OCROff, PdfiumOnly: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			gj, _ := json.MarshalIndent(got, "", " ")
-			wj, _ := json.MarshalIndent(want, "", " ")
-			if string(gj) != string(wj) {
-				t.Errorf("fast path and pdfium disagree:\nfast   %s\npdfium %s", gj, wj)
+			} else if d != "" {
+				t.Error(d)
 			}
 		})
 	}
@@ -205,15 +222,8 @@ func TestFastPathDeclines(t *testing.T) {
 				t.Fatalf("fast path: err = %v, want errUnsupported", err)
 			}
 			t.Logf("declined: %v", err)
-			got, gerr := testEngine.Extract(context.Background(), tt.data, Options{OCR: OCROff})
-			want, werr := testEngine.Extract(context.Background(), tt.data, Options{OCR: OCROff, PdfiumOnly: true})
-			if fmt.Sprint(gerr) != fmt.Sprint(werr) {
-				t.Fatalf("errors differ: %v vs pdfium-only %v", gerr, werr)
-			}
-			gj, _ := json.Marshal(got)
-			wj, _ := json.Marshal(want)
-			if string(gj) != string(wj) {
-				t.Errorf("docs differ:\n%s\n%s", gj, wj)
+			if d, _ := extractDiff(tt.data); d != "" {
+				t.Error(d)
 			}
 		})
 	}
