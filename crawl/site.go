@@ -450,15 +450,7 @@ func (r *siteRun) loop(ctx context.Context) (exhausted bool) {
 			r.waitIdleLocked()
 			return false
 		}
-		top := r.q.peek()
-		budget := r.fetches >= r.maxPages
-		switch {
-		case top == nil && r.inflight == 0:
-			return false
-		case top != nil && top.fetchable() && !budget && r.inflight < r.maxInFlight:
-			it := r.q.pop()
-			r.inflight++
-			r.fetches++
+		if it := r.takeLocked(); it != nil {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -473,16 +465,20 @@ func (r *siteRun) loop(ctx context.Context) (exhausted bool) {
 						r.pushLocked(fi)
 					}
 					it = nil
-					if top := r.q.peek(); top != nil && top.fetchable() && ctx.Err() == nil && r.fatal == nil &&
-						r.fetches < r.maxPages && r.inflight < r.maxInFlight {
-						it = r.q.pop()
-						r.inflight++
-						r.fetches++
+					if ctx.Err() == nil && r.fatal == nil {
+						it = r.takeLocked()
 					}
 					r.cond.Broadcast()
 					r.mu.Unlock()
 				}
 			}()
+			continue
+		}
+		top := r.q.peek()
+		budget := r.fetches >= r.maxPages
+		switch {
+		case top == nil && r.inflight == 0:
+			return false
 		case top != nil && top.fetchable() && budget && r.inflight == 0:
 			return true
 		case top != nil && top.Kind == kindSighting && r.inflight == 0:
@@ -499,6 +495,20 @@ func (r *siteRun) loop(ctx context.Context) (exhausted bool) {
 			r.cond.Wait()
 		}
 	}
+}
+
+// takeLocked pops the best item if it may be fetched now: a fetch (not a
+// sighting or the run marker), within the page budget and the in-flight
+// limit. It counts the fetch as started.
+func (r *siteRun) takeLocked() *item {
+	top := r.q.peek()
+	if top == nil || !top.fetchable() || r.fetches >= r.maxPages || r.inflight >= r.maxInFlight {
+		return nil
+	}
+	it := r.q.pop()
+	r.inflight++
+	r.fetches++
+	return it
 }
 
 func (r *siteRun) waitIdleLocked() {
