@@ -408,10 +408,7 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 				anyNew = true
 			}
 			if listish {
-				sight = &archive.FrontierItem{
-					URL: "sighting:" + key + "\x00" + parent.URL, Site: r.site.Name, Kind: kindSighting, Score: scoreSighting,
-					Extra: map[string]string{"doc": archive.DocID(r.site.Name, key), "url": l.URL, "from": pageURL},
-				}
+				sight = r.sighting(parent, key, l.URL, pageURL)
 			}
 		}
 		if (kind == sites.KindDetail || kind == sites.KindPart || kind == sites.KindAttachment) &&
@@ -470,6 +467,41 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 	}
 	if !r.stopPaging || reportLinks == 0 || anyNew {
 		out = append(out, next...)
+	}
+	return r.claim(parent, out)
+}
+
+// sighting is the frontier item that records that list page pageURL
+// (parent's) showed the report at key, linked as linkURL.
+func (r *siteRun) sighting(parent *item, key, linkURL, pageURL string) *archive.FrontierItem {
+	return &archive.FrontierItem{
+		URL: "sighting:" + key + "\x00" + parent.URL, Site: r.site.Name, Kind: kindSighting, Score: scoreSighting,
+		Extra: map[string]string{"doc": archive.DocID(r.site.Name, key), "url": linkURL, "from": pageURL},
+	}
+}
+
+// claim marks items queued for this run, in one step with the check: two
+// pages analysed at once may both have found an unqueued URL. The page
+// that claims it second keeps no item for it; if it listed the report
+// (which the item would have recorded as its first sighting) it gets a
+// sighting item instead, so that every list that showed a report is
+// recorded whatever the timing.
+func (r *siteRun) claim(parent *item, items []archive.FrontierItem) []archive.FrontierItem {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := items[:0]
+	for _, fi := range items {
+		if r.queued[fi.URL] {
+			if fi.Kind != kindSighting && fi.Extra["sight"] == "1" {
+				if s := r.sighting(parent, fi.URL, fi.Extra["url"], fi.Extra["from"]); !r.queued[s.URL] {
+					r.queued[s.URL] = true
+					out = append(out, *s)
+				}
+			}
+			continue
+		}
+		r.queued[fi.URL] = true
+		out = append(out, fi)
 	}
 	return out
 }

@@ -418,7 +418,10 @@ func (r *siteRun) loadFrontier() error {
 		}
 	}
 	for _, fi := range pending {
-		r.pushLocked(fi)
+		if !r.queued[fi.URL] {
+			r.queued[fi.URL] = true
+			r.pushLocked(fi)
+		}
 	}
 	return nil
 }
@@ -429,11 +432,8 @@ type frontierCounter interface {
 	FrontierLen(site string) (pending, done int, err error)
 }
 
+// pushLocked queues an item already marked in r.queued (see claim).
 func (r *siteRun) pushLocked(fi archive.FrontierItem) {
-	if r.queued[fi.URL] {
-		return // two pages linked it at once: fetch it once
-	}
-	r.queued[fi.URL] = true
 	r.seq++
 	r.q.push(&item{FrontierItem: fi, seq: r.seq})
 }
