@@ -9,6 +9,10 @@ type Crawl struct {
 	Parallelism int      `yaml:"parallelism"`
 	Robots      *bool    `yaml:"robots"`
 	UserAgent   string   `yaml:"user_agent"`
+	// MaxConcurrent bounds the requests in flight at once across all hosts
+	// of a run (every site crawls at once, each host at its own
+	// politeness). Default 128.
+	MaxConcurrent int `yaml:"max_concurrent"`
 	// Proxy, when set, is used for every request (else HTTP_PROXY/HTTPS_PROXY/NO_PROXY apply).
 	Proxy string `yaml:"proxy"`
 
@@ -76,6 +80,9 @@ func (c *Crawl) setDefaults() {
 	}
 	if c.MaxAttempts == 0 {
 		c.MaxAttempts = 4
+	}
+	if c.MaxConcurrent == 0 {
+		c.MaxConcurrent = 128
 	}
 }
 

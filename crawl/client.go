@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gocolly/colly/v2"
 
@@ -75,7 +74,11 @@ const maxBody = fetch.DefaultMaxBody
 // (charset stripped from Content-Type before colly can decode), non-2xx
 // responses delivered (WAF pages are data), our own redirect policy and
 // host filter, no colly robots (ours honours Crawl-delay), body cap raised.
-func newCollector(ctx context.Context, rt http.RoundTripper, ua string, timeout time.Duration, hosts hostMatcher) *colly.Collector {
+//
+// It has no request timeout of its own: the run's limiter times each
+// exchange from the moment its host's turn comes, so time queued behind a
+// host's politeness never counts against a request.
+func newCollector(ctx context.Context, rt http.RoundTripper, ua string, hosts hostMatcher) *colly.Collector {
 	c := colly.NewCollector(colly.StdlibContext(ctx))
 	c.AllowURLRevisit = true
 	c.IgnoreRobotsTxt = true
@@ -83,7 +86,7 @@ func newCollector(ctx context.Context, rt http.RoundTripper, ua string, timeout 
 	c.MaxBodySize = int(maxBody) + 1 // one byte more tells truncation apart
 	c.UserAgent = ua
 	c.WithTransport(rt)
-	c.SetRequestTimeout(timeout)
+	c.SetRequestTimeout(0)
 	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
 		if !hosts.allowed(req.URL) {
 			return http.ErrUseLastResponse // an off-site redirect is reported, not followed

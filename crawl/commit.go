@@ -1,7 +1,6 @@
 package crawl
 
 import (
-	"fmt"
 	"sync"
 	"time"
 
@@ -15,9 +14,12 @@ type batchCommitter interface {
 	CommitFetches(fs []archive.Fetch) error
 }
 
+// commitReq is one fetch (or a barrier) waiting for the committer.
 type commitReq struct {
-	f    archive.Fetch
-	done chan error // nil: asynchronous, a failure stops the run
+	f       archive.Fetch
+	barrier bool       // commits nothing: done once everything before it is
+	done    chan error // nil: asynchronous, failures go to onErr
+	onErr   func(error)
 }
 
 const (
@@ -44,34 +46,54 @@ const (
 	syncBlob = 256 << 10
 )
 
-// startCommitter runs the site's committer: workers hand it their fetches;
-// it commits them in groups, one transaction each, in arrival order (so
-// the last version of a document wins, and a page's commit precedes those
-// of the links found on it: they are fetched only after it queued).
-func (r *siteRun) startCommitter() (stop func()) {
-	ch := make(chan *commitReq, queueCap)
-	r.commitCh = ch
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		every := r.e.opts.commitEvery
-		if every <= 0 {
-			every = commitEvery
-		}
-		for req := range ch {
-			batch := gather(ch, req, every)
-			r.commitBatch(batch)
-			n := 0
-			for _, b := range batch {
-				n += len(b.f.Blob)
-			}
-			r.queuedBytes(-n)
-		}
-	}()
-	return func() {
-		close(ch)
-		<-finished
+// committer is a run's one writer: bbolt has a single writer, so every
+// site of a run hands its fetches to one committer, which applies them
+// in groups, one transaction each, in arrival order (so the last version
+// of a document wins, and a page's commit precedes those of the links
+// found on it: they are fetched only after it queued).
+//
+// Invariant: a request is answered (done, or onErr for a failed
+// asynchronous one) only after its group's transaction ended; a barrier
+// is answered after every request queued before it.
+type committer struct {
+	st       Store
+	every    time.Duration
+	ch       chan *commitReq
+	finished chan struct{}
+
+	mu     sync.Mutex
+	cond   *sync.Cond
+	queued int // blob bytes queued (maxQueued)
+}
+
+func newCommitter(st Store, every time.Duration) *committer {
+	if every <= 0 {
+		every = commitEvery
 	}
+	c := &committer{st: st, every: every, ch: make(chan *commitReq, queueCap), finished: make(chan struct{})}
+	c.cond = sync.NewCond(&c.mu)
+	go c.loop()
+	return c
+}
+
+func (c *committer) loop() {
+	defer close(c.finished)
+	for req := range c.ch {
+		batch := gather(c.ch, req, c.every)
+		c.commitBatch(batch)
+		n := 0
+		for _, b := range batch {
+			n += len(b.f.Blob)
+		}
+		c.queuedBytes(-n)
+	}
+}
+
+// close commits what is queued and stops the committer. Nothing may be
+// queued after it.
+func (c *committer) close() {
+	close(c.ch)
+	<-c.finished
 }
 
 // gather collects a group starting with first: until the group is full,
@@ -110,129 +132,79 @@ func gather(ch <-chan *commitReq, first *commitReq, every time.Duration) []*comm
 }
 
 // commitBatch commits a group in one transaction when the store can, and
-// tells each fetch's worker (or the run, for asynchronous ones).
-func (r *siteRun) commitBatch(batch []*commitReq) {
-	if bc, ok := r.st.(batchCommitter); ok && len(batch) > 1 {
-		fs := make([]archive.Fetch, len(batch))
-		for i, b := range batch {
-			fs[i] = b.f
+// answers each request.
+func (c *committer) commitBatch(batch []*commitReq) {
+	fs := make([]archive.Fetch, 0, len(batch))
+	for _, b := range batch {
+		if !b.barrier {
+			fs = append(fs, b.f)
 		}
+	}
+	if bc, ok := c.st.(batchCommitter); ok && len(fs) > 1 {
 		err := bc.CommitFetches(fs)
 		for _, b := range batch {
-			r.commitDone(b, err)
+			answer(b, err)
 		}
 		return
 	}
 	for _, b := range batch {
-		r.commitDone(b, r.st.CommitFetch(b.f))
+		var err error
+		if !b.barrier {
+			err = c.st.CommitFetch(b.f)
+		}
+		answer(b, err)
 	}
 }
 
-func (r *siteRun) commitDone(b *commitReq, err error) {
-	if b.done != nil {
+func answer(b *commitReq, err error) {
+	switch {
+	case b.done != nil:
 		b.done <- err
-		return
-	}
-	if err != nil {
-		r.setFatal(wrapf(err, "commit %s", b.f.Done))
+	case err != nil && b.onErr != nil:
+		b.onErr(wrapf(err, "commit %s", b.f.Done))
 	}
 }
 
-// commitWait commits f (batched with other workers' fetches) and returns
-// once it is durable in the store.
-func (r *siteRun) commitWait(f archive.Fetch) error {
+// wait commits f (batched with other workers' fetches) and returns once
+// it is durable in the store.
+func (c *committer) wait(f archive.Fetch) error {
 	req := &commitReq{f: f, done: make(chan error, 1)}
-	r.queuedBytes(len(f.Blob))
-	r.commitCh <- req
+	c.queuedBytes(len(f.Blob))
+	c.ch <- req
 	return <-req.done
 }
 
-// commit queues f for the committer and returns at once (a large blob:
-// once committed). Nothing read back from the store depends on it during
-// the run: documents come from docCache, known URLs from r.queued. A
-// storage failure stops the run.
-func (r *siteRun) commit(f archive.Fetch) {
+// flush returns once every request queued before it is committed.
+func (c *committer) flush() error {
+	req := &commitReq{barrier: true, done: make(chan error, 1)}
+	c.ch <- req
+	return <-req.done
+}
+
+// commit queues f and returns at once (a large blob: once committed). A
+// failure is handed to onErr (the site's run stops).
+func (c *committer) commit(f archive.Fetch, onErr func(error)) {
 	if len(f.Blob) > syncBlob {
-		if err := r.commitWait(f); err != nil {
-			r.setFatal(wrapf(err, "commit %s", f.Done))
+		if err := c.wait(f); err != nil {
+			onErr(wrapf(err, "commit %s", f.Done))
 		}
 		return
 	}
-	r.queuedBytes(len(f.Blob))
-	r.commitCh <- &commitReq{f: f}
+	c.queuedBytes(len(f.Blob))
+	c.ch <- &commitReq{f: f, onErr: onErr}
 }
 
 // queuedBytes adds n blob bytes to those waiting for the committer,
 // first waiting (n > 0) until they fit under maxQueued; one fetch alone
 // always fits.
-func (r *siteRun) queuedBytes(n int) {
-	r.qmu.Lock()
-	defer r.qmu.Unlock()
-	if r.qcond == nil {
-		r.qcond = sync.NewCond(&r.qmu)
+func (c *committer) queuedBytes(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for n > 0 && c.queued > 0 && c.queued+n > maxQueued {
+		c.cond.Wait()
 	}
-	for n > 0 && r.qbytes > 0 && r.qbytes+n > maxQueued {
-		r.qcond.Wait()
-	}
-	r.qbytes += n
+	c.queued += n
 	if n < 0 {
-		r.qcond.Broadcast()
+		c.cond.Broadcast()
 	}
-}
-
-// getDoc returns the latest version of a document: one written this run
-// (perhaps still in a pending batch) or the stored one. Callers hold docMu.
-func (r *siteRun) getDoc(id string) (*archive.Document, error) {
-	if d, ok := r.docCache[id]; ok {
-		return clone(d), nil
-	}
-	d, err := r.st.Document(id)
-	if err != nil {
-		return nil, err
-	}
-	r.docCache[id] = clone(d)
-	return d, nil
-}
-
-// cachedDoc is getDoc limited to this run's documents (ErrNotFound
-// otherwise). Callers hold docMu.
-func (r *siteRun) cachedDoc(id string) (*archive.Document, error) {
-	if d, ok := r.docCache[id]; ok {
-		return clone(d), nil
-	}
-	return nil, fmt.Errorf("document %s: %w", id, archive.ErrNotFound)
-}
-
-// cacheDoc records the version about to be committed. d itself is kept,
-// not a copy: it is handed to the committer and never changed afterwards
-// (getDoc gives out copies; the archive fills in only empty file hashes,
-// which the engine never leaves). Callers hold docMu.
-func (r *siteRun) cacheDoc(d *archive.Document) {
-	r.docCache[d.ID] = d
-	for _, f := range d.Files {
-		r.docHash[f.SHA256] = d.ID
-	}
-}
-
-// docOfHash finds another document of this site holding a file with these
-// bytes (a twin under another URL). Callers hold docMu.
-func (r *siteRun) docOfHash(sha, except string) *archive.Document {
-	if id, ok := r.docHash[sha]; ok && id != except {
-		if d, err := r.getDoc(id); err == nil && d.Site == r.site.Name {
-			return d
-		}
-	}
-	ds, err := r.st.DocumentsByHash(sha)
-	if err != nil {
-		return nil
-	}
-	for _, o := range ds {
-		if o.Site == r.site.Name && o.ID != except {
-			d, err := r.getDoc(o.ID)
-			if err == nil {
-				return d
-			}
-		}
-	}
-	return nil
 }

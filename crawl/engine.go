@@ -1,7 +1,6 @@
 package crawl
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,6 +32,10 @@ type Event struct {
 	Pages   int // fetches so far in this site's run
 	Pending int // frontier items waiting
 	NewDocs int
+	// Floor is the least time the site's waiting items need at its
+	// politeness (Pending × delay ÷ parallelism): the run's ETA is the
+	// largest floor of its sites.
+	Floor time.Duration
 }
 
 // Options configure an Engine.
@@ -58,13 +61,18 @@ type Options struct {
 	// Now is the clock (tests move it past recheck intervals).
 	Now func() time.Time
 	// MaxInFlight bounds concurrent fetches of one site (default
-	// parallelism×4, 32 without politeness).
+	// parallelism×4, 32 without politeness); crawl.max_concurrent bounds
+	// those of the whole run.
 	MaxInFlight int
 	// SkipParse leaves documents unparsed (ParseStatus "").
 	SkipParse bool
 	// Explain, when set, receives the rule's verdict on every analysed
 	// page (`crawler sites check` prints them).
 	Explain func(Explanation)
+	// SiteStart and SiteDone, when set, are called as each site of a run
+	// starts and ends (a fleet's progress display).
+	SiteStart func(site string)
+	SiteDone  func(Result)
 
 	// commitEvery overrides how long the committer gathers a group (the
 	// kill test varies it so kills land between many commits).
@@ -108,33 +116,6 @@ func New(opts Options) (*Engine, error) {
 type Result struct {
 	Run archive.Run
 	Err error // set when the site could not be crawled at all
-}
-
-// Crawl crawls each site in turn and stores a run report for each. It
-// returns the results even when ctx is cancelled (the interrupted run is
-// reported as such; its frontier stays for the next run).
-func (e *Engine) Crawl(ctx context.Context, sites []config.Site) []Result {
-	var out []Result
-	for i := range sites {
-		if ctx.Err() != nil {
-			break
-		}
-		run, err := e.CrawlSite(ctx, &sites[i])
-		out = append(out, Result{Run: run, Err: err})
-	}
-	return out
-}
-
-// CrawlSite runs (or resumes) one site's crawl to the end of its frontier
-// or budget, parses new documents and stores the run report.
-func (e *Engine) CrawlSite(ctx context.Context, site *config.Site) (archive.Run, error) {
-	r, err := newSiteRun(e, site)
-	if err != nil {
-		run := archive.Run{Site: site.Name, Start: e.opts.Now().UTC(), End: e.opts.Now().UTC(), Status: "failed", Notes: []string{err.Error()}}
-		_ = e.opts.Store.AddRun(&run)
-		return run, err
-	}
-	return r.crawl(ctx)
 }
 
 func (e *Engine) now() time.Time { return e.opts.Now().UTC() }

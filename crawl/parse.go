@@ -11,6 +11,8 @@ import (
 // parseDocs parses every document of the site whose content is new or
 // changed (ParseStatus ""). It runs at the end of each completed run, so a
 // run killed before it leaves the documents for the next run to parse.
+// Parsers of all sites share the run's bound (one per core), and their
+// results go through the run's committer like the fetches.
 func (r *siteRun) parseDocs(ctx context.Context) error {
 	if r.e.opts.Parser == nil {
 		return nil
@@ -26,20 +28,31 @@ func (r *siteRun) parseDocs(ctx context.Context) error {
 		if d.ParseStatus != "" || len(d.Files) == 0 {
 			continue
 		}
+		select {
+		case r.f.parse <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 		out, ok, err := ingest.Best(ctx, r.st, d, r.e.opts.Parser)
+		<-r.f.parse
 		if err != nil {
 			return err
 		}
 		if !ok {
 			continue
 		}
-		err = r.st.UpdateDocument(d.ID, func(d *archive.Document) error {
-			ingest.Record(d, out)
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("store parse of %s: %w", d.ID, err)
-		}
+		// d is this site's own fresh copy, and the site's crawl has ended:
+		// nothing else changes it meanwhile.
+		ingest.Record(d, out)
+		r.commit(archive.Fetch{Site: r.site.Name, Doc: d})
+	}
+	if err := r.f.commits.flush(); err != nil {
+		return fmt.Errorf("store parses of %s: %w", r.site.Name, err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fatal != nil {
+		return fmt.Errorf("store parses of %s: %w", r.site.Name, r.fatal)
 	}
 	return nil
 }

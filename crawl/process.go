@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"net"
 	"net/url"
 	"path"
 	"strings"
@@ -31,8 +30,10 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 		r.commit(archive.Fetch{Site: r.site.Name, Done: it.URL})
 		return nil
 	}
-	if r.robots != nil {
-		d, err := r.robots.Check(ctx, raw)
+	// The site's politeness for the host, for every site reaching it.
+	r.f.limiter.Configure(fetch.HostKey(u), r.pol.Delay, r.pol.Parallelism)
+	if r.pol.Robots {
+		d, err := r.f.robots.Check(ctx, raw)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -45,6 +46,10 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 			switch {
 			case err != nil:
 				kind, blocked = "bad_url", false
+			case d.Reason == fetch.RobotsError && d.Err != nil:
+				// No answer at all: the host or the network is down, which
+				// says nothing about robots.txt.
+				kind, blocked = errKind(d.Err), false
 			case d.Reason == fetch.RobotsError && !wafStatus(d.Status):
 				kind, blocked = fetch.RobotsError, false
 			}
@@ -176,21 +181,24 @@ func (r *siteRun) nextCheck(kind string, now time.Time) time.Time {
 	return now // lists and navigation are re-checked every run
 }
 
+// errKind names a failed fetch in the run report: the network kinds of
+// fetch.NetKind (dns, refused, unreachable, connect_timeout, timeout, …)
+// and a few of the crawl's own.
 func errKind(err error) string {
-	var ne net.Error
 	switch {
 	case errors.Is(err, fetch.ErrBodyTooLarge):
 		return "too_large"
 	case errors.Is(err, fetch.ErrNonLoopback):
 		return "non_loopback"
-	case errors.As(err, &ne) && ne.Timeout():
-		return "timeout"
-	case strings.Contains(err.Error(), "redirect"):
-		return "redirect"
-	case strings.Contains(err.Error(), "tls") || strings.Contains(err.Error(), "x509"):
-		return "tls"
 	}
-	return "network"
+	var down *fetch.HostDownError
+	if k := fetch.NetKind(err); k != fetch.KindNetwork || errors.As(err, &down) {
+		return k
+	}
+	if strings.Contains(err.Error(), "redirect") {
+		return "redirect"
+	}
+	return fetch.KindNetwork
 }
 
 // storeOK archives a 200 response and acts on what it is.
@@ -220,10 +228,10 @@ func (r *siteRun) storeOK(it *item, raw string, res *fetched, st *archive.URLSta
 	case isPageKind(it.Kind) && analysable(it.Kind, info.MediaType):
 		docID := ""
 		page, a, family, ok := r.analyze(it, res.finalURL, res.text())
-		r.docMu.Lock()
+		r.docs.mu.Lock()
 		if ok && it.Kind == sites.KindPart {
 			docID = it.Extra["doc"]
-			if d, err := r.getDoc(docID); err == nil {
+			if d, err := r.docs.get(docID); err == nil {
 				if upsertFile(d, archive.FileRef{URL: raw, SHA256: info.SHA256, MediaType: info.MediaType, Size: info.Size, Role: "page"}) {
 					resetParse(d)
 				}
@@ -248,9 +256,9 @@ func (r *siteRun) storeOK(it *item, raw string, res *fetched, st *archive.URLSta
 			}
 		}
 		if f.Doc != nil {
-			r.cacheDoc(f.Doc)
+			r.docs.put(f.Doc)
 		}
-		r.docMu.Unlock()
+		r.docs.mu.Unlock()
 		var items []archive.FrontierItem
 		if ok {
 			items = r.links(it, res.finalURL, a, docID, family)
@@ -259,15 +267,15 @@ func (r *siteRun) storeOK(it *item, raw string, res *fetched, st *archive.URLSta
 		r.commit(f)
 		return items
 	case it.Kind == sites.KindAttachment || it.Kind == sites.KindDetail && sniff.IsDocument(info.MediaType):
-		r.docMu.Lock()
+		r.docs.mu.Lock()
 		if d := r.attachment(it, raw, res, info, now); d != nil {
 			f.Doc = d
 			if capture != nil {
 				capture.DocID = d.ID
 			}
-			r.cacheDoc(d)
+			r.docs.put(d)
 		}
-		r.docMu.Unlock()
+		r.docs.mu.Unlock()
 	}
 	r.commit(f)
 	return nil
@@ -336,11 +344,11 @@ func (r *siteRun) followPage(it *item, raw string, body []byte, _ string, conten
 	docID := ""
 	if it.Kind != sites.KindPart && a.Report != nil && !a.IsList {
 		id := archive.DocID(r.site.Name, it.URL)
-		r.docMu.Lock()
-		if _, err := r.getDoc(id); err == nil {
+		r.docs.mu.Lock()
+		if _, err := r.docs.get(id); err == nil {
 			docID = id
 		}
-		r.docMu.Unlock()
+		r.docs.mu.Unlock()
 	}
 	if it.Kind == sites.KindPart {
 		docID = it.Extra["doc"]
@@ -547,9 +555,9 @@ func (r *siteRun) reportPage(it *item, raw string, page *sites.Page, a sites.Ana
 	file := archive.FileRef{URL: raw, SHA256: info.SHA256, MediaType: info.MediaType, Size: info.Size, Role: "page"}
 	var err error
 	if known {
-		d, err = r.getDoc(id)
+		d, err = r.docs.get(id)
 	} else {
-		d, err = r.cachedDoc(id)
+		d, err = r.docs.cached(id)
 	}
 	if err == nil {
 		if upsertFile(d, file) {
@@ -563,7 +571,7 @@ func (r *siteRun) reportPage(it *item, raw string, page *sites.Page, a sites.Ana
 		r.setFatal(wrapf(err, "document %s", id))
 		return nil, false
 	}
-	if o := r.docOfHash(info.SHA256, id); o != nil {
+	if o := r.docs.ofHash(info.SHA256, id); o != nil {
 		addSighting(o, archive.Sighting{URL: raw, From: it.Extra["from"], Site: r.site.Name, Time: now})
 		o.LastSeen = now
 		r.touch(o.ID, false)
@@ -605,7 +613,7 @@ func (r *siteRun) newDoc(id, raw, title string, ti sites.TitleInfo, date string,
 func (r *siteRun) attachment(it *item, raw string, res *fetched, info archive.BlobInfo, now time.Time) *archive.Document {
 	file := archive.FileRef{URL: raw, SHA256: info.SHA256, MediaType: info.MediaType, Size: info.Size, Filename: r.filename(it, res), Role: "attachment"}
 	if id := it.Extra["doc"]; id != "" {
-		d, err := r.getDoc(id)
+		d, err := r.docs.get(id)
 		if err != nil {
 			return nil
 		}
@@ -616,7 +624,7 @@ func (r *siteRun) attachment(it *item, raw string, res *fetched, info archive.Bl
 		return d
 	}
 	id := archive.DocID(r.site.Name, it.URL)
-	if d, err := r.getDoc(id); err == nil {
+	if d, err := r.docs.get(id); err == nil {
 		if upsertFile(d, file) {
 			resetParse(d)
 		}
@@ -624,7 +632,7 @@ func (r *siteRun) attachment(it *item, raw string, res *fetched, info archive.Bl
 		r.touch(d.ID, false)
 		return d
 	}
-	if o := r.docOfHash(info.SHA256, id); o != nil {
+	if o := r.docs.ofHash(info.SHA256, id); o != nil {
 		addSighting(o, archive.Sighting{URL: raw, From: it.Extra["from"], Site: r.site.Name, Time: now})
 		r.touch(o.ID, false)
 		return o
@@ -673,25 +681,25 @@ func (r *siteRun) recordSighting(it *item) {
 	now := r.e.now()
 	id := it.Extra["doc"]
 	s := archive.Sighting{URL: it.Extra["url"], From: it.Extra["from"], Site: r.site.Name, Time: now}
-	r.docMu.Lock()
-	d, err := r.getDoc(id)
+	r.docs.mu.Lock()
+	d, err := r.docs.get(id)
 	switch {
 	case isNotFound(err):
-		r.docMu.Unlock()
+		r.docs.mu.Unlock()
 		return
 	case err != nil:
-		r.docMu.Unlock()
+		r.docs.mu.Unlock()
 		r.setFatal(wrapf(err, "record sighting %s", it.URL))
 		return
 	}
 	n := len(d.Sightings)
 	if addSighting(d, s); len(d.Sightings) == n {
-		r.docMu.Unlock()
+		r.docs.mu.Unlock()
 		r.touch(id, false)
 		return // already recorded
 	}
-	r.cacheDoc(d)
-	r.docMu.Unlock()
+	r.docs.put(d)
+	r.docs.mu.Unlock()
 	r.touch(id, false)
 	r.commit(archive.Fetch{Site: r.site.Name, Doc: d})
 }

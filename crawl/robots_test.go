@@ -13,8 +13,10 @@ import (
 )
 
 // A robots.txt that cannot be reached (refused, 5xx) disallows the host
-// (RFC 9309) but is an error of the run, not a block by the site; a
-// robots.txt that disallows, or a WAF status on it, is a block.
+// (RFC 9309) but is an error of the run, not a block by the site; a host
+// that does not answer at all is named by its network failure (refused),
+// never as a robots problem; a robots.txt that disallows, or a WAF status
+// on it, is a block.
 func TestRobotsUnreachableIsAnErrorNotABlock(t *testing.T) {
 	// A port nothing listens on: every connection is refused.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -51,7 +53,7 @@ func TestRobotsUnreachableIsAnErrorNotABlock(t *testing.T) {
 		wantErrors  map[string]int
 		wantBlocked map[string]int
 	}{
-		{"refused", refused, map[string]int{"robots_unreachable": 1}, map[string]int{}},
+		{"refused", refused, map[string]int{"refused": 1}, map[string]int{}},
 		{"5xx", s503.URL + "/", map[string]int{"robots_unreachable": 1}, map[string]int{}},
 		{"waf status", s521.URL + "/", map[string]int{}, map[string]int{"robots": 1}},
 		{"disallowed", disallow.URL + "/", map[string]int{}, map[string]int{"robots": 1}},

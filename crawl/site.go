@@ -21,9 +21,13 @@ import (
 	"github.com/nianbao/nianbao/sites"
 )
 
-// siteRun is one site's crawl run (or its resumption after a kill).
+// siteRun is one site's crawl run (or its resumption after a kill):
+// its frontier, page budget and run report. The machinery it shares with
+// the other sites of the run (politeness, robots, the committer) is the
+// fleet's.
 type siteRun struct {
 	e     *Engine
+	f     *fleet
 	site  *config.Site
 	st    Store
 	hosts hostMatcher
@@ -38,9 +42,8 @@ type siteRun struct {
 	maxDepth    int
 	maxInFlight int
 
-	col     *colly.Collector
-	robots  *fetch.Robots
-	limiter *fetch.Limiter
+	col  *colly.Collector
+	docs *docCache
 
 	runStart time.Time
 	resumed  bool // a persisted frontier was resumed
@@ -61,17 +64,9 @@ type siteRun struct {
 	noteSeen     map[string]bool // rule notes already in the run report
 	fatal        error
 	docsSeen     map[string]bool
-
-	docMu    sync.Mutex // serialises document read-modify-write
-	docCache map[string]*archive.Document
-	docHash  map[string]string
-	commitCh chan *commitReq
-	qmu      sync.Mutex
-	qcond    *sync.Cond
-	qbytes   int // blob bytes queued for the committer
 }
 
-func newSiteRun(e *Engine, site *config.Site) (*siteRun, error) {
+func newSiteRun(e *Engine, f *fleet, site *config.Site) (*siteRun, error) {
 	if len(site.Start) == 0 {
 		return nil, fmt.Errorf("site %q: no start URL", site.Name)
 	}
@@ -83,12 +78,11 @@ func newSiteRun(e *Engine, site *config.Site) (*siteRun, error) {
 	}
 	cfg := &e.opts.Config.Crawl
 	r := &siteRun{
-		e: e, site: site, st: e.opts.Store,
+		e: e, f: f, site: site, st: e.opts.Store,
 		hosts:    newHostMatcher(site),
 		pol:      cfg.PolitenessFor(site),
 		queued:   map[string]bool{},
-		docCache: map[string]*archive.Document{},
-		docHash:  map[string]string{},
+		docs:     newDocCache(e.opts.Store, site.Name),
 		families: map[string]int{}, listFamilies: map[string]int{},
 		maxDepth: cfg.MaxDepth,
 	}
@@ -121,38 +115,10 @@ func newSiteRun(e *Engine, site *config.Site) (*siteRun, error) {
 	return r, nil
 }
 
-// buildClient assembles transport → politeness limiter → retries → colly.
-func (r *siteRun) buildClient(ctx context.Context) {
-	cfg := &r.e.opts.Config.Crawl
-	base := r.e.opts.Transport
-	if base == nil {
-		base = fetch.NewTransport(fetch.Options{
-			Proxy: cfg.Proxy, Resolve: mergeResolve(cfg.Resolve, r.e.opts.Resolve),
-			LoopbackOnly: r.e.opts.LoopbackOnly, InsecureTLS: cfg.InsecureTLS,
-			UserAgent: cfg.UserAgent, Timeout: cfg.Timeout.D(),
-		})
-	}
-	r.limiter = fetch.NewLimiter(r.pol.Delay, r.pol.Parallelism)
-	policy := fetch.RetryPolicy{MaxAttempts: cfg.MaxAttempts, MaxBody: maxBody, Logger: r.e.log}
-	if r.e.opts.NoPoliteness {
-		policy.BaseDelay = 50 * time.Millisecond
-		policy.MaxDelay = 500 * time.Millisecond
-		policy.MaxRetryAfter = 2 * time.Second
-	}
-	rt := newRetryTransport(r.limiter.Transport(base), policy)
-	timeout := cfg.Timeout.D()
-	if timeout <= 0 {
-		timeout = fetch.DefaultTimeout
-	}
-	r.col = newCollector(ctx, rt, cfg.UserAgent, timeout, r.hosts)
-	if r.pol.Robots {
-		ro := fetch.RobotsOptions{UserAgent: cfg.UserAgent, Log: r.e.log, Now: r.e.opts.Now}
-		if !r.e.opts.NoPoliteness {
-			ro.Limiter = r.limiter // Crawl-delay slows a host down
-		}
-		r.robots = fetch.NewRobots(&http.Client{Transport: rt, Timeout: time.Minute}, ro)
-	}
-}
+// commit hands f to the run's committer; a storage failure stops this
+// site's run. Nothing read back from the store depends on it during the
+// run: documents come from docs, known URLs from r.queued.
+func (r *siteRun) commit(f archive.Fetch) { r.f.commits.commit(f, r.setFatal) }
 
 func mergeResolve(a, b map[string]string) map[string]string {
 	if len(b) == 0 {
@@ -177,8 +143,7 @@ func (r *siteRun) crawl(ctx context.Context) (archive.Run, error) {
 	if err := r.loadFrontier(); err != nil {
 		return r.finishFailed(err)
 	}
-	r.buildClient(ctx)
-	stopCommitter := r.startCommitter()
+	r.col = r.f.collector(ctx, r.hosts)
 	stop := make(chan struct{})
 	go func() {
 		select {
@@ -191,7 +156,11 @@ func (r *siteRun) crawl(ctx context.Context) (archive.Run, error) {
 	}()
 	exhausted := r.loop(ctx)
 	close(stop)
-	stopCommitter()
+	// This site's fetches are durable before its report is written and
+	// its documents are read back for parsing.
+	if err := r.f.commits.flush(); err != nil {
+		r.setFatal(err)
+	}
 
 	r.run.End = r.e.now()
 	if ctx.Err() != nil {
@@ -530,6 +499,7 @@ func (r *siteRun) progress(ev Event) {
 	ev.Pages = r.run.Pages
 	ev.Pending = r.q.Len()
 	ev.NewDocs = r.run.NewDocs
+	ev.Floor = time.Duration(ev.Pending) * r.pol.Delay / time.Duration(r.pol.Parallelism)
 	r.mu.Unlock()
 	r.e.opts.Progress(ev)
 }

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -124,7 +127,7 @@ func TestLimiterCancelReleasesNothingHeld(t *testing.T) {
 	if _, err := l.Wait(ctx3, "h"); err == nil {
 		t.Fatal("no error while an hour's delay was pending")
 	}
-	if n := len(l.host("h").sem); n != 0 {
+	if n := l.host("h").active; n != 0 {
 		t.Errorf("%d slots still held after a cancelled wait", n)
 	}
 }
@@ -161,7 +164,7 @@ func TestLimiterTransport(t *testing.T) {
 	if peak.Load() != 1 {
 		t.Errorf("peak %d concurrent requests to one host, want 1", peak.Load())
 	}
-	if n := len(l.host("a.gov.cn").sem); n != 0 {
+	if n := l.host("a.gov.cn").active; n != 0 {
 		t.Errorf("%d slots leaked", n)
 	}
 }
@@ -181,3 +184,221 @@ func TestHostKey(t *testing.T) {
 		t.Error("HostKey(nil)")
 	}
 }
+
+// Two sites configure one host: the strictest politeness holds whatever
+// the order (the longest delay, the lowest parallelism).
+func TestLimiterConfigureStrictestWins(t *testing.T) {
+	for _, order := range [][2]int{{0, 1}, {1, 0}} {
+		l := NewLimiter(time.Second, 4)
+		confs := [2]struct {
+			d time.Duration
+			p int
+		}{{200 * time.Millisecond, 3}, {500 * time.Millisecond, 1}}
+		for _, i := range order {
+			l.Configure("shared.gov.cn", confs[i].d, confs[i].p)
+		}
+		if got := l.Delay("shared.gov.cn"); got != 500*time.Millisecond {
+			t.Errorf("order %v: delay %v, want 500ms", order, got)
+		}
+		h := l.host("shared.gov.cn")
+		if got := l.limitLocked(h); got != 1 {
+			t.Errorf("order %v: parallelism %d, want 1", order, got)
+		}
+		// A site may lower the default delay for its own host.
+		l.Configure("own.gov.cn", 100*time.Millisecond, 2)
+		if got := l.Delay("own.gov.cn"); got != 100*time.Millisecond {
+			t.Errorf("own host delay %v, want 100ms", got)
+		}
+	}
+}
+
+// The cap across hosts bounds requests in flight, and a request waiting
+// out its host's delay holds no slot: with a cap of 1, a host in its delay
+// does not stop another host's request.
+func TestLimiterGlobalCap(t *testing.T) {
+	l := NewLimiterWith(LimiterOptions{Delay: 0, Parallelism: 4, MaxInFlight: 2})
+	var inFlight, peak atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < 24; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			release, err := l.Wait(context.Background(), []string{"a", "b", "c"}[i%3])
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			n := inFlight.Add(1)
+			for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+			}
+			time.Sleep(3 * time.Millisecond)
+			inFlight.Add(-1)
+			release()
+		}()
+	}
+	wg.Wait()
+	if got := peak.Load(); got != 2 {
+		t.Errorf("peak in flight %d across hosts, want the cap 2", got)
+	}
+
+	l = NewLimiterWith(LimiterOptions{Delay: time.Hour, Parallelism: 1, MaxInFlight: 1})
+	r, _ := l.Wait(context.Background(), "slow")
+	r() // slow's next start is an hour away
+	waiting := make(chan error, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _, err := l.Wait(ctx, "slow"); waiting <- err }()
+	time.Sleep(20 * time.Millisecond)
+	start := time.Now()
+	r2, err := l.Wait(context.Background(), "fast")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2()
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("another host waited %v behind a host sleeping out its delay", d)
+	}
+	cancel()
+	if err := <-waiting; err == nil {
+		t.Error("cancelled wait returned no error")
+	}
+}
+
+// The next start waits for 0.9 × delay after the previous response's
+// headers: a request sent late by a loaded machine cannot be followed by
+// the next one sooner than that, as the server sees it.
+func TestLimiterSpacesFromResponseEnd(t *testing.T) {
+	const delay = 100 * time.Millisecond
+	var mu sync.Mutex
+	var arrivals []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		arrivals = append(arrivals, time.Now())
+		mu.Unlock()
+		time.Sleep(80 * time.Millisecond) // slow answers: latency close to the delay
+		io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	l := NewLimiter(delay, 1)
+	base := testClient(t, srv, Options{}, "a.gov.cn")
+	client := &http.Client{Transport: l.Transport(base.Transport)}
+	start := time.Now()
+	for i := 0; i < 4; i++ {
+		if _, err := Do(context.Background(), client, get(t, "http://a.gov.cn/x"), RetryPolicy{MaxAttempts: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 1; i < len(arrivals); i++ {
+		if gap := arrivals[i].Sub(arrivals[i-1]); gap < delay*9/10 {
+			t.Errorf("arrival %d only %v after the previous one", i, gap)
+		}
+	}
+	// 80 ms answer + 90 ms: each start at least 170 ms after the last.
+	if d := time.Since(start); d < 3*170*time.Millisecond {
+		t.Errorf("4 requests took %v: the response end did not push the next start", d)
+	}
+}
+
+// 429 with Retry-After holds the host back for every later request
+// through the limiter (whichever site sends it); other hosts go on.
+func TestLimiterRetryAfterHoldsHost(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Host == "busy.gov.cn" && hits.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	l := NewLimiter(0, 1)
+	base := testClient(t, srv, Options{}, "busy.gov.cn", "calm.gov.cn")
+	client := &http.Client{Transport: l.Transport(base.Transport)}
+	if r, err := Do(context.Background(), client, get(t, "http://busy.gov.cn/a"), RetryPolicy{MaxAttempts: 1}); err != nil || r.StatusCode != 429 {
+		t.Fatalf("first answer %v %v", r, err)
+	}
+	t0 := time.Now()
+	if _, err := Do(context.Background(), client, get(t, "http://calm.gov.cn/"), RetryPolicy{MaxAttempts: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(t0); d > 500*time.Millisecond {
+		t.Errorf("another host waited %v", d)
+	}
+	t1 := time.Now()
+	if _, err := Do(context.Background(), client, get(t, "http://busy.gov.cn/b"), RetryPolicy{MaxAttempts: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(t1); d < 800*time.Millisecond {
+		t.Errorf("the next request to the 429 host waited only %v, want its Retry-After of 1s", d)
+	}
+}
+
+// A host that refuses connections is parked after one failure: every
+// later request fails at once with a HostDownError that is not retried,
+// and it is named by its kind.
+func TestLimiterParksDeadHost(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now: connection refused
+	l := NewLimiter(0, 1)
+	base := NewTransport(Options{Resolve: map[string]string{"dead.gov.cn:80": addr}, LoopbackOnly: true})
+	client := &http.Client{Transport: l.Transport(base)}
+	ns := &noSleep{}
+	_, err = Do(context.Background(), client, get(t, "http://dead.gov.cn/a"), RetryPolicy{MaxAttempts: 4, Sleep: ns.sleep})
+	var down *HostDownError
+	if !errors.As(err, &down) {
+		t.Fatalf("err = %v, want HostDownError", err)
+	}
+	if len(ns.waits) != 0 {
+		t.Errorf("a parked host was retried (%d waits)", len(ns.waits))
+	}
+	if k := NetKind(err); k != KindRefused {
+		t.Errorf("kind %q, want %q", k, KindRefused)
+	}
+	start := time.Now()
+	for i := 0; i < 20; i++ {
+		if _, err := Do(context.Background(), client, get(t, "http://dead.gov.cn/b"), RetryPolicy{MaxAttempts: 4, Sleep: ns.sleep}); !errors.As(err, &down) {
+			t.Fatalf("request %d: err = %v", i, err)
+		}
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("20 requests to a parked host took %v", d)
+	}
+	if l.Down("dead.gov.cn") == nil {
+		t.Error("Down() = nil for a parked host")
+	}
+}
+
+func TestNetKind(t *testing.T) {
+	dial := func(err error) error { return &net.OpError{Op: "dial", Net: "tcp", Err: err} }
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&net.DNSError{Err: "no such host", Name: "x.gov.cn", IsNotFound: true}, KindDNS},
+		{dial(&net.DNSError{Err: "server misbehaving", Name: "x.gov.cn"}), KindDNS},
+		{dial(os.NewSyscallError("connect", syscall.ECONNREFUSED)), KindRefused},
+		{dial(os.NewSyscallError("connect", syscall.ENETUNREACH)), KindUnreachable},
+		{dial(os.NewSyscallError("connect", syscall.EHOSTUNREACH)), KindUnreachable},
+		{dial(timeoutErr{}), KindConnectTimeout},
+		{&net.OpError{Op: "read", Net: "tcp", Err: timeoutErr{}}, KindTimeout},
+		{context.DeadlineExceeded, KindTimeout},
+		{&net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}, KindReset},
+		{&HostDownError{Host: "x", Err: dial(os.NewSyscallError("connect", syscall.ECONNREFUSED))}, KindRefused},
+		{errors.New("something else"), KindNetwork},
+	} {
+		if got := NetKind(c.err); got != c.want {
+			t.Errorf("NetKind(%v) = %q, want %q", c.err, got, c.want)
+		}
+	}
+}
+
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "i/o timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }

@@ -157,12 +157,15 @@ func Do(ctx context.Context, client *http.Client, req *http.Request, p RetryPoli
 		}
 		var wait time.Duration
 		var gu *GiveUpError
+		var down *HostDownError
 		switch {
 		case err != nil && errors.As(err, &gu):
 			// A retrying transport underneath already spent its attempts:
 			// retrying again would multiply them, and wrapping would nest
 			// "giving up" messages.
 			return nil, gu
+		case err != nil && errors.As(err, &down):
+			return nil, err // names the host and its failure already
 		case err != nil:
 			if !RetryableError(err) {
 				return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
@@ -283,8 +286,10 @@ func RetryableError(err error) bool {
 	if err == nil {
 		return false
 	}
+	var down *HostDownError
 	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, ErrBodyTooLarge), errors.Is(err, ErrNonLoopback):
+	case errors.Is(err, context.Canceled), errors.Is(err, ErrBodyTooLarge), errors.Is(err, ErrNonLoopback),
+		errors.As(err, &down): // parked for the run: its failure was the last word
 		return false
 	}
 	var (

@@ -30,6 +30,9 @@ type RobotsDecision struct {
 	Reason     string        // one of the Robots* constants
 	CrawlDelay time.Duration // from the group that applies (capped), 0 if none
 	Status     int           // status of the robots.txt fetch (0: no response)
+	// Err is the transport failure behind a RobotsError with no response:
+	// a dead host or network is named as such, not as a robots problem.
+	Err error
 }
 
 // RobotsOptions configures NewRobots. Zero values mean the defaults.
@@ -82,6 +85,7 @@ type robotsEntry struct {
 	data    *robotstxt.RobotsData
 	reason  string // RobotsNone or RobotsError when data is nil
 	status  int
+	err     error // transport failure (no response)
 	expires time.Time
 }
 
@@ -138,7 +142,7 @@ func (r *Robots) Check(ctx context.Context, rawURL string) (RobotsDecision, erro
 	if err != nil {
 		return RobotsDecision{}, err
 	}
-	d := RobotsDecision{Status: e.status}
+	d := RobotsDecision{Status: e.status, Err: e.err}
 	switch {
 	case e.data == nil && e.reason == RobotsNone:
 		d.Allowed, d.Reason = true, RobotsNone
@@ -225,7 +229,7 @@ func (r *Robots) fetch(ctx context.Context, u *url.URL, key string, e *robotsEnt
 	}
 	switch {
 	case err != nil:
-		e.reason, e.expires = RobotsError, now.Add(r.opts.UnreachableTTL)
+		e.reason, e.err, e.expires = RobotsError, err, now.Add(r.opts.UnreachableTTL)
 		r.opts.Log.Warn("robots.txt unreachable: disallowing host for now", "url", robotsURL, "err", err, "retry_in", r.opts.UnreachableTTL)
 		return nil
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:

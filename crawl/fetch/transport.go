@@ -22,9 +22,12 @@ const (
 	DefaultConnectTimeout        = 15 * time.Second
 	DefaultTLSHandshakeTimeout   = 15 * time.Second
 	DefaultResponseHeaderTimeout = 30 * time.Second
-	// DefaultStallTimeout aborts a body that delivers no byte for this long;
-	// slow portals trickle, dead ones stop.
+	// DefaultStallTimeout aborts a body that delivers less than
+	// StallMinBytes in this long: slow portals are slow, dead ones stop or
+	// trickle (a body at 1 byte/s would otherwise last until Timeout).
 	DefaultStallTimeout = 60 * time.Second
+	// StallMinBytes is the progress that restarts the stall clock.
+	StallMinBytes = 1 << 10
 	// DefaultTimeout bounds a whole exchange, body included: a 100 MB
 	// attachment at 300 KB/s needs about six minutes.
 	DefaultTimeout = 15 * time.Minute
@@ -43,8 +46,8 @@ type Options struct {
 	ConnectTimeout        time.Duration // TCP connect; default 15s
 	TLSHandshakeTimeout   time.Duration // default 15s
 	ResponseHeaderTimeout time.Duration // request written → headers read; default 30s
-	// StallTimeout aborts a response body that makes no progress for this
-	// long (a per-read idle timeout); default 60s, negative disables.
+	// StallTimeout aborts a response body that delivers less than
+	// StallMinBytes in this long; default 60s, negative disables.
 	StallTimeout time.Duration
 	// Timeout bounds a whole exchange including the body (http.Client.Timeout
 	// for NewClient); default 15m. Per-request deadlines come from ctx.
@@ -295,10 +298,11 @@ func (e stallError) Timeout() bool   { return true }
 func (e stallError) Temporary() bool { return true }
 
 type stallBody struct {
-	rc     io.ReadCloser
-	d      time.Duration
-	cancel context.CancelFunc
-	timer  *time.Timer
+	rc       io.ReadCloser
+	d        time.Duration
+	cancel   context.CancelFunc
+	timer    *time.Timer
+	progress int // bytes since the clock last restarted
 
 	mu      sync.Mutex
 	stalled bool
@@ -317,7 +321,8 @@ func newStallBody(rc io.ReadCloser, d time.Duration, cancel context.CancelFunc) 
 
 func (b *stallBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
-	if n > 0 {
+	if b.progress += n; b.progress >= StallMinBytes {
+		b.progress = 0
 		b.timer.Reset(b.d)
 	}
 	if err != nil && err != io.EOF {

@@ -309,3 +309,34 @@ func TestCheckRedirectStopsOnChallengeAndLoops(t *testing.T) {
 		}
 	}
 }
+
+// A body that trickles (a byte every 10 ms) never stops, but delivers far
+// less than StallMinBytes per stall window: it is cut by the stall
+// timeout, not after the whole-exchange Timeout.
+func TestStallTimeoutCutsATrickle(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100000")
+		for i := 0; i < 100000; i++ {
+			if _, err := w.Write([]byte("x")); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			select {
+			case <-time.After(10 * time.Millisecond):
+			case <-r.Context().Done():
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	client := testClient(t, srv, Options{StallTimeout: 200 * time.Millisecond})
+	start := time.Now()
+	_, err := Do(context.Background(), client, get(t, srv.URL), RetryPolicy{MaxAttempts: 1})
+	var se stallError
+	if !errors.As(err, &se) {
+		t.Fatalf("err = %v, want a stall error", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("a trickle took %v to cut", d)
+	}
+}

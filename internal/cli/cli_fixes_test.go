@@ -191,7 +191,8 @@ func TestDemoTargetCheck(t *testing.T) {
 	}
 }
 
-// A site whose host refuses connections failed entirely: exit 3.
+// A site whose host refuses connections failed entirely: exit 3, with
+// the network failure named in one line.
 func TestSitesCheckFailedSiteExit3(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -202,7 +203,7 @@ func TestSitesCheckFailedSiteExit3(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "c.yaml")
 	os.WriteFile(cfg, []byte("crawl: {max_attempts: 1, delay: 0s}\nsites:\n  - name: dead\n    region: 测试\n    start: [\"http://"+addr+"/\"]\n"), 0o644)
 	out, errOut, code := runQ("--config", cfg, "sites", "check", "dead", "--max-pages", "5")
-	if code != 3 || !strings.Contains(errOut, "1 site failed entirely") {
+	if code != 3 || !strings.Contains(errOut, "failed at the network level (refused=1)") {
 		t.Errorf("exit %d, want 3:\n%s\n%s", code, out, errOut)
 	}
 	if strings.Count(errOut, "giving up") > 1 {

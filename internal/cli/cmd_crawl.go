@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -95,30 +96,25 @@ func orDefault(s, d string) string {
 	return s
 }
 
-// runCrawl runs the engine with the parser wired in and progress shown as
-// a bar on a terminal, as log lines otherwise.
+// runCrawl runs the engine over every listed site at once, with the
+// parser wired in and progress shown as one live line on a terminal (log
+// lines are printed above it), as log lines otherwise.
 func runCrawl(ctx context.Context, app *App, opts crawl.Options, list []config.Site) []crawl.Result {
+	prog := newProgress(app.Stderr, app.Log, list, opts.Config)
+	defer prog.close()
+	log := prog.logger(app)
 	if opts.Parser == nil {
-		opts.Parser = archiveParser(app.Log, opts.Config == nil || opts.Config.Crawl.OCROn())
+		opts.Parser = archiveParser(log, opts.Config == nil || opts.Config.Crawl.OCROn())
 	}
-	opts.Log = app.Log
-	prog := newProgress(app.Stderr, app.Log)
+	opts.Log = log
 	opts.Progress = prog.event
+	opts.SiteStart = prog.start
+	opts.SiteDone = prog.finish
 	e, err := crawl.New(opts)
 	if err != nil {
 		return []crawl.Result{{Err: err, Run: archive.Run{Status: "failed"}}}
 	}
-	var out []crawl.Result
-	for i := range list {
-		if ctx.Err() != nil {
-			break
-		}
-		prog.start(list[i].Name)
-		run, err := e.CrawlSite(ctx, &list[i])
-		prog.finish(run)
-		out = append(out, crawl.Result{Run: run, Err: err})
-	}
-	return out
+	return e.Crawl(ctx, list)
 }
 
 // archiveParser is the engine's file parser (package ingest over package
@@ -128,66 +124,168 @@ func archiveParser(log *slog.Logger, ocr bool) crawl.Parser {
 	return ingest.ParseFile(ingest.Options{OCR: ocr, Log: log})
 }
 
-// progress shows crawl progress: a spinner bar on a terminal, else a log
-// line every 50 fetches and one per site.
+// progress shows a fleet crawl: on a terminal one live line (sites done,
+// running and queued, pages, new reports, errors, and an ETA from the
+// politeness floor: the longest time any running site's queue needs at
+// its host's pace); otherwise a log line per site and every 10 s.
 type progress struct {
-	mu   sync.Mutex
-	w    io.Writer
-	log  *slog.Logger
-	tty  bool
-	bar  *progressbar.ProgressBar
-	site string
-	n    int
+	mu    sync.Mutex
+	w     io.Writer
+	log   *slog.Logger
+	term  *termLines // nil: not a terminal
+	bar   *progressbar.ProgressBar
+	total int
+
+	started, done, failed int
+	pages, newDocs, errs  int
+	floors                map[string]time.Duration
+	siteNew               map[string]int
+	lastLog               time.Time
 }
 
-func newProgress(w io.Writer, log *slog.Logger) *progress {
+func newProgress(w io.Writer, log *slog.Logger, list []config.Site, cfg *config.Config) *progress {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &progress{w: w, log: log, tty: IsTerminal(w)}
+	p := &progress{w: w, log: log, total: len(list), floors: map[string]time.Duration{}, siteNew: map[string]int{}, lastLog: time.Now()}
+	if IsTerminal(w) {
+		p.term = &termLines{w: w}
+		p.bar = progressbar.NewOptions(len(list), progressbar.OptionSetWriter(p.term),
+			progressbar.OptionSetDescription("sites"), progressbar.OptionShowCount(),
+			progressbar.OptionSetWidth(20), progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish())
+	}
+	return p
+}
+
+// logger is the app's logger, writing above the live line on a terminal.
+func (p *progress) logger(app *App) *slog.Logger {
+	if p.term == nil || app.Log == nil {
+		return p.log
+	}
+	level := slog.LevelInfo
+	if app.Verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(p.term.above(), &slog.HandlerOptions{Level: level}))
 }
 
 func (p *progress) start(site string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.site, p.n = site, 0
-	if p.tty {
-		p.bar = progressbar.NewOptions(-1, progressbar.OptionSetWriter(p.w),
-			progressbar.OptionSetDescription(site), progressbar.OptionSpinnerType(14),
-			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("pages"),
-			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
-		return
+	p.started++
+	if p.term == nil {
+		p.log.Debug("crawl: site start", "site", site)
 	}
-	p.log.Info("crawl: site start", "site", site)
+	p.describe()
 }
 
 func (p *progress) event(ev crawl.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.n++
-	if p.bar != nil {
-		p.bar.Describe(fmt.Sprintf("%s: %d new, %d queued", ev.Site, ev.NewDocs, ev.Pending))
-		_ = p.bar.Add(1)
+	p.pages++
+	if strings.HasPrefix(ev.Outcome, "error:") {
+		p.errs++
+	}
+	p.floors[ev.Site] = ev.Floor
+	// NewDocs is the site's running count.
+	p.newDocs += ev.NewDocs - p.siteNew[ev.Site]
+	p.siteNew[ev.Site] = ev.NewDocs
+	if p.term != nil {
+		p.describe()
 		return
 	}
 	p.log.Debug("crawl: fetched", "site", ev.Site, "url", ev.URL, "kind", ev.Kind, "status", ev.Status, "outcome", ev.Outcome)
-	if p.n%50 == 0 {
-		p.log.Info("crawl: progress", "site", ev.Site, "pages", ev.Pages, "queued", ev.Pending, "new_docs", ev.NewDocs)
+	if time.Since(p.lastLog) >= 10*time.Second {
+		p.lastLog = time.Now()
+		p.log.Info("crawl: progress", "sites_done", p.done, "sites_running", p.started-p.done, "sites_queued", p.total-p.started,
+			"pages", p.pages, "errors", p.errs, "eta", p.eta())
 	}
 }
 
-func (p *progress) finish(run archive.Run) {
+func (p *progress) finish(r crawl.Result) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	run := r.Run
+	p.done++
+	p.newDocs += run.NewDocs - p.siteNew[run.Site]
+	p.siteNew[run.Site] = run.NewDocs
+	if run.Status == "failed" {
+		p.failed++
+	}
+	delete(p.floors, run.Site)
+	if p.bar != nil {
+		_ = p.bar.Add(1)
+		p.describe()
+	}
+	p.log.Info("crawl: site done", "site", run.Site, "status", run.Status, "pages", run.Pages, "new_docs", run.NewDocs, "duration", run.End.Sub(run.Start).Round(time.Millisecond))
+}
+
+// eta is the politeness floor of what is queued: the running site whose
+// queue needs longest at its pace.
+func (p *progress) eta() time.Duration {
+	var m time.Duration
+	for _, f := range p.floors {
+		m = max(m, f)
+	}
+	return m.Round(time.Second)
+}
+
+// describe updates the live line. Callers hold mu.
+func (p *progress) describe() {
+	if p.bar == nil {
+		return
+	}
+	p.bar.Describe(fmt.Sprintf("sites %d running, %d queued · %d pages · %d new · %d failed · %d errors · ETA ≥ %s",
+		p.started-p.done, p.total-p.started, p.pages, p.newDocs, p.failed, p.errs, p.eta()))
+}
+
+func (p *progress) close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.bar != nil {
 		_ = p.bar.Finish()
 		p.bar = nil
 	}
-	p.log.Info("crawl: site done", "site", run.Site, "status", run.Status, "pages", run.Pages, "new_docs", run.NewDocs, "duration", run.End.Sub(run.Start).Round(time.Millisecond))
 }
 
-// printRunTable prints one row per site run.
+// termLines keeps a live line at the bottom of a terminal: what the bar
+// writes is remembered, and a log line written above() clears the line,
+// is printed, and the bar is drawn again under it.
+type termLines struct {
+	mu   sync.Mutex
+	w    io.Writer
+	last []byte
+}
+
+func (t *termLines) Write(b []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.last = append(t.last[:0], b...)
+	return t.w.Write(b)
+}
+
+func (t *termLines) above() io.Writer { return aboveWriter{t} }
+
+type aboveWriter struct{ t *termLines }
+
+func (a aboveWriter) Write(b []byte) (int, error) {
+	t := a.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.last) > 0 {
+		_, _ = io.WriteString(t.w, "\r\033[K")
+	}
+	n, err := t.w.Write(b)
+	if len(t.last) > 0 {
+		_, _ = t.w.Write(t.last)
+	}
+	return n, err
+}
+
+// printRunTable prints one row per site run, failures first.
 func printRunTable(w io.Writer, results []crawl.Result) {
+	results = crawl.SortForReport(results)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SITE\tSTATUS\tFAMILY\tPAGES\tBYTES\tNEW\tDOCS\tBLOCKED\tERRORS\tTIME")
 	for _, r := range results {
@@ -219,6 +317,9 @@ func countsString(m map[string]int) string {
 // crawlExit is exit status 3 when a site failed entirely (or the crawl was
 // interrupted: 130 like a shell).
 func crawlExit(results []crawl.Result) error {
+	if down, line := crawl.NetworkDown(results); down {
+		return withExit(3, errors.New(line))
+	}
 	var failed []string
 	for _, r := range results {
 		if r.Run.Status == "interrupted" {

@@ -91,7 +91,7 @@ var newServeCrawler = func(app *App, cfg *config.Config, arc *archive.Archive) (
 	return &engineCrawler{eng: eng, cfg: cfg}, func() { _ = pdf.CloseDefault() }, nil
 }
 
-// engineCrawler crawls the named sites in turn; the engine stores each
+// engineCrawler crawls the named sites at once; the engine stores each
 // site's run report (an interrupted one too) and keeps the frontier.
 type engineCrawler struct {
 	eng *crawl.Engine
@@ -104,12 +104,13 @@ func (c *engineCrawler) Run(ctx context.Context, names []string) error {
 		return err
 	}
 	var errs []error
-	for i := range list {
-		if ctx.Err() != nil {
-			break
-		}
-		if _, err := c.eng.CrawlSite(ctx, &list[i]); err != nil && ctx.Err() == nil {
-			errs = append(errs, fmt.Errorf("site %s: %w", list[i].Name, err))
+	results := c.eng.Crawl(ctx, list)
+	if down, line := crawl.NetworkDown(results); down {
+		return errors.New(line)
+	}
+	for i, r := range results {
+		if r.Err != nil && ctx.Err() == nil {
+			errs = append(errs, fmt.Errorf("site %s: %w", list[i].Name, r.Err))
 		}
 	}
 	return errors.Join(errs...)
