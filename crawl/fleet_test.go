@@ -274,4 +274,3 @@ func TestNetworkDownRunEndsFast(t *testing.T) {
 		t.Errorf("NetworkDown with a live host: %q", line)
 	}
 }
-
