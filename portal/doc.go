@@ -11,6 +11,10 @@
 // (Stats). Each site (or CMS family) lives in its own site_*.go file and
 // registers itself with register(); a new family is one new file.
 //
+// Every portal also records, per host, when each request arrived and when
+// its response was done, so Politeness can judge a crawler's per-host delay
+// and parallelism from the server's side rather than the crawler's.
+//
 // It must not: listen on anything but 127.0.0.1, depend on the crawler or
 // parser packages (the portal is the independent oracle), use time or
 // randomness in anything it serves (bytes, ETags and Last-Modified are

@@ -113,6 +113,8 @@ type Portal struct {
 	known    map[string]string // report id -> site
 
 	stats statsTable
+	// polite records every request's arrival and finish per host.
+	polite politeLog
 
 	srv, tlsSrv *httptest.Server
 	cert        tls.Certificate
@@ -145,6 +147,7 @@ func newPortal(opts Options, defs []*siteDef) *Portal {
 		shut:     map[string]string{},
 	}
 	p.stats.init()
+	p.polite.init()
 	p.rebuild()
 	return p
 }
@@ -326,7 +329,10 @@ func bodyFromTitle(t string) string {
 }
 
 // ServeHTTP routes by the Host header (port ignored).
+// Every request is recorded for Politeness (arrival on entry, finish after
+// the response).
 func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	arrived := p.polite.now()
 	cw := &countingWriter{ResponseWriter: w, status: http.StatusOK}
 	defer func() {
 		if v := recover(); v != nil {
@@ -336,6 +342,7 @@ func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				http.Error(cw, "internal error", http.StatusInternalServerError)
 			}
 		}
+		p.polite.record(politeKey(r), arrived, p.polite.now())
 		key := requestKey(r)
 		p.stats.record(key, cw.status, cw.n)
 		if p.opts.Logger.Enabled(r.Context(), slog.LevelDebug) {

@@ -65,8 +65,10 @@ func (p *Portal) Stats() Stats {
 	return s
 }
 
-// ResetStats zeroes the counters (e.g. between a first and a second crawl).
+// ResetStats zeroes the counters (e.g. between a first and a second crawl),
+// and the politeness record, so a second crawl is judged on its own.
 func (p *Portal) ResetStats() {
+	p.polite.reset()
 	t := &p.stats
 	t.mu.Lock()
 	defer t.mu.Unlock()
