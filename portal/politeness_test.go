@@ -1,7 +1,9 @@
 package portal
 
 import (
+	"io"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 )
@@ -64,5 +66,91 @@ func TestPolitenessHostKey(t *testing.T) {
 		if rep.Hosts != 1 || rep.Get(tc.want).Requests != 1 {
 			t.Errorf("%s with Host %q: recorded %+v, want host %q", tc.url, tc.host, rep.ByHost, tc.want)
 		}
+	}
+}
+
+// Requests made to one host 0.2 s apart, and to another all at once, are
+// judged as they were made, under several politeness settings.
+func TestPolitenessLive(t *testing.T) {
+	// Each response is held 120–180 ms: a burst overlaps, a sequence does not.
+	p := Fleet(2, FleetOptions{Latency: 150 * time.Millisecond, Jitter: 0.2})
+	p.Start()
+	defer p.Close()
+	calm, burst := FleetHost(0), FleetHost(1)
+	calmReports, burstReports := p.Expected(FleetSite(0)), p.Expected(FleetSite(1))
+
+	// Each start at least 0.2 s after the previous one (a late wake-up
+	// only widens a gap, never narrows the next).
+	var last time.Time
+	for i := range 3 {
+		if i > 0 {
+			time.Sleep(time.Until(last.Add(200 * time.Millisecond)))
+		}
+		last = time.Now()
+		if f := get(t, p, calmReports[i].DetailURL); f.status != 200 {
+			t.Fatalf("calm request %d: %d", i, f.status)
+		}
+	}
+	var wg sync.WaitGroup
+	c := p.Client()
+	for i := range 4 {
+		wg.Go(func() {
+			resp, err := c.Get(burstReports[i].DetailURL)
+			if err != nil {
+				t.Errorf("burst request %d: %v", i, err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("burst request %d: %d", i, resp.StatusCode)
+			}
+		})
+	}
+	wg.Wait()
+
+	type want struct{ gapV, parV int }
+	for _, tc := range []struct {
+		name         string
+		delay        time.Duration
+		par          int
+		calm, burstW want
+		floor        time.Duration
+	}{
+		{"delay 0.2s, one at a time", 200 * time.Millisecond, 1, want{0, 0}, want{3, 3}, 600 * time.Millisecond},
+		{"delay 0.2s, four at a time", 200 * time.Millisecond, 4, want{0, 0}, want{3, 0}, 150 * time.Millisecond},
+		{"delay 0.4s, two at a time", 400 * time.Millisecond, 2, want{2, 0}, want{3, 2}, 600 * time.Millisecond},
+		{"no delay, four at a time", 0, 4, want{0, 0}, want{0, 0}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := p.Politeness(tc.delay, tc.par)
+			t.Log(rep)
+			c, b := rep.Get(calm), rep.Get(burst)
+			if c.Requests != 3 || c.MaxInFlight != 1 || c.GapViolations != tc.calm.gapV || c.ParallelViolations != tc.calm.parV {
+				t.Errorf("calm host: %+v, want %+v", c, tc.calm)
+			}
+			if c.MinGap < 180*time.Millisecond || c.MinGap > time.Second {
+				t.Errorf("calm host: min gap %v for requests 0.2 s apart", c.MinGap)
+			}
+			if b.Requests != 4 || b.MaxInFlight != 4 || b.GapViolations != tc.burstW.gapV || b.ParallelViolations != tc.burstW.parV {
+				t.Errorf("burst host: %+v, want 4 in flight and %+v", b, tc.burstW)
+			}
+			if b.MinGap >= 100*time.Millisecond {
+				t.Errorf("burst host: min gap %v for requests sent at once", b.MinGap)
+			}
+			total := tc.calm.gapV + tc.calm.parV + tc.burstW.gapV + tc.burstW.parV
+			if rep.Hosts != 2 || rep.Requests != 7 || rep.Violations != total || rep.MaxInFlight != 4 ||
+				rep.WorstGapHost != burst || rep.WorstGap != b.MinGap {
+				t.Errorf("totals: %s, want 2 hosts, 7 requests, %d violations, worst gap on %s", rep, total, burst)
+			}
+			if rep.Floor != tc.floor || p.Floor(tc.delay, tc.par) != tc.floor {
+				t.Errorf("floor %v / %v, want %v", rep.Floor, p.Floor(tc.delay, tc.par), tc.floor)
+			}
+		})
+	}
+
+	p.ResetStats()
+	if rep := p.Politeness(time.Second, 1); rep.Hosts != 0 || rep.Requests != 0 || rep.WorstGapHost != "" || p.Floor(time.Second, 1) != 0 {
+		t.Errorf("after ResetStats: %s", rep)
 	}
 }

@@ -115,6 +115,8 @@ type Portal struct {
 	stats statsTable
 	// polite records every request's arrival and finish per host.
 	polite politeLog
+	// lat delays every response (Fleet's Latency; nil: no delay).
+	lat *latency
 
 	srv, tlsSrv *httptest.Server
 	cert        tls.Certificate
@@ -329,8 +331,8 @@ func bodyFromTitle(t string) string {
 }
 
 // ServeHTTP routes by the Host header (port ignored).
-// Every request is recorded for Politeness (arrival on entry, finish after
-// the response).
+// Every request is recorded for Politeness (arrival before any latency,
+// finish after the response) and delayed by a Fleet's latency.
 func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	arrived := p.polite.now()
 	cw := &countingWriter{ResponseWriter: w, status: http.StatusOK}
@@ -349,6 +351,9 @@ func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			p.opts.Logger.Debug("portal", "method", r.Method, "url", key, "status", cw.status, "bytes", cw.n)
 		}
 	}()
+	if p.lat != nil {
+		p.lat.hold(r)
+	}
 	host := hostOnly(r.Host)
 	p.mu.RLock()
 	vh := p.hosts[host]

@@ -66,9 +66,11 @@ func (p *Portal) Stats() Stats {
 }
 
 // ResetStats zeroes the counters (e.g. between a first and a second crawl),
-// and the politeness record, so a second crawl is judged on its own.
+// the politeness record and the per-URL request counts the latency jitter
+// is drawn from, so a second crawl is judged, and delayed, on its own.
 func (p *Portal) ResetStats() {
 	p.polite.reset()
+	p.lat.reset()
 	t := &p.stats
 	t.mu.Lock()
 	defer t.mu.Unlock()
