@@ -113,6 +113,10 @@ type Portal struct {
 	known    map[string]string // report id -> site
 
 	stats statsTable
+	// polite records every request's arrival and finish per host.
+	polite politeLog
+	// lat delays every response (Fleet's Latency; nil: no delay).
+	lat *latency
 
 	srv, tlsSrv *httptest.Server
 	cert        tls.Certificate
@@ -145,6 +149,7 @@ func newPortal(opts Options, defs []*siteDef) *Portal {
 		shut:     map[string]string{},
 	}
 	p.stats.init()
+	p.polite.init()
 	p.rebuild()
 	return p
 }
@@ -326,7 +331,10 @@ func bodyFromTitle(t string) string {
 }
 
 // ServeHTTP routes by the Host header (port ignored).
+// Every request is recorded for Politeness (arrival before any latency,
+// finish after the response) and delayed by a Fleet's latency.
 func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	arrived := p.polite.now()
 	cw := &countingWriter{ResponseWriter: w, status: http.StatusOK}
 	defer func() {
 		if v := recover(); v != nil {
@@ -336,12 +344,16 @@ func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				http.Error(cw, "internal error", http.StatusInternalServerError)
 			}
 		}
+		p.polite.record(politeKey(r), arrived, p.polite.now())
 		key := requestKey(r)
 		p.stats.record(key, cw.status, cw.n)
 		if p.opts.Logger.Enabled(r.Context(), slog.LevelDebug) {
 			p.opts.Logger.Debug("portal", "method", r.Method, "url", key, "status", cw.status, "bytes", cw.n)
 		}
 	}()
+	if p.lat != nil {
+		p.lat.hold(r)
+	}
 	host := hostOnly(r.Host)
 	p.mu.RLock()
 	vh := p.hosts[host]

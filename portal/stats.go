@@ -65,8 +65,12 @@ func (p *Portal) Stats() Stats {
 	return s
 }
 
-// ResetStats zeroes the counters (e.g. between a first and a second crawl).
+// ResetStats zeroes the counters (e.g. between a first and a second crawl),
+// the politeness record and the per-URL request counts the latency jitter
+// is drawn from, so a second crawl is judged, and delayed, on its own.
 func (p *Portal) ResetStats() {
+	p.polite.reset()
+	p.lat.reset()
 	t := &p.stats
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -250,12 +250,13 @@ func (b *builder) trsColumn(c column, items []listItem) {
 				paths = append(paths, strings.TrimSuffix(c.dir, "/"))
 			}
 		}
+		// One body for the page and its aliases: they serve the same bytes.
+		served, ctype := []byte(html), "text/html; charset=utf-8"
+		if c.gbk != nil {
+			served, ctype = gbk(html), c.gbk.ctype
+		}
 		for _, p := range paths {
-			if c.gbk != nil {
-				c.vh.raw(p, gbk(html), c.gbk.ctype, latest(pubs...))
-			} else {
-				c.vh.page(p, html, latest(pubs...))
-			}
+			c.vh.raw(p, served, ctype, latest(pubs...))
 		}
 	}
 	if c.sixArg {
