@@ -324,7 +324,10 @@ var (
 		"内容不存在", "该信息已删除", "信息已被删除", "资源不存在", "not found", "page not found",
 	}
 	soft404Re  = regexp.MustCompile(`您(?:所|要)?(?:访问|浏览|请求|查看)的(?:页面|网页|内容|信息|文章|地址)[^。！!]{0,12}(?:不存在|已删除|已被删除|已经删除|找不到|无法找到|已过期|已失效|已下线|被移除|已移除)`)
-	title404Re = regexp.MustCompile(`(?:^|[^0-9])404(?:[^0-9]|$)`)
+	// title404Re: 404 standing alone, or beside an error word. A number
+	// among Han characters is a count or an ordinal (第404区, 404号文件),
+	// not an error.
+	title404Re = regexp.MustCompile(`(?i)(?:^|[^0-9\p{Han}])404(?:[^0-9\p{Han}]|$)|404\s*(?:错误|页面|网页|未找到|找不到|not\s*found)|(?:页面|网页|错误|error)\s*[:：]?\s*404(?:[^0-9]|$)`)
 	// body404Re needs "404" next to an error word: a short report page
 	// may well hold the number 404 in a table cell and the word 页面.
 	body404Re = regexp.MustCompile(`(?i)(?:^|[^0-9])404\s*(?:错误|error|not\s*found|页面|-\s*页面)|(?:错误|error)\s*(?:代码|code)?\s*[:：]?\s*404(?:[^0-9]|$)`)
