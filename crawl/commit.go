@@ -20,11 +20,12 @@ type commitReq struct {
 	barrier bool       // commits nothing: done once everything before it is
 	done    chan error // nil: asynchronous, failures go to onErr
 	onErr   func(error)
+	stored  chan struct{} // closed once committed (or failed), when set
 }
 
 const (
 	// A batch is committed when it holds maxBatch fetches or maxBatchBytes
-	// of blobs, when a worker waits for it, or commitEvery after its first
+	// of blobs and documents (weight), when a worker waits for it, or commitEvery after its first
 	// fetch. Large groups matter: bbolt rewrites every page a transaction
 	// touches, and the crawl's keys (URLs, document ids, hashes) are spread
 	// over the whole tree, so per-fetch cost falls steeply with group size
@@ -101,7 +102,7 @@ func (c *committer) close() {
 // only what is already queued joins).
 func gather(ch <-chan *commitReq, first *commitReq, every time.Duration) []*commitReq {
 	batch := []*commitReq{first}
-	size := len(first.f.Blob)
+	size := weight(first.f)
 	waiting := first.done != nil
 	timer := time.NewTimer(every)
 	defer timer.Stop()
@@ -125,10 +126,21 @@ func gather(ch <-chan *commitReq, first *commitReq, every time.Duration) []*comm
 			return batch
 		}
 		batch = append(batch, x)
-		size += len(x.f.Blob)
+		size += weight(x.f)
 		waiting = waiting || x.done != nil
 	}
 	return batch
+}
+
+// weight is about what a fetch costs a transaction in memory: its blob,
+// and a document's parsed JSON (a run's parse results are committed in
+// groups of thousands at the end of each site).
+func weight(f archive.Fetch) int {
+	n := len(f.Blob)
+	if f.Doc != nil {
+		n += len(f.Doc.Parsed) + 512
+	}
+	return n
 }
 
 // commitBatch commits a group in one transaction when the store can, and
@@ -157,6 +169,9 @@ func (c *committer) commitBatch(batch []*commitReq) {
 }
 
 func answer(b *commitReq, err error) {
+	if b.stored != nil {
+		close(b.stored)
+	}
 	switch {
 	case b.done != nil:
 		b.done <- err
@@ -192,6 +207,23 @@ func (c *committer) commit(f archive.Fetch, onErr func(error)) {
 	}
 	c.queuedBytes(len(f.Blob))
 	c.ch <- &commitReq{f: f, onErr: onErr}
+}
+
+// commitStored is commit, returning a channel closed once f's group
+// transaction ended (a parser waits for a document's files there).
+func (c *committer) commitStored(f archive.Fetch, onErr func(error)) <-chan struct{} {
+	if len(f.Blob) > syncBlob {
+		if err := c.wait(f); err != nil {
+			onErr(wrapf(err, "commit %s", f.Done))
+		}
+		ch := make(chan struct{})
+		close(ch)
+		return ch
+	}
+	c.queuedBytes(len(f.Blob))
+	req := &commitReq{f: f, onErr: onErr, stored: make(chan struct{})}
+	c.ch <- req
+	return req.stored
 }
 
 // queuedBytes adds n blob bytes to those waiting for the committer,

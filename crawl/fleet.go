@@ -2,6 +2,7 @@ package crawl
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"runtime"
 	"sync"
@@ -13,6 +14,10 @@ import (
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl/fetch"
 )
+
+// earlyParseQueue bounds the documents waiting for an early parse; more
+// wait for their site's end-of-run pass.
+const earlyParseQueue = 1 << 14
 
 // DefaultMaxConcurrent is the default of crawl.max_concurrent: requests
 // in flight at once across all hosts of a run.
@@ -36,9 +41,10 @@ type fleet struct {
 	robots  *fetch.Robots
 	commits *committer
 	parse   chan struct{} // parsers running at once
+	parseQ  chan parseJob // early parses (nil: parsing off)
 }
 
-func newFleet(e *Engine) *fleet {
+func newFleet(e *Engine, list []config.Site) *fleet {
 	cfg := &e.opts.Config.Crawl
 	base := e.opts.Transport
 	if base == nil {
@@ -59,6 +65,8 @@ func newFleet(e *Engine) *fleet {
 	}
 	if e.opts.NoPoliteness {
 		lo.Delay, lo.Parallelism = 0, 16
+	} else {
+		lo.Policy = strictest(cfg, list)
 	}
 	f := &fleet{e: e, limiter: fetch.NewLimiterWith(lo), parse: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	policy := fetch.RetryPolicy{MaxAttempts: cfg.MaxAttempts, MaxBody: maxBody, Logger: e.log}
@@ -78,6 +86,42 @@ func newFleet(e *Engine) *fleet {
 	return f
 }
 
+// strictest gives a host the politeness of the sites whose hosts include
+// it: the longest delay and the lowest parallelism among them. Several
+// entries may reach one host (a district's aggregation tree and a
+// bureau's own entry); the host must not be asked faster because the
+// laxer one happened to ask first.
+func strictest(cfg *config.Crawl, list []config.Site) func(string) (time.Duration, int, bool) {
+	type entry struct {
+		m   hostMatcher
+		pol config.Politeness
+	}
+	entries := make([]entry, len(list))
+	for i := range list {
+		entries[i] = entry{newHostMatcher(&list[i]), cfg.PolitenessFor(&list[i])}
+	}
+	return func(host string) (time.Duration, int, bool) {
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		var d time.Duration
+		p, found := 0, false
+		for _, en := range entries {
+			if !en.m.allowedHost(host) {
+				continue
+			}
+			if !found || en.pol.Delay > d {
+				d = en.pol.Delay
+			}
+			if !found || en.pol.Parallelism < p {
+				p = en.pol.Parallelism
+			}
+			found = true
+		}
+		return d, p, found
+	}
+}
+
 // collector is a site's colly collector over the run's transport: the
 // site's allowed hosts decide its redirects.
 func (f *fleet) collector(ctx context.Context, hosts hostMatcher) *colly.Collector {
@@ -89,8 +133,13 @@ func (f *fleet) collector(ctx context.Context, hosts hostMatcher) *colly.Collect
 // It returns the results even when ctx is cancelled (an interrupted site
 // is reported as such; its frontier stays for the next run).
 func (e *Engine) Crawl(ctx context.Context, list []config.Site) []Result {
-	f := newFleet(e)
+	f := newFleet(e, list)
 	defer f.commits.close()
+	if e.opts.Parser != nil && !e.opts.SkipParse {
+		f.parseQ = make(chan parseJob, earlyParseQueue)
+		f.startParsers(ctx)
+		defer close(f.parseQ) // every site waited for its jobs
+	}
 	out := make([]Result, len(list))
 	var wg sync.WaitGroup
 	for i := range list {

@@ -3,13 +3,17 @@ package crawl
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime/debug"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,14 +30,14 @@ import (
 // collector, one LimitRule per host (parallelism, delay): fetch, follow
 // every same-host link and the TRS pager, store nothing. It returns the
 // pages fetched and the expected report URLs among them.
-func bareCollyFleet(ctx context.Context, p *portal.Portal, rt http.RoundTripper, delay time.Duration, par int) (pages int, reports int, err error) {
+func bareCollyFleet(ctx context.Context, sites []config.Site, reports []string, rt http.RoundTripper, delay time.Duration, par int) (pages int, found int, err error) {
 	var hosts []string
 	want := map[string]bool{}
-	for _, s := range p.Sites() {
+	for _, s := range sites {
 		hosts = append(hosts, s.Hosts...)
-		for _, e := range p.Expected(s.Name) {
-			want[fetch.CanonicalURL(e.DetailURL)] = true
-		}
+	}
+	for _, u := range reports {
+		want[fetch.CanonicalURL(u)] = true
 	}
 	c := colly.NewCollector(colly.Async(true), colly.StdlibContext(ctx), colly.AllowedDomains(hosts...))
 	c.WithTransport(rt)
@@ -43,12 +47,12 @@ func bareCollyFleet(ctx context.Context, p *portal.Portal, rt http.RoundTripper,
 		}
 	}
 	var mu sync.Mutex
-	found := map[string]bool{}
+	seen := map[string]bool{}
 	c.OnResponse(func(r *colly.Response) {
 		mu.Lock()
 		pages++
 		if u := fetch.CanonicalURL(r.Request.URL.String()); want[u] {
-			found[u] = true
+			seen[u] = true
 		}
 		mu.Unlock()
 		if m := benchPager.FindSubmatch(r.Body); m != nil {
@@ -60,25 +64,25 @@ func bareCollyFleet(ctx context.Context, p *portal.Portal, rt http.RoundTripper,
 		}
 	})
 	c.OnHTML("a[href]", func(e *colly.HTMLElement) { _ = e.Request.Visit(e.Attr("href")) })
-	for _, s := range p.Sites() {
+	for _, s := range sites {
 		if err := c.Visit(s.Start[0]); err != nil {
 			return 0, 0, err
 		}
 	}
 	c.Wait()
-	return pages, len(found), nil
+	return pages, len(seen), nil
 }
 
-// peakRSS is the process's peak resident set (VmHWM) in MiB;
-// resetPeakRSS restarts it (Linux clear_refs 5), so one phase of a
-// benchmark can be measured after another.
-func peakRSS() float64 {
+// procStatus reads a kB field of /proc/self/status in MiB: VmHWM is the
+// peak resident set, RssAnon the memory the process holds itself (the
+// rest of RSS is the archive file's pages mapped by bbolt: page cache).
+func procStatus(field string) float64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range bytes.Split(b, []byte("\n")) {
-		if v, ok := bytes.CutPrefix(line, []byte("VmHWM:")); ok {
+		if v, ok := bytes.CutPrefix(line, []byte(field+":")); ok {
 			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(string(v)), "kB")))
 			return float64(kb) / 1024
 		}
@@ -86,14 +90,138 @@ func peakRSS() float64 {
 	return 0
 }
 
-func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+// benchSpec is what a benchmark child crawls (in a file named by
+// NB_BENCH_CHILD): the crawler runs in its own process, so its peak RSS
+// is its own and not the imitation portal's.
+type benchSpec struct {
+	Mode        string            `json:"mode"` // "pipeline" or "colly"
+	Archive     string            `json:"archive"`
+	Resolve     map[string]string `json:"resolve"`
+	Sites       []config.Site     `json:"sites"`
+	Reports     []string          `json:"reports"` // expected report URLs (colly counts them)
+	Delay       time.Duration     `json:"delay"`
+	Parallelism int               `json:"parallelism"`
+}
+
+// benchResult is what a benchmark child reports on stdout.
+type benchResult struct {
+	Wall      time.Duration `json:"wall"`
+	LastFetch time.Duration `json:"last_fetch"` // pipeline: when the last fetch ended
+	Pages     int           `json:"pages"`
+	Reports   int           `json:"reports"` // colly: expected report URLs fetched
+	NotOK     []string      `json:"not_ok"`  // pipeline: sites whose run was not ok
+	RSS       float64       `json:"rss_mib"`
+	Anon      float64       `json:"anon_mib"`  // peak RssAnon, sampled
+	Heap      uint64        `json:"heap_mib"`  // peak Go heap in use
+	Stack     uint64        `json:"stack_mib"` // peak goroutine stacks
+}
+
+func benchChild() int {
+	var spec benchSpec
+	b, err := os.ReadFile(os.Getenv("NB_BENCH_CHILD"))
+	if err == nil {
+		err = json.Unmarshal(b, &spec)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench child spec:", err)
+		return 2
+	}
+	var peakHeap, peakStack, peakAnon atomic.Uint64
+	stop := make(chan struct{})
+	go func() {
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			peakHeap.Store(max(peakHeap.Load(), ms.HeapInuse))
+			peakStack.Store(max(peakStack.Load(), ms.StackInuse))
+			peakAnon.Store(max(peakAnon.Load(), uint64(procStatus("RssAnon"))))
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
+	var res benchResult
+	start := time.Now()
+	switch spec.Mode {
+	case "colly":
+		rt := fetch.NewTransport(fetch.Options{Resolve: spec.Resolve, LoopbackOnly: true})
+		res.Pages, res.Reports, err = bareCollyFleet(context.Background(), spec.Sites, spec.Reports, rt, spec.Delay, spec.Parallelism)
+		res.Wall = time.Since(start)
+	default:
+		res, err = pipelineFleet(spec, start)
+	}
+	close(stop)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench child:", err)
+		return 1
+	}
+	res.RSS, res.Anon, res.Heap, res.Stack = procStatus("VmHWM"), float64(peakAnon.Load()), peakHeap.Load()>>20, peakStack.Load()>>20
+	_ = json.NewEncoder(os.Stdout).Encode(res)
+	return 0
+}
+
+// pipelineFleet crawls as `crawler crawl` does: robots, archive commits
+// with fsync, the real parser.
+func pipelineFleet(spec benchSpec, start time.Time) (benchResult, error) {
+	var res benchResult
+	a, err := archive.Open(spec.Archive, archive.Options{})
+	if err != nil {
+		return res, err
+	}
+	defer a.Close()
+	cfg := config.Default()
+	cfg.Crawl.Delay = config.Duration(spec.Delay)
+	cfg.Crawl.Parallelism = spec.Parallelism
+	var mu sync.Mutex
+	var last time.Time
+	e, err := New(Options{Store: a, Config: cfg, Resolve: spec.Resolve, LoopbackOnly: true,
+		Parser:   ingest.ParseFile(ingest.Options{}),
+		Progress: func(Event) { mu.Lock(); last = time.Now(); mu.Unlock() }})
+	if err != nil {
+		return res, err
+	}
+	for _, r := range e.Crawl(context.Background(), spec.Sites) {
+		res.Pages += r.Run.Pages
+		if r.Run.Status != "ok" {
+			res.NotOK = append(res.NotOK, fmt.Sprintf("%s: %s %v %v %v", r.Run.Site, r.Run.Status, r.Run.Errors, r.Run.Blocked, r.Run.Notes))
+		}
+	}
+	res.Wall, res.LastFetch = time.Since(start), last.Sub(start)
+	return res, nil
+}
+
+// runBenchChild runs spec in a child process and decodes its result.
+func runBenchChild(b *testing.B, spec benchSpec) benchResult {
+	b.Helper()
+	js, _ := json.Marshal(spec)
+	path := filepath.Join(b.TempDir(), "spec.json")
+	if err := os.WriteFile(path, js, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "NB_BENCH_CHILD="+path)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		b.Fatalf("%s child: %v\n%s", spec.Mode, err, stderr.String())
+	}
+	var res benchResult
+	if err := json.Unmarshal(out, &res); err != nil {
+		b.Fatalf("%s child output %q: %v", spec.Mode, out, err)
+	}
+	return res
+}
 
 // BenchmarkFleet is the nightly crawl at scale: N small district portals
 // (NIANBAO_FLEET, default 40; ~35 URLs each) on their own virtual hosts,
 // every response delayed 40 ms ± 50 %, politeness on (delay 500 ms,
 // parallelism 1), crawled by the whole pipeline (robots, archive commits
-// with fsync, the real parser) and, in the same run, by bare colly (async,
-// a LimitRule per host). Reported for both: wall time, the politeness
+// with fsync, the real parser) and, in the same run, by bare colly
+// (async, a LimitRule per host), each in a child process of its own (the
+// portal stays in this one). Reported for both: wall time, the politeness
 // floor (max over hosts of (requests − 1) × delay ÷ parallelism, from the
 // server's own log), violations the server saw (two arrivals on a host
 // closer than 0.9 × delay, or more than parallelism at once), reports
@@ -107,73 +235,48 @@ func BenchmarkFleet(b *testing.B) {
 	p := portal.Fleet(n, portal.FleetOptions{Latency: 40 * time.Millisecond, Jitter: 0.5})
 	p.Start()
 	defer p.Close()
-	wantReports := 0
-	for _, s := range p.Sites() {
-		wantReports += len(p.Expected(s.Name))
+	spec := benchSpec{Resolve: p.Resolve(), Sites: p.Sites(), Delay: delay, Parallelism: par}
+	for _, s := range spec.Sites {
+		for _, e := range p.Expected(s.Name) {
+			spec.Reports = append(spec.Reports, e.DetailURL)
+		}
 	}
+	want := len(spec.Reports)
 	for i := 0; i < b.N; i++ {
-		// Bare colly.
 		p.ResetStats()
-		rt := fetch.NewTransport(fetch.Options{Resolve: p.Resolve(), LoopbackOnly: true})
-		t0 := time.Now()
-		pages, found, err := bareCollyFleet(context.Background(), p, rt, delay, par)
-		if err != nil {
-			b.Fatal(err)
-		}
-		bareWall := time.Since(t0)
+		spec.Mode = "colly"
+		bare := runBenchChild(b, spec)
 		barePol := p.Politeness(delay, par)
-		bareRSS := peakRSS()
 
-		// The pipeline, as `crawler crawl` runs it.
 		p.ResetStats()
-		debug.FreeOSMemory() // what bare colly used is not the pipeline's
-		resetPeakRSS()
-		a, err := archive.Open(filepath.Join(b.TempDir(), "fleet.db"), archive.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		cfg := config.Default()
-		cfg.Crawl.Delay = config.Duration(delay)
-		cfg.Crawl.Parallelism = par
-		e, err := New(Options{Store: a, Config: cfg, Resolve: p.Resolve(), LoopbackOnly: true,
-			Parser: ingest.ParseFile(ingest.Options{})})
-		if err != nil {
-			b.Fatal(err)
-		}
-		t1 := time.Now()
-		var lastFetch time.Time
-		var mu sync.Mutex
-		e.opts.Progress = func(Event) { mu.Lock(); lastFetch = time.Now(); mu.Unlock() }
-		res := e.Crawl(context.Background(), p.Sites())
-		wall := time.Since(t1)
-		crawlWall := lastFetch.Sub(t1)
+		spec.Mode, spec.Archive = "pipeline", filepath.Join(b.TempDir(), "fleet.db")
+		full := runBenchChild(b, spec)
 		pol := p.Politeness(delay, par)
-		rss := peakRSS()
+		a, err := archive.Open(spec.Archive, archive.Options{ReadOnly: true})
+		if err != nil {
+			b.Fatal(err)
+		}
 		st, _ := a.Stats()
 		a.Close()
-		failed := 0
-		for _, r := range res {
-			if r.Run.Status != "ok" {
-				failed++
-				b.Logf("site %s: %s, errors %v, blocked %v, notes %v, err %v", r.Run.Site, r.Run.Status, r.Run.Errors, r.Run.Blocked, r.Run.Notes, r.Err)
-			}
+		for _, s := range full.NotOK {
+			b.Logf("site not ok: %s", s)
 		}
-		if st.Documents != wantReports || failed > 0 {
-			b.Errorf("pipeline archived %d documents, want %d; %d sites not ok", st.Documents, wantReports, failed)
+		if st.Documents != want || len(full.NotOK) > 0 {
+			b.Errorf("pipeline archived %d documents, want %d; %d sites not ok", st.Documents, want, len(full.NotOK))
 		}
-		b.ReportMetric(wall.Seconds(), "pipeline_s")
-		b.ReportMetric(crawlWall.Seconds(), "pipeline_fetch_s")
-		b.ReportMetric(bareWall.Seconds(), "colly_s")
-		b.ReportMetric(bareWall.Seconds()/wall.Seconds(), "speed_vs_colly")
-		b.ReportMetric(wall.Seconds()/pol.Floor.Seconds(), "x_floor")
+		b.ReportMetric(full.Wall.Seconds(), "pipeline_s")
+		b.ReportMetric(bare.Wall.Seconds(), "colly_s")
+		b.ReportMetric(bare.Wall.Seconds()/full.Wall.Seconds(), "speed_vs_colly")
+		b.ReportMetric(full.Wall.Seconds()/pol.Floor.Seconds(), "x_floor")
 		b.ReportMetric(float64(pol.Violations), "violations")
-		b.ReportMetric(rss, "peak_rss_MiB")
-		b.Logf("N=%d: pipeline %v (last fetch at %v), floor %v (%.2f×), %d requests, %d violations (worst gap %v on %s), %d/%d reports, peak RSS %.0f MiB",
-			n, wall.Round(time.Millisecond), crawlWall.Round(time.Millisecond), pol.Floor, wall.Seconds()/pol.Floor.Seconds(), pol.Requests,
-			pol.Violations, pol.WorstGap, pol.WorstGapHost, st.Documents, wantReports, rss)
-		b.Logf("N=%d: bare colly %v, floor %v (%.2f×), %d pages, %d violations, %d/%d reports, peak RSS %.0f MiB; pipeline speed %.2f× colly's",
-			n, bareWall.Round(time.Millisecond), barePol.Floor, bareWall.Seconds()/barePol.Floor.Seconds(), pages, barePol.Violations,
-			found, wantReports, bareRSS, bareWall.Seconds()/wall.Seconds())
+		b.ReportMetric(full.RSS, "peak_rss_MiB")
+		b.ReportMetric(full.Anon, "peak_anon_MiB")
+		b.Logf("N=%d: pipeline %v (last fetch at %v), floor %v (%.2f×), %d requests, %d violations (worst gap %v on %s), %d/%d reports, peak RSS %.0f MiB (anonymous %.0f, Go heap %d MiB, stacks %d MiB)",
+			n, full.Wall.Round(time.Millisecond), full.LastFetch.Round(time.Millisecond), pol.Floor, full.Wall.Seconds()/pol.Floor.Seconds(), pol.Requests,
+			pol.Violations, pol.WorstGap, pol.WorstGapHost, st.Documents, want, full.RSS, full.Anon, full.Heap, full.Stack)
+		b.Logf("N=%d: bare colly %v, floor %v (%.2f×), %d pages, %d violations, %d/%d reports, peak RSS %.0f MiB (anonymous %.0f, Go heap %d MiB, stacks %d MiB); pipeline speed %.2f× colly's",
+			n, bare.Wall.Round(time.Millisecond), barePol.Floor, bare.Wall.Seconds()/barePol.Floor.Seconds(), bare.Pages, barePol.Violations,
+			bare.Reports, want, bare.RSS, bare.Anon, bare.Heap, bare.Stack, bare.Wall.Seconds()/full.Wall.Seconds())
 	}
 }
 

@@ -274,3 +274,33 @@ func TestNetworkDownRunEndsFast(t *testing.T) {
 		t.Errorf("NetworkDown with a live host: %q", line)
 	}
 }
+
+// The strictest politeness of the sites reaching a host applies to it,
+// whichever site asks first; a site alone on its host keeps its own.
+func TestStrictestPoliteness(t *testing.T) {
+	cfg := &config.Default().Crawl
+	cfg.Delay, cfg.Parallelism = config.Duration(time.Second), 2
+	half, tenth := config.Duration(500*time.Millisecond), config.Duration(100*time.Millisecond)
+	pol := strictest(cfg, []config.Site{
+		{Name: "district", Start: []string{"http://www.yanshi.gov.cn/"}, Hosts: []string{"www.yanshi.gov.cn", "*.yanshi.gov.cn"}, Delay: &half, Parallelism: 4},
+		{Name: "bureau", Start: []string{"http://gxj.yanshi.gov.cn/"}, Delay: &tenth, Parallelism: 1},
+		{Name: "other", Start: []string{"http://www.other.gov.cn:8080/"}, Delay: &tenth},
+	})
+	for _, c := range []struct {
+		host  string
+		delay time.Duration
+		par   int
+		ok    bool
+	}{
+		{"gxj.yanshi.gov.cn", 500 * time.Millisecond, 1, true}, // both: the longest delay, the lowest parallelism
+		{"www.yanshi.gov.cn", 500 * time.Millisecond, 4, true},
+		{"jyj.yanshi.gov.cn:8443", 500 * time.Millisecond, 4, true},
+		{"www.other.gov.cn:8080", 100 * time.Millisecond, 2, true},
+		{"www.elsewhere.gov.cn", 0, 0, false},
+	} {
+		d, p, ok := pol(c.host)
+		if d != c.delay || p != c.par || ok != c.ok {
+			t.Errorf("%s: %v/%d/%v, want %v/%d/%v", c.host, d, p, ok, c.delay, c.par, c.ok)
+		}
+	}
+}

@@ -49,7 +49,12 @@ func (m hostMatcher) allowed(u *url.URL) bool {
 	if u == nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return false
 	}
-	h := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	return m.allowedHost(u.Hostname())
+}
+
+// allowedHost is allowed for a host name (no port).
+func (m hostMatcher) allowedHost(h string) bool {
+	h = strings.TrimSuffix(strings.ToLower(h), ".")
 	if m.exact[h] {
 		return true
 	}

@@ -25,6 +25,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("NB_CRAWL_CHILD") != "" {
 		os.Exit(crawlChild())
 	}
+	if os.Getenv("NB_BENCH_CHILD") != "" {
+		os.Exit(benchChild())
+	}
 	os.Exit(m.Run())
 }
 

@@ -21,17 +21,28 @@ func (r *siteRun) parseDocs(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list documents of %s: %w", r.site.Name, err)
 	}
+	// Only the ids are kept while waiting for a parser: a thousand sites
+	// ending together must not each hold all their documents.
+	var ids []string
 	for _, d := range docs {
+		if d.ParseStatus == "" && len(d.Files) > 0 {
+			ids = append(ids, d.ID)
+		}
+	}
+	docs = nil
+	for _, id := range ids {
 		if ctx.Err() != nil {
 			return ctx.Err()
-		}
-		if d.ParseStatus != "" || len(d.Files) == 0 {
-			continue
 		}
 		select {
 		case r.f.parse <- struct{}{}:
 		case <-ctx.Done():
 			return ctx.Err()
+		}
+		d, err := r.st.Document(id)
+		if err != nil {
+			<-r.f.parse
+			return fmt.Errorf("parse %s: %w", id, err)
 		}
 		out, ok, err := ingest.Best(ctx, r.st, d, r.e.opts.Parser)
 		<-r.f.parse

@@ -30,8 +30,6 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 		r.commit(archive.Fetch{Site: r.site.Name, Done: it.URL})
 		return nil
 	}
-	// The site's politeness for the host, for every site reaching it.
-	r.f.limiter.Configure(fetch.HostKey(u), r.pol.Delay, r.pol.Parallelism)
 	if r.pol.Robots {
 		d, err := r.f.robots.Check(ctx, raw)
 		if ctx.Err() != nil {
@@ -264,7 +262,7 @@ func (r *siteRun) storeOK(it *item, raw string, res *fetched, st *archive.URLSta
 			items = r.links(it, res.finalURL, a, docID, family)
 		}
 		f.New = items
-		r.commit(f)
+		r.commitDoc(it, f)
 		return items
 	case it.Kind == sites.KindAttachment || it.Kind == sites.KindDetail && sniff.IsDocument(info.MediaType):
 		r.docs.mu.Lock()
@@ -277,7 +275,7 @@ func (r *siteRun) storeOK(it *item, raw string, res *fetched, st *archive.URLSta
 		}
 		r.docs.mu.Unlock()
 	}
-	r.commit(f)
+	r.commitDoc(it, f)
 	return nil
 }
 
@@ -441,12 +439,14 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 		if st != nil || l.Next {
 			out = appendItem(out, sight)
 		}
+		// Titles and dates are cut from the page's decoded text: cloned, so
+		// a queued item does not keep the whole page alive.
 		extra := map[string]string{"url": l.URL, "from": pageURL}
 		if l.Title != "" {
-			extra["title"] = l.Title
+			extra["title"] = strings.Clone(l.Title)
 		}
 		if l.Date != "" {
-			extra["date"] = l.Date
+			extra["date"] = strings.Clone(l.Date)
 		}
 		if docID != "" && (kind == sites.KindAttachment || kind == sites.KindPart || l.Why == "redirect shell") {
 			extra["doc"] = docID
@@ -464,7 +464,7 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 			extra["family"] = family
 		}
 		fi := archive.FrontierItem{
-			URL: key, Site: r.site.Name, Kind: kind, Referer: pageURL, AnchorText: l.Title,
+			URL: key, Site: r.site.Name, Kind: kind, Referer: pageURL, AnchorText: extra["title"],
 			Depth: depth, Score: l.Score - 2*float64(depth), Extra: extra,
 		}
 		if l.Next {
@@ -598,9 +598,11 @@ func (r *siteRun) newDoc(id, raw, title string, ti sites.TitleInfo, date string,
 	if body == "" {
 		body = r.site.Body
 	}
+	// Cloned: title, date and body may be cut from a page's decoded text,
+	// which the run's document cache must not keep alive.
 	return &archive.Document{
-		ID: id, Site: r.site.Name, URL: raw, Title: strings.TrimSpace(title), PublishedAt: date,
-		Body: body, Region: r.site.Region, Year: ti.Year, Source: "crawl",
+		ID: id, Site: r.site.Name, URL: raw, Title: strings.Clone(strings.TrimSpace(title)), PublishedAt: strings.Clone(date),
+		Body: strings.Clone(body), Region: r.site.Region, Year: ti.Year, Source: "crawl",
 		// The site's config is knowledge from outside the files: the
 		// parser's reading never overrides it (package ingest).
 		HintBody: r.site.Body, HintRegion: r.site.Region,

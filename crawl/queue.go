@@ -22,6 +22,9 @@ const (
 type item struct {
 	archive.FrontierItem
 	seq int
+	// stored: the document this item's fetch wrote, and when that write
+	// is durable (set by the fetch, read by its worker: see docDone).
+	stored *storedDoc
 }
 
 func (it *item) fetchURL() string {

@@ -64,6 +64,13 @@ type siteRun struct {
 	noteSeen     map[string]bool // rule notes already in the run report
 	fatal        error
 	docsSeen     map[string]bool
+	// docWait counts the queued items that add files to a document
+	// (attachments, continuation pages): at 0 it is complete and parsed
+	// while the crawl goes on (early.go). docStored is each document's
+	// last write.
+	docWait   map[string]int
+	docStored map[string]<-chan struct{}
+	parsing   sync.WaitGroup // early parses of this site under way
 }
 
 func newSiteRun(e *Engine, f *fleet, site *config.Site) (*siteRun, error) {
@@ -79,10 +86,11 @@ func newSiteRun(e *Engine, f *fleet, site *config.Site) (*siteRun, error) {
 	cfg := &e.opts.Config.Crawl
 	r := &siteRun{
 		e: e, f: f, site: site, st: e.opts.Store,
-		hosts:    newHostMatcher(site),
-		pol:      cfg.PolitenessFor(site),
-		queued:   map[string]bool{},
-		docs:     newDocCache(e.opts.Store, site.Name),
+		hosts:   newHostMatcher(site),
+		pol:     cfg.PolitenessFor(site),
+		queued:  map[string]bool{},
+		docs:    newDocCache(e.opts.Store, site.Name),
+		docWait: map[string]int{}, docStored: map[string]<-chan struct{}{},
 		families: map[string]int{}, listFamilies: map[string]int{},
 		maxDepth: cfg.MaxDepth,
 	}
@@ -161,6 +169,8 @@ func (r *siteRun) crawl(ctx context.Context) (archive.Run, error) {
 	if err := r.f.commits.flush(); err != nil {
 		r.setFatal(err)
 	}
+	r.parsing.Wait()
+	r.docs = nil // committed: a thousand sites' caches must not outlive their crawl
 
 	r.run.End = r.e.now()
 	if ctx.Err() != nil {
@@ -405,6 +415,9 @@ type frontierCounter interface {
 func (r *siteRun) pushLocked(fi archive.FrontierItem) {
 	r.seq++
 	r.q.push(&item{FrontierItem: fi, seq: r.seq})
+	if d := fi.Extra["doc"]; d != "" && fi.Kind != kindSighting {
+		r.docWait[d]++
+	}
 }
 
 // loop dispatches frontier items best first. It returns true when the
@@ -427,12 +440,16 @@ func (r *siteRun) loop(ctx context.Context) (exhausted bool) {
 				// is one: a goroutine per fetch grew a fresh stack through
 				// colly and net/http every time.
 				for it != nil {
+					if u, err := url.Parse(it.fetchURL()); err == nil {
+						_ = r.f.limiter.Ready(ctx, fetch.HostKey(u))
+					}
 					newItems := r.fetchOne(ctx, it)
 					r.mu.Lock()
 					r.inflight--
 					for _, fi := range newItems {
 						r.pushLocked(fi)
 					}
+					r.docDoneLocked(it)
 					it = nil
 					if ctx.Err() == nil && r.fatal == nil {
 						it = r.takeLocked()

@@ -37,6 +37,7 @@ type Limiter struct {
 	parallelism int
 	timeout     time.Duration
 	global      chan struct{} // nil: no cap across hosts
+	policy      func(string) (time.Duration, int, bool)
 
 	mu    sync.Mutex
 	hosts map[string]*hostState
@@ -55,6 +56,11 @@ type LimiterOptions struct {
 	// counted from the moment the host's turn came: time queued behind a
 	// host's politeness does not count against a request.
 	Timeout time.Duration
+	// Policy, when set, gives a host's delay and parallelism when the
+	// limiter first meets it (ok false: the defaults). A crawl run
+	// answers with the strictest setting of every site reaching the host,
+	// so whichever site asks first, the host is never asked faster.
+	Policy func(host string) (delay time.Duration, parallelism int, ok bool)
 }
 
 // parkAfter is how many network failures in a row park a host that
@@ -86,7 +92,7 @@ func NewLimiter(delay time.Duration, parallelism int) *Limiter {
 
 // NewLimiterWith returns a limiter with the given options.
 func NewLimiterWith(o LimiterOptions) *Limiter {
-	l := &Limiter{delay: max(o.Delay, 0), parallelism: max(o.Parallelism, 1), timeout: o.Timeout, hosts: map[string]*hostState{}}
+	l := &Limiter{delay: max(o.Delay, 0), parallelism: max(o.Parallelism, 1), timeout: o.Timeout, policy: o.Policy, hosts: map[string]*hostState{}}
 	if o.MaxInFlight > 0 {
 		l.global = make(chan struct{}, o.MaxInFlight)
 	}
@@ -99,6 +105,11 @@ func (l *Limiter) host(key string) *hostState {
 	h, ok := l.hosts[key]
 	if !ok {
 		h = &hostState{delay: -1, wake: make(chan struct{})}
+		if l.policy != nil {
+			if d, p, ok := l.policy(key); ok {
+				h.delay, h.limit = max(d, 0), max(p, 0)
+			}
+		}
 		l.hosts[key] = h
 	}
 	return h
@@ -109,21 +120,6 @@ func (l *Limiter) SetDelay(host string, d time.Duration) {
 	h := l.host(normHost(host))
 	h.mu.Lock()
 	h.delay = max(d, 0)
-	h.mu.Unlock()
-}
-
-// Configure applies a site's politeness to host. Several sites may reach
-// one host: the strictest wins (the longest delay, the lowest
-// parallelism), whatever order they configure it in.
-func (l *Limiter) Configure(host string, delay time.Duration, parallelism int) {
-	h := l.host(normHost(host))
-	h.mu.Lock()
-	if h.delay < 0 || delay > h.delay {
-		h.delay = max(delay, 0)
-	}
-	if parallelism > 0 && (h.limit == 0 || parallelism < h.limit) {
-		h.limit = parallelism
-	}
 	h.mu.Unlock()
 }
 
@@ -194,6 +190,39 @@ func (l *Limiter) Wait(ctx context.Context, host string) (release func(), err er
 			l.releaseHost(h)
 		})
 	}, nil
+}
+
+// Ready blocks until a request to host could start now (a free slot, its
+// next start come, or the host parked), without taking anything: a crawl
+// worker waits here, at the top of its stack, rather than deep inside an
+// HTTP client holding a grown stack (a thousand hosts' waiting workers).
+// The request's own Wait still decides; it then rarely waits.
+func (l *Limiter) Ready(ctx context.Context, host string) error {
+	h := l.host(normHost(host))
+	for {
+		h.mu.Lock()
+		if h.down != nil {
+			h.mu.Unlock()
+			return nil // Wait returns the error
+		}
+		wake, wait := h.wake, h.next.Sub(time.Now())
+		full := h.active >= l.limitLocked(h)
+		h.mu.Unlock()
+		switch {
+		case full:
+			select {
+			case <-wake:
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+		case wait > 0:
+			if err := sleepCtx(ctx, wait); err != nil {
+				return err
+			}
+		default:
+			return nil
+		}
+	}
 }
 
 // acquireHost takes one of the host's parallelism slots.

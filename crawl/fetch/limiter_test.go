@@ -185,30 +185,28 @@ func TestHostKey(t *testing.T) {
 	}
 }
 
-// Two sites configure one host: the strictest politeness holds whatever
-// the order (the longest delay, the lowest parallelism).
-func TestLimiterConfigureStrictestWins(t *testing.T) {
-	for _, order := range [][2]int{{0, 1}, {1, 0}} {
-		l := NewLimiter(time.Second, 4)
-		confs := [2]struct {
-			d time.Duration
-			p int
-		}{{200 * time.Millisecond, 3}, {500 * time.Millisecond, 1}}
-		for _, i := range order {
-			l.Configure("shared.gov.cn", confs[i].d, confs[i].p)
-		}
-		if got := l.Delay("shared.gov.cn"); got != 500*time.Millisecond {
-			t.Errorf("order %v: delay %v, want 500ms", order, got)
-		}
-		h := l.host("shared.gov.cn")
-		if got := l.limitLocked(h); got != 1 {
-			t.Errorf("order %v: parallelism %d, want 1", order, got)
-		}
-		// A site may lower the default delay for its own host.
-		l.Configure("own.gov.cn", 100*time.Millisecond, 2)
-		if got := l.Delay("own.gov.cn"); got != 100*time.Millisecond {
-			t.Errorf("own host delay %v, want 100ms", got)
-		}
+// The policy gives a host its politeness when the limiter first meets
+// it (the crawl's strictest site setting); other hosts keep the defaults.
+func TestLimiterPolicy(t *testing.T) {
+	l := NewLimiterWith(LimiterOptions{Delay: time.Second, Parallelism: 4,
+		Policy: func(host string) (time.Duration, int, bool) {
+			if host == "shared.gov.cn" {
+				return 500 * time.Millisecond, 1, true
+			}
+			return 0, 0, false
+		}})
+	if got := l.Delay("shared.gov.cn"); got != 500*time.Millisecond {
+		t.Errorf("shared delay %v, want 500ms", got)
+	}
+	if got := l.limitLocked(l.host("shared.gov.cn")); got != 1 {
+		t.Errorf("shared parallelism %d, want 1", got)
+	}
+	if got, p := l.Delay("other.gov.cn"), l.limitLocked(l.host("other.gov.cn")); got != time.Second || p != 4 {
+		t.Errorf("other host %v/%d, want the defaults 1s/4", got, p)
+	}
+	l.RaiseDelay("shared.gov.cn", 2*time.Second) // robots Crawl-delay
+	if got := l.Delay("shared.gov.cn"); got != 2*time.Second {
+		t.Errorf("Crawl-delay did not raise the policy's delay: %v", got)
 	}
 }
 
