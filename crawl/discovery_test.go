@@ -1,6 +1,7 @@
 package crawl
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -28,4 +29,48 @@ func TestCrawlScriptLinkAmongPlainLinks(t *testing.T) {
 			t.Errorf("a list with plain report links reported as needing a browser: %s", n)
 		}
 	}
+}
+
+// fetchOrder crawls h's first site one fetch at a time and returns the
+// URLs fetched with their frontier kinds, in order.
+func fetchOrder(t *testing.T, h *harness) (urls, kinds []string) {
+	t.Helper()
+	e := h.engine(t)
+	e.opts.MaxInFlight = 1
+	e.opts.Progress = func(ev Event) {
+		if ev.Outcome != "" {
+			urls, kinds = append(urls, ev.URL), append(kinds, ev.Kind)
+		}
+	}
+	if _, err := e.CrawlSite(context.Background(), &h.sites[0]); err != nil {
+		t.Fatal(err)
+	}
+	return urls, kinds
+}
+
+// A list's next page is fetched before its details: the frontier always
+// holds the next list page while details are fetched, instead of running
+// dry at the end of each page. One fetch at a time, every page of the
+// column comes before the first report.
+func TestNextPageBeforeDetails(t *testing.T) {
+	h := newHarness(t, portal.Generated(100))
+	urls, kinds := fetchOrder(t, h)
+	lastList, firstDetail := -1, len(urls)
+	lists := 0
+	for i, k := range kinds {
+		switch k {
+		case sites.KindList:
+			lastList = i
+			lists++
+		case sites.KindDetail:
+			firstDetail = min(firstDetail, i)
+		}
+	}
+	if lists < 4 {
+		t.Fatalf("only %d list pages fetched: %v", lists, urls)
+	}
+	if lastList > firstDetail {
+		t.Errorf("list page %s fetched after report %s (fetch %d, %d)", urls[lastList], urls[firstDetail], lastList, firstDetail)
+	}
+	checkExpected(t, h)
 }

@@ -30,13 +30,18 @@ func (Generic) Detect(p *Page) (float64, string) {
 
 func (Generic) Analyze(p *Page) Analysis { return AnalyzeGeneric(p) }
 
-// Scores by link kind; the engine subtracts a little per depth.
+// Scores by link kind; the engine subtracts a little per depth (the same
+// for a list's next page and its items, which keep the list's depth).
 const (
+	// scoreNext: a list's next page comes before the list's reports and
+	// files (scoreDetail plus recency is below 101), so the frontier holds
+	// the next list page while they are fetched instead of running dry
+	// at the end of each page.
+	scoreNext       = 110
 	scoreDetail     = 100
 	scoreAttachment = 95
 	scorePart       = 95
 	scoreColumn     = 80
-	scoreNext       = 70
 	scoreTree       = 65
 	scoreNav        = 40
 )

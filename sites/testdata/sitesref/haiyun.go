@@ -92,7 +92,11 @@ func hyPage(p *Page, endpoint, channel string, n, size int) (Link, bool) {
 		return Link{}, false
 	}
 	form := url.Values{"channelId": {channel}, "page": {strconv.Itoa(n)}, "size": {strconv.Itoa(size)}, "relateSubChannels": {"true"}}
-	return formLink(Link{URL: u.String(), Kind: KindList, Score: scoreColumn, Next: n > 1,
+	score := float64(scoreColumn)
+	if n > 1 {
+		score = scoreNext
+	}
+	return formLink(Link{URL: u.String(), Kind: KindList, Score: score, Next: n > 1,
 		Why: "海云 getFileListByCodeId channel " + channel + " page " + strconv.Itoa(n)}, form), true
 }
 
