@@ -2,6 +2,7 @@ package crawl
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -73,4 +74,38 @@ func TestNextPageBeforeDetails(t *testing.T) {
 		t.Errorf("list page %s fetched after report %s (fetch %d, %d)", urls[lastList], urls[firstDetail], lastList, firstDetail)
 	}
 	checkExpected(t, h)
+}
+
+// A list whose pager always offers a next page (pages past the real ones
+// served empty, or as the last page again) is paged no further than a page
+// past the real ones; one whose pager declares its page count not past
+// them at all. Every report is archived.
+func TestCrawlStopsEndlessPaging(t *testing.T) {
+	h := newHarness(t, portal.New(portal.Options{Sites: []string{"luanchuan"}}))
+	h.p.ResetStats()
+	res := h.crawl(t)
+	checkExpected(t, h)
+	stats := h.p.Stats()
+	for _, l := range []struct {
+		dir        string
+		real, past int // real pages; pages past them the crawl may fetch
+	}{
+		{"http://www.luanchuan.gov.cn/zwgk/zfxxgknb/", 3, 1}, // empty past the end
+		{"http://www.luanchuan.gov.cn/zwgk/bmnb/", 2, 1},     // the last page again
+		{"http://www.luanchuan.gov.cn/zwgk/xzjdnb/", 3, 0},   // 第k页 共3页
+	} {
+		var beyond []string
+		for k := l.real + 1; k <= 40; k++ {
+			u := fmt.Sprintf("%sindex_%d.html", l.dir, k)
+			if stats.Get(u).Requests > 0 {
+				beyond = append(beyond, u)
+			}
+		}
+		if len(beyond) > l.past {
+			t.Errorf("%s: %d pages fetched past the %d real ones (%d allowed): %v", l.dir, len(beyond), l.real, l.past, beyond)
+		}
+	}
+	if len(res) == 1 && res[0].Run.Pages > 60 {
+		t.Errorf("%d fetches for a site of 22 reports and 8 list pages", res[0].Run.Pages)
+	}
 }

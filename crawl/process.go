@@ -466,7 +466,7 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 		}
 	}
 	if !r.stopPaging || reportLinks == 0 || anyNew {
-		out = append(out, next...)
+		out = append(out, r.pageOn(parent, pageURL, a, next)...)
 	}
 	return r.claim(parent, out)
 }
