@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/crawl/fetch"
 	"github.com/nianbao/nianbao/portal"
 	"github.com/nianbao/nianbao/sites"
 )
@@ -107,5 +109,42 @@ func TestCrawlStopsEndlessPaging(t *testing.T) {
 	}
 	if len(res) == 1 && res[0].Run.Pages > 60 {
 		t.Errorf("%d fetches for a site of 22 reports and 8 list pages", res[0].Run.Pages)
+	}
+}
+
+// Two lists link the same reports under twin URLs (www and bare host,
+// http and https). Whichever list is read first, and so whichever twin is
+// fetched, each document is named by the same twin: the one under the
+// site's start URL's host and scheme.
+func TestTwinURLDoesNotDependOnFetchOrder(t *testing.T) {
+	const (
+		own = "http://www.xinan.gov.cn/xxgk/zfxxgknb/"
+		sum = "http://www.xinan.gov.cn/xxgk/ndbghz/"
+	)
+	names := map[string]string{} // report id → document URL of the first order
+	for _, order := range [][]string{{own, sum}, {sum, own}} {
+		h := newHarness(t, portal.New(portal.Options{Sites: []string{"xinan"}}))
+		h.sites[0].Start = order
+		urls, _ := fetchOrder(t, h)
+		checkExpected(t, h)
+		docs := docsBySite(t, h.a)["xinan"]
+		for _, e := range h.p.Expected("xinan") {
+			var d *archive.Document
+			for _, x := range docs {
+				if fetch.CanonicalURL(x.URL) == fetch.CanonicalURL(e.DetailURL) {
+					d = x
+				}
+			}
+			if d == nil {
+				continue // reported by checkExpected
+			}
+			if d.URL != e.DetailURL {
+				t.Errorf("lists %v: %s named %s, want %s (fetched %v)", order, e.ID, d.URL, e.DetailURL, urls)
+			}
+			if prev, ok := names[e.ID]; ok && prev != d.URL {
+				t.Errorf("%s named %s with one list first, %s with the other", e.ID, prev, d.URL)
+			}
+			names[e.ID] = d.URL
+		}
 	}
 }

@@ -555,6 +555,7 @@ func (r *siteRun) reportPage(it *item, raw string, page *sites.Page, a sites.Ana
 		if upsertFile(d, file) {
 			resetParse(d)
 		}
+		r.nameTwin(d, raw)
 		d.LastSeen = now
 		r.touch(d.ID, false)
 		return d, false
@@ -620,6 +621,7 @@ func (r *siteRun) attachment(it *item, raw string, res *fetched, info archive.Bl
 		if upsertFile(d, file) {
 			resetParse(d)
 		}
+		r.nameTwin(d, raw)
 		d.LastSeen = now
 		r.touch(d.ID, false)
 		return d
@@ -685,7 +687,8 @@ func (r *siteRun) recordSighting(it *item) {
 		return
 	}
 	n := len(d.Sightings)
-	if addSighting(d, s); len(d.Sightings) == n {
+	renamed := r.nameTwin(d, s.URL)
+	if addSighting(d, s); len(d.Sightings) == n && !renamed {
 		r.docMu.Unlock()
 		r.touch(id, false)
 		return // already recorded
