@@ -148,3 +148,23 @@ func TestTwinURLDoesNotDependOnFetchOrder(t *testing.T) {
 		}
 	}
 }
+
+// A TRS "动静结合" list shows 10 of the 20 items its script declares; the
+// rest come from a search API. The run report names the list and the
+// items out of reach, and the run is partial, never "ok".
+func TestCrawlReportsItemsOutOfReach(t *testing.T) {
+	h := newHarness(t, portal.New(portal.Options{Sites: []string{"yiyang"}}))
+	res := h.crawl(t)
+	checkExpected(t, h)
+	if len(res) != 1 {
+		t.Fatalf("%d results", len(res))
+	}
+	run := res[0].Run
+	const note = sites.NoteIncompleteList + "the list at http://www.yiyang.gov.cn/xxgk/zfxxgknb/ declares 20 items; its static pages show at most 10"
+	if !hasNoteContaining(run.Notes, note) || !hasNoteContaining(run.Notes, "10 are out of reach") {
+		t.Errorf("no note of the items out of reach: %q", run.Notes)
+	}
+	if run.Status != "partial" || run.Blocked[blockedIncompleteList] != 1 {
+		t.Errorf("status %q, blocked %v; want partial with one incomplete list", run.Status, run.Blocked)
+	}
+}

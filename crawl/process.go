@@ -319,6 +319,7 @@ func (r *siteRun) analyze(it *item, finalURL, html string) (*sites.Page, sites.A
 		if a.IsList {
 			r.listFamilies[rule.Name()]++
 		}
+		r.countIncomplete(a.Notes)
 		r.addNotes(a.Notes)
 	})
 	if r.e.opts.Explain != nil {
