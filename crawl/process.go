@@ -325,6 +325,7 @@ func (r *siteRun) analyze(it *item, finalURL, html string) (*sites.Page, sites.A
 		if a.IsList {
 			r.listFamilies[rule.Name()]++
 		}
+		r.countIncomplete(a.Notes)
 		r.addNotes(a.Notes)
 	})
 	if r.e.opts.Explain != nil {
@@ -474,7 +475,7 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 		}
 	}
 	if !r.stopPaging || reportLinks == 0 || anyNew {
-		out = append(out, next...)
+		out = append(out, r.pageOn(parent, pageURL, a, next)...)
 	}
 	return r.claim(parent, out)
 }
@@ -563,6 +564,7 @@ func (r *siteRun) reportPage(it *item, raw string, page *sites.Page, a sites.Ana
 		if upsertFile(d, file) {
 			resetParse(d)
 		}
+		r.nameTwin(d, raw)
 		d.LastSeen = now
 		r.touch(d.ID, false)
 		return d, false
@@ -630,6 +632,7 @@ func (r *siteRun) attachment(it *item, raw string, res *fetched, info archive.Bl
 		if upsertFile(d, file) {
 			resetParse(d)
 		}
+		r.nameTwin(d, raw)
 		d.LastSeen = now
 		r.touch(d.ID, false)
 		return d
@@ -695,7 +698,8 @@ func (r *siteRun) recordSighting(it *item) {
 		return
 	}
 	n := len(d.Sightings)
-	if addSighting(d, s); len(d.Sightings) == n {
+	renamed := r.nameTwin(d, s.URL)
+	if addSighting(d, s); len(d.Sightings) == n && !renamed {
 		r.docs.mu.Unlock()
 		r.touch(id, false)
 		return // already recorded

@@ -22,7 +22,7 @@ import (
 
 var (
 	reHref     = regexp.MustCompile(`(?i)\bhref\s*=\s*["']([^"']*)["']`)
-	reOnclick  = regexp.MustCompile(`jumpToDetail\('([^']+)'\)`)
+	reOnclick  = regexp.MustCompile(`(?:jumpToDetail\(|window\.open\(|javascript:location\.href=)'([^']+)'`)
 	reReplace  = regexp.MustCompile(`location\.replace\('([^']+)'\)`)
 	reRefresh  = regexp.MustCompile(`(?i)content="\d+;\s*url=([^"]+)"`)
 	rePager4   = regexp.MustCompile(`createPageHTML\((\d+),\s*(\d+),\s*"([^"]+)",\s*"([^"]+)"\)`)

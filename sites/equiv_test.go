@@ -80,7 +80,7 @@ func sameAnalyses(u, text, kind, form string, v equivVariant) error {
 }
 
 func fromRefAnalysis(a sitesref.Analysis) Analysis {
-	out := Analysis{Title: a.Title, Date: a.Date, IsList: a.IsList, Notes: a.Notes}
+	out := Analysis{Title: a.Title, Date: a.Date, IsList: a.IsList, Notes: a.Notes, Items: a.Items, PageNum: a.PageNum, PageCount: a.PageCount}
 	if a.Report != nil {
 		ti := TitleInfo(*a.Report)
 		out.Report = &ti
@@ -111,6 +111,8 @@ func analysisDiff(got, want Analysis) string {
 		return fmt.Sprintf("Title/Date/IsList %q %q %v, want %q %q %v", got.Title, got.Date, got.IsList, want.Title, want.Date, want.IsList)
 	case !reflect.DeepEqual(got.Notes, want.Notes):
 		return fmt.Sprintf("Notes %q, want %q", got.Notes, want.Notes)
+	case !reflect.DeepEqual(got.Items, want.Items) || got.PageNum != want.PageNum || got.PageCount != want.PageCount:
+		return fmt.Sprintf("Items %q pager %d/%d, want %q %d/%d", got.Items, got.PageNum, got.PageCount, want.Items, want.PageNum, want.PageCount)
 	case (got.Links == nil) != (want.Links == nil) || len(got.Links) != len(want.Links):
 		return fmt.Sprintf("%d links (nil %v), want %d (nil %v):\n%s\nwant\n%s", len(got.Links), got.Links == nil, len(want.Links), want.Links == nil, linkLines(got.Links), linkLines(want.Links))
 	}

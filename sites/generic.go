@@ -30,13 +30,18 @@ func (Generic) Detect(p *Page) (float64, string) {
 
 func (Generic) Analyze(p *Page) Analysis { return AnalyzeGeneric(p) }
 
-// Scores by link kind; the engine subtracts a little per depth.
+// Scores by link kind; the engine subtracts a little per depth (the same
+// for a list's next page and its items, which keep the list's depth).
 const (
+	// scoreNext: a list's next page comes before the list's reports and
+	// files (scoreDetail plus recency is below 101), so the frontier holds
+	// the next list page while they are fetched instead of running dry
+	// at the end of each page.
+	scoreNext       = 110
 	scoreDetail     = 100
 	scoreAttachment = 95
 	scorePart       = 95
 	scoreColumn     = 80
-	scoreNext       = 70
 	scoreTree       = 65
 	scoreNav        = 40
 )
@@ -66,6 +71,9 @@ func AnalyzeGeneric(p *Page) Analysis {
 	g.base = resolveBase(p)
 	g.detailish = p.Kind == KindDetail || p.Kind == KindPart
 	g.rows, g.useList = listRows(p, g.detailish)
+	if !g.detailish {
+		g.items = make([]string, 0, len(g.x.anchors))
+	}
 	for _, n := range g.x.anchors {
 		g.anchor(n)
 	}
@@ -99,6 +107,10 @@ func AnalyzeGeneric(p *Page) Analysis {
 		a.IsList = true
 	}
 	a.Links = mergeLinks(g.links)
+	if !g.detailish && a.Report == nil {
+		a.Items = g.items
+		a.PageNum, a.PageCount = declaredPager(p.HTML)
+	}
 	return a
 }
 
@@ -114,6 +126,10 @@ type genericRun struct {
 
 	links                    []Link
 	reportLinks, columnLinks int
+	// items: the targets of the page's links but its pager's and its own
+	// pages' (Analysis.Items); nil on detail pages.
+	items   []string
+	listKey string // listKey(p.URL), "" until asked
 
 	text textBuf
 	// The last list row whose text rowDate read: the anchors of one row
@@ -137,6 +153,9 @@ func (g *genericRun) anchor(n *xhtml.Node) {
 	}
 	abs := u.String()
 	text := g.text.cleanNodeText(n)
+	if g.items != nil && !isPagerText(text) && !g.ownList(u) {
+		g.items = append(g.items, abs)
+	}
 	title := bestTitle(text, strings.TrimSpace(attrOr(n, "title", "")))
 	ti := ClassifyTitle(title)
 	row, listed := g.rows[n]
@@ -178,6 +197,13 @@ func (g *genericRun) anchor(n *xhtml.Node) {
 		}
 		return
 	}
+	listPage := p.Kind == KindList || p.Kind == KindStart && g.pageColumnish()
+	// The pager first: its links into a column named by a report slug
+	// (zfxxgknb/index_2.html) are the list's next pages, not columns.
+	if listPage && (isNextText(text) || isPageNumText(text) && !sameDoc(p.URL, u) && samePathDir(p.URL, u)) {
+		g.links = append(g.links, Link{URL: abs, Kind: KindList, Title: text, Score: scoreNext, Why: "next page of the list", Next: true})
+		return
+	}
 	ci := Column(title, abs)
 	if ci.IsDecoy {
 		return
@@ -187,11 +213,7 @@ func (g *genericRun) anchor(n *xhtml.Node) {
 		g.links = append(g.links, Link{URL: abs, Kind: KindList, Title: title, Score: scoreColumn, Why: ci.Reason})
 		return
 	}
-	if p.Kind == KindList || p.Kind == KindStart && g.pageColumnish() {
-		if isNextText(text) || isPageNumText(text) && !sameDoc(p.URL, u) && samePathDir(p.URL, u) {
-			g.links = append(g.links, Link{URL: abs, Kind: KindList, Title: text, Score: scoreNext, Why: "next page of the list", Next: true})
-			return
-		}
+	if listPage {
 		t := NormalizeTitle(title)
 		if isYearText(t) && looksLikeArticle(path.Base(u.Path)) {
 			// A unit's year list (ul#timeFrame "2023年") linking the report itself.
@@ -215,6 +237,18 @@ func (g *genericRun) anchor(n *xhtml.Node) {
 			g.links = append(g.links, Link{URL: abs, Kind: KindNav, Title: title, Score: scoreNav, Why: why})
 		}
 	}
+}
+
+// ownList reports whether u is a page of the list p is a page of (its
+// pager's links, the page itself).
+func (g *genericRun) ownList(u *url.URL) bool {
+	if !strings.EqualFold(u.Host, g.p.URL.Host) {
+		return false
+	}
+	if g.listKey == "" {
+		g.listKey = listKey(g.p.URL)
+	}
+	return listKey(u) == g.listKey
 }
 
 // script adds the attachments a detail page's script names.

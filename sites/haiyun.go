@@ -92,7 +92,11 @@ func hyPage(p *Page, endpoint, channel string, n, size int) (Link, bool) {
 		return Link{}, false
 	}
 	form := url.Values{"channelId": {channel}, "page": {strconv.Itoa(n)}, "size": {strconv.Itoa(size)}, "relateSubChannels": {"true"}}
-	return formLink(Link{URL: u.String(), Kind: KindList, Score: scoreColumn, Next: n > 1,
+	score := float64(scoreColumn)
+	if n > 1 {
+		score = scoreNext
+	}
+	return formLink(Link{URL: u.String(), Kind: KindList, Score: score, Next: n > 1,
 		Why: "海云 getFileListByCodeId channel " + channel + " page " + strconv.Itoa(n)}, form), true
 }
 
@@ -179,11 +183,21 @@ func NeedsBrowser(p *Page, a Analysis) (string, bool) {
 	if !column {
 		return "", false
 	}
+	lists := false
 	for _, l := range a.Links {
 		switch l.Kind {
-		case KindDetail, KindAttachment, KindList, KindPart:
-			return "", false
+		case KindDetail, KindAttachment, KindPart:
+			return "", false // items a static crawl follows
+		case KindList:
+			lists = true
 		}
+	}
+	if n := scriptOnlyReports(p); n > 0 {
+		return NoteNeedsBrowser + "the list at " + p.URL.String() + " links its " + strconv.Itoa(n) +
+			" report(s) only through scripts (javascript: links naming no URL); a static crawl cannot follow them", true
+	}
+	if lists {
+		return "", false
 	}
 	var scripts strings.Builder
 	p.Doc.FindMatcher(selScript).Each(func(_ int, s *goquery.Selection) {
@@ -197,4 +211,25 @@ func NeedsBrowser(p *Page, a Analysis) (string, bool) {
 		return NoteNeedsBrowser + "the list at " + p.URL.String() + " is drawn by script (" + strings.TrimSpace(m) + "); a static crawl sees no items", true
 	}
 	return "", false
+}
+
+// scriptOnlyReports counts the links of p that name a report but lead
+// there only through a script: href="javascript:…" or an onclick handler
+// in which no URL can be read (showDoc('5001')).
+func scriptOnlyReports(p *Page) int {
+	var tb textBuf
+	n := 0
+	for _, a := range p.index().anchors {
+		if a.Data != "a" || anchorTargetNode(a) != "" {
+			continue
+		}
+		href := strings.ToLower(strings.TrimSpace(attrOr(a, "href", "")))
+		if !strings.HasPrefix(href, "javascript:") && !hasAttr(a, "onclick") {
+			continue
+		}
+		if ClassifyTitle(bestTitle(tb.cleanNodeText(a), strings.TrimSpace(attrOr(a, "title", "")))).IsReport {
+			n++
+		}
+	}
+	return n
 }

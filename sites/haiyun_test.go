@@ -79,6 +79,15 @@ func TestNeedsBrowser(t *testing.T) {
 <script>$(function(){ var t = window.atob(document.getElementById('tk').value); $.ajax({url: signUrl('/api/v2/list', t), type: 'POST'}); });</script></body></html>`
 	static := `<html><body><ul><li><a href="./202401/t20240115_1.html">湘潭市2023年政府信息公开工作年度报告</a></li></ul><script>$.ajax({url:'/count'})</script></body></html>`
 	noScript := `<html><body><h2>部门信息公开年报</h2><p>暂无信息</p></body></html>`
+	// A unit list whose report links only call a script (no URL in them).
+	row := func(a string) string {
+		return `<li>` + a + `汝阳县审计局2023年政府信息公开工作年度报告</a><span>2024-01-25</span></li>`
+	}
+	jsLinks := `<html><head><title>县审计局</title><script>function showDoc(id){window.location.href='./detail.jsp?id='+id;}</script></head><body>` +
+		`<div class="header"><a href="/">汝阳县人民政府</a></div><h2>县审计局</h2><ul class="list">` +
+		row(`<a href="javascript:void(0)" onclick="showDoc('5001')">`) + row(`<a href="javascript:showDoc('5002')">`) + `</ul></body></html>`
+	// The same with one plain report link: a page of links, no note.
+	mixed := strings.Replace(jsLinks, `<ul class="list">`, `<ul class="list"><li><a href="./202301/t20230130_9.html">汝阳县审计局2022年政府信息公开工作年度报告</a></li>`, 1)
 	tests := []struct {
 		name, url, html, kind string
 		want                  bool
@@ -87,6 +96,8 @@ func TestNeedsBrowser(t *testing.T) {
 		{"static items", "http://www.xtsw.gov.cn/xxgk/bmnb/index.html", static, KindList, false},
 		{"empty without script", "http://www.xtsw.gov.cn/xxgk/bmnb/index.html", noScript, KindList, false},
 		{"not a report column", "http://www.xtsw.gov.cn/about/", jsOnly, KindNav, false},
+		{"report links only through scripts", "http://www.ruyang.gov.cn/zfxxgk/zfxxgknb/sjj/", jsLinks, KindList, true},
+		{"a script link among plain report links", "http://www.ruyang.gov.cn/zfxxgk/zfxxgknb/sjj/", mixed, KindList, false},
 	}
 	for _, tc := range tests {
 		p := mustPage(t, tc.url, tc.html, tc.kind)

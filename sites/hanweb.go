@@ -65,9 +65,13 @@ func (Hanweb) Analyze(p *Page) Analysis {
 	a := AnalyzeGeneric(p)
 	records := hanwebRecords(p.HTML)
 	if len(records) > 0 {
-		rl := rowLinks(p, wrapRecords(records), "Hanweb record")
+		rl, items := rowLinks(p, wrapRecords(records), "Hanweb record")
 		a.Links = mergeLinks(append(a.Links, rl...))
+		if a.Report != nil {
+			a.PageNum, a.PageCount = declaredPager(p.HTML)
+		}
 		a.IsList, a.Report = true, nil
+		a.Items = append(a.Items, items...) // the records are the entries
 	}
 	jp := hanwebJpage(p.HTML)
 	groups := hanwebGroups(p, jp, len(records))
@@ -280,7 +284,7 @@ func queryValue(v string) string {
 func hanwebProxy(p *Page) Analysis {
 	a := Analysis{IsList: true}
 	records := hanwebRecords(p.HTML)
-	a.Links = rowLinks(p, wrapRecords(records), "Hanweb dataproxy record")
+	a.Links, a.Items = rowLinks(p, wrapRecords(records), "Hanweb dataproxy record")
 	q := p.URL.Query()
 	start, _ := strconv.Atoi(q.Get("startrecord"))
 	end, _ := strconv.Atoi(q.Get("endrecord"))
@@ -335,22 +339,28 @@ func wrapRecords(records []string) string {
 
 // rowLinks analyses list rows cut out of a script, JSON or XML (Hanweb
 // records, an XHR fragment) as if they were a list page at p's URL, and
-// returns the report, attachment and next-page links found in them.
-func rowLinks(p *Page, rows, why string) []Link {
+// returns the report and attachment links found in them, and the rows'
+// entries (Analysis.Items; empty, not nil, for no rows).
+func rowLinks(p *Page, rows, why string) ([]Link, []string) {
 	if strings.TrimSpace(rows) == "" {
-		return nil
+		return nil, []string{}
 	}
 	sub, err := NewPage(p.URL.String(), "<html><body>"+rows+"</body></html>", KindList, "")
 	if err != nil {
-		return nil
+		return nil, []string{}
 	}
 	sub.URL = p.URL
 	var out []Link
-	for _, l := range AnalyzeGeneric(sub).Links {
+	sa := AnalyzeGeneric(sub)
+	for _, l := range sa.Links {
 		if l.Kind == KindDetail || l.Kind == KindAttachment {
 			l.Why = why + ": " + l.Why
 			out = append(out, l)
 		}
 	}
-	return out
+	items := sa.Items
+	if items == nil {
+		items = []string{}
+	}
+	return out, items
 }

@@ -112,6 +112,14 @@ type Analysis struct {
 	Links  []Link
 	// Notes explain decisions (e.g. "JS-only list: needs a browser").
 	Notes []string
+	// Items are the entries of a list page: the targets of its links other
+	// than the list's own pages (pager links, the page itself), whatever
+	// they lead to. Trail.Step compares them from page to page. nil when
+	// the rule does not list them (JSON and XML answers, detail pages).
+	Items []string
+	// PageNum and PageCount are the page's number in its list (from 1) and
+	// the list's page count as its pager declares them; 0 is unknown.
+	PageNum, PageCount int
 }
 
 var registry = map[string]Rule{}

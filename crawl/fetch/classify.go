@@ -185,6 +185,11 @@ type page struct {
 	visible string // visible text, whitespace collapsed
 	refresh []string
 	isShell bool // visible text shorter than shellText runes
+	// onLoad is the script that runs when the page loads: the text of its
+	// <script> elements and the body's onload handler, collected only
+	// while the page may still be a shell. Handlers of links (onclick,
+	// href="javascript:…") are not in it: clicking a link is no redirect.
+	onLoad string
 }
 
 // readPage reads body's title, meta refreshes and visible text. text is
@@ -205,8 +210,8 @@ func readPage(body []byte, contentType, text string) page {
 	}
 	p := page{raw: text}
 	z := html.NewTokenizer(strings.NewReader(p.raw))
-	var vis strings.Builder
-	skip, inTitle := 0, false
+	var vis, scripts strings.Builder
+	skip, inTitle, inScript := 0, false, false
 	// The visible text matters only on a shell. Once what was collected
 	// holds shellText runes the page is not one, and the rest of its text
 	// need not be copied (title and meta refresh are still read).
@@ -231,13 +236,23 @@ func readPage(body []byte, contentType, text string) page {
 		off += len(z.Raw())
 		switch tt {
 		case html.ErrorToken:
-			return p.finish(&vis, enough)
+			return p.finish(&vis, &scripts, enough)
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			switch string(name) {
 			case "script", "style", "noscript", "template":
 				if tt == html.StartTagToken {
 					skip++
+					inScript = string(name) == "script"
+				}
+			case "body":
+				for hasAttr && !enough {
+					var k, val []byte
+					k, val, hasAttr = z.TagAttr()
+					if strings.EqualFold(string(k), "onload") {
+						scripts.Write(val)
+						scripts.WriteString(";\n")
+					}
 				}
 			case "title":
 				inTitle = tt == html.StartTagToken
@@ -264,10 +279,15 @@ func readPage(body []byte, contentType, text string) page {
 				if skip > 0 {
 					skip--
 				}
+				inScript = false
 			case "title":
 				inTitle = false
 			}
 		case html.TextToken:
+			if inScript && !enough {
+				scripts.Write(z.Text())
+				scripts.WriteString(";\n")
+			}
 			if inTitle {
 				p.title += string(z.Text())
 			} else if skip == 0 && !enough {
@@ -282,14 +302,18 @@ func readPage(body []byte, contentType, text string) page {
 			}
 		}
 	}
-	return p.finish(&vis, enough)
+	return p.finish(&vis, &scripts, enough)
 }
 
-// finish sets visible, the title and isShell from what readPage collected.
-func (p *page) finish(vis *strings.Builder, enough bool) page {
+// finish sets visible, the title, isShell and onLoad from what readPage
+// collected.
+func (p *page) finish(vis, scripts *strings.Builder, enough bool) page {
 	p.visible = strings.Join(strings.Fields(vis.String()), " ")
 	p.title = strings.Join(strings.Fields(p.title), " ")
 	p.isShell = !enough && utf8.RuneCountInString(p.visible) < shellText
+	if p.isShell {
+		p.onLoad = scripts.String()
+	}
 	return *p
 }
 
@@ -385,15 +409,68 @@ func (p *page) redirect(base string) (target, detail string, ok bool) {
 	if !p.small() {
 		return "", "", false
 	}
-	if m := findJSNav(p.raw); m != nil {
+	// Only what runs on load redirects: a list page whose links open
+	// their targets by script (onclick="window.open('…')", a function a
+	// link calls) is a page of links, not a shell.
+	if m := loadNav(p.onLoad); m != nil {
 		if t, ok := ResolveLink(base, m[1]); ok {
 			return t, "script " + strconv.Quote(m[0]), true
 		}
 	}
-	if p.visible == "" && jsReloadRe.MatchString(p.raw) && base != "" {
+	if p.visible == "" && jsReloadRe.MatchString(p.onLoad) && base != "" {
 		return base, "script reloads the page", true
 	}
 	return "", "", false
+}
+
+// loadNav is the first navigation in js (a page's load-time script) that
+// is not inside a function declared for later calls: function go(u){…},
+// var go = function(u){…} and obj.go = function(u){…} run when called
+// (by a link's onclick), while top-level statements and the callbacks of
+// window.onload, setTimeout or $(…) run as the page loads.
+func loadNav(js string) []string {
+	for off := 0; off < len(js); {
+		m := findJSNavIndex(js[off:])
+		if m == nil {
+			return nil
+		}
+		start := off + m[0]
+		if !inDeclaredFunction(js, start) {
+			return []string{js[start : off+m[1]], js[off+m[2] : off+m[3]]}
+		}
+		off += m[1]
+	}
+	return nil
+}
+
+// declaredFunc matches the text before a function body's "{" when the
+// function is declared or assigned for later calls.
+var declaredFunc = regexp.MustCompile(`(?:\bfunction\s+[\w$]+|[\w$.\]\['"]+\s*[:=]\s*function(?:\s+[\w$]+)?)\s*\([^()]*\)\s*$`)
+
+// inDeclaredFunction reports whether position i of js lies in the body of
+// a function declared or assigned for later calls (declaredFunc), other
+// than an onload handler. Braces in strings and comments are not told
+// apart: a page's load script is short and plain.
+func inDeclaredFunction(js string, i int) bool {
+	depth := 0
+	for j := i - 1; j >= 0; j-- {
+		switch js[j] {
+		case '}':
+			depth++
+		case '{':
+			if depth > 0 {
+				depth--
+				continue
+			}
+			head := js[max(0, j-200):j]
+			if loc := declaredFunc.FindStringIndex(head); loc != nil {
+				if !strings.Contains(strings.ToLower(head[loc[0]:]), "onload") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 var jsReloadRe = regexp.MustCompile(`location\.reload\s*\(`)
@@ -517,4 +594,12 @@ func setCookieNames(h http.Header) []string {
 		}
 	}
 	return out
+}
+
+// findJSNavIndex is findJSNav's match as submatch indexes.
+func findJSNavIndex(s string) []int {
+	if textutil.IndexFold(s, "location") < 0 && textutil.IndexFold(s, "window.open") < 0 {
+		return nil
+	}
+	return jsNavRe.FindStringSubmatchIndex(s)
 }

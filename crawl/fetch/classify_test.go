@@ -196,3 +196,50 @@ func TestClassifyNeedlesLowerCase(t *testing.T) {
 		}
 	}
 }
+
+// unitList is a short list page of an aggregation tree: plain report
+// links and one more opened by a link's script, as unit lists write them.
+func unitList(jsLink, script string) string {
+	return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>县教育局政府信息公开年报</title>` + script + `</head><body>` +
+		`<div class="header"><a href="/">汝阳县人民政府</a></div><h2>县教育局</h2><ul class="list">` +
+		`<li><a href="./202401/t20240125_1.html" title="汝阳县教育局2023年政府信息公开工作年度报告">汝阳县教育局2023年政府信息公开工作年度报告</a><span>2024-01-25</span></li>` +
+		`<li><a href="./202301/t20230130_2.html" title="汝阳县教育局2022年政府信息公开工作年度报告">汝阳县教育局2022年政府信息公开工作年度报告</a><span>2023-01-30</span></li>` +
+		`<li>` + jsLink + `<span>2022-01-28</span></li></ul></body></html>`
+}
+
+// A short list page with one link opened by script among plain links is
+// a page of links, not a JS redirect shell (whose other links the crawl
+// would drop); what runs on load still redirects.
+func TestClassifyScriptLinksAreNoShell(t *testing.T) {
+	const u = "http://www.ruyang.gov.cn/zfxxgk/zfxxgknb/jyj/"
+	const report = `汝阳县教育局2021年政府信息公开工作年度报告</a>`
+	cases := []struct {
+		name, body string
+		kind       Kind
+		target     string
+	}{
+		{"onclick window.open among plain links", unitList(`<a href="javascript:void(0)" onclick="window.open('./202201/t20220128_3.html')">`+report, ""), KindOK, ""},
+		{"href javascript:location among plain links", unitList(`<a href="javascript:location.href='./202201/t20220128_3.html'">`+report, ""), KindOK, ""},
+		{"links calling a declared function", unitList(`<a href="javascript:void(0)" onclick="showDoc('3')">`+report,
+			`<script>function showDoc(id){window.location.href='./detail.jsp?id='+id;}</script>`), KindOK, ""},
+		{"links calling an assigned function", unitList(`<a href="javascript:void(0)" onclick="jump('3')">`+report,
+			`<script>var jump = function(id) { window.open("./detail.jsp?id=" + id); };</script>`), KindOK, ""},
+		{"body onload shell", `<html><body onload="location.href='./jbxx/'">正在跳转</body></html>`, KindJSRedirect, u + "jbxx/"},
+		{"window.onload shell", `<html><head><script>window.onload = function() { location.replace('./jbxx/'); }</script></head><body></body></html>`, KindJSRedirect, u + "jbxx/"},
+		{"setTimeout shell", `<html><head><script>setTimeout(function(){ window.location.href = "/zfxxgkzn/"; }, 1000)</script></head><body>正在跳转</body></html>`, KindJSRedirect, "http://www.ruyang.gov.cn/zfxxgkzn/"},
+		{"shell after a declared function", `<html><head><script>function go(u){ location.href = u; } location.replace('./jbxx/');</script></head><body></body></html>`, KindJSRedirect, u + "jbxx/"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := resp(200, u, tc.body, "Content-Type", "text/html; charset=utf-8")
+			v := Classify(r, false)
+			if v.Kind != tc.kind || v.Target != tc.target {
+				t.Errorf("got %s, want %s %q", v, tc.kind, tc.target)
+			}
+			r.Text = tc.body
+			if w := Classify(r, false); w != v {
+				t.Errorf("with the text handed over: %s, want %s", w, v)
+			}
+		})
+	}
+}

@@ -37,7 +37,7 @@ type Page struct {
 	// Selectors are the site's own (config sites[].selectors), if any.
 	Selectors Selectors
 
-	metas map[string]*goquery.Selection // first <meta> per name, built on first use
+	idx *pageIndex // what AnalyzeGeneric reads of Doc, built on first use
 }
 
 // Selectors are CSS selectors (goquery) a site's config gives for its
@@ -58,10 +58,15 @@ func NewPage(rawURL, html, kind, title string) (*Page, error) {
 		return nil, fmt.Errorf("page url %q: %w", rawURL, err)
 	}
 	// htmltree builds html.Parse's tree at a fraction of its cost; the
-	// crawl parses every page it fetches.
-	root, err := htmltree.Parse(html)
+	// crawl parses every page it fetches. Its pooled memory goes back once
+	// the tree is copied out (see compactTree).
+	root, mem, err := htmltree.ParseReuse(html)
 	if err != nil {
 		return nil, fmt.Errorf("parse html of %s: %w", rawURL, err)
+	}
+	if mem != nil {
+		root = compactTree(root)
+		mem.Release()
 	}
 	return &Page{URL: u, HTML: html, Doc: goquery.NewDocumentFromNode(root), Kind: kind, Title: title}, nil
 }
@@ -107,6 +112,14 @@ type Analysis struct {
 	Links  []Link
 	// Notes explain decisions (e.g. "JS-only list: needs a browser").
 	Notes []string
+	// Items are the entries of a list page: the targets of its links other
+	// than the list's own pages (pager links, the page itself), whatever
+	// they lead to. Trail.Step compares them from page to page. nil when
+	// the rule does not list them (JSON and XML answers, detail pages).
+	Items []string
+	// PageNum and PageCount are the page's number in its list (from 1) and
+	// the list's page count as its pager declares them; 0 is unknown.
+	PageNum, PageCount int
 }
 
 var registry = map[string]Rule{}
