@@ -121,8 +121,7 @@ func (f *fleet) earlyParse(ctx context.Context, job parseJob) {
 		return // changed meanwhile: parsed again at the end
 	}
 	ingest.Record(cur, out)
-	r.docs.put(cur)
-	r.commit(archive.Fetch{Site: r.site.Name, Doc: cur})
+	r.docs.putParsed(cur, r.f.commits.commitStored(archive.Fetch{Site: r.site.Name, Doc: cur}, r.setFatal))
 }
 
 // sameFiles: a and b hold the same files (URL and bytes).

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -144,6 +145,20 @@ func benchChild() int {
 	}()
 	var res benchResult
 	start := time.Now()
+	if pf := os.Getenv("NIANBAO_HEAPPROF"); pf != "" {
+		// Heap profiles of the child every 4 s, for memory work.
+		go func() {
+			for i := 1; ; i++ {
+				time.Sleep(time.Until(start.Add(time.Duration(4*i) * time.Second)))
+				f, err := os.Create(fmt.Sprintf("%s.%s.%d", pf, spec.Mode, 4*i))
+				if err != nil {
+					return
+				}
+				_ = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}()
+	}
 	switch spec.Mode {
 	case "colly":
 		rt := fetch.NewTransport(fetch.Options{Resolve: spec.Resolve, LoopbackOnly: true})

@@ -203,9 +203,21 @@ func Best(ctx context.Context, blobs Blobs, d *archive.Document, parseFile FileP
 // When the title the portal listed the report under names another year
 // than the file itself, the file's year is kept and a title_conflict
 // warning says so: a misfiled attachment is a finding, not a guess.
+//
+// The document gets its own copies of the parser's strings: a parser may
+// cut them from a page-sized arena, which a document kept in memory (the
+// crawl's document cache) must not hold alive.
 func Record(d *archive.Document, o Outcome) {
+	o.Body, o.Region, o.Title = strings.Clone(o.Body), strings.Clone(o.Region), strings.Clone(o.Title)
+	warnings := make([]string, len(o.Warnings))
+	for i, w := range o.Warnings {
+		warnings[i] = strings.Clone(w)
+	}
+	if len(o.Warnings) == 0 {
+		warnings = o.Warnings
+	}
 	d.ParseStatus, d.Format, d.FailedChecks = o.Status, o.Format, o.FailedChecks
-	d.Warnings, d.Parsed, d.ParserVer = o.Warnings, o.JSON, o.Version
+	d.Warnings, d.Parsed, d.ParserVer = warnings, o.JSON, o.Version
 	if w := titleConflict(d.Title, o); w != "" {
 		d.Warnings = append(d.Warnings, w)
 	}
