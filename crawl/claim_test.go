@@ -13,7 +13,7 @@ import (
 // sighting item instead of the report's item. Other duplicates are
 // dropped, and a sighting is claimed once.
 func TestClaimKeepsTheSecondListsSighting(t *testing.T) {
-	r := &siteRun{site: &config.Site{Name: "s"}, queued: map[string]bool{}}
+	r := &siteRun{site: &config.Site{Name: "s"}, frontier: frontier{queued: map[string]bool{}}}
 	report := func(from string) archive.FrontierItem {
 		return archive.FrontierItem{URL: "http://h/t1.html", Site: "s", Kind: sites.KindDetail,
 			Extra: map[string]string{"url": "http://h/t1.html", "from": from, "sight": "1"}}

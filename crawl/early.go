@@ -3,6 +3,7 @@ package crawl
 import (
 	"context"
 	"runtime"
+	"sync"
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/ingest"
@@ -17,6 +18,16 @@ import (
 // It is only a head start: the end-of-site pass (parseDocs) still parses
 // every document whose status is empty in the store, so a dropped job, a
 // document changed after its parse, or a kill loses nothing.
+
+// ripening is a site run's early-parse bookkeeping. docWait counts the
+// queued items that add files to a document (attachments, continuation
+// pages): at 0 the document is complete. docStored is each document's
+// last write. Guarded by the siteRun's mu, but parsing, which jobs join.
+type ripening struct {
+	docWait   map[string]int
+	docStored map[string]<-chan struct{}
+	parsing   sync.WaitGroup // early parses of this site under way
+}
 
 // storedDoc is a document a fetch wrote and when the write is durable.
 type storedDoc struct {

@@ -480,41 +480,6 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 	return r.claim(parent, out)
 }
 
-// sighting is the frontier item that records that list page pageURL
-// (parent's) showed the report at key, linked as linkURL.
-func (r *siteRun) sighting(parent *item, key, linkURL, pageURL string) *archive.FrontierItem {
-	return &archive.FrontierItem{
-		URL: "sighting:" + key + "\x00" + parent.URL, Site: r.site.Name, Kind: kindSighting, Score: scoreSighting,
-		Extra: map[string]string{"doc": archive.DocID(r.site.Name, key), "url": linkURL, "from": pageURL},
-	}
-}
-
-// claim marks items queued for this run, in one step with the check: two
-// pages analysed at once may both have found an unqueued URL. The page
-// that claims it second keeps no item for it; if it listed the report
-// (which the item would have recorded as its first sighting) it gets a
-// sighting item instead, so that every list that showed a report is
-// recorded whatever the timing.
-func (r *siteRun) claim(parent *item, items []archive.FrontierItem) []archive.FrontierItem {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := items[:0]
-	for _, fi := range items {
-		if r.queued[fi.URL] {
-			if fi.Kind != kindSighting && fi.Extra["sight"] == "1" {
-				if s := r.sighting(parent, fi.URL, fi.Extra["url"], fi.Extra["from"]); !r.queued[s.URL] {
-					r.queued[s.URL] = true
-					out = append(out, *s)
-				}
-			}
-			continue
-		}
-		r.queued[fi.URL] = true
-		out = append(out, fi)
-	}
-	return out
-}
-
 // wafStatus: statuses only anti-bot walls answer with (fetch.Classify
 // names them from the body; robots.txt bodies are not kept).
 func wafStatus(status int) bool { return status == 521 || status == 412 }
@@ -654,22 +619,6 @@ func (r *siteRun) attachment(it *item, raw string, res *fetched, info archive.Bl
 	return d
 }
 
-// touch counts a document seen this run (new ones separately).
-func (r *siteRun) touch(id string, isNew bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.docsSeen == nil {
-		r.docsSeen = map[string]bool{}
-	}
-	if !r.docsSeen[id] {
-		r.docsSeen[id] = true
-		r.run.Docs++
-	}
-	if isNew {
-		r.run.NewDocs++
-	}
-}
-
 // firstSighting records, with a new document, the list that linked it.
 func (r *siteRun) firstSighting(d *archive.Document, it *item, now time.Time) {
 	if it.Extra["sight"] != "" {
@@ -780,27 +729,4 @@ func hasPrefixIn(ss []string, prefix string) bool {
 		}
 	}
 	return false
-}
-
-// maxNotes bounds the rule notes one run report keeps.
-const maxNotes = 40
-
-// addNotes records rule notes in the run report (deduplicated, bounded);
-// needs-a-browser notes are also counted. Called under r.mu.
-func (r *siteRun) addNotes(notes []string) {
-	for _, n := range notes {
-		if r.noteSeen[n] {
-			continue
-		}
-		if r.noteSeen == nil {
-			r.noteSeen = map[string]bool{}
-		}
-		r.noteSeen[n] = true
-		if strings.HasPrefix(n, sites.NoteNeedsBrowser) {
-			r.run.Blocked[blockedNeedsBrowser]++
-		}
-		if len(r.run.Notes) < maxNotes {
-			r.run.Notes = append(r.run.Notes, n)
-		}
-	}
 }

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -45,32 +42,16 @@ type siteRun struct {
 	col  *colly.Collector
 	docs *docCache
 
-	runStart time.Time
-	resumed  bool // a persisted frontier was resumed
-
+	// mu guards the site's frontier, report and early-parse bookkeeping
+	// (the embedded parts below), inflight and fatal; cond signals the
+	// loop that a fetch ended or an item was queued.
 	mu       sync.Mutex
 	cond     *sync.Cond
-	q        itemHeap
-	queued   map[string]bool // frontier keys known this run (pending or done)
-	seq      int
 	inflight int
-	run      archive.Run
-	fetches  int // fetches this run, resumptions included (budget)
-	okPages  int
-	families map[string]int
-	// listFamilies tallies the families of list pages only: lists are
-	// where families differ (details look alike), so they name the site's.
-	listFamilies map[string]int
-	noteSeen     map[string]bool // rule notes already in the run report
-	fatal        error
-	docsSeen     map[string]bool
-	// docWait counts the queued items that add files to a document
-	// (attachments, continuation pages): at 0 it is complete and parsed
-	// while the crawl goes on (early.go). docStored is each document's
-	// last write.
-	docWait   map[string]int
-	docStored map[string]<-chan struct{}
-	parsing   sync.WaitGroup // early parses of this site under way
+	fatal    error
+	frontier // frontier.go
+	tally    // report.go
+	ripening // early.go
 }
 
 func newSiteRun(e *Engine, f *fleet, site *config.Site) (*siteRun, error) {
@@ -86,12 +67,12 @@ func newSiteRun(e *Engine, f *fleet, site *config.Site) (*siteRun, error) {
 	cfg := &e.opts.Config.Crawl
 	r := &siteRun{
 		e: e, f: f, site: site, st: e.opts.Store,
-		hosts:   newHostMatcher(site),
-		pol:     cfg.PolitenessFor(site),
-		queued:  map[string]bool{},
-		docs:    newDocCache(e.opts.Store, site.Name),
-		docWait: map[string]int{}, docStored: map[string]<-chan struct{}{},
-		families: map[string]int{}, listFamilies: map[string]int{},
+		hosts:    newHostMatcher(site),
+		pol:      cfg.PolitenessFor(site),
+		docs:     newDocCache(e.opts.Store, site.Name),
+		frontier: frontier{queued: map[string]bool{}},
+		tally:    tally{families: map[string]int{}, listFamilies: map[string]int{}},
+		ripening: ripening{docWait: map[string]int{}, docStored: map[string]<-chan struct{}{}},
 		maxDepth: cfg.MaxDepth,
 	}
 	r.maxPages, r.recheck, r.stopPaging = cfg.BudgetFor(site)
@@ -218,208 +199,6 @@ func (r *siteRun) finishFailed(err error) (archive.Run, error) {
 	return r.run, err
 }
 
-// finishReport sets the status and family of the run report.
-func (r *siteRun) finishReport() {
-	if r.rule != nil {
-		r.run.Family = r.rule.Name()
-	} else {
-		r.run.Family = siteFamily(r.listFamilies, r.families)
-	}
-	if r.run.Status != "" {
-		return
-	}
-	defer r.flagOnlyBlocks()
-	errs := 0
-	for _, n := range r.run.Errors {
-		errs += n
-	}
-	for _, n := range r.run.Blocked {
-		errs += n
-	}
-	switch {
-	case r.okPages == 0 && (r.run.Pages > 0 || errs > 0):
-		r.run.Status = "failed"
-	case errs > 0:
-		r.run.Status = "partial"
-	default:
-		r.run.Status = "ok"
-	}
-}
-
-// blockedNeedsBrowser counts, in run.Blocked, the report lists only a
-// browser can render (sites.NoteNeedsBrowser): "a list we cannot read" is
-// not "no reports".
-const blockedNeedsBrowser = "needs_browser"
-
-// siteFamily names the site's family: the most frequent non-generic
-// family of its list pages, else the most frequent family of all pages.
-func siteFamily(lists, all map[string]int) string {
-	best := func(m map[string]int, skipGeneric bool) string {
-		b, n := "", 0
-		for f, c := range m {
-			if skipGeneric && f == "generic" {
-				continue
-			}
-			if c > n || c == n && f < b {
-				b, n = f, c
-			}
-		}
-		return b
-	}
-	if f := best(lists, true); f != "" {
-		return f
-	}
-	return best(all, false)
-}
-
-// runLister is the part of the archive that lists past runs (the dry-run
-// MemStore has none: nothing to compare with).
-type runLister interface {
-	Runs(site string, limit int) ([]archive.Run, error)
-}
-
-// flagOnlyBlocks flags a site that served reports in its previous run and
-// now answers only with blocks (WAF, robots): the reports did not vanish,
-// the crawler was shut out.
-func (r *siteRun) flagOnlyBlocks() {
-	blocked := 0
-	for k, n := range r.run.Blocked {
-		if k != blockedNeedsBrowser {
-			blocked += n
-		}
-	}
-	if r.okPages > 0 || blocked == 0 || r.run.Docs > 0 {
-		return
-	}
-	rl, ok := r.st.(runLister)
-	if !ok {
-		return
-	}
-	// The last run that was not itself shut out decides: blocked runs in
-	// a row keep the flag.
-	prev, err := rl.Runs(r.site.Name, 20)
-	if err != nil {
-		return
-	}
-	for _, pr := range prev {
-		if hasNotePrefix(pr.Notes, NoteOnlyBlocks) || pr.Status == "interrupted" {
-			continue
-		}
-		if pr.Docs == 0 {
-			return
-		}
-		r.run.Status = "failed"
-		r.run.Notes = append(r.run.Notes, fmt.Sprintf("%s: the site served %d reports in the run of %s and only blocked responses now (%s)",
-			NoteOnlyBlocks, pr.Docs, pr.Start.Format("2006-01-02"), summarizeCounts(r.run.Blocked)))
-		return
-	}
-}
-
-func hasNotePrefix(notes []string, prefix string) bool {
-	for _, n := range notes {
-		if strings.HasPrefix(n, prefix) {
-			return true
-		}
-	}
-	return false
-}
-
-// NoteOnlyBlocks starts the run-report note of a site that went from
-// reports to only blocked responses.
-const NoteOnlyBlocks = "blocked: went from reports to only blocks"
-
-func summarizeCounts(ms ...map[string]int) string {
-	var parts []string
-	for _, m := range ms {
-		for k, v := range m {
-			parts = append(parts, k+"="+strconv.Itoa(v))
-		}
-	}
-	sort.Strings(parts)
-	if len(parts) == 0 {
-		return "no response"
-	}
-	return fmt.Sprint(parts)
-}
-
-// loadFrontier resumes a persisted frontier or starts a new run.
-func (r *siteRun) loadFrontier() error {
-	pending, err := r.st.FrontierPending(r.site.Name)
-	if err != nil {
-		return wrapf(err, "load frontier of %s", r.site.Name)
-	}
-	var marker *archive.FrontierItem
-	for i := range pending {
-		if pending[i].Kind == kindRun {
-			marker = &pending[i]
-		}
-	}
-	if marker != nil {
-		r.resumed = true
-		if t, err := time.Parse(time.RFC3339Nano, marker.Extra["start"]); err == nil {
-			r.runStart = t
-		}
-		// The budget continues: every fetch of the run marks its URL done
-		// in the same transaction as its results, so the done-marks count
-		// the fetches the killed processes completed.
-		if fc, ok := r.st.(frontierCounter); ok {
-			_, done, err := fc.FrontierLen(r.site.Name)
-			if err != nil {
-				return wrapf(err, "count frontier of %s", r.site.Name)
-			}
-			r.fetches = done
-		}
-		r.run.Notes = append(r.run.Notes, fmt.Sprintf("resumed a run started %s with %d URLs pending and %d of the page budget spent",
-			r.runStart.Format(time.RFC3339), len(pending)-1, r.fetches))
-	} else {
-		// A new run. Stale done-marks of a run that finished without
-		// clearing (killed after its report) must not hide URLs.
-		if err := r.st.FrontierClear(r.site.Name); err != nil {
-			return wrapf(err, "reset frontier of %s", r.site.Name)
-		}
-		r.runStart = r.e.now()
-		items := []archive.FrontierItem{{
-			URL: runMarkerURL, Site: r.site.Name, Kind: kindRun, Score: scoreRun,
-			Extra: map[string]string{"start": r.runStart.Format(time.RFC3339Nano)},
-		}}
-		for i, s := range r.site.Start {
-			items = append(items, archive.FrontierItem{
-				URL: fetch.CanonicalURL(s), Site: r.site.Name, Kind: sites.KindStart,
-				Score: 1000 - float64(i), Extra: map[string]string{"url": s},
-			})
-		}
-		if _, err := r.st.FrontierAdd(items...); err != nil {
-			return wrapf(err, "seed frontier of %s", r.site.Name)
-		}
-		pending, err = r.st.FrontierPending(r.site.Name)
-		if err != nil {
-			return wrapf(err, "load frontier of %s", r.site.Name)
-		}
-	}
-	for _, fi := range pending {
-		if !r.queued[fi.URL] {
-			r.queued[fi.URL] = true
-			r.pushLocked(fi)
-		}
-	}
-	return nil
-}
-
-// frontierCounter counts a site's pending and done frontier URLs
-// (*archive.Archive, MemStore).
-type frontierCounter interface {
-	FrontierLen(site string) (pending, done int, err error)
-}
-
-// pushLocked queues an item already marked in r.queued (see claim).
-func (r *siteRun) pushLocked(fi archive.FrontierItem) {
-	r.seq++
-	r.q.push(&item{FrontierItem: fi, seq: r.seq})
-	if d := fi.Extra["doc"]; d != "" && fi.Kind != kindSighting {
-		r.docWait[d]++
-	}
-}
-
 // loop dispatches frontier items best first. It returns true when the
 // page budget stopped it.
 func (r *siteRun) loop(ctx context.Context) (exhausted bool) {
@@ -519,13 +298,6 @@ func (r *siteRun) progress(ev Event) {
 	ev.Floor = time.Duration(ev.Pending) * r.pol.Delay / time.Duration(r.pol.Parallelism)
 	r.mu.Unlock()
 	r.e.opts.Progress(ev)
-}
-
-// count updates the run report under the lock.
-func (r *siteRun) count(fn func(run *archive.Run)) {
-	r.mu.Lock()
-	fn(&r.run)
-	r.mu.Unlock()
 }
 
 func isNotFound(err error) bool { return errors.Is(err, archive.ErrNotFound) }
