@@ -2,18 +2,14 @@ package crawl
 
 import (
 	"context"
-	"net/http"
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/gocolly/colly/v2"
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
@@ -54,34 +50,6 @@ func peakHeap(stop <-chan struct{}) *atomic.Uint64 {
 
 var benchPager = regexp.MustCompile(`createPageHTML\((\d+),\s*(\d+),\s*"([^"]+)",\s*"([^"]+)"\)`)
 
-// bareColly crawls the portal with a plain colly collector: fetch, goquery
-// parse, follow every same-host link and the TRS pager, store nothing.
-func bareColly(ctx context.Context, rt http.RoundTripper, start string, parallel int) (int64, error) {
-	c := colly.NewCollector(colly.Async(true), colly.StdlibContext(ctx), colly.AllowedDomains("www.gen.gov.cn"))
-	c.WithTransport(rt)
-	c.IgnoreRobotsTxt = false
-	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel}); err != nil {
-		return 0, err
-	}
-	var pages atomic.Int64
-	c.OnResponse(func(r *colly.Response) {
-		pages.Add(1)
-		if m := benchPager.FindSubmatch(r.Body); m != nil {
-			n, _ := strconv.Atoi(string(m[1]))
-			k, _ := strconv.Atoi(string(m[2]))
-			if k+1 < n {
-				_ = r.Request.Visit("./" + string(m[3]) + "_" + strconv.Itoa(k+1) + "." + string(m[4]))
-			}
-		}
-	})
-	c.OnHTML("a[href]", func(e *colly.HTMLElement) { _ = e.Request.Visit(e.Attr("href")) })
-	if err := c.Visit(start); err != nil {
-		return 0, err
-	}
-	c.Wait()
-	return pages.Load(), nil
-}
-
 // BenchmarkCrawlGenerated crawls portal.Generated(10000) on loopback with
 // politeness off: the full pipeline (colly fetch, charset decode, rules,
 // archive commits; parsing skipped) against a bare colly crawl of the same
@@ -100,7 +68,7 @@ func BenchmarkCrawlGenerated(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		// Bare colly.
 		t0, c0 := time.Now(), cpuTime()
-		bare, err := bareColly(context.Background(), rt, site.Start[0], 32)
+		bare, _, err := bareCollyFleet(context.Background(), []config.Site{site}, nil, rt, 0, 32)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -89,21 +89,7 @@ var (
 // trsPages), else "第k页 … 共N页" in the page. 0 is unknown.
 func declaredPager(h string) (num, count int) {
 	if strings.Contains(h, "createPageHTML(") {
-		var vars map[string]int
-		val := func(s string) (int, bool) {
-			if n, err := strconv.Atoi(s); err == nil {
-				return n, true
-			}
-			if vars == nil {
-				vars = map[string]int{}
-				for _, m := range jsVar.FindAllStringSubmatch(h, -1) {
-					n, _ := strconv.Atoi(m[2])
-					vars[m[1]] = n
-				}
-			}
-			n, ok := vars[s]
-			return n, ok
-		}
+		val := func(arg string) (int, bool) { return jsInt(h, arg) }
 		if m := createPage6.FindStringSubmatch(h); m != nil {
 			c, ok1 := val(m[2])
 			cur, ok2 := val(m[3])

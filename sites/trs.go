@@ -175,21 +175,7 @@ func trsPages(h string) []string {
 	if !strings.Contains(h, "createPageHTML(") {
 		return nil
 	}
-	var vars map[string]int // read only when an argument is a variable
-	num := func(s string) (int, bool) {
-		if n, err := strconv.Atoi(s); err == nil {
-			return n, true
-		}
-		if vars == nil {
-			vars = map[string]int{}
-			for _, m := range jsVar.FindAllStringSubmatch(h, -1) {
-				n, _ := strconv.Atoi(m[2])
-				vars[m[1]] = n
-			}
-		}
-		n, ok := vars[s]
-		return n, ok
-	}
+	num := func(arg string) (int, bool) { return jsInt(h, arg) }
 	var out []string
 	for _, m := range createPage6.FindAllStringSubmatch(h, -1) {
 		count, ok1 := num(m[2])
