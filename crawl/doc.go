@@ -1,6 +1,8 @@
-// Package crawl is the crawl engine: for each configured site it runs a
-// best-first crawl from the persisted archive frontier, fetching through a
-// colly collector (raw bytes kept, charset decoded only on private copies),
+// Package crawl is the crawl engine: it crawls every configured site of a
+// run at once (fleet.go: one per-host politeness limiter, robots cache and
+// committer for the whole run), each site best-first from its persisted
+// archive frontier, fetching through a colly collector (raw bytes kept,
+// charset decoded only on private copies),
 // asks the rules in package sites what each page links to, archives report
 // pages and their attachments (blob + capture + URL state + frontier of a
 // fetch in one transaction, grouped with other fetches by a committer off

@@ -15,6 +15,7 @@ import (
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl/fetch"
+	"github.com/nianbao/nianbao/portal"
 )
 
 // hostLog records, server side, when each request to a host arrived and
@@ -303,4 +304,40 @@ func TestStrictestPoliteness(t *testing.T) {
 			t.Errorf("%s: %v/%d/%v, want %v/%d/%v", c.host, d, p, ok, c.delay, c.par, c.ok)
 		}
 	}
+}
+
+// One giant site does not hold the rest, even with a cap of two requests
+// in flight for the whole run: a site takes the cap only as fast as its
+// hosts' politeness lets it, and the small sites finish first.
+func TestGiantSiteDoesNotHoldTheRest(t *testing.T) {
+	p := portal.Fleet(6, portal.FleetOptions{Sizes: func(i int) int {
+		if i == 0 {
+			return 400
+		}
+		return 30
+	}})
+	h := newHarness(t, p)
+	h.cfg.Crawl.Delay = config.Duration(5 * time.Millisecond)
+	h.cfg.Crawl.Parallelism = 1
+	h.cfg.Crawl.MaxConcurrent = 2
+	var mu sync.Mutex
+	var order []string
+	e, err := New(Options{Store: h.a, Config: h.cfg, Resolve: h.p.Resolve(), LoopbackOnly: true, Parser: h.fp.parse, Now: h.clk.now,
+		SiteDone: func(r Result) {
+			mu.Lock()
+			order = append(order, r.Run.Site)
+			mu.Unlock()
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range e.Crawl(context.Background(), h.sites) {
+		if r.Run.Status != "ok" {
+			t.Errorf("site %s: %s %v", r.Run.Site, r.Run.Status, r.Run.Errors)
+		}
+	}
+	if order[len(order)-1] != portal.FleetSite(0) {
+		t.Errorf("sites ended in order %v: the giant %s held the others", order, portal.FleetSite(0))
+	}
+	checkExpected(t, h)
 }
