@@ -400,3 +400,51 @@ type timeoutErr struct{}
 func (timeoutErr) Error() string   { return "i/o timeout" }
 func (timeoutErr) Timeout() bool   { return true }
 func (timeoutErr) Temporary() bool { return true }
+
+// The exchange's timeout starts at the host's turn: a request queued
+// behind the host's delay for longer than the timeout still gets its
+// whole timeout once its turn comes.
+func TestLimiterTimeoutStartsAtTheTurn(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(30 * time.Millisecond)
+		io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	l := NewLimiterWith(LimiterOptions{Delay: 400 * time.Millisecond, Parallelism: 1, Timeout: 200 * time.Millisecond})
+	base := testClient(t, srv, Options{}, "q.gov.cn")
+	client := &http.Client{Transport: l.Transport(base.Transport)}
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := Do(context.Background(), client, get(t, "http://q.gov.cn/x"), RetryPolicy{MaxAttempts: 1})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("a request queued behind the host's delay timed out: %v", err)
+		}
+	}
+	// And the timeout does bound the exchange itself.
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(2 * time.Second):
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	base = testClient(t, slow, Options{}, "slow.gov.cn")
+	client = &http.Client{Transport: l.Transport(base.Transport)}
+	start := time.Now()
+	if _, err := Do(context.Background(), client, get(t, "http://slow.gov.cn/x"), RetryPolicy{MaxAttempts: 1}); err == nil {
+		t.Error("an exchange longer than the timeout succeeded")
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the timeout cut the exchange after %v", d)
+	}
+}
