@@ -113,6 +113,22 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-body"), "工业和信息化局"),
 		chromedp.SendKeys(chromedp.ID("f-year"), "2023"),
 		chromedp.Click(chromedp.ID("f-submit")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The start page shows a results table too: wait for the submitted
+	// search's page, not just any table (under load the old page answered).
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err == nil && strings.Contains(loc, "year=2023") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the search page did not load (at %q: %v)", loc, err)
+		}
+	}
+	err = chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.ID("results")),
 	)
 	if err != nil {
