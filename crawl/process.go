@@ -68,10 +68,14 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 		return nil
 	}
 	var res *fetched
+	validators := st
+	if st != nil && (it.Kind == sites.KindDetail || it.Kind == sites.KindPart || it.Kind == sites.KindAttachment) && !r.hasCopy(it.URL, st) {
+		validators = nil // another site's copy: a 304 would leave this site without the file
+	}
 	if form := it.Extra["form"]; form != "" {
 		res = post(r.col, raw, form, conditionalHeaders(nil, it.Referer)) // no validators on a POST
 	} else {
-		res = get(r.col, raw, conditionalHeaders(st, it.Referer))
+		res = get(r.col, raw, conditionalHeaders(validators, it.Referer))
 	}
 	if ctx.Err() != nil {
 		// Not marked done: the resumed run fetches it again.
@@ -142,6 +146,22 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 	ev.Outcome = "ok"
 	r.count(func(*archive.Run) { r.okPages++ })
 	return r.storeOK(it, raw, res, st, now)
+}
+
+// hasCopy reports whether this site holds the archived copy a URL state
+// describes: its own document of the URL, or one of its documents holding
+// those bytes (a twin). URL states are shared by the sites of an archive;
+// when several site entries reach one URL (a district's tree and a
+// bureau's own entry), another site's fetch must not make this site skip
+// the URL as "archived, not yet due": each site keeps its own documents,
+// whatever order the sites of a run reach the URL in.
+func (r *siteRun) hasCopy(key string, st *archive.URLState) bool {
+	r.docs.mu.Lock()
+	defer r.docs.mu.Unlock()
+	if _, err := r.docs.get(archive.DocID(r.site.Name, key)); err == nil {
+		return true
+	}
+	return st.SHA256 != "" && r.docs.ofHash(st.SHA256, "") != nil
 }
 
 // namesReport reports whether a page judged a soft 404 is in fact a report
@@ -419,7 +439,7 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 			}
 		}
 		if (kind == sites.KindDetail || kind == sites.KindPart || kind == sites.KindAttachment) &&
-			st != nil && st.SHA256 != "" && st.NextCheck.After(now) {
+			st != nil && st.SHA256 != "" && st.NextCheck.After(now) && r.hasCopy(key, st) {
 			out = appendItem(out, sight)
 			continue // archived and not yet due for a re-check
 		}
