@@ -273,6 +273,7 @@ func BenchmarkFleet(b *testing.B) {
 		}
 		st, _ := a.Stats()
 		a.Close()
+		b.Logf("archive: %d documents, file %d MiB, pages in use %d MiB", st.Documents, st.FileBytes>>20, st.DataBytes>>20)
 		for _, s := range full.NotOK {
 			b.Logf("site not ok: %s", s)
 		}
