@@ -99,16 +99,24 @@ func Open(path string, opts Options) (*Archive, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = 5 * time.Second
 	}
+	// Look at the file before bbolt maps it: a file cut short would be
+	// read past its end (a fault, not an error).
+	if err := checkFile(path, opts.ReadOnly); err != nil {
+		if !isNotExist(err) {
+			return nil, err
+		}
+		if opts.ReadOnly {
+			return nil, fmt.Errorf("open archive: %w", err)
+		}
+	}
 	if !opts.ReadOnly {
 		if dir := filepath.Dir(path); dir != "" {
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return nil, fmt.Errorf("create archive directory: %w", err)
 			}
 		}
-	} else if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("open archive: %w", err)
 	}
-	db, err := bolt.Open(path, 0o644, &bolt.Options{
+	db, err := openBolt(path, &bolt.Options{
 		Timeout:         opts.LockTimeout,
 		ReadOnly:        opts.ReadOnly,
 		NoSync:          opts.NoSync,
@@ -120,6 +128,14 @@ func Open(path string, opts Options) (*Archive, error) {
 		if errors.Is(err, berrors.ErrTimeout) {
 			holder, _ := os.ReadFile(lockInfoPath(path))
 			return nil, &LockedError{Path: path, Holder: strings.TrimSpace(string(holder)), Waited: opts.LockTimeout}
+		}
+		switch {
+		case errors.Is(err, ErrDamaged):
+			return nil, err
+		case errors.Is(err, berrors.ErrChecksum):
+			return nil, &DamagedError{path, "a bbolt meta page fails its checksum"}
+		case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch):
+			return nil, &NotArchiveError{path, "not a bbolt database file"}
 		}
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
@@ -174,7 +190,16 @@ func (a *Archive) Close() error {
 func (a *Archive) DB() *bolt.DB { return a.db }
 
 func (a *Archive) init() error {
-	return a.db.Update(func(tx *bolt.Tx) error {
+	return a.dbUpdate(func(tx *bolt.Tx) error {
+		if tx.Bucket(bMeta) == nil {
+			// A new file has no buckets at all; any other bbolt file is
+			// someone else's, never to be turned into an archive.
+			foreign := false
+			_ = tx.ForEach(func([]byte, *bolt.Bucket) error { foreign = true; return nil })
+			if foreign {
+				return &NotArchiveError{a.path, "a bbolt database of something else (no meta bucket)"}
+			}
+		}
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
@@ -213,14 +238,14 @@ func (a *Archive) init() error {
 var migrations = map[int]func(tx *bolt.Tx) error{}
 
 func (a *Archive) checkVersion() error {
-	return a.db.View(func(tx *bolt.Tx) error {
+	return a.view(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bMeta)
 		if m == nil {
-			return fmt.Errorf("%s is not a nianbao archive (no meta bucket)", a.path)
+			return &NotArchiveError{a.path, "a bbolt database without a meta bucket"}
 		}
 		v := m.Get([]byte("schema_version"))
 		if v == nil {
-			return fmt.Errorf("%s is not a nianbao archive (no schema version)", a.path)
+			return &NotArchiveError{a.path, "no schema version in its meta bucket"}
 		}
 		if have := int(binary.BigEndian.Uint32(v)); have != SchemaVersion {
 			if have > SchemaVersion {
@@ -235,7 +260,7 @@ func (a *Archive) checkVersion() error {
 // SchemaVersionOf returns the version stored in the file.
 func (a *Archive) SchemaVersionOf() (int, error) {
 	var v int
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bMeta).Get([]byte("schema_version")); b != nil {
 			v = int(binary.BigEndian.Uint32(b))
 		}

@@ -87,7 +87,7 @@ type siteURL struct{ site, url string }
 
 // update runs fn in a write transaction and applies its deferred writes.
 func (a *Archive) update(fn func(c *commitTx) error) error {
-	return a.db.Update(func(tx *bolt.Tx) error {
+	return a.dbUpdate(func(tx *bolt.Tx) error {
 		c := newCommitTx(tx)
 		if err := fn(c); err != nil {
 			return err

@@ -154,7 +154,7 @@ func (a *Archive) putBlob(sum []byte, size int64, chunk func(i int) ([]byte, err
 	n := int((size + ChunkSize - 1) / ChunkSize)
 	var stored int64
 	write := func(from, to int, last bool) error {
-		return a.db.Update(func(tx *bolt.Tx) error {
+		return a.dbUpdate(func(tx *bolt.Tx) error {
 			cb := tx.Bucket(bChunks)
 			for i := from; i < to; i++ {
 				p, err := chunk(i)
@@ -212,7 +212,7 @@ func (a *Archive) prepareBlob(b []byte) *pendingBlob {
 // Blob describes a stored blob, or returns ErrNotFound.
 func (a *Archive) Blob(sha string) (BlobInfo, error) {
 	var info BlobInfo
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		var err error
 		info, err = getBlob(tx, sha)
 		return err
@@ -290,7 +290,7 @@ func (r *blobReader) Read(p []byte) (int, error) {
 			return 0, r.err
 		}
 		var chunk []byte
-		err := r.a.db.View(func(tx *bolt.Tx) error {
+		err := r.a.view(func(tx *bolt.Tx) error {
 			v := tx.Bucket(bChunks).Get(chunkKey(r.sum, r.next))
 			if v == nil {
 				return fmt.Errorf("blob %s chunk %d missing: %w", r.info.SHA256, r.next, ErrCorrupt)

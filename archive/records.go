@@ -50,7 +50,7 @@ func getCapture(tx *bolt.Tx, id uint64) (*Capture, error) {
 // Capture returns one capture by id.
 func (a *Archive) Capture(id uint64) (*Capture, error) {
 	var c *Capture
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		var err error
 		c, err = getCapture(tx, id)
 		return err
@@ -60,7 +60,7 @@ func (a *Archive) Capture(id uint64) (*Capture, error) {
 
 func (a *Archive) capturesBy(bucket []byte, k string) ([]Capture, error) {
 	var out []Capture
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		return forEachPrefix(tx.Bucket(bucket), key(k, ""), func(ik, _ []byte) error {
 			id, err := strconv.ParseUint(lastPart(ik), 10, 64)
 			if err != nil {
@@ -85,7 +85,7 @@ func (a *Archive) CapturesByHash(sha string) ([]Capture, error) { return a.captu
 
 // ForEachCapture visits all captures in id order.
 func (a *Archive) ForEachCapture(fn func(*Capture) error) error {
-	return a.db.View(func(tx *bolt.Tx) error {
+	return a.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bCaptures).ForEach(func(_, v []byte) error {
 			var c Capture
 			if err := json.Unmarshal(v, &c); err != nil {
@@ -120,7 +120,7 @@ func (a *Archive) PutDocument(d *Document) error {
 // Document returns one document.
 func (a *Archive) Document(id string) (*Document, error) {
 	var d *Document
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		var err error
 		d, err = getDoc(tx, id)
 		return err
@@ -145,7 +145,7 @@ func (a *Archive) UpdateDocument(id string, fn func(d *Document) error) error {
 
 // ForEachDocument visits all documents in id order.
 func (a *Archive) ForEachDocument(fn func(*Document) error) error {
-	return a.db.View(func(tx *bolt.Tx) error {
+	return a.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bDocs).ForEach(func(_, v []byte) error {
 			var d Document
 			if err := json.Unmarshal(v, &d); err != nil {
@@ -158,7 +158,7 @@ func (a *Archive) ForEachDocument(fn func(*Document) error) error {
 
 func (a *Archive) docsByIndex(bucket []byte, prefix []byte) ([]*Document, error) {
 	var out []*Document
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		seen := map[string]bool{}
 		return forEachPrefix(tx.Bucket(bucket), prefix, func(k, _ []byte) error {
 			id := lastPart(k)
@@ -205,7 +205,7 @@ func (a *Archive) FindDocuments(q Query) ([]*Document, error) {
 			(q.YearFrom == 0 || d.Year >= q.YearFrom) &&
 			(q.YearTo == 0 || d.Year <= q.YearTo)
 	}
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		seen := map[string]bool{}
 		visit := func(id string) error {
 			if seen[id] {
@@ -287,7 +287,7 @@ func (a *Archive) FindDocuments(q Query) ([]*Document, error) {
 // URLState returns the crawl state of url, or nil if unknown.
 func (a *Archive) URLState(url string) (*URLState, error) {
 	var s *URLState
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bURLs).Get([]byte(url))
 		if v == nil {
 			return nil
@@ -300,7 +300,7 @@ func (a *Archive) URLState(url string) (*URLState, error) {
 
 // PutURLState stores s.
 func (a *Archive) PutURLState(s *URLState) error {
-	return a.db.Update(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bURLs), []byte(s.URL), s) })
+	return a.dbUpdate(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bURLs), []byte(s.URL), s) })
 }
 
 var (
@@ -348,7 +348,7 @@ func (a *Archive) FrontierAdd(items ...FrontierItem) (int, error) {
 // FrontierPending lists a site's pending URLs, highest score first.
 func (a *Archive) FrontierPending(site string) ([]FrontierItem, error) {
 	var out []FrontierItem
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		pending, _, err := siteFrontier(tx, site, false)
 		if err != nil || pending == nil {
 			return err
@@ -374,7 +374,7 @@ func (a *Archive) FrontierDone(site, url string) error {
 // FrontierSeen reports whether url is pending or done for site.
 func (a *Archive) FrontierSeen(site, url string) (bool, error) {
 	var seen bool
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		pending, done, err := siteFrontier(tx, site, false)
 		if err != nil || pending == nil {
 			return err
@@ -387,7 +387,7 @@ func (a *Archive) FrontierSeen(site, url string) (bool, error) {
 
 // FrontierLen counts a site's pending and done URLs.
 func (a *Archive) FrontierLen(site string) (pending, done int, err error) {
-	err = a.db.View(func(tx *bolt.Tx) error {
+	err = a.view(func(tx *bolt.Tx) error {
 		p, d, err := siteFrontier(tx, site, false)
 		if err != nil || p == nil {
 			return err
@@ -400,7 +400,7 @@ func (a *Archive) FrontierLen(site string) (pending, done int, err error) {
 
 // FrontierClear forgets a site's frontier (after a completed run).
 func (a *Archive) FrontierClear(site string) error {
-	return a.db.Update(func(tx *bolt.Tx) error {
+	return a.dbUpdate(func(tx *bolt.Tx) error {
 		err := tx.Bucket(bFrontier).DeleteBucket([]byte(site))
 		if err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
 			return err
@@ -450,7 +450,7 @@ func fillBlob(f *Fetch, info BlobInfo) {
 
 // AddRun stores r, assigning r.ID.
 func (a *Archive) AddRun(r *Run) error {
-	return a.db.Update(func(tx *bolt.Tx) error {
+	return a.dbUpdate(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bRuns)
 		id, err := b.NextSequence()
 		if err != nil {
@@ -464,7 +464,7 @@ func (a *Archive) AddRun(r *Run) error {
 // Runs returns up to limit runs (0 = all), newest first; site "" = every site.
 func (a *Archive) Runs(site string, limit int) ([]Run, error) {
 	var out []Run
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bRuns).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var r Run
@@ -489,7 +489,7 @@ func (a *Archive) Runs(site string, limit int) ([]Run, error) {
 // Stats counts records and sizes.
 func (a *Archive) Stats() (Stats, error) {
 	var s Stats
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bMeta).Get([]byte("schema_version")); v != nil {
 			s.SchemaVersion = int(binary.BigEndian.Uint32(v))
 		}

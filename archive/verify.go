@@ -45,7 +45,7 @@ type VerifyResult struct {
 func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*VerifyResult, error) {
 	res := &VerifyResult{}
 	var shas []string
-	if err := a.db.View(func(tx *bolt.Tx) error {
+	if err := a.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bBlobs).ForEach(func(k, _ []byte) error {
 			shas = append(shas, string(k))
 			return nil
@@ -77,7 +77,7 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 			progress(i+1, len(shas))
 		}
 	}
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		blobs := tx.Bucket(bBlobs)
 		caps := tx.Bucket(bCaptures)
 		docs := tx.Bucket(bDocs)
@@ -154,7 +154,7 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 // inside a read transaction: writers keep going meanwhile).
 func (a *Archive) Backup(w io.Writer) (int64, error) {
 	var n int64
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
