@@ -17,7 +17,10 @@ import (
 
 // SchemaVersion is the layout version written into every archive file.
 // Open migrates older files forward and refuses newer ones.
-const SchemaVersion = 1
+//
+//	1  records as bare JSON
+//	2  every record sealed with a CRC-32C of its key and JSON (seal.go)
+const SchemaVersion = 2
 
 var (
 	ErrNotFound = errors.New("not found")
@@ -190,7 +193,9 @@ func (a *Archive) Close() error {
 func (a *Archive) DB() *bolt.DB { return a.db }
 
 func (a *Archive) init() error {
-	return a.dbUpdate(func(tx *bolt.Tx) error {
+	var have int
+	resume := false
+	err := a.dbUpdate(func(tx *bolt.Tx) error {
 		if tx.Bucket(bMeta) == nil {
 			// A new file has no buckets at all; any other bbolt file is
 			// someone else's, never to be turned into an archive.
@@ -208,34 +213,87 @@ func (a *Archive) init() error {
 		m := tx.Bucket(bMeta)
 		v := m.Get([]byte("schema_version"))
 		if v == nil {
+			have = SchemaVersion
 			if err := m.Put([]byte("created"), []byte(time.Now().UTC().Format(time.RFC3339))); err != nil {
 				return err
 			}
 			return m.Put([]byte("schema_version"), u32(SchemaVersion))
 		}
-		have := int(binary.BigEndian.Uint32(v))
+		have = int(binary.BigEndian.Uint32(v))
 		if have > SchemaVersion {
 			return fmt.Errorf("%w: schema %d, this binary knows %d", ErrNewer, have, SchemaVersion)
 		}
-		for ver := have; ver < SchemaVersion; ver++ {
-			mig, ok := migrations[ver]
-			if !ok {
-				return fmt.Errorf("no migration from schema %d", ver)
-			}
-			if err := mig(tx); err != nil {
-				return fmt.Errorf("migrate schema %d→%d: %w", ver, ver+1, err)
-			}
-			if err := m.Put([]byte("schema_version"), u32(uint32(ver+1))); err != nil {
-				return err
-			}
-		}
+		resume = m.Get(metaMigrating) != nil
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	from := have
+	if resume {
+		from = have - 1 // the migration to have was interrupted
+	}
+	return a.migrate(from)
 }
 
-// migrations[v] upgrades a schema-v file to v+1 inside one transaction,
-// so a failed migration leaves the file as it was.
-var migrations = map[int]func(tx *bolt.Tx) error{}
+// metaMigrating marks a file whose migration to the schema version stored
+// beside it has not finished: a migration that rewrites every record works
+// in batches of its own transactions.
+var metaMigrating = []byte("migrating")
+
+// migrateStep migrates a batch inside tx and reports whether another
+// batch remains. It must find its way from the file alone after a crash
+// between batches (the records already migrated are recognisable).
+type migrateStep func(tx *bolt.Tx) (more bool, err error)
+
+// migrations[v] makes the steps that upgrade a schema-v file to v+1. The
+// first batch raises schema_version (so an older binary refuses the
+// half-migrated file) and, while batches remain, sets the migrating mark
+// (so a reader waits for the rest); the last batch clears it. A migration
+// that fails in its first batch leaves the file as it was; one that fails
+// later is resumed by the next read-write open.
+var migrations = map[int]func() migrateStep{
+	1: sealRecords, // schema 2: a checksum on every record
+}
+
+// migrate runs the migrations from schema from to SchemaVersion.
+func (a *Archive) migrate(from int) error {
+	for ver := from; ver < SchemaVersion; ver++ {
+		mk, ok := migrations[ver]
+		if !ok {
+			return fmt.Errorf("no migration from schema %d", ver)
+		}
+		step := mk()
+		for {
+			var more bool
+			err := a.dbUpdate(func(tx *bolt.Tx) error {
+				var err error
+				if more, err = step(tx); err != nil {
+					return err
+				}
+				m := tx.Bucket(bMeta)
+				if err := m.Put([]byte("schema_version"), u32(uint32(ver+1))); err != nil {
+					return err
+				}
+				if more {
+					return m.Put(metaMigrating, u32(uint32(ver+1)))
+				}
+				return m.Delete(metaMigrating)
+			})
+			if err != nil {
+				return fmt.Errorf("migrate schema %d→%d: %w", ver, ver+1, err)
+			}
+			if !more {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// ErrNeedsMigration: a read-only open found a file of an older schema (or
+// one whose migration was interrupted); a read-write open migrates it.
+var ErrNeedsMigration = errors.New("archive needs migrating")
 
 func (a *Archive) checkVersion() error {
 	return a.view(func(tx *bolt.Tx) error {
@@ -247,11 +305,17 @@ func (a *Archive) checkVersion() error {
 		if v == nil {
 			return &NotArchiveError{a.path, "no schema version in its meta bucket"}
 		}
-		if have := int(binary.BigEndian.Uint32(v)); have != SchemaVersion {
-			if have > SchemaVersion {
-				return fmt.Errorf("%w: schema %d, this binary knows %d", ErrNewer, have, SchemaVersion)
-			}
-			return fmt.Errorf("archive schema %d needs migrating: open it once read-write (e.g. `crawler stats`)", have)
+		have := int(binary.BigEndian.Uint32(v))
+		if have > SchemaVersion {
+			return fmt.Errorf("%w: schema %d, this binary knows %d", ErrNewer, have, SchemaVersion)
+		}
+		if m.Get(metaMigrating) != nil {
+			return fmt.Errorf("%w: %s: its migration to schema %d did not finish; open it read-write once to finish it",
+				ErrNeedsMigration, a.path, have)
+		}
+		if have != SchemaVersion {
+			return fmt.Errorf("%w: %s has schema %d, this binary schema %d; open it read-write once to migrate it",
+				ErrNeedsMigration, a.path, have, SchemaVersion)
 		}
 		return nil
 	})
@@ -294,9 +358,10 @@ func lastPart(k []byte) string {
 	return s
 }
 
-// putJSON stores v as json.Marshal encodes it (see appendRecord).
+// putJSON stores v as json.Marshal encodes it (see appendRecord), sealed
+// (see seal.go).
 func putJSON(b *bolt.Bucket, k []byte, v any) error {
-	data, err := appendRecord(nil, v)
+	data, err := appendSealedRecord(nil, k, v)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"hash"
 	"io"
@@ -226,8 +225,8 @@ func getBlob(tx *bolt.Tx, sha string) (BlobInfo, error) {
 		return BlobInfo{}, fmt.Errorf("blob %s: %w", sha, ErrNotFound)
 	}
 	var r blobRecord
-	if err := json.Unmarshal(v, &r); err != nil {
-		return BlobInfo{}, fmt.Errorf("blob %s record: %w", sha, err)
+	if err := decode(bBlobs, []byte(sha), v, &r); err != nil {
+		return BlobInfo{}, err
 	}
 	return BlobInfo{SHA256: sha, Size: r.Size, Stored: r.Stored, Chunks: r.Chunks, MediaType: r.MediaType}, nil
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // reservedMeta are the meta keys the archive itself manages.
-var reservedMeta = map[string]bool{"schema_version": true, "created": true}
+var reservedMeta = map[string]bool{"schema_version": true, "created": true, string(metaMigrating): true}
 
 // SetMeta stores a small string under key in the archive's meta bucket
 // (e.g. "demo" marks an archive made by `crawler demo`). The archive's own

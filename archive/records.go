@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -36,13 +35,14 @@ func (a *Archive) AddCapture(c *Capture) error {
 func pad(id string) string { return strings.Repeat("0", max(0, 20-len(id))) + id }
 
 func getCapture(tx *bolt.Tx, id uint64) (*Capture, error) {
-	v := tx.Bucket(bCaptures).Get(u64(id))
+	k := u64(id)
+	v := tx.Bucket(bCaptures).Get(k)
 	if v == nil {
 		return nil, fmt.Errorf("capture %d: %w", id, ErrNotFound)
 	}
 	var c Capture
-	if err := json.Unmarshal(v, &c); err != nil {
-		return nil, fmt.Errorf("capture %d: %w", id, err)
+	if err := decode(bCaptures, k, v, &c); err != nil {
+		return nil, err
 	}
 	return &c, nil
 }
@@ -86,9 +86,9 @@ func (a *Archive) CapturesByHash(sha string) ([]Capture, error) { return a.captu
 // ForEachCapture visits all captures in id order.
 func (a *Archive) ForEachCapture(fn func(*Capture) error) error {
 	return a.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bCaptures).ForEach(func(_, v []byte) error {
+		return tx.Bucket(bCaptures).ForEach(func(k, v []byte) error {
 			var c Capture
-			if err := json.Unmarshal(v, &c); err != nil {
+			if err := decode(bCaptures, k, v, &c); err != nil {
 				return err
 			}
 			return fn(&c)
@@ -106,8 +106,8 @@ func getDoc(tx *bolt.Tx, id string) (*Document, error) {
 		return nil, fmt.Errorf("document %s: %w", id, ErrNotFound)
 	}
 	var d Document
-	if err := json.Unmarshal(v, &d); err != nil {
-		return nil, fmt.Errorf("document %s: %w", id, err)
+	if err := decode(bDocs, []byte(id), v, &d); err != nil {
+		return nil, err
 	}
 	return &d, nil
 }
@@ -146,9 +146,9 @@ func (a *Archive) UpdateDocument(id string, fn func(d *Document) error) error {
 // ForEachDocument visits all documents in id order.
 func (a *Archive) ForEachDocument(fn func(*Document) error) error {
 	return a.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bDocs).ForEach(func(_, v []byte) error {
+		return tx.Bucket(bDocs).ForEach(func(k, v []byte) error {
 			var d Document
-			if err := json.Unmarshal(v, &d); err != nil {
+			if err := decode(bDocs, k, v, &d); err != nil {
 				return err
 			}
 			return fn(&d)
@@ -293,7 +293,7 @@ func (a *Archive) URLState(url string) (*URLState, error) {
 			return nil
 		}
 		s = new(URLState)
-		return json.Unmarshal(v, s)
+		return decode(bURLs, []byte(url), v, s)
 	})
 	return s, err
 }
@@ -353,9 +353,10 @@ func (a *Archive) FrontierPending(site string) ([]FrontierItem, error) {
 		if err != nil || pending == nil {
 			return err
 		}
-		return pending.ForEach(func(_, v []byte) error {
+		name := pendingName(site)
+		return pending.ForEach(func(k, v []byte) error {
 			var it FrontierItem
-			if err := json.Unmarshal(v, &it); err != nil {
+			if err := decode(name, k, v, &it); err != nil {
 				return err
 			}
 			out = append(out, it)
@@ -468,7 +469,7 @@ func (a *Archive) Runs(site string, limit int) ([]Run, error) {
 		c := tx.Bucket(bRuns).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var r Run
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := decode(bRuns, k, v, &r); err != nil {
 				return err
 			}
 			if site != "" && r.Site != site {
@@ -493,9 +494,9 @@ func (a *Archive) Stats() (Stats, error) {
 		if v := tx.Bucket(bMeta).Get([]byte("schema_version")); v != nil {
 			s.SchemaVersion = int(binary.BigEndian.Uint32(v))
 		}
-		if err := tx.Bucket(bBlobs).ForEach(func(_, v []byte) error {
+		if err := tx.Bucket(bBlobs).ForEach(func(k, v []byte) error {
 			var r blobRecord
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := decode(bBlobs, k, v, &r); err != nil {
 				return err
 			}
 			s.Blobs++
