@@ -147,7 +147,7 @@ func checkFile(path string, readOnly bool) error {
 		if size < 2*1024 {
 			return &NotArchiveError{path, fmt.Sprintf("%d bytes, too short for an archive and no bbolt header", size)}
 		}
-		return &NotArchiveError{path, "no bbolt database header (is it the right file?)"}
+		return &NotArchiveError{path, "it has no bbolt database header"}
 	}
 	var cur boltMeta
 	switch {

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nianbao/nianbao/config"
+	"github.com/nianbao/nianbao/sites"
 )
 
 // App is the state shared by every command.
@@ -37,6 +38,9 @@ func (a *App) Config(explicit bool) (*config.Config, error) {
 	}
 	c, err := config.Load(a.ConfigPath, !explicit)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.CheckFamilies(sites.Families()); err != nil {
 		return nil, err
 	}
 	if a.ArchivePath != "" {
@@ -117,6 +121,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		var ec interface{ ExitCode() int }
 		if errors.As(err, &ec) {
 			return ec.ExitCode()
+		}
+		if code, ok := archiveExit(err); ok {
+			return code
 		}
 		return 1
 	}
