@@ -17,7 +17,10 @@ import (
 
 // SchemaVersion is the layout version written into every archive file.
 // Open migrates older files forward and refuses newer ones.
-const SchemaVersion = 1
+//
+//	1  records as bare JSON
+//	2  every record sealed with a CRC-32C of its key and JSON (seal.go)
+const SchemaVersion = 2
 
 var (
 	ErrNotFound = errors.New("not found")
@@ -99,16 +102,24 @@ func Open(path string, opts Options) (*Archive, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = 5 * time.Second
 	}
+	// Look at the file before bbolt maps it: a file cut short would be
+	// read past its end (a fault, not an error).
+	if err := checkFile(path, opts.ReadOnly); err != nil {
+		if !isNotExist(err) {
+			return nil, err
+		}
+		if opts.ReadOnly {
+			return nil, fmt.Errorf("open archive: %w", err)
+		}
+	}
 	if !opts.ReadOnly {
 		if dir := filepath.Dir(path); dir != "" {
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return nil, fmt.Errorf("create archive directory: %w", err)
 			}
 		}
-	} else if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("open archive: %w", err)
 	}
-	db, err := bolt.Open(path, 0o644, &bolt.Options{
+	db, err := openBolt(path, &bolt.Options{
 		Timeout:         opts.LockTimeout,
 		ReadOnly:        opts.ReadOnly,
 		NoSync:          opts.NoSync,
@@ -120,6 +131,14 @@ func Open(path string, opts Options) (*Archive, error) {
 		if errors.Is(err, berrors.ErrTimeout) {
 			holder, _ := os.ReadFile(lockInfoPath(path))
 			return nil, &LockedError{Path: path, Holder: strings.TrimSpace(string(holder)), Waited: opts.LockTimeout}
+		}
+		switch {
+		case errors.Is(err, ErrDamaged):
+			return nil, err
+		case errors.Is(err, berrors.ErrChecksum):
+			return nil, &DamagedError{path, "a bbolt meta page fails its checksum"}
+		case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch):
+			return nil, &NotArchiveError{path, "not a bbolt database file"}
 		}
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
@@ -174,7 +193,18 @@ func (a *Archive) Close() error {
 func (a *Archive) DB() *bolt.DB { return a.db }
 
 func (a *Archive) init() error {
-	return a.db.Update(func(tx *bolt.Tx) error {
+	var have int
+	resume := false
+	err := a.dbUpdate(func(tx *bolt.Tx) error {
+		if tx.Bucket(bMeta) == nil {
+			// A new file has no buckets at all; any other bbolt file is
+			// someone else's, never to be turned into an archive.
+			foreign := false
+			_ = tx.ForEach(func([]byte, *bolt.Bucket) error { foreign = true; return nil })
+			if foreign {
+				return &NotArchiveError{a.path, "a bbolt database of something else (no meta bucket)"}
+			}
+		}
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
@@ -183,50 +213,109 @@ func (a *Archive) init() error {
 		m := tx.Bucket(bMeta)
 		v := m.Get([]byte("schema_version"))
 		if v == nil {
+			have = SchemaVersion
 			if err := m.Put([]byte("created"), []byte(time.Now().UTC().Format(time.RFC3339))); err != nil {
 				return err
 			}
 			return m.Put([]byte("schema_version"), u32(SchemaVersion))
 		}
+		have = int(binary.BigEndian.Uint32(v))
+		if have > SchemaVersion {
+			return fmt.Errorf("%w: schema %d, this binary knows %d", ErrNewer, have, SchemaVersion)
+		}
+		resume = m.Get(metaMigrating) != nil
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	from := have
+	if resume {
+		from = have - 1 // the migration to have was interrupted
+	}
+	return a.migrate(from)
+}
+
+// metaMigrating marks a file whose migration to the schema version stored
+// beside it has not finished: a migration that rewrites every record works
+// in batches of its own transactions.
+var metaMigrating = []byte("migrating")
+
+// migrateStep migrates a batch inside tx and reports whether another
+// batch remains. It must find its way from the file alone after a crash
+// between batches (the records already migrated are recognisable).
+type migrateStep func(tx *bolt.Tx) (more bool, err error)
+
+// migrations[v] makes the steps that upgrade a schema-v file to v+1. The
+// first batch raises schema_version (so an older binary refuses the
+// half-migrated file) and, while batches remain, sets the migrating mark
+// (so a reader waits for the rest); the last batch clears it. A migration
+// that fails in its first batch leaves the file as it was; one that fails
+// later is resumed by the next read-write open.
+var migrations = map[int]func() migrateStep{
+	1: sealRecords, // schema 2: a checksum on every record
+}
+
+// migrate runs the migrations from schema from to SchemaVersion.
+func (a *Archive) migrate(from int) error {
+	for ver := from; ver < SchemaVersion; ver++ {
+		mk, ok := migrations[ver]
+		if !ok {
+			return fmt.Errorf("no migration from schema %d", ver)
+		}
+		step := mk()
+		for {
+			var more bool
+			err := a.dbUpdate(func(tx *bolt.Tx) error {
+				var err error
+				if more, err = step(tx); err != nil {
+					return err
+				}
+				m := tx.Bucket(bMeta)
+				if err := m.Put([]byte("schema_version"), u32(uint32(ver+1))); err != nil {
+					return err
+				}
+				if more {
+					return m.Put(metaMigrating, u32(uint32(ver+1)))
+				}
+				return m.Delete(metaMigrating)
+			})
+			if err != nil {
+				return fmt.Errorf("migrate schema %d→%d: %w", ver, ver+1, err)
+			}
+			if !more {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// ErrNeedsMigration: a read-only open found a file of an older schema (or
+// one whose migration was interrupted); a read-write open migrates it.
+var ErrNeedsMigration = errors.New("archive needs migrating")
+
+func (a *Archive) checkVersion() error {
+	return a.view(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bMeta)
+		if m == nil {
+			return &NotArchiveError{a.path, "a bbolt database without a meta bucket"}
+		}
+		v := m.Get([]byte("schema_version"))
+		if v == nil {
+			return &NotArchiveError{a.path, "no schema version in its meta bucket"}
+		}
 		have := int(binary.BigEndian.Uint32(v))
 		if have > SchemaVersion {
 			return fmt.Errorf("%w: schema %d, this binary knows %d", ErrNewer, have, SchemaVersion)
 		}
-		for ver := have; ver < SchemaVersion; ver++ {
-			mig, ok := migrations[ver]
-			if !ok {
-				return fmt.Errorf("no migration from schema %d", ver)
-			}
-			if err := mig(tx); err != nil {
-				return fmt.Errorf("migrate schema %d→%d: %w", ver, ver+1, err)
-			}
-			if err := m.Put([]byte("schema_version"), u32(uint32(ver+1))); err != nil {
-				return err
-			}
+		if m.Get(metaMigrating) != nil {
+			return fmt.Errorf("%w: %s: its migration to schema %d did not finish; open it read-write once to finish it",
+				ErrNeedsMigration, a.path, have)
 		}
-		return nil
-	})
-}
-
-// migrations[v] upgrades a schema-v file to v+1 inside one transaction,
-// so a failed migration leaves the file as it was.
-var migrations = map[int]func(tx *bolt.Tx) error{}
-
-func (a *Archive) checkVersion() error {
-	return a.db.View(func(tx *bolt.Tx) error {
-		m := tx.Bucket(bMeta)
-		if m == nil {
-			return fmt.Errorf("%s is not a nianbao archive (no meta bucket)", a.path)
-		}
-		v := m.Get([]byte("schema_version"))
-		if v == nil {
-			return fmt.Errorf("%s is not a nianbao archive (no schema version)", a.path)
-		}
-		if have := int(binary.BigEndian.Uint32(v)); have != SchemaVersion {
-			if have > SchemaVersion {
-				return fmt.Errorf("%w: schema %d, this binary knows %d", ErrNewer, have, SchemaVersion)
-			}
-			return fmt.Errorf("archive schema %d needs migrating: open it once read-write (e.g. `crawler stats`)", have)
+		if have != SchemaVersion {
+			return fmt.Errorf("%w: %s has schema %d, this binary schema %d; open it read-write once to migrate it",
+				ErrNeedsMigration, a.path, have, SchemaVersion)
 		}
 		return nil
 	})
@@ -235,7 +324,7 @@ func (a *Archive) checkVersion() error {
 // SchemaVersionOf returns the version stored in the file.
 func (a *Archive) SchemaVersionOf() (int, error) {
 	var v int
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bMeta).Get([]byte("schema_version")); b != nil {
 			v = int(binary.BigEndian.Uint32(b))
 		}
@@ -269,9 +358,10 @@ func lastPart(k []byte) string {
 	return s
 }
 
-// putJSON stores v as json.Marshal encodes it (see appendRecord).
+// putJSON stores v as json.Marshal encodes it (see appendRecord), sealed
+// (see seal.go).
 func putJSON(b *bolt.Bucket, k []byte, v any) error {
-	data, err := appendRecord(nil, v)
+	data, err := appendSealedRecord(nil, k, v)
 	if err != nil {
 		return err
 	}

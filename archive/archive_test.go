@@ -522,8 +522,8 @@ func TestRawGBKHeaderKeptExactly(t *testing.T) {
 	}
 }
 
-// An older file is migrated forward on open, inside one transaction, and a
-// failing migration leaves the file as it was.
+// An older file is migrated forward on open, and a migration failing in its
+// first transaction leaves the file as it was.
 func TestMigrationRunsOnOpen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
 	a, err := Open(path, Options{})
@@ -540,8 +540,8 @@ func TestMigrationRunsOnOpen(t *testing.T) {
 	old := migrations
 	defer func() { migrations = old }()
 
-	migrations = map[int]func(tx *boltTx) error{SchemaVersion - 1: func(tx *boltTx) error {
-		return errors.New("disk on fire")
+	migrations = map[int]func() migrateStep{SchemaVersion - 1: func() migrateStep {
+		return func(tx *boltTx) (bool, error) { return false, errors.New("disk on fire") }
 	}}
 	if _, err := Open(path, Options{}); err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Fatalf("failing migration: err = %v", err)
@@ -551,10 +551,12 @@ func TestMigrationRunsOnOpen(t *testing.T) {
 	}
 
 	ran := false
-	migrations = map[int]func(tx *boltTx) error{SchemaVersion - 1: func(tx *boltTx) error {
-		ran = true
-		_, err := tx.CreateBucketIfNotExists([]byte("migrated"))
-		return err
+	migrations = map[int]func() migrateStep{SchemaVersion - 1: func() migrateStep {
+		return func(tx *boltTx) (bool, error) {
+			ran = true
+			_, err := tx.CreateBucketIfNotExists([]byte("migrated"))
+			return false, err
+		}
 	}}
 	a, err = Open(path, Options{})
 	if err != nil {

@@ -2,7 +2,6 @@ package archive
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -87,7 +86,7 @@ type siteURL struct{ site, url string }
 
 // update runs fn in a write transaction and applies its deferred writes.
 func (a *Archive) update(fn func(c *commitTx) error) error {
-	return a.db.Update(func(tx *bolt.Tx) error {
+	return a.dbUpdate(func(tx *bolt.Tx) error {
 		c := newCommitTx(tx)
 		if err := fn(c); err != nil {
 			return err
@@ -313,19 +312,19 @@ func newCommitTx(tx *bolt.Tx) *commitTx {
 	return c
 }
 
-// record returns v as json.Marshal encodes it.
-func (c *commitTx) record(v any) ([]byte, error) {
+// record returns v as json.Marshal encodes it, sealed under key k.
+func (c *commitTx) record(k []byte, v any) ([]byte, error) {
 	start := c.begin()
 	var err error
-	if c.arena, err = appendRecord(c.arena, v); err != nil {
+	if c.arena, err = appendSealedRecord(c.arena, k, v); err != nil {
 		return nil, err
 	}
 	return c.end(start), nil
 }
 
-// putRecord stores v under k as json.Marshal encodes it.
+// putRecord stores v under k as json.Marshal encodes it, sealed.
 func (c *commitTx) putRecord(b *bolt.Bucket, k []byte, v any) error {
-	data, err := c.record(v)
+	data, err := c.record(k, v)
 	if err != nil {
 		return err
 	}
@@ -379,11 +378,12 @@ func (c *commitTx) addCapture(cp *Capture, blobKnown bool) error {
 }
 
 func (c *commitTx) putURLState(s *URLState) error {
-	v, err := c.record(s)
+	k := c.bytes(s.URL)
+	v, err := c.record(k, s)
 	if err != nil {
 		return fmt.Errorf("url state of %s: %w", s.URL, err)
 	}
-	c.put(dURLs, c.bytes(s.URL), v)
+	c.put(dURLs, k, v)
 	return nil
 }
 
@@ -397,7 +397,7 @@ func (c *commitTx) putDoc(d *Document) error {
 		// Replaced: drop the index entries of the stored version. One
 		// that fails to decode keeps its entries, as it always did.
 		var old Document
-		if json.Unmarshal(v, &old) == nil {
+		if decode(bDocs, id, v, &old) == nil {
 			c.keys = c.docIndexKeys(&old, c.keys[:0])
 			for _, ik := range c.keys {
 				c.del(ik.bucket, ik.key)

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"hash"
 	"io"
@@ -154,7 +153,7 @@ func (a *Archive) putBlob(sum []byte, size int64, chunk func(i int) ([]byte, err
 	n := int((size + ChunkSize - 1) / ChunkSize)
 	var stored int64
 	write := func(from, to int, last bool) error {
-		return a.db.Update(func(tx *bolt.Tx) error {
+		return a.dbUpdate(func(tx *bolt.Tx) error {
 			cb := tx.Bucket(bChunks)
 			for i := from; i < to; i++ {
 				p, err := chunk(i)
@@ -212,7 +211,7 @@ func (a *Archive) prepareBlob(b []byte) *pendingBlob {
 // Blob describes a stored blob, or returns ErrNotFound.
 func (a *Archive) Blob(sha string) (BlobInfo, error) {
 	var info BlobInfo
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		var err error
 		info, err = getBlob(tx, sha)
 		return err
@@ -226,8 +225,8 @@ func getBlob(tx *bolt.Tx, sha string) (BlobInfo, error) {
 		return BlobInfo{}, fmt.Errorf("blob %s: %w", sha, ErrNotFound)
 	}
 	var r blobRecord
-	if err := json.Unmarshal(v, &r); err != nil {
-		return BlobInfo{}, fmt.Errorf("blob %s record: %w", sha, err)
+	if err := decode(bBlobs, []byte(sha), v, &r); err != nil {
+		return BlobInfo{}, err
 	}
 	return BlobInfo{SHA256: sha, Size: r.Size, Stored: r.Stored, Chunks: r.Chunks, MediaType: r.MediaType}, nil
 }
@@ -290,7 +289,7 @@ func (r *blobReader) Read(p []byte) (int, error) {
 			return 0, r.err
 		}
 		var chunk []byte
-		err := r.a.db.View(func(tx *bolt.Tx) error {
+		err := r.a.view(func(tx *bolt.Tx) error {
 			v := tx.Bucket(bChunks).Get(chunkKey(r.sum, r.next))
 			if v == nil {
 				return fmt.Errorf("blob %s chunk %d missing: %w", r.info.SHA256, r.next, ErrCorrupt)

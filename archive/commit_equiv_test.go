@@ -284,7 +284,7 @@ func TestSingleWritesMatchReference(t *testing.T) {
 				if err := got.UpdateDocument(g.Doc.ID, upd); err == nil {
 					ref(func(tx *bolt.Tx) error {
 						var d Document
-						check(json.Unmarshal(tx.Bucket(bDocs).Get([]byte(w.Doc.ID)), &d))
+						check(json.Unmarshal(refUnseal(tx.Bucket(bDocs).Get([]byte(w.Doc.ID))), &d))
 						check(upd(&d))
 						return refPutDoc(tx, &d)
 					})

@@ -8,7 +8,7 @@ import (
 )
 
 // reservedMeta are the meta keys the archive itself manages.
-var reservedMeta = map[string]bool{"schema_version": true, "created": true}
+var reservedMeta = map[string]bool{"schema_version": true, "created": true, string(metaMigrating): true}
 
 // SetMeta stores a small string under key in the archive's meta bucket
 // (e.g. "demo" marks an archive made by `crawler demo`). The archive's own
@@ -20,7 +20,7 @@ func (a *Archive) SetMeta(key, value string) error {
 	if reservedMeta[key] {
 		return fmt.Errorf("set meta %q: reserved key", key)
 	}
-	if err := a.db.Update(func(tx *bolt.Tx) error {
+	if err := a.dbUpdate(func(tx *bolt.Tx) error {
 		return tx.Bucket(bMeta).Put([]byte(key), []byte(value))
 	}); err != nil {
 		return fmt.Errorf("set meta %q: %w", key, err)
@@ -31,7 +31,7 @@ func (a *Archive) SetMeta(key, value string) error {
 // Meta returns the value stored under key; a key never set is ErrNotFound.
 func (a *Archive) Meta(key string) (string, error) {
 	var v string
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bMeta)
 		if b == nil {
 			return fmt.Errorf("meta %q: %w", key, ErrNotFound)

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -36,13 +35,14 @@ func (a *Archive) AddCapture(c *Capture) error {
 func pad(id string) string { return strings.Repeat("0", max(0, 20-len(id))) + id }
 
 func getCapture(tx *bolt.Tx, id uint64) (*Capture, error) {
-	v := tx.Bucket(bCaptures).Get(u64(id))
+	k := u64(id)
+	v := tx.Bucket(bCaptures).Get(k)
 	if v == nil {
 		return nil, fmt.Errorf("capture %d: %w", id, ErrNotFound)
 	}
 	var c Capture
-	if err := json.Unmarshal(v, &c); err != nil {
-		return nil, fmt.Errorf("capture %d: %w", id, err)
+	if err := decode(bCaptures, k, v, &c); err != nil {
+		return nil, err
 	}
 	return &c, nil
 }
@@ -50,7 +50,7 @@ func getCapture(tx *bolt.Tx, id uint64) (*Capture, error) {
 // Capture returns one capture by id.
 func (a *Archive) Capture(id uint64) (*Capture, error) {
 	var c *Capture
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		var err error
 		c, err = getCapture(tx, id)
 		return err
@@ -60,7 +60,7 @@ func (a *Archive) Capture(id uint64) (*Capture, error) {
 
 func (a *Archive) capturesBy(bucket []byte, k string) ([]Capture, error) {
 	var out []Capture
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		return forEachPrefix(tx.Bucket(bucket), key(k, ""), func(ik, _ []byte) error {
 			id, err := strconv.ParseUint(lastPart(ik), 10, 64)
 			if err != nil {
@@ -85,10 +85,10 @@ func (a *Archive) CapturesByHash(sha string) ([]Capture, error) { return a.captu
 
 // ForEachCapture visits all captures in id order.
 func (a *Archive) ForEachCapture(fn func(*Capture) error) error {
-	return a.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bCaptures).ForEach(func(_, v []byte) error {
+	return a.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bCaptures).ForEach(func(k, v []byte) error {
 			var c Capture
-			if err := json.Unmarshal(v, &c); err != nil {
+			if err := decode(bCaptures, k, v, &c); err != nil {
 				return err
 			}
 			return fn(&c)
@@ -106,8 +106,8 @@ func getDoc(tx *bolt.Tx, id string) (*Document, error) {
 		return nil, fmt.Errorf("document %s: %w", id, ErrNotFound)
 	}
 	var d Document
-	if err := json.Unmarshal(v, &d); err != nil {
-		return nil, fmt.Errorf("document %s: %w", id, err)
+	if err := decode(bDocs, []byte(id), v, &d); err != nil {
+		return nil, err
 	}
 	return &d, nil
 }
@@ -120,7 +120,7 @@ func (a *Archive) PutDocument(d *Document) error {
 // Document returns one document.
 func (a *Archive) Document(id string) (*Document, error) {
 	var d *Document
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		var err error
 		d, err = getDoc(tx, id)
 		return err
@@ -145,10 +145,10 @@ func (a *Archive) UpdateDocument(id string, fn func(d *Document) error) error {
 
 // ForEachDocument visits all documents in id order.
 func (a *Archive) ForEachDocument(fn func(*Document) error) error {
-	return a.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bDocs).ForEach(func(_, v []byte) error {
+	return a.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bDocs).ForEach(func(k, v []byte) error {
 			var d Document
-			if err := json.Unmarshal(v, &d); err != nil {
+			if err := decode(bDocs, k, v, &d); err != nil {
 				return err
 			}
 			return fn(&d)
@@ -158,7 +158,7 @@ func (a *Archive) ForEachDocument(fn func(*Document) error) error {
 
 func (a *Archive) docsByIndex(bucket []byte, prefix []byte) ([]*Document, error) {
 	var out []*Document
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		seen := map[string]bool{}
 		return forEachPrefix(tx.Bucket(bucket), prefix, func(k, _ []byte) error {
 			id := lastPart(k)
@@ -205,7 +205,7 @@ func (a *Archive) FindDocuments(q Query) ([]*Document, error) {
 			(q.YearFrom == 0 || d.Year >= q.YearFrom) &&
 			(q.YearTo == 0 || d.Year <= q.YearTo)
 	}
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		seen := map[string]bool{}
 		visit := func(id string) error {
 			if seen[id] {
@@ -287,20 +287,20 @@ func (a *Archive) FindDocuments(q Query) ([]*Document, error) {
 // URLState returns the crawl state of url, or nil if unknown.
 func (a *Archive) URLState(url string) (*URLState, error) {
 	var s *URLState
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bURLs).Get([]byte(url))
 		if v == nil {
 			return nil
 		}
 		s = new(URLState)
-		return json.Unmarshal(v, s)
+		return decode(bURLs, []byte(url), v, s)
 	})
 	return s, err
 }
 
 // PutURLState stores s.
 func (a *Archive) PutURLState(s *URLState) error {
-	return a.db.Update(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bURLs), []byte(s.URL), s) })
+	return a.dbUpdate(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bURLs), []byte(s.URL), s) })
 }
 
 var (
@@ -348,14 +348,15 @@ func (a *Archive) FrontierAdd(items ...FrontierItem) (int, error) {
 // FrontierPending lists a site's pending URLs, highest score first.
 func (a *Archive) FrontierPending(site string) ([]FrontierItem, error) {
 	var out []FrontierItem
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		pending, _, err := siteFrontier(tx, site, false)
 		if err != nil || pending == nil {
 			return err
 		}
-		return pending.ForEach(func(_, v []byte) error {
+		name := pendingName(site)
+		return pending.ForEach(func(k, v []byte) error {
 			var it FrontierItem
-			if err := json.Unmarshal(v, &it); err != nil {
+			if err := decode(name, k, v, &it); err != nil {
 				return err
 			}
 			out = append(out, it)
@@ -374,7 +375,7 @@ func (a *Archive) FrontierDone(site, url string) error {
 // FrontierSeen reports whether url is pending or done for site.
 func (a *Archive) FrontierSeen(site, url string) (bool, error) {
 	var seen bool
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		pending, done, err := siteFrontier(tx, site, false)
 		if err != nil || pending == nil {
 			return err
@@ -387,7 +388,7 @@ func (a *Archive) FrontierSeen(site, url string) (bool, error) {
 
 // FrontierLen counts a site's pending and done URLs.
 func (a *Archive) FrontierLen(site string) (pending, done int, err error) {
-	err = a.db.View(func(tx *bolt.Tx) error {
+	err = a.view(func(tx *bolt.Tx) error {
 		p, d, err := siteFrontier(tx, site, false)
 		if err != nil || p == nil {
 			return err
@@ -400,7 +401,7 @@ func (a *Archive) FrontierLen(site string) (pending, done int, err error) {
 
 // FrontierClear forgets a site's frontier (after a completed run).
 func (a *Archive) FrontierClear(site string) error {
-	return a.db.Update(func(tx *bolt.Tx) error {
+	return a.dbUpdate(func(tx *bolt.Tx) error {
 		err := tx.Bucket(bFrontier).DeleteBucket([]byte(site))
 		if err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
 			return err
@@ -450,7 +451,7 @@ func fillBlob(f *Fetch, info BlobInfo) {
 
 // AddRun stores r, assigning r.ID.
 func (a *Archive) AddRun(r *Run) error {
-	return a.db.Update(func(tx *bolt.Tx) error {
+	return a.dbUpdate(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bRuns)
 		id, err := b.NextSequence()
 		if err != nil {
@@ -464,11 +465,11 @@ func (a *Archive) AddRun(r *Run) error {
 // Runs returns up to limit runs (0 = all), newest first; site "" = every site.
 func (a *Archive) Runs(site string, limit int) ([]Run, error) {
 	var out []Run
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bRuns).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var r Run
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := decode(bRuns, k, v, &r); err != nil {
 				return err
 			}
 			if site != "" && r.Site != site {
@@ -489,13 +490,13 @@ func (a *Archive) Runs(site string, limit int) ([]Run, error) {
 // Stats counts records and sizes.
 func (a *Archive) Stats() (Stats, error) {
 	var s Stats
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bMeta).Get([]byte("schema_version")); v != nil {
 			s.SchemaVersion = int(binary.BigEndian.Uint32(v))
 		}
-		if err := tx.Bucket(bBlobs).ForEach(func(_, v []byte) error {
+		if err := tx.Bucket(bBlobs).ForEach(func(k, v []byte) error {
 			var r blobRecord
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := decode(bBlobs, k, v, &r); err != nil {
 				return err
 			}
 			s.Blobs++

@@ -1,8 +1,10 @@
 package archive
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"strconv"
 	"strings"
 	"time"
@@ -74,12 +76,30 @@ func refCommitFetches(a *Archive, fs []Fetch) error {
 	})
 }
 
+// refPutJSON stores json.Marshal(v) sealed as schema 2 stores every
+// record: the byte 0x01, the big-endian CRC-32C (Castagnoli) of the key
+// followed by the JSON, then the JSON.
 func refPutJSON(b *bolt.Bucket, k []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	return b.Put(k, data)
+	return b.Put(k, refSeal(k, data))
+}
+
+func refSeal(k, data []byte) []byte {
+	h := crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	h.Write(k)
+	h.Write(data)
+	return append(binary.BigEndian.AppendUint32([]byte{0x01}, h.Sum32()), data...)
+}
+
+// refUnseal returns the JSON of a sealed record (its checksum unchecked).
+func refUnseal(v []byte) []byte {
+	if len(v) < 5 {
+		return nil
+	}
+	return v[5:]
 }
 
 func refKey(parts ...string) []byte { return []byte(strings.Join(parts, "\x00")) }
@@ -176,7 +196,7 @@ func refPutDoc(tx *bolt.Tx, d *Document) error {
 	}
 	if v := tx.Bucket(bDocs).Get([]byte(d.ID)); v != nil {
 		var old Document
-		if err := json.Unmarshal(v, &old); err == nil {
+		if err := json.Unmarshal(refUnseal(v), &old); err == nil {
 			for b, keys := range refDocIndexKeys(&old) {
 				for _, k := range keys {
 					if err := tx.Bucket([]byte(b)).Delete(k); err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,7 +17,7 @@ import (
 
 // Problem is one inconsistency found by Verify.
 type Problem struct {
-	Kind   string   `json:"kind"` // "corrupt_blob", "missing_blob", "dangling_index", "bad_record"
+	Kind   string   `json:"kind"` // "corrupt_blob", "missing_blob", "bad_record", "missing_index", "dangling_index"
 	SHA256 string   `json:"sha256,omitempty"`
 	URLs   []string `json:"urls,omitempty"` // URLs that served the blob
 	Detail string   `json:"detail"`
@@ -36,19 +37,37 @@ func (p Problem) String() string {
 // VerifyResult summarises a Verify run.
 type VerifyResult struct {
 	Blobs, Captures, Documents, IndexEntries int
+	Records                                  int // every sealed record, of every kind
 	Bytes                                    int64
 	Problems                                 []Problem
 }
 
-// Verify re-hashes every blob and checks that every record and index entry
-// points at something that exists. progress, if set, is called per blob.
+// Verify checks every record's checksum, re-hashes every blob and checks
+// that every record and index entry points at something that exists.
+// progress, if set, is called per blob.
 func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*VerifyResult, error) {
 	res := &VerifyResult{}
 	var shas []string
-	if err := a.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bBlobs).ForEach(func(k, _ []byte) error {
-			shas = append(shas, string(k))
-			return nil
+	if err := a.view(func(tx *bolt.Tx) error {
+		return forEachRecordBucket(tx, func(name []byte, b *bolt.Bucket) error {
+			return b.ForEach(func(k, v []byte) error {
+				if v == nil {
+					return nil // a nested bucket
+				}
+				res.Records++
+				if _, err := unseal(name, k, v); err != nil {
+					var re *RecordError
+					if errors.As(err, &re) {
+						res.Problems = append(res.Problems, Problem{Kind: "bad_record", Detail: re.Record + ": " + re.Detail})
+						return nil
+					}
+					return err
+				}
+				if string(name) == string(bBlobs) {
+					shas = append(shas, string(k))
+				}
+				return nil
+			})
 		})
 	}); err != nil {
 		return nil, err
@@ -77,16 +96,20 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 			progress(i+1, len(shas))
 		}
 	}
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		blobs := tx.Bucket(bBlobs)
 		caps := tx.Bucket(bCaptures)
 		docs := tx.Bucket(bDocs)
 		bad := func(kind, detail string) { res.Problems = append(res.Problems, Problem{Kind: kind, Detail: detail}) }
 		if err := caps.ForEach(func(k, v []byte) error {
 			res.Captures++
+			data, err := unseal(bCaptures, k, v)
+			if err != nil {
+				return nil // reported above
+			}
 			var c Capture
-			if err := json.Unmarshal(v, &c); err != nil {
-				bad("bad_record", fmt.Sprintf("capture %x: %v", k, err))
+			if err := json.Unmarshal(data, &c); err != nil {
+				bad("bad_record", fmt.Sprintf("%s: %v", recordName(bCaptures, k), err))
 				return nil
 			}
 			if blobs.Get([]byte(c.SHA256)) == nil {
@@ -101,9 +124,13 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 		var ixKeys []ixKey
 		if err := docs.ForEach(func(k, v []byte) error {
 			res.Documents++
+			data, err := unseal(bDocs, k, v)
+			if err != nil {
+				return nil // reported above
+			}
 			var d Document
-			if err := json.Unmarshal(v, &d); err != nil {
-				bad("bad_record", fmt.Sprintf("document %s: %v", k, err))
+			if err := json.Unmarshal(data, &d); err != nil {
+				bad("bad_record", fmt.Sprintf("%s: %v", recordName(bDocs, k), err))
 				return nil
 			}
 			for _, f := range d.Files {
@@ -154,7 +181,7 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 // inside a read transaction: writers keep going meanwhile).
 func (a *Archive) Backup(w io.Writer) (int64, error) {
 	var n int64
-	err := a.db.View(func(tx *bolt.Tx) error {
+	err := a.view(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +36,11 @@ type Config struct {
 
 	// Path is the file the config was read from ("" for defaults).
 	Path string `yaml:"-"`
+	// ArchiveLine is the line of the file's archive: key (0: not set
+	// there, the default path), for messages about the archive file.
+	ArchiveLine int `yaml:"-"`
+
+	lines lines // where each key is in the file
 }
 
 // Default returns the configuration used when no config file exists.
@@ -62,6 +69,11 @@ func Load(path string, allowMissing bool) (*Config, error) {
 		return nil, fmt.Errorf("parse config %s: %w", path, err)
 	}
 	c.Path = path
+	l := newLines(b)
+	c.lines = l
+	if n := l.node("archive"); n != nil && c.Archive != "" {
+		c.ArchiveLine = n.Line
+	}
 	c.Crawl.setDefaults()
 	c.Serve.setDefaults()
 	// A relative archive path is relative to the working directory, as in
@@ -71,7 +83,7 @@ func Load(path string, allowMissing bool) (*Config, error) {
 	if c.Archive == "" {
 		c.Archive = Default().Archive
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.validate(l); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	return c, nil
@@ -103,27 +115,54 @@ func decodeStrict(b []byte, c *Config) error {
 var unknownFieldRe = regexp.MustCompile(`field (\S+) not found in type config\.(\w+)`)
 
 // Validate reports the first problem that would make the config unusable.
-// A site needs a name, a region and at least one absolute http(s) start URL.
-func (c *Config) Validate() error {
+// A site needs a name, a region and at least one absolute http(s) start
+// URL; the serve section's schedules, timezone, months and webhooks must
+// be ones the service can run.
+func (c *Config) Validate() error { return c.validate(lines{}) }
+
+// validate is Validate naming the line of the offending key when l knows
+// the file.
+func (c *Config) validate(l lines) error {
 	seen := map[string]bool{}
 	for i, s := range c.Sites {
+		at := func(msg string, key ...string) error {
+			return errors.New(l.at(msg, append([]string{"sites", strconv.Itoa(i)}, key...)...))
+		}
 		if strings.TrimSpace(s.Name) == "" {
-			return fmt.Errorf("sites[%d]: name is required", i)
+			return at(fmt.Sprintf("sites[%d]: name is required", i))
 		}
 		if seen[s.Name] {
-			return fmt.Errorf("sites[%d]: duplicate name %q", i, s.Name)
+			return at(fmt.Sprintf("sites[%d]: duplicate name %q", i, s.Name), "name")
 		}
 		seen[s.Name] = true
 		if strings.TrimSpace(s.Region) == "" {
-			return fmt.Errorf("site %q: region is required (e.g. region: 河南省洛阳市偃师区)", s.Name)
+			return at(fmt.Sprintf("site %q: region is required (e.g. region: 河南省洛阳市偃师区)", s.Name))
 		}
 		if len(s.Start) == 0 {
-			return fmt.Errorf("site %q: at least one start URL is required", s.Name)
+			return at(fmt.Sprintf("site %q: at least one start URL is required", s.Name))
 		}
-		for _, raw := range s.Start {
+		for j, raw := range s.Start {
 			if err := checkStartURL(raw); err != nil {
-				return fmt.Errorf("site %q: start %q: %w", s.Name, raw, err)
+				return at(fmt.Sprintf("site %q: start %q: %v", s.Name, raw, err), "start", strconv.Itoa(j))
 			}
+		}
+	}
+	return c.Serve.validate(l)
+}
+
+// CheckFamilies rejects a site whose family: is not one of known (package
+// sites' rules, sites.Families(); config cannot import sites, whose tests
+// build configs), naming the line. Commands call it right after Load.
+func (c *Config) CheckFamilies(known []string) error {
+	for i, s := range c.Sites {
+		if s.Family != "" && !slices.Contains(known, s.Family) {
+			msg := fmt.Sprintf("site %q: unknown family %q (known: %s; leave family: out to detect it)",
+				s.Name, s.Family, strings.Join(known, ", "))
+			msg = c.lines.at(msg, "sites", strconv.Itoa(i), "family")
+			if c.Path != "" {
+				return fmt.Errorf("config %s: %s", c.Path, msg)
+			}
+			return errors.New(msg)
 		}
 	}
 	return nil
@@ -182,7 +221,7 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 		*d = Duration(time.Duration(secs * float64(time.Second)))
 		return nil
 	}
-	return fmt.Errorf("invalid duration %q (want e.g. 1s, 500ms, 2h)", s)
+	return fmt.Errorf("line %d: invalid duration %q (want e.g. 1s, 500ms, 2h)", n.Line, s)
 }
 
 func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }

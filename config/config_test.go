@@ -54,3 +54,83 @@ func TestLoadValidates(t *testing.T) {
 		})
 	}
 }
+
+// The serve section is checked when the config is read, not when `crawler
+// serve` starts, and each error names the line of the key at fault.
+func TestLoadValidatesServe(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, yaml string
+		wantErr    []string
+	}{
+		{"good", "serve:\n  schedule: \"0 3 * * *\"\n  timezone: UTC\n  backup: {schedule: \"@weekly\", dir: /tmp/b}\n", nil},
+		{"cron", "archive: a.db\nserve:\n  schedule: \"every night\"\n", []string{"line 3:", `serve.schedule "every night"`, "30 2 * * *"}},
+		{"busy cron", "serve:\n  busy_schedule: \"61 * * * *\"\n", []string{"line 2:", "serve.busy_schedule"}},
+		{"backup cron", "serve:\n  backup:\n    dir: /tmp\n    schedule: \"@sometimes\"\n", []string{"line 4:", "serve.backup.schedule"}},
+		{"backup without dir", "serve:\n  backup:\n    schedule: \"@weekly\"\n", []string{"line 2:", "serve.backup.dir is required"}},
+		{"timezone", "serve:\n  timezone: Mars/Olympus\n", []string{"line 2:", `serve.timezone "Mars/Olympus"`}},
+		{"month", "serve:\n  busy_months: [1, 13]\n", []string{"line 2:", "13 is not a month"}},
+		{"duration", "serve:\n  alerts:\n    deadline_grace: soon\n", []string{"line 3:", `invalid duration "soon"`}},
+		{"webhook timeout", "serve:\n  webhooks:\n    - url: http://127.0.0.1:9/h\n      timeout: 5 parsecs\n", []string{"line 4:", "invalid duration"}},
+		{"webhook url", "serve:\n  webhooks:\n    - url: hooks.example\n", []string{"line 3:", `url "hooks.example"`}},
+		{"crawl duration", "crawl:\n  delay: fast\n", []string{"line 2:", `invalid duration "fast"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".yaml")
+			os.WriteFile(p, []byte(tc.yaml), 0o644)
+			_, err := Load(p, false)
+			if tc.wantErr == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("loaded; want %q", tc.wantErr)
+			}
+			for _, w := range tc.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckFamilies(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(p, []byte("sites:\n  - name: a\n    region: 河南省\n    start: [\"http://a.gov.cn/\"]\n    family: trs\n"+
+		"  - name: b\n    region: 河南省\n    start: [\"http://b.gov.cn/\"]\n    family: wordpress\n"), 0o644)
+	c, err := Load(p, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := []string{"generic", "trs"}
+	err = c.CheckFamilies(known)
+	if err == nil {
+		t.Fatal("family wordpress accepted")
+	}
+	for _, w := range []string{p, "line 9:", `site "b"`, `unknown family "wordpress"`, "known: generic, trs"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q lacks %q", err, w)
+		}
+	}
+	c.Sites[1].Family = ""
+	if err := c.CheckFamilies(known); err != nil {
+		t.Errorf("no family: %v", err)
+	}
+}
+
+// Where the archive path came from: the line of archive: in the file.
+func TestArchiveLine(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(p, []byte("# nianbao\n\narchive: /srv/a.db\n"), 0o644)
+	c, err := Load(p, false)
+	if err != nil || c.ArchiveLine != 3 || c.Archive != "/srv/a.db" {
+		t.Fatalf("%v: line %d", err, c.ArchiveLine)
+	}
+	os.WriteFile(p, []byte("crawl: {delay: 1s}\n"), 0o644)
+	if c, err = Load(p, false); err != nil || c.ArchiveLine != 0 {
+		t.Fatalf("%v: line %d", err, c.ArchiveLine)
+	}
+}

@@ -1,8 +1,14 @@
 package config
 
 import (
+	"errors"
+	"fmt"
+	"net/url"
 	"os"
+	"strconv"
 	"time"
+
+	"github.com/nianbao/nianbao/schedule"
 )
 
 // Serve holds the settings of `crawler serve`. Owned by the server package.
@@ -138,4 +144,61 @@ func (s *Serve) ResolveToken() (string, error) {
 		return string(b), nil
 	}
 	return s.Token, nil
+}
+
+// validate checks what `crawler serve` would otherwise find only when it
+// starts: the cron specs, the timezone, the months, the backup directory,
+// the webhook URLs. l names the line of the key at fault.
+func (s *Serve) validate(l lines) error {
+	at := func(msg string, key ...string) error {
+		return errors.New(l.at(msg, append([]string{"serve"}, key...)...))
+	}
+	// The default zone is checked only when serve starts: a machine
+	// without tzdata can still run every other command.
+	if l.set("serve", "timezone") {
+		if _, err := time.LoadLocation(s.Timezone); err != nil {
+			return at(fmt.Sprintf("serve.timezone %q: %v (want an IANA name such as Asia/Shanghai)", s.Timezone, err), "timezone")
+		}
+	}
+	for _, c := range []struct {
+		key  []string
+		spec string
+	}{
+		{[]string{"schedule"}, s.Schedule},
+		{[]string{"busy_schedule"}, s.BusySchedule},
+		{[]string{"backup", "schedule"}, s.Backup.Schedule},
+	} {
+		if c.spec == "" {
+			continue
+		}
+		if _, err := schedule.Parser.Parse(c.spec); err != nil {
+			name := "serve." + c.key[0]
+			if len(c.key) > 1 {
+				name += "." + c.key[1]
+			}
+			return at(fmt.Sprintf("%s %q: %v (want cron fields \"minute hour day month weekday\", e.g. \"30 2 * * *\", or @daily)",
+				name, c.spec, err), c.key...)
+		}
+	}
+	for i, m := range s.BusyMonths {
+		if m < 1 || m > 12 {
+			return at(fmt.Sprintf("serve.busy_months: %d is not a month (1–12)", m), "busy_months", strconv.Itoa(i))
+		}
+	}
+	if s.Backup.Schedule != "" && s.Backup.Dir == "" {
+		return at("serve.backup.dir is required with serve.backup.schedule", "backup")
+	}
+	for i, h := range s.Webhooks {
+		key := []string{"webhooks", strconv.Itoa(i)}
+		if h.URL == "" {
+			return at(fmt.Sprintf("serve.webhooks[%d]: url is required", i), key...)
+		}
+		if u, err := url.Parse(h.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return at(fmt.Sprintf("serve.webhooks[%d]: url %q: want an absolute http:// or https:// URL", i, h.URL), append(key, "url")...)
+		}
+	}
+	if s.RateLimit < 0 || s.RateBurst < 0 {
+		return at("serve.rate_limit and serve.rate_burst must not be negative", "rate_limit")
+	}
+	return nil
 }

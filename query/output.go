@@ -40,13 +40,18 @@ type Row interface {
 // Output writes rows in one format. JSON and JSON Lines stream; CSV
 // streams; the table is rendered at Close (column widths need every row).
 type Output struct {
-	buf   bytes.Buffer
-	kind  string
-	w     *bufio.Writer
-	csv   *csv.Writer
-	n     int
-	table *Table
+	buf     bytes.Buffer
+	kind    string
+	w       *bufio.Writer
+	csv     *csv.Writer
+	n       int
+	table   *Table
+	columns Row // gives the CSV header of an empty result
 }
+
+// Columns names the kind of row to come (a zero Record or Gap), so an
+// empty CSV result still has its header row.
+func (o *Output) Columns(r Row) { o.columns = r }
 
 // NewOutput starts an output of kind (see OutputFormats).
 func NewOutput(w io.Writer, kind string) (*Output, error) {
@@ -109,8 +114,9 @@ func (o *Output) Write(r Row) error {
 	return nil
 }
 
-// Close finishes the output. An empty JSON result is "[]"; an empty table
-// prints nothing (callers say "no reports" on stderr).
+// Close finishes the output. An empty JSON result is "[]", an empty CSV
+// result its header row (given Columns); an empty table prints nothing
+// (callers say "no reports match" on stderr).
 func (o *Output) Close() error {
 	switch o.kind {
 	case OutJSON:
@@ -120,6 +126,11 @@ func (o *Output) Close() error {
 			o.w.WriteString("\n]\n")
 		}
 	case OutCSV:
+		if o.n == 0 && o.columns != nil {
+			if err := o.csv.Write(o.columns.CSVHeader()); err != nil {
+				return err
+			}
+		}
 		o.csv.Flush()
 		if err := o.csv.Error(); err != nil {
 			return err
@@ -233,12 +244,12 @@ func (t *Table) Render(w io.Writer) error {
 		if i >= len(r) {
 			return ""
 		}
-		s := strings.Map(func(c rune) rune {
+		s := Printable(strings.Map(func(c rune) rune {
 			if c == '\n' || c == '\r' || c == '\t' {
 				return ' '
 			}
 			return c
-		}, r[i])
+		}, r[i]))
 		if m := t.MaxWidth[i]; m > 0 && runewidth.StringWidth(s) > m {
 			s = runewidth.Truncate(s, m, "…")
 		}

@@ -74,12 +74,12 @@ func RenderReport(w io.Writer, rep *Report) error {
 	failed := rep.FailedChecks()
 	fmt.Fprintf(w, "\nchecks: %d evaluated, %d failed\n", len(rep.Checks), len(failed))
 	for _, c := range failed {
-		fmt.Fprintf(w, "  ✗ %s %s: expected %s, found %s\n", c.Rule, c.Where, numOrNull(c.Expected), numOrNull(c.Found))
+		fmt.Fprintf(w, "  ✗ %s %s: expected %s, found %s\n", c.Rule, Printable(c.Where), numOrNull(c.Expected), numOrNull(c.Found))
 	}
 	if len(rep.Warnings) > 0 {
 		fmt.Fprintf(w, "\nwarnings (%d):\n", len(rep.Warnings))
 		for _, wr := range rep.Warnings {
-			fmt.Fprintf(w, "  %s: %s\n", wr.Code, wr.Message)
+			fmt.Fprintf(w, "  %s: %s\n", Printable(wr.Code), Printable(wr.Message))
 		}
 	}
 	return nil

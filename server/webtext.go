@@ -142,7 +142,7 @@ func (s *Server) siteOptions() []string {
 // archive. The index layout is the archive package's (archive.go: key).
 func archiveSites(arc *archive.Archive) ([]string, error) {
 	var out []string
-	err := arc.DB().View(func(tx *bolt.Tx) error {
+	err := arc.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte("ix_doc_site"))
 		if b == nil {
 			return nil

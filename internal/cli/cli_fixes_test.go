@@ -220,7 +220,7 @@ func TestNoMatchMessages(t *testing.T) {
 		want []string
 	}{
 		{[]string{"export", "--body", "公安局", "-o", filepath.Join(dir, "x.zip")}, 1, []string{"no reports match (--body 公安局)", "not written"}},
-		{[]string{"series", "--body", "工信局", "--years", "2030-2031"}, 1, []string{"no reports match --body 工信局 --years 2030-2031"}},
+		{[]string{"series", "--body", "工信局", "--years", "2030-2031"}, 1, []string{"no reports match (--body 工信局 --years 2030-2031)"}},
 		{[]string{"series", "--body", "工信局", "--region", "北京市"}, 1, []string{"--region 北京市"}},
 		{[]string{"series", "--body", "工信局", "--years", "2024-2019"}, 2, []string{`bad --years "2024-2019"`}},
 		{[]string{"series", "--body", "工信局", "--years", "x"}, 2, []string{`--years "x"`}},

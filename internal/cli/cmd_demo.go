@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/signal"
@@ -131,7 +132,7 @@ func checkDemoTarget(path string, force bool, lockTimeout time.Duration) error {
 	if fi.Size() == 0 {
 		return refuse("it is an empty file, not a demo archive")
 	}
-	arc, err := archive.Open(path, archive.Options{ReadOnly: true, LockTimeout: lockTimeout})
+	arc, err := openArchiveFile(path, archive.Options{ReadOnly: true, LockTimeout: lockTimeout}, io.Discard)
 	if err != nil {
 		if errors.Is(err, archive.ErrLocked) {
 			return err

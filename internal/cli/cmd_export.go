@@ -60,7 +60,7 @@ export succeeds (through a temporary file next to it).`,
 					return err
 				}
 				if len(refs) == 0 {
-					return withExit(1, fmt.Errorf("no reports match (%s): nothing exported, %s not written", ff.describe("year"), out))
+					return withExit(1, fmt.Errorf("%s: nothing exported, %s not written", noMatch(ff.describe("year")), out))
 				}
 				tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.part")
 				if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/ingest"
+	"github.com/nianbao/nianbao/query"
 )
 
 func init() {
@@ -27,7 +28,10 @@ and a warning, and the command still succeeds.`,
 			Args:    cobra.MinimumNArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if url != "" && len(args) > 1 {
-					return fmt.Errorf("--url names one source: import one file at a time with it")
+					return withExit(2, fmt.Errorf("--url names one source: import one file at a time with it"))
+				}
+				if year != 0 && (year < 1000 || year > 9999) {
+					return withExit(2, fmt.Errorf("bad --year %d: want a year such as 2023", year))
 				}
 				cfg, err := app.Config(explicitConfig(cmd))
 				if err != nil {
@@ -40,6 +44,7 @@ and a warning, and the command still succeeds.`,
 				defer arc.Close()
 				parser := ingest.NewParser(cfg, ingest.Options{OCR: cfg.Crawl.OCROn(), Log: app.Log})
 				defer parser.Close()
+				p := query.Printable // names and URLs may hold control characters
 				for _, file := range args {
 					data, err := os.ReadFile(file)
 					if err != nil {
@@ -69,7 +74,7 @@ and a warning, and the command still succeeds.`,
 						}
 						if dup {
 							fmt.Fprintf(app.Stdout, "%s: already archived as document %s (imported before from %s): nothing added\n",
-								file, existing.ID, src)
+								p(file), existing.ID, p(src))
 							continue
 						}
 						capt.DocID = existing.ID
@@ -77,7 +82,7 @@ and a warning, and the command still succeeds.`,
 							return fmt.Errorf("import %s: %w", file, err)
 						}
 						fmt.Fprintf(app.Stdout, "%s: already archived as document %s (%s %d); import capture #%d added from %s\n",
-							file, existing.ID, or(existing.Body, existing.Title), existing.Year, capt.ID, src)
+							p(file), existing.ID, p(or(existing.Body, existing.Title)), existing.Year, capt.ID, p(src))
 						if body != "" || year != 0 || region != "" || title != "" {
 							fmt.Fprintf(app.Stdout, "  note: --body/--year/--region/--title were not applied to the existing document\n")
 						}
@@ -99,10 +104,10 @@ and a warning, and the command still succeeds.`,
 					if !isNew {
 						state = "already stored"
 					}
-					fmt.Fprintf(app.Stdout, "%s: %s %s (%s, %s), document %s, parse %s\n", file, state,
+					fmt.Fprintf(app.Stdout, "%s: %s %s (%s, %s), document %s, parse %s\n", p(file), state,
 						info.SHA256[:12], info.MediaType, humanBytes(info.Size), id, doc.ParseStatus)
 					for _, w := range doc.Warnings {
-						fmt.Fprintf(app.Stdout, "  warning: %s\n", w)
+						fmt.Fprintf(app.Stdout, "  warning: %s\n", p(w))
 					}
 				}
 				return nil

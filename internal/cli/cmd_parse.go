@@ -15,6 +15,7 @@ import (
 	"github.com/nianbao/nianbao/parse"
 	"github.com/nianbao/nianbao/parse/pdf"
 	"github.com/nianbao/nianbao/parse/report"
+	"github.com/nianbao/nianbao/query"
 )
 
 func init() {
@@ -48,7 +49,7 @@ reported); it is non-zero only when a file cannot be read.`,
 				for _, path := range args {
 					data, err := os.ReadFile(path)
 					if err != nil {
-						fmt.Fprintf(app.Stderr, "crawler parse: %v\n", err)
+						fmt.Fprintf(app.Stderr, "crawler parse: %s\n", query.Printable(err.Error()))
 						unreadable++
 						continue
 					}
@@ -56,7 +57,7 @@ reported); it is non-zero only when a file cannot be read.`,
 					meta := report.Meta{File: filepath.Base(path), SHA256: hex.EncodeToString(sum[:]), Region: region}
 					r, err := parse.Parse(cmd.Context(), data, meta, parse.Options{Logger: app.Log})
 					if err != nil {
-						return fmt.Errorf("parse %s: %w", path, err)
+						return fmt.Errorf("parse %s: %w", query.Printable(path), err)
 					}
 					if asJSON {
 						b, err := json.Marshal(r)
@@ -80,19 +81,23 @@ reported); it is non-zero only when a file cannot be read.`,
 	})
 }
 
+// printSummary prints one file's reading. The path and everything read
+// from the file go through query.Printable: a control character in a file
+// name or a report is shown, not sent to the terminal.
 func printSummary(w io.Writer, path string, r *report.Report) {
+	p := query.Printable
 	year := "?"
 	if r.Year != nil {
 		year = fmt.Sprint(*r.Year)
 	}
-	fmt.Fprintf(w, "%s\n", path)
-	fmt.Fprintf(w, "  title:  %s\n", orDash(r.Title))
-	fmt.Fprintf(w, "  body:   %s   region: %s\n", orDash(r.Body), orDash(r.Region))
+	fmt.Fprintf(w, "%s\n", p(path))
+	fmt.Fprintf(w, "  title:  %s\n", p(orDash(r.Title)))
+	fmt.Fprintf(w, "  body:   %s   region: %s\n", p(orDash(r.Body)), p(orDash(r.Region)))
 	fmt.Fprintf(w, "  year:   %s   format: %s   status: %s\n", year, r.Format, parse.Status(r))
 	var failed []string
 	for _, c := range r.Checks {
 		if !c.OK {
-			s := c.Rule + " " + c.Where
+			s := c.Rule + " " + p(c.Where)
 			if c.Expected != nil && c.Found != nil {
 				s += fmt.Sprintf(" (expected %g, found %g)", *c.Expected, *c.Found)
 			} else if c.Found != nil {
@@ -106,7 +111,7 @@ func printSummary(w io.Writer, path string, r *report.Report) {
 		fmt.Fprintf(w, "    ✗ %s\n", f)
 	}
 	for _, wn := range r.Warnings {
-		fmt.Fprintf(w, "  warning %s: %s\n", wn.Code, oneLine(wn.Message))
+		fmt.Fprintf(w, "  warning %s: %s\n", wn.Code, p(oneLine(wn.Message)))
 	}
 }
 

@@ -58,6 +58,15 @@ func (ff *filterFlags) describe(yearFlag string) string {
 	return strings.Join(parts, " ")
 }
 
+// noMatch is the one wording of an empty selection, in every command:
+// "no reports match (--body 工信局 --year 2030)".
+func noMatch(filters string) string {
+	if filters == "" || filters == "all reports" {
+		return "no reports match (the archive holds none)"
+	}
+	return "no reports match (" + filters + ")"
+}
+
 // outputKind resolves --output: a table on a terminal, JSON Lines otherwise.
 func (a *App) outputKind(flag string) string {
 	if flag != "" {
@@ -106,6 +115,11 @@ in the --year range if given, and never after the newest year in the archive.`,
 				if missing && (f.Format != "" || f.FailedChecks) {
 					return withExit(2, fmt.Errorf("--missing takes --body, --year, --region and --site only"))
 				}
+				if missing {
+					out.Columns(query.Gap{})
+				} else {
+					out.Columns(query.Record{})
+				}
 				arc, err := app.openArchive(cmd, true)
 				if err != nil {
 					return err
@@ -139,8 +153,10 @@ in the --year range if given, and never after the newest year in the archive.`,
 				}
 				if IsTerminal(app.Stderr) {
 					switch {
+					case out.Count() == 0 && missing:
+						fmt.Fprintf(app.Stderr, "no missing reports (%s)\n", ff.describe("year"))
 					case out.Count() == 0:
-						fmt.Fprintln(app.Stderr, "no reports match")
+						fmt.Fprintln(app.Stderr, noMatch(ff.describe("year")))
 					case missing:
 						fmt.Fprintf(app.Stderr, "%s\n", plural(out.Count(), "missing report", "missing reports"))
 					default:

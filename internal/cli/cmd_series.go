@@ -61,8 +61,8 @@ When --body matches several bodies, each gets its own series.`,
 					return withExit(2, err)
 				}
 				if len(series) == 0 {
-					return withExit(1, fmt.Errorf("no reports match %s (check the names with `crawler query %s`)",
-						seriesFilters(body, years, region, site), seriesFilters(body, "", region, site)))
+					return withExit(1, fmt.Errorf("%s: check the names with `crawler query %s`",
+						noMatch(seriesFilters(body, years, region, site)), seriesFilters(body, "", region, site)))
 				}
 				w := bufio.NewWriter(app.Stdout)
 				defer w.Flush()

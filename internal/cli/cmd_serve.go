@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nianbao/nianbao/alert"
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl"
@@ -53,6 +54,12 @@ running crawl stops at a commit boundary and resumes on the next start.`,
 				token, err := cfg.Serve.ResolveToken()
 				if err != nil {
 					return fmt.Errorf("serve.token_file: %w", err)
+				}
+				// The webhooks' event names are alert's to know (the rest of
+				// serve: was checked with the config): before the archive
+				// is opened, or created.
+				if _, err := alert.NewNotifier(cfg.Serve.Webhooks, nil, app.Log); err != nil {
+					return err
 				}
 				arc, err := app.openArchive(cmd, false)
 				if err != nil {

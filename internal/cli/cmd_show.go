@@ -73,9 +73,13 @@ func init() {
 	})
 }
 
+// printShow prints a report for a terminal. Everything in it came from a
+// portal or a file name, so every string goes through query.Printable:
+// a control character in a URL or a file name is shown, not obeyed.
 func printShow(app *App, d *archive.Document, caps map[string][]archive.Capture) error {
 	w := bufio.NewWriter(app.Stdout)
 	defer w.Flush()
+	p := query.Printable
 	pairs := &query.Table{} // CJK-aware, unlike text/tabwriter
 	ts := func(t time.Time) string {
 		if t.IsZero() {
@@ -104,20 +108,20 @@ func printShow(app *App, d *archive.Document, caps map[string][]archive.Capture)
 
 	fmt.Fprintf(w, "\nfiles (%d)\n", len(d.Files))
 	for _, f := range d.Files {
-		fmt.Fprintf(w, "  [%s] %s\n", f.Role, f.URL)
-		fmt.Fprintf(w, "      sha256 %s  %s  %s", f.SHA256, f.MediaType, humanBytes(f.Size))
+		fmt.Fprintf(w, "  [%s] %s\n", p(f.Role), p(f.URL))
+		fmt.Fprintf(w, "      sha256 %s  %s  %s", p(f.SHA256), p(f.MediaType), humanBytes(f.Size))
 		if f.Filename != "" {
 			fmt.Fprintf(w, "  %q", f.Filename)
 		}
 		fmt.Fprintln(w)
 		for _, c := range caps[f.SHA256] {
-			fmt.Fprintf(w, "      capture #%d %s status %d %s", c.ID, ts(c.Time), c.Status, c.URL)
+			fmt.Fprintf(w, "      capture #%d %s status %d %s", c.ID, ts(c.Time), c.Status, p(c.URL))
 			if c.FinalURL != "" && c.FinalURL != c.URL {
-				fmt.Fprintf(w, " → %s", c.FinalURL)
+				fmt.Fprintf(w, " → %s", p(c.FinalURL))
 			}
 			fmt.Fprintln(w)
 			if c.Referer != "" {
-				fmt.Fprintf(w, "        referer: %s\n", c.Referer)
+				fmt.Fprintf(w, "        referer: %s\n", p(c.Referer))
 			}
 			keys := make([]string, 0, len(c.Headers))
 			for k := range c.Headers {
@@ -125,14 +129,14 @@ func printShow(app *App, d *archive.Document, caps map[string][]archive.Capture)
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				fmt.Fprintf(w, "        %s: %s\n", k, c.Headers[k])
+				fmt.Fprintf(w, "        %s: %s\n", p(k), p(c.Headers[k]))
 			}
 		}
 	}
 	if len(d.Sightings) > 0 {
 		fmt.Fprintf(w, "\nlisted on (%d)\n", len(d.Sightings))
 		for _, s := range d.Sightings {
-			fmt.Fprintf(w, "  %s  %s → %s\n", ts(s.Time), s.From, s.URL)
+			fmt.Fprintf(w, "  %s  %s → %s\n", ts(s.Time), p(s.From), p(s.URL))
 		}
 	}
 	rep, err := query.DecodeReport(d.Parsed)
@@ -144,10 +148,25 @@ func printShow(app *App, d *archive.Document, caps map[string][]archive.Capture)
 			return err
 		}
 	}
-	if len(d.Warnings) > 0 {
-		fmt.Fprintf(w, "\ndocument warnings (%d):\n", len(d.Warnings))
-		for _, s := range d.Warnings {
-			fmt.Fprintf(w, "  %s\n", s)
+	// The document keeps the parser's warnings ("code: message"), which
+	// RenderReport printed already, and its own (a title naming another
+	// year, a parse error): print only those.
+	shown := map[string]bool{}
+	if rep != nil {
+		for _, wr := range rep.Warnings {
+			shown[wr.Code+": "+wr.Message] = true
+		}
+	}
+	var more []string
+	for _, s := range d.Warnings {
+		if !shown[s] {
+			more = append(more, s)
+		}
+	}
+	if len(more) > 0 {
+		fmt.Fprintf(w, "\ndocument warnings (%d):\n", len(more))
+		for _, s := range more {
+			fmt.Fprintf(w, "  %s\n", p(s))
 		}
 	}
 	return w.Flush()

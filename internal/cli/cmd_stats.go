@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -17,14 +16,7 @@ func init() {
 			Short: "Print the archive's counts and sizes",
 			Args:  cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				cfg, err := app.Config(explicitConfig(cmd))
-				if err != nil {
-					return err
-				}
-				// A fresh machine has no archive yet: create it, so the
-				// quick start works before the first crawl.
-				_, statErr := os.Stat(cfg.Archive)
-				arc, err := app.openArchive(cmd, statErr == nil)
+				arc, err := app.openArchive(cmd, true)
 				if err != nil {
 					return err
 				}

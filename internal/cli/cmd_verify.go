@@ -10,11 +10,14 @@ func init() {
 	register(51, func(app *App) *cobra.Command {
 		return &cobra.Command{
 			Use:   "verify",
-			Short: "Re-hash every blob and check every record and index entry",
-			Long: `verify reads every stored file, recomputes its SHA-256 and checks that every
-capture, document and index entry points at something that exists. It exits 0
-on a healthy archive and 2 when it finds a problem, naming the blob and the
-URLs that served it.`,
+			Short: "Check every record's checksum, re-hash every blob and check every index entry",
+			Long: `verify checks the checksum of every stored record (blob descriptions,
+captures, documents, URL states, frontier items, run reports), reads every
+stored file and recomputes its SHA-256, and checks that every capture,
+document and index entry points at something that exists. It exits 0 on a
+healthy archive and 2 when it finds a problem, naming each damaged record, or
+the blob and the URLs that served it; also 2 when the file itself is damaged
+(cut short, unreadable meta pages) or is not an archive.`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				arc, err := app.openArchive(cmd, true)
@@ -26,7 +29,8 @@ URLs that served it.`,
 				if err != nil {
 					return fmt.Errorf("verify: %w", err)
 				}
-				fmt.Fprintf(app.Stdout, "checked %s (%s), %s, %s, %s\n",
+				fmt.Fprintf(app.Stdout, "checked %s, %s (%s), %s, %s, %s\n",
+					plural(res.Records, "record", "records"),
 					plural(res.Blobs, "blob", "blobs"), humanBytes(res.Bytes), plural(res.Captures, "capture", "captures"),
 					plural(res.Documents, "document", "documents"), plural(res.IndexEntries, "index entry", "index entries"))
 				if len(res.Problems) == 0 {

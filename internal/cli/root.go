@@ -8,12 +8,16 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/nianbao/nianbao/config"
+	"github.com/nianbao/nianbao/query"
+	"github.com/nianbao/nianbao/sites"
 )
 
 // App is the state shared by every command.
@@ -37,6 +41,9 @@ func (a *App) Config(explicit bool) (*config.Config, error) {
 	}
 	c, err := config.Load(a.ConfigPath, !explicit)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.CheckFamilies(sites.Families()); err != nil {
 		return nil, err
 	}
 	if a.ArchivePath != "" {
@@ -92,7 +99,7 @@ into structured data checked by their own arithmetic, and exports collections.`,
 	}
 	// A bad or unknown flag is a usage error: exit 2, like a bad flag value.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return withExit(2, fmt.Errorf("%w (see `%s --help`)", err, c.CommandPath()))
+		return withExit(2, fmt.Errorf("%w (see `%s --help`)", flagValueError(err), c.CommandPath()))
 	})
 	sort.SliceStable(factories, func(i, j int) bool { return factories[i].order < factories[j].order })
 	for _, f := range factories {
@@ -108,7 +115,13 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	root := NewRoot(app)
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(stderr, "crawler:", err)
+		// Errors quote file names, URLs and arguments: their control
+		// characters are shown, not sent to the terminal.
+		lines := strings.Split(err.Error(), "\n")
+		for i, l := range lines {
+			lines[i] = query.Printable(l)
+		}
+		fmt.Fprintln(stderr, "crawler:", strings.Join(lines, "\n"))
 		// cobra reports an unknown subcommand from its own argument
 		// check, before any of ours runs.
 		if strings.HasPrefix(err.Error(), "unknown command") {
@@ -118,10 +131,55 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		if errors.As(err, &ec) {
 			return ec.ExitCode()
 		}
+		if code, ok := archiveExit(err); ok {
+			return code
+		}
 		return 1
 	}
 	return 0
 }
+
+// flagValueError says what is wrong with a flag's value in the user's
+// terms: `bad --year "abc": want a year such as 2023`, not pflag's
+// `invalid argument "abc" for "--year" flag: strconv.ParseInt: parsing
+// "abc": invalid syntax`.
+func flagValueError(err error) error {
+	var ive *pflag.InvalidValueError
+	if !errors.As(err, &ive) {
+		return err
+	}
+	f := ive.GetFlag()
+	var want string
+	switch f.Value.Type() {
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		want = "want a whole number"
+		if strings.Contains(f.Name, "year") {
+			want = "want a year such as 2023"
+		}
+		var ne *strconv.NumError
+		if errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange) {
+			want = "out of range"
+		}
+	case "float32", "float64":
+		want = "want a number"
+	case "bool":
+		want = "want true or false"
+	case "duration":
+		want = "want a duration such as 30s, 5m or 2h"
+	default:
+		want = strings.TrimPrefix(errors.Unwrap(ive).Error(), "strconv.")
+	}
+	return &flagError{fmt.Sprintf("bad --%s %q: %s", f.Name, ive.GetValue(), want), err}
+}
+
+// flagError rewords a flag error, keeping the original for errors.As.
+type flagError struct {
+	msg string
+	err error
+}
+
+func (e *flagError) Error() string { return e.msg }
+func (e *flagError) Unwrap() error { return e.err }
 
 // usageExit2 makes every wrong number of arguments exit 2, like a bad flag.
 func usageExit2(c *cobra.Command) {
