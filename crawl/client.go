@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gocolly/colly/v2"
 
@@ -17,10 +19,34 @@ import (
 // retryTransport runs every hop through fetch.Do: bounded, jittered retries
 // on timeouts, 5xx and 429 honouring Retry-After. colly sees one
 // already-read response per hop and follows redirects itself.
+//
+// A request marked spoolHeader (attachments, details) may have its body
+// spooled to a file (fetch.SpoolBody): colly then gets an empty body and
+// the spool travels beside it, under spoolIDHeader, to the collector's
+// callbacks (take), so no copy of a large file is ever held in memory.
 type retryTransport struct {
 	client *http.Client
 	policy fetch.RetryPolicy
+
+	mu     sync.Mutex
+	seq    uint64
+	spools map[string]spooled // handed over, not yet taken
 }
+
+// spooled is a body in a file and its head, kept in memory.
+type spooled struct {
+	sp   *fetch.Spool
+	head []byte
+}
+
+// Private headers between request, transport and collector: never sent,
+// never stored.
+const (
+	spoolHeader   = "X-Nianbao-Spool"
+	spoolIDHeader = "X-Nianbao-Spool-Id"
+	// spoolAbove: bodies longer than this go to a temporary file.
+	spoolAbove = 1 << 20
+)
 
 func newRetryTransport(inner http.RoundTripper, p fetch.RetryPolicy) *retryTransport {
 	return &retryTransport{
@@ -34,16 +60,59 @@ func newRetryTransport(inner http.RoundTripper, p fetch.RetryPolicy) *retryTrans
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	r, err := fetch.Do(req.Context(), t.client, req, t.policy)
+	policy := t.policy
+	if req.Header.Get(spoolHeader) != "" {
+		req = req.Clone(req.Context())
+		req.Header.Del(spoolHeader)
+		policy.SpoolAbove = spoolAbove
+	}
+	r, err := fetch.Do(req.Context(), t.client, req, policy)
 	if err != nil {
 		return nil, err
+	}
+	body := r.Body
+	if r.Spool != nil {
+		body = nil
+		r.Header.Set(spoolIDHeader, t.put(spooled{r.Spool, r.Body}))
 	}
 	return &http.Response{
 		Status: r.Status, StatusCode: r.StatusCode,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: r.Header, Body: io.NopCloser(bytes.NewReader(r.Body)),
-		ContentLength: int64(len(r.Body)), Request: req,
+		Header: r.Header, Body: io.NopCloser(bytes.NewReader(body)),
+		ContentLength: int64(len(body)), Request: req,
 	}, nil
+}
+
+func (t *retryTransport) put(sp spooled) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.spools == nil {
+		t.spools = map[string]spooled{}
+	}
+	t.seq++
+	id := strconv.FormatUint(t.seq, 10)
+	t.spools[id] = sp
+	return id
+}
+
+// take hands over the spool registered under id.
+func (t *retryTransport) take(id string) (spooled, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	sp, ok := t.spools[id]
+	delete(t.spools, id)
+	return sp, ok
+}
+
+// closeAll removes the spools nobody took (a fetch abandoned between
+// transport and collector).
+func (t *retryTransport) closeAll() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for id, sp := range t.spools {
+		_ = sp.sp.Close()
+		delete(t.spools, id)
+	}
 }
 
 // fetched is one response as colly delivered it, with the headers as the
@@ -51,7 +120,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 type fetched struct {
 	status   int
 	header   http.Header
-	body     []byte
+	body     []byte       // the whole body, or only its head when spool is set
+	spool    *fetch.Spool // a large body, in a temporary file
+	size     int64        // the body's length
 	finalURL string
 	err      error
 	handled  bool
@@ -78,7 +149,7 @@ const maxBody = fetch.DefaultMaxBody
 // It has no request timeout of its own: the run's limiter times each
 // exchange from the moment its host's turn comes, so time queued behind a
 // host's politeness never counts against a request.
-func newCollector(ctx context.Context, rt http.RoundTripper, ua string, hosts hostMatcher) *colly.Collector {
+func newCollector(ctx context.Context, rt *retryTransport, ua string, hosts hostMatcher) *colly.Collector {
 	c := colly.NewCollector(colly.StdlibContext(ctx))
 	c.AllowURLRevisit = true
 	c.IgnoreRobotsTxt = true
@@ -95,6 +166,14 @@ func newCollector(ctx context.Context, rt http.RoundTripper, ua string, hosts ho
 	})
 	c.OnResponseHeaders(func(r *colly.Response) {
 		res, _ := r.Ctx.GetAny("res").(*fetched)
+		if id := r.Headers.Get(spoolIDHeader); id != "" {
+			r.Headers.Del(spoolIDHeader)
+			if sp, ok := rt.take(id); ok && res == nil {
+				_ = sp.sp.Close()
+			} else if ok {
+				res.spool, res.body = sp.sp, sp.head
+			}
+		}
 		if res == nil {
 			return
 		}
@@ -117,7 +196,10 @@ func newCollector(ctx context.Context, rt http.RoundTripper, ua string, hosts ho
 		}
 		res.handled = true
 		res.status = r.StatusCode
-		res.body = r.Body
+		if res.spool == nil { // else body is the spool's head, colly's empty
+			res.body = r.Body
+			res.size = int64(len(r.Body))
+		}
 		res.finalURL = r.Request.URL.String()
 		if res.header == nil {
 			res.header = r.Headers.Clone()
@@ -144,6 +226,44 @@ func newCollector(ctx context.Context, rt http.RoundTripper, ua string, hosts ho
 // get fetches one URL through colly with extra request headers.
 func get(c *colly.Collector, rawURL string, hdr http.Header) *fetched {
 	return request(c, http.MethodGet, rawURL, "", hdr)
+}
+
+// getFile is get for a URL that may be a large file: its body may come
+// back spooled (fetched.spool), which the caller closes.
+func getFile(c *colly.Collector, rawURL string, hdr http.Header) *fetched {
+	hdr.Set(spoolHeader, "1")
+	res := request(c, http.MethodGet, rawURL, "", hdr)
+	if res.spool != nil {
+		res.size = res.spool.Size
+		if res.err != nil {
+			_ = res.spool.Close()
+			res.spool = nil
+		}
+	}
+	return res
+}
+
+// close releases a spooled body.
+func (f *fetched) close() {
+	if f.spool != nil {
+		_ = f.spool.Close()
+		f.spool = nil
+	}
+}
+
+// whole makes a spooled body whole in memory (a detail URL that turned
+// out to be a page to analyse, or bytes for a store without files).
+func (f *fetched) whole() error {
+	if f.spool == nil {
+		return nil
+	}
+	b, err := f.spool.Bytes()
+	if err != nil {
+		return err
+	}
+	f.body, f.html = b, nil
+	f.close()
+	return nil
 }
 
 // post sends form (application/x-www-form-urlencoded) to rawURL: JSON

@@ -37,7 +37,7 @@ const DefaultMaxConcurrent = 128
 type fleet struct {
 	e       *Engine
 	limiter *fetch.Limiter
-	rt      http.RoundTripper // retries over the limiter over the network
+	rt      *retryTransport // retries over the limiter over the network
 	robots  *fetch.Robots
 	commits *committer
 	parse   chan struct{} // parsers running at once
@@ -135,6 +135,7 @@ func (f *fleet) collector(ctx context.Context, hosts hostMatcher) *colly.Collect
 func (e *Engine) Crawl(ctx context.Context, list []config.Site) []Result {
 	f := newFleet(e, list)
 	defer f.commits.close()
+	defer f.rt.closeAll()
 	if e.opts.Parser != nil && !e.opts.SkipParse {
 		f.parseQ = make(chan parseJob, earlyParseQueue)
 		f.startParsers(ctx)

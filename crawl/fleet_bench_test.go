@@ -102,6 +102,9 @@ type benchSpec struct {
 	Reports     []string          `json:"reports"` // expected report URLs (colly counts them)
 	Delay       time.Duration     `json:"delay"`
 	Parallelism int               `json:"parallelism"`
+	// SkipParse leaves documents unparsed (a memory test of the crawl
+	// itself: parsing reads a file whole, within the parser's limit).
+	SkipParse bool `json:"skip_parse"`
 }
 
 // benchResult is what a benchmark child reports on stdout.
@@ -192,7 +195,7 @@ func pipelineFleet(spec benchSpec, start time.Time) (benchResult, error) {
 	var mu sync.Mutex
 	var last time.Time
 	e, err := New(Options{Store: a, Config: cfg, Resolve: spec.Resolve, LoopbackOnly: true,
-		Parser:   ingest.ParseFile(ingest.Options{}),
+		Parser: ingest.ParseFile(ingest.Options{}), SkipParse: spec.SkipParse,
 		Progress: func(Event) { mu.Lock(); last = time.Now(); mu.Unlock() }})
 	if err != nil {
 		return res, err
@@ -208,7 +211,7 @@ func pipelineFleet(spec benchSpec, start time.Time) (benchResult, error) {
 }
 
 // runBenchChild runs spec in a child process and decodes its result.
-func runBenchChild(b *testing.B, spec benchSpec) benchResult {
+func runBenchChild(b testing.TB, spec benchSpec) benchResult {
 	b.Helper()
 	js, _ := json.Marshal(spec)
 	path := filepath.Join(b.TempDir(), "spec.json")

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"sync"
 
@@ -130,6 +131,16 @@ func (m *MemStore) PutBlobBytes(b []byte) (archive.BlobInfo, bool, error) {
 		m.blobs[sha] = append([]byte(nil), b...)
 	}
 	return archive.BlobInfo{SHA256: sha, Size: int64(len(b)), Stored: int64(len(b)), Chunks: 1, MediaType: sniff.Detect(b)}, !had, nil
+}
+
+// PutBlobAt reads the bytes into memory: the dry run keeps everything
+// there (its page budget is small).
+func (m *MemStore) PutBlobAt(r io.ReaderAt, size int64, _ [sha256.Size]byte, _ string) (archive.BlobInfo, bool, error) {
+	b := make([]byte, size)
+	if _, err := r.ReadAt(b, 0); err != nil && err != io.EOF {
+		return archive.BlobInfo{}, false, err
+	}
+	return m.PutBlobBytes(b)
 }
 
 func (m *MemStore) ReadBlob(sha string) ([]byte, error) {

@@ -72,19 +72,24 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 	if st != nil && (it.Kind == sites.KindDetail || it.Kind == sites.KindPart || it.Kind == sites.KindAttachment) && !r.hasCopy(it.URL, st) {
 		validators = nil // another site's copy: a 304 would leave this site without the file
 	}
-	if form := it.Extra["form"]; form != "" {
+	switch form := it.Extra["form"]; {
+	case form != "":
 		res = post(r.col, raw, form, conditionalHeaders(nil, it.Referer)) // no validators on a POST
-	} else {
+	case it.Kind == sites.KindAttachment || it.Kind == sites.KindDetail:
+		// May be a large file: kept in a temporary file, not in memory.
+		res = getFile(r.col, raw, conditionalHeaders(validators, it.Referer))
+	default:
 		res = get(r.col, raw, conditionalHeaders(validators, it.Referer))
 	}
+	defer res.close()
 	if ctx.Err() != nil {
 		// Not marked done: the resumed run fetches it again.
 		return nil
 	}
-	ev.Status, ev.Bytes = res.status, len(res.body)
+	ev.Status, ev.Bytes = res.status, int(res.size)
 	r.count(func(run *archive.Run) {
 		run.Pages++
-		run.Bytes += int64(len(res.body))
+		run.Bytes += res.size
 	})
 	if res.err != nil {
 		kind := errKind(res.err)
@@ -96,6 +101,10 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 	}
 	text := ""
 	if isPageKind(it.Kind) && analysable(it.Kind, sniff.Detect(res.body)) {
+		if err := res.whole(); err != nil { // a large page: analysed whole
+			r.setFatal(err)
+			return nil
+		}
 		text = res.text() // decoded once for classification and analysis
 	}
 	v := classify(res.status, res.header, res.body, text, res.finalURL, it.Kind == sites.KindAttachment)
@@ -221,13 +230,29 @@ func errKind(err error) string {
 
 // storeOK archives a 200 response and acts on what it is.
 func (r *siteRun) storeOK(it *item, raw string, res *fetched, st *archive.URLState, now time.Time) []archive.FrontierItem {
-	sum := sha256.Sum256(res.body)
-	info := archive.BlobInfo{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(res.body)), MediaType: sniff.Detect(res.body)}
+	var info archive.BlobInfo
+	if sp := res.spool; sp != nil {
+		info = archive.BlobInfo{SHA256: hex.EncodeToString(sp.SHA256[:]), Size: sp.Size, MediaType: sniff.DetectReaderAt(sp.ReaderAt(), sp.Size)}
+	} else {
+		sum := sha256.Sum256(res.body)
+		info = archive.BlobInfo{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(res.body)), MediaType: sniff.Detect(res.body)}
+	}
 	changed := st == nil || st.SHA256 != info.SHA256
 	var capture *archive.Capture
 	var blob []byte
+	if changed && res.spool != nil {
+		// Stored chunk by chunk from the file, before the capture that
+		// names it (a kill in between leaves bytes no record uses, which
+		// the next fetch's put finds stored).
+		if _, _, err := r.st.PutBlobAt(res.spool.ReaderAt(), res.spool.Size, res.spool.SHA256, info.MediaType); err != nil {
+			r.setFatal(wrapf(err, "store %s", raw))
+			return nil
+		}
+	}
 	if changed {
-		blob = res.body // stored in the same transaction as its capture
+		if res.spool == nil {
+			blob = res.body // stored in the same transaction as its capture
+		}
 		capture = &archive.Capture{
 			URL: raw, FinalURL: res.finalURL, Time: now, Status: res.status,
 			Headers: fetch.KeepHeaders(res.header), Referer: it.Referer,

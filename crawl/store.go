@@ -1,6 +1,9 @@
 package crawl
 
 import (
+	"crypto/sha256"
+	"io"
+
 	"github.com/nianbao/nianbao/archive"
 )
 
@@ -14,6 +17,7 @@ type Store interface {
 	FrontierDone(site, url string) error
 	FrontierClear(site string) error
 	PutBlobBytes(b []byte) (archive.BlobInfo, bool, error)
+	PutBlobAt(r io.ReaderAt, size int64, sum [sha256.Size]byte, mediaType string) (archive.BlobInfo, bool, error)
 	ReadBlob(sha string) ([]byte, error)
 	CommitFetch(f archive.Fetch) error
 	Document(id string) (*archive.Document, error)

@@ -150,6 +150,7 @@ type Blobs interface {
 func Best(ctx context.Context, blobs Blobs, d *archive.Document, parseFile FileParser) (Outcome, bool, error) {
 	var inputs []Input
 	var pages [][]byte
+	var tooLarge []string
 	for _, f := range d.Files {
 		if f.SHA256 == "" {
 			continue
@@ -163,6 +164,12 @@ func Best(ctx context.Context, blobs Blobs, d *archive.Document, parseFile FileP
 			continue
 		}
 		if f.MediaType != "" && !sniff.IsDocument(f.MediaType) {
+			continue
+		}
+		if f.Size > MaxParseBytes {
+			// The parser would refuse it: not read into memory at all.
+			tooLarge = append(tooLarge, fmt.Sprintf("file_too_large: %s is %d MiB, over the %d MiB the parser reads; kept, not parsed",
+				firstNonEmpty(f.Filename, f.URL), f.Size>>20, MaxParseBytes>>20))
 			continue
 		}
 		data, err := blobs.ReadBlob(f.SHA256)
@@ -195,8 +202,19 @@ func Best(ctx context.Context, blobs Blobs, d *archive.Document, parseFile FileP
 			best, found = out, true
 		}
 	}
+	if len(tooLarge) > 0 {
+		if !found {
+			best, found = Outcome{Status: parse.StatusFailed}, true
+		}
+		best.Warnings = append(best.Warnings, tooLarge...)
+	}
 	return best, found, nil
 }
+
+// MaxParseBytes is the largest file Best hands to the parser: the PDF
+// engine's own limit. A larger file is kept in the archive but not read
+// into memory to be parsed.
+const MaxParseBytes = pdf.DefaultMaxBytes
 
 // Record stores an outcome's derived fields on d. Hints (HintBody,
 // HintYear, HintRegion: facts from outside the files) win over the parser.

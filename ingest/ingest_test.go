@@ -147,3 +147,51 @@ func TestOCRBodyOnlyFillsBlanks(t *testing.T) {
 		t.Fatalf("OCR did not fill blanks: %q %d", d.Body, d.Year)
 	}
 }
+
+// countingBlobs serves blobs and counts which were read.
+type countingBlobs struct {
+	data map[string][]byte
+	read map[string]int
+}
+
+func (b *countingBlobs) ReadBlob(sha string) ([]byte, error) {
+	b.read[sha]++
+	return b.data[sha], nil
+}
+
+// A file over the parser's limit is kept but never read to be parsed:
+// the document says why in one warning; other files still parse.
+func TestBestSkipsFilesTooLargeToParse(t *testing.T) {
+	blobs := &countingBlobs{data: map[string][]byte{"small": []byte("%PDF-1.4 small")}, read: map[string]int{}}
+	var parsed []string
+	parser := func(_ context.Context, in Input) (Outcome, error) {
+		parsed = append(parsed, in.URL)
+		return Outcome{Status: "partial"}, nil
+	}
+	huge := archive.FileRef{URL: "http://x.gov.cn/huge.pdf", SHA256: "huge", MediaType: "application/pdf", Size: MaxParseBytes + 1, Role: "attachment", Filename: "年报.pdf"}
+	small := archive.FileRef{URL: "http://x.gov.cn/small.pdf", SHA256: "small", MediaType: "application/pdf", Size: 14, Role: "attachment"}
+	for _, c := range []struct {
+		name       string
+		files      []archive.FileRef
+		wantStatus string
+		wantParsed int
+	}{
+		{"only the huge file", []archive.FileRef{huge}, "failed", 0},
+		{"huge beside a small one", []archive.FileRef{huge, small}, "partial", 1},
+	} {
+		parsed = nil
+		out, ok, err := Best(context.Background(), blobs, &archive.Document{ID: "d", Files: c.files}, parser)
+		if err != nil || !ok {
+			t.Fatalf("%s: %v %v", c.name, ok, err)
+		}
+		if blobs.read["huge"] != 0 {
+			t.Fatalf("%s: the huge file was read into memory", c.name)
+		}
+		if out.Status != c.wantStatus || len(parsed) != c.wantParsed {
+			t.Errorf("%s: status %q after parsing %v, want %q and %d files", c.name, out.Status, parsed, c.wantStatus, c.wantParsed)
+		}
+		if n := len(out.Warnings); n == 0 || !strings.HasPrefix(out.Warnings[n-1], "file_too_large: 年报.pdf") {
+			t.Errorf("%s: warnings %v, want file_too_large naming 年报.pdf", c.name, out.Warnings)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package sniff
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"strings"
 )
@@ -222,4 +223,49 @@ func IsDocument(mediaType string) bool {
 		return true
 	}
 	return false
+}
+
+// DetectReaderAt is Detect for a body too large to hold in memory (a
+// spooled download): it reads the head, and where Detect would look
+// through the whole data (an OLE file's directory, an OOXML archive's
+// later entries) it scans r in windows, so the answer is Detect's on the
+// whole bytes with at most a window in memory.
+func DetectReaderAt(r io.ReaderAt, size int64) string {
+	head := make([]byte, min(size, 64<<10))
+	n, _ := r.ReadAt(head, 0)
+	head = head[:n]
+	kind := Detect(head)
+	var markers [][]byte
+	switch {
+	case kind == OLE:
+		markers = [][]byte{utf16le("WordDocument\x00"), utf16le("Workbook\x00")}
+	case kind == ZIP && bytes.Contains(head, []byte("[Content_Types].xml")):
+		markers = [][]byte{[]byte("word/document.xml"), []byte("xl/workbook.xml")}
+	default:
+		return kind
+	}
+	const window, overlap = 1 << 20, 64
+	buf := make([]byte, window+overlap)
+	found := make([]bool, len(markers))
+	for off := int64(0); off < size; off += window {
+		n, err := r.ReadAt(buf, off)
+		for i, m := range markers {
+			found[i] = found[i] || bytes.Contains(buf[:n], m)
+		}
+		if err != nil {
+			break
+		}
+	}
+	// Detect's order: the first marker wins.
+	switch {
+	case kind == OLE && found[0]:
+		return DOC
+	case kind == OLE && found[1]:
+		return XLS
+	case kind == ZIP && found[0]:
+		return DOCX
+	case kind == ZIP && found[1]:
+		return XLSX
+	}
+	return kind
 }

@@ -1,6 +1,7 @@
 package sniff
 
 import (
+	"bytes"
 	"os"
 	"testing"
 )
@@ -62,5 +63,29 @@ func TestOLEKindNeedsWholeName(t *testing.T) {
 	other := append(append([]byte{}, oleMagic...), utf16le("Bookkeeping")...)
 	if got := Detect(other); got != OLE {
 		t.Errorf("Detect = %q, want OLE", got)
+	}
+}
+
+// DetectReaderAt agrees with Detect on the whole bytes, also where the
+// telling marker lies beyond the head (an OLE directory at the end of a
+// large .doc, an OOXML part listed late).
+func TestDetectReaderAtAgreesWithDetect(t *testing.T) {
+	pad := bytes.Repeat([]byte{0xA5}, 3<<20)
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{
+		{"doc, directory at the end", append(append(append([]byte{}, oleMagic...), pad...), utf16le("WordDocument\x00")...)},
+		{"xls, directory at the end", append(append(append([]byte{}, oleMagic...), pad...), utf16le("Workbook\x00")...)},
+		{"bare OLE", append(append([]byte{}, oleMagic...), pad...)},
+		{"docx, part listed late", append(append([]byte("PK\x03\x04[Content_Types].xml"), pad...), []byte("word/document.xml")...)},
+		{"zip", append([]byte("PK\x03\x04"), pad...)},
+		{"pdf", append([]byte("%PDF-1.7\n"), pad...)},
+		{"html", []byte("<!DOCTYPE html><html><body>x</body></html>")},
+	} {
+		want := Detect(c.data)
+		if got := DetectReaderAt(bytes.NewReader(c.data), int64(len(c.data))); got != want {
+			t.Errorf("%s: DetectReaderAt %q, Detect %q", c.name, got, want)
+		}
 	}
 }

@@ -35,8 +35,11 @@ type Response struct {
 	// Truncated is set only with RetryPolicy.TruncateBody, when the body
 	// was longer than MaxBody.
 	Truncated bool
-	Attempts  int           // how many requests Do sent
-	Elapsed   time.Duration // wall time of all attempts, waits included
+	// Spool holds a 2xx body longer than RetryPolicy.SpoolAbove; Body is
+	// then only its head. The caller closes it.
+	Spool    *Spool
+	Attempts int           // how many requests Do sent
+	Elapsed  time.Duration // wall time of all attempts, waits included
 }
 
 // Defaults for RetryPolicy fields left zero.
@@ -65,6 +68,9 @@ type RetryPolicy struct {
 	// TruncateBody keeps the first MaxBody bytes and sets
 	// Response.Truncated instead of failing. For robots.txt only.
 	TruncateBody bool
+	// SpoolAbove, when set, sends a 2xx body longer than this to a
+	// temporary file (Response.Spool) instead of memory.
+	SpoolAbove int64
 	// RetryResponse decides whether a response is worth another attempt.
 	// Default: 408, 429 and 5xx except 501, unless Classify sees a WAF
 	// challenge (retrying a challenge only loops).
@@ -238,9 +244,12 @@ func once(ctx context.Context, client *http.Client, req *http.Request, p RetryPo
 		Status:     resp.Status,
 		Header:     resp.Header,
 	}
-	if p.TruncateBody {
+	switch {
+	case p.TruncateBody:
 		out.Body, out.Truncated, err = readTruncated(resp.Body, p.MaxBody)
-	} else {
+	case p.SpoolAbove > 0 && resp.StatusCode >= 200 && resp.StatusCode < 300:
+		out.Body, out.Spool, err = SpoolBody(resp.Body, resp.ContentLength, p.MaxBody, p.SpoolAbove)
+	default:
 		out.Body, err = ReadBody(resp.Body, resp.ContentLength, p.MaxBody)
 	}
 	if err != nil {
