@@ -72,6 +72,17 @@ type Archive struct {
 	readOnly bool
 	lockInfo string
 	enc      *compressor
+	borrowed bool // a Borrow handle: Close leaves the file open
+}
+
+// Borrow returns another handle on the same open archive whose Close does
+// nothing: a command run inside the process that holds the archive
+// (`crawler serve` running a reader's command) uses it and must not close
+// the holder's file.
+func (a *Archive) Borrow() *Archive {
+	b := *a
+	b.borrowed, b.lockInfo = true, ""
+	return &b
 }
 
 // LockedError says who holds the archive.
@@ -183,6 +194,9 @@ func (a *Archive) Path() string { return a.path }
 
 // Close releases the file lock.
 func (a *Archive) Close() error {
+	if a.borrowed {
+		return nil
+	}
 	if a.lockInfo != "" {
 		_ = os.Remove(a.lockInfo)
 	}

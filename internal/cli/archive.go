@@ -19,6 +19,12 @@ import (
 // where it came from (--archive, the config's archive:, or the default).
 // A damaged file, or one that is not an archive, exits 2.
 func (a *App) openArchive(cmd *cobra.Command, readOnly bool) (*archive.Archive, error) {
+	if a.shared != nil {
+		if !readOnly {
+			return nil, fmt.Errorf("%s writes to the archive: not run through the service", cmd.CommandPath())
+		}
+		return a.shared.Borrow(), nil
+	}
 	cfg, err := a.Config(explicitConfig(cmd))
 	if err != nil {
 		return nil, err

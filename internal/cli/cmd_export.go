@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -62,15 +60,14 @@ export succeeds (through a temporary file next to it).`,
 				if len(refs) == 0 {
 					return withExit(1, fmt.Errorf("%s: nothing exported, %s not written", noMatch(ff.describe("year")), out))
 				}
-				tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.part")
+				dst, err := app.output().Create(out, 0o644) // an export is meant to be shared
 				if err != nil {
-					return fmt.Errorf("create %s: %w", out, err)
+					return err
 				}
 				done := false
 				defer func() {
 					if !done {
-						tmp.Close()
-						os.Remove(tmp.Name())
+						dst.Abort()
 					}
 				}()
 				opts := export.Options{Format: format, Query: ff.describe("year")}
@@ -84,28 +81,19 @@ export succeeds (through a temporary file next to it).`,
 						progressbar.OptionClearOnFinish())
 					opts.Progress = func(done, _ int) { _ = bar.Set(done) }
 				}
-				st, err := export.Export(ctx, arc, refs, tmp, opts)
+				cw := &countingWriter{w: dst}
+				st, err := export.Export(ctx, arc, refs, cw, opts)
 				if bar != nil {
 					_ = bar.Finish()
 				}
 				if err != nil {
 					return fmt.Errorf("export to %s: %w", out, err)
 				}
-				if err := tmp.Sync(); err != nil {
-					return fmt.Errorf("write %s: %w", out, err)
-				}
-				_ = tmp.Chmod(0o644) // CreateTemp makes 0600; an export is meant to be shared
-				if err := tmp.Close(); err != nil {
-					return fmt.Errorf("write %s: %w", out, err)
-				}
-				if err := os.Rename(tmp.Name(), out); err != nil {
-					return fmt.Errorf("write %s: %w", out, err)
-				}
 				done = true
-				size := int64(0)
-				if fi, err := os.Stat(out); err == nil {
-					size = fi.Size()
+				if err := dst.Commit(); err != nil {
+					return err
 				}
+				size := cw.n
 				fmt.Fprintf(app.Stderr, "exported %s", plural(st.Reports, "report", "reports"))
 				switch format {
 				case export.FormatZip:

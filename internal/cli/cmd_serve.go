@@ -66,6 +66,13 @@ running crawl stops at a commit boundary and resumes on the next start.`,
 					return err
 				}
 				defer arc.Close()
+				// Readers of the archive (query, show, export, backup, …)
+				// run their commands here while the service holds it.
+				relay, err := startRelay(cfg, arc, app.Log)
+				if err != nil {
+					return err
+				}
+				defer relay.Close()
 				crawler, closeCrawler, err := newServeCrawler(app, cfg, arc)
 				if err != nil {
 					return err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/query"
 	"github.com/nianbao/nianbao/sites"
@@ -31,6 +33,31 @@ type App struct {
 
 	cfg *config.Config
 	Log *slog.Logger
+
+	// Set when the running service executes a command for a reader
+	// (relay.go): its open archive (borrowed), the reader's files and
+	// working directory.
+	shared *archive.Archive
+	files  files
+	cwd    string
+	args   []string // the command line, for the relay
+}
+
+// output is where the command's files go (files.go).
+func (a *App) output() files {
+	if a.files != nil {
+		return a.files
+	}
+	return localFiles{}
+}
+
+// abs is path made absolute against the caller's working directory.
+func (a *App) abs(path string) string {
+	if filepath.IsAbs(path) || a.cwd == "" {
+		p, _ := filepath.Abs(path)
+		return p
+	}
+	return filepath.Join(a.cwd, path)
 }
 
 // Config loads the config once. A missing ./config.yaml is fine (defaults);
@@ -53,8 +80,13 @@ func (a *App) Config(explicit bool) (*config.Config, error) {
 	return c, nil
 }
 
-// IsTerminal reports whether w is an interactive terminal.
+// IsTerminal reports whether w is an interactive terminal: a terminal
+// file, or a writer that says so (a relayed command's output, which is
+// the reader's terminal or not).
 func IsTerminal(w io.Writer) bool {
+	if t, ok := w.(interface{ IsTerminal() bool }); ok {
+		return t.IsTerminal()
+	}
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
@@ -95,7 +127,8 @@ into structured data checked by their own arithmetic, and exports collections.`,
 			level = slog.LevelDebug
 		}
 		app.Log = slog.New(slog.NewTextHandler(app.Stderr, &slog.HandlerOptions{Level: level}))
-		return nil
+		// A reader of an archive `crawler serve` holds runs in the service.
+		return app.relayIfServed(cmd)
 	}
 	// A bad or unknown flag is a usage error: exit 2, like a bad flag value.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -111,10 +144,20 @@ into structured data checked by their own arithmetic, and exports collections.`,
 
 // Main runs the CLI and returns the process exit code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	app := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	return runApp(ctx, &App{Stdin: stdin, Stdout: stdout, Stderr: stderr}, args)
+}
+
+// runApp executes args with app and returns the exit code.
+func runApp(ctx context.Context, app *App, args []string) int {
+	stderr := app.Stderr
+	app.args = args
 	root := NewRoot(app)
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
+		var relayed *relayedExit
+		if errors.As(err, &relayed) {
+			return relayed.code // the service printed everything
+		}
 		// Errors quote file names, URLs and arguments: their control
 		// characters are shown, not sent to the terminal.
 		lines := strings.Split(err.Error(), "\n")
