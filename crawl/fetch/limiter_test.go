@@ -410,7 +410,9 @@ func TestLimiterTimeoutStartsAtTheTurn(t *testing.T) {
 		io.WriteString(w, "ok")
 	}))
 	defer srv.Close()
-	l := NewLimiterWith(LimiterOptions{Delay: 400 * time.Millisecond, Parallelism: 1, Timeout: 200 * time.Millisecond})
+	// The third request waits 1.4 s for its turn, far past the 500 ms
+	// timeout; each exchange itself takes ~30 ms (more on a loaded machine).
+	l := NewLimiterWith(LimiterOptions{Delay: 700 * time.Millisecond, Parallelism: 1, Timeout: 500 * time.Millisecond})
 	base := testClient(t, srv, Options{}, "q.gov.cn")
 	client := &http.Client{Transport: l.Transport(base.Transport)}
 	var wg sync.WaitGroup
@@ -433,7 +435,7 @@ func TestLimiterTimeoutStartsAtTheTurn(t *testing.T) {
 	// And the timeout does bound the exchange itself.
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
-		case <-time.After(2 * time.Second):
+		case <-time.After(5 * time.Second):
 		case <-r.Context().Done():
 		}
 	}))
@@ -444,7 +446,7 @@ func TestLimiterTimeoutStartsAtTheTurn(t *testing.T) {
 	if _, err := Do(context.Background(), client, get(t, "http://slow.gov.cn/x"), RetryPolicy{MaxAttempts: 1}); err == nil {
 		t.Error("an exchange longer than the timeout succeeded")
 	}
-	if d := time.Since(start); d > time.Second {
+	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("the timeout cut the exchange after %v", d)
 	}
 }
