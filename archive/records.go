@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -487,6 +488,9 @@ func (a *Archive) Runs(site string, limit int) ([]Run, error) {
 
 // ---- Stats ----
 
+// tombstonesKey is the JSON key of Document.Tombstones.
+var tombstonesKey = []byte(`"tombstones":[`)
+
 // Stats counts records and sizes.
 func (a *Archive) Stats() (Stats, error) {
 	var s Stats
@@ -508,6 +512,23 @@ func (a *Archive) Stats() (Stats, error) {
 		}
 		s.Captures = tx.Bucket(bCaptures).Stats().KeyN
 		s.Documents = tx.Bucket(bDocs).Stats().KeyN
+		// Only a document with tombstones holds this key (every string
+		// value escapes its quotes), so the rest are never decoded.
+		if err := tx.Bucket(bDocs).ForEach(func(k, v []byte) error {
+			if !bytes.Contains(v, tombstonesKey) {
+				return nil
+			}
+			var d Document
+			if err := decode(bDocs, k, v, &d); err != nil {
+				return err
+			}
+			if d.Retracted() {
+				s.Retracted++
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
 		s.URLs = tx.Bucket(bURLs).Stats().KeyN
 		s.Runs = tx.Bucket(bRuns).Stats().KeyN
 		_ = tx.Bucket(bFrontier).ForEachBucket(func(k []byte) error {
