@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/portal"
 )
 
 // importTwo archives two reports of one body (2022 and 2023) and returns
@@ -251,5 +252,102 @@ func TestRetractWaitsForWriter(t *testing.T) {
 	out := mustRun(t, "--config", cfg, "--archive", db, "retract", gone, "--reason", "x")
 	if !strings.Contains(out, "retracted report") {
 		t.Errorf("after the writer left: %s", out)
+	}
+}
+
+// A report retracted between two crawls stays retracted when the second
+// crawl fetches it again and commits the document anew.
+func TestRetractSurvivesRecrawl(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls the imitation portal twice")
+	}
+	p := portal.New(portal.Options{Sites: []string{"yanshi"}})
+	p.Start()
+	defer p.Close()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	cfg := portalConfig(t, p, db)
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Re-fetch every archived page on the second run.
+	data = bytes.Replace(data, []byte("crawl:\n"), []byte("crawl:\n  recheck: 1ns\n  stop_paging_when_known: false\n"), 1)
+	if err := os.WriteFile(cfg, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	crawl := func() {
+		t.Helper()
+		if out, errs, code := runCrawlCLI("--config", cfg, "crawl"); code != 0 {
+			t.Fatalf("crawl exit %d\n%s\n%s", code, out, errs)
+		}
+	}
+	crawl()
+	// Retract every report (the first through the command), then crawl
+	// again: the crawl commits the ones it fetches again as new documents.
+	before := map[string]time.Time{}
+	func() {
+		arc, err := archive.Open(db, archive.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer arc.Close()
+		_ = arc.ForEachDocument(func(d *archive.Document) error {
+			before[d.ID] = d.LastSeen
+			return nil
+		})
+	}()
+	if len(before) == 0 {
+		t.Fatal("the crawl archived no report")
+	}
+	first := true
+	for id := range before {
+		if first {
+			mustRun(t, "--config", cfg, "retract", id, "--reason", "test", "--by", "alice")
+			first = false
+			continue
+		}
+		arc, err := archive.Open(db, archive.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = arc.Retract(id, "alice", "test", time.Now())
+		arc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Corrected re-uploads: the second crawl finds new bytes at the same
+	// URLs and commits those documents again.
+	for _, e := range p.Expected("yanshi") {
+		if err := p.ReplaceReport(e.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	crawl()
+	arc, err := archive.Open(db, archive.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	updated := 0
+	err = arc.ForEachDocument(func(d *archive.Document) error {
+		if d.LastSeen.After(before[d.ID]) {
+			updated++
+		}
+		if !d.Retracted() || len(d.Tombstones) != 1 || d.Tombstones[0].By != "alice" {
+			t.Errorf("%s after the second crawl: retracted %v, tombstones %+v", d.ID, d.Retracted(), d.Tombstones)
+		}
+		return nil
+	})
+	arc.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if updated == 0 {
+		t.Fatalf("the second crawl updated none of the %d documents", len(before))
+	}
+	t.Logf("%d of %d retracted documents updated by the second crawl", updated, len(before))
+	if out := mustRun(t, "--config", cfg, "query", "--output", "jsonl"); strings.TrimSpace(out) != "" {
+		t.Errorf("query lists retracted reports after a recrawl: %s", out)
 	}
 }
