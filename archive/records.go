@@ -488,8 +488,11 @@ func (a *Archive) Runs(site string, limit int) ([]Run, error) {
 
 // ---- Stats ----
 
-// tombstonesKey is the JSON key of Document.Tombstones.
-var tombstonesKey = []byte(`"tombstones":[`)
+// The JSON keys of Document.LastSeen and Document.Tombstones.
+var (
+	lastSeenKey   = []byte(`"last_seen":`)
+	tombstonesKey = []byte(`"tombstones":[`)
+)
 
 // Stats counts records and sizes.
 func (a *Archive) Stats() (Stats, error) {
@@ -512,10 +515,13 @@ func (a *Archive) Stats() (Stats, error) {
 		}
 		s.Captures = tx.Bucket(bCaptures).Stats().KeyN
 		s.Documents = tx.Bucket(bDocs).Stats().KeyN
-		// Only a document with tombstones holds this key (every string
-		// value escapes its quotes), so the rest are never decoded.
+		// A document's tombstones are its record's last field, after
+		// last_seen, and no string value holds either key (quotes are
+		// escaped): only the records' tails are read, and only documents
+		// with tombstones decoded. Metrics call Stats on every scrape.
 		if err := tx.Bucket(bDocs).ForEach(func(k, v []byte) error {
-			if !bytes.Contains(v, tombstonesKey) {
+			i := bytes.LastIndex(v, lastSeenKey)
+			if i < 0 || !bytes.Contains(v[i:], tombstonesKey) {
 				return nil
 			}
 			var d Document

@@ -119,3 +119,26 @@ func TestRetractRestoreKeptAcrossUpdates(t *testing.T) {
 		t.Errorf("history: %+v", got.Tombstones)
 	}
 }
+
+// Stats reads only the tail of each document record: keys quoted inside
+// its strings (a title, a warning, the parsed JSON) never count.
+func TestStatsRetractedIgnoresLookalikeText(t *testing.T) {
+	a := openTemp(t)
+	trick := `"last_seen":"x","tombstones":[{"action":"retract"}]`
+	for i, d := range []*Document{
+		{ID: "0000000000000001", Title: trick, Warnings: []string{trick}, Parsed: []byte(`{"title":"` + `\"tombstones\":[` + `"}`)},
+		{ID: "0000000000000002", Tombstones: []Tombstone{{Action: TombstoneRetract, By: "a", Reason: trick}}},
+		{ID: "0000000000000003", Tombstones: []Tombstone{{Action: TombstoneRetract, By: "a", Reason: "r"}, {Action: TombstoneRestore, By: trick}}},
+	} {
+		if err := a.PutDocument(d); err != nil {
+			t.Fatal(i, err)
+		}
+	}
+	st, err := a.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Documents != 3 || st.Retracted != 1 {
+		t.Errorf("stats: %d documents, %d retracted; want 3, 1", st.Documents, st.Retracted)
+	}
+}
