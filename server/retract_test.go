@@ -92,6 +92,11 @@ func TestRetractedHidden(t *testing.T) {
 		t.Errorf("export has %d entries", entries)
 	}
 
+	if _, b := get(t, ts.URL+"/metrics"); !strings.Contains(string(b), "nianbao_archive_retracted_documents 1") ||
+		!strings.Contains(string(b), "nianbao_archive_documents 4") {
+		t.Error("metrics do not count the retracted report")
+	}
+
 	if _, err := f.arc.Restore(f.good, "bob", "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
