@@ -202,6 +202,9 @@ func TestMonitor(t *testing.T) {
 		{ID: "0000000000000004", Site: "yanshi", Body: "洛阳市偃师区人民政府", Year: 2022, FirstSeen: now.AddDate(-1, 0, 0)},
 		// A look-alike found now is not a new report.
 		{ID: "0000000000000005", Site: "yanshi", Body: "x", Year: 2023, ParseStatus: "not_report", FirstSeen: runStart.Add(time.Minute)},
+		// Nor is a retracted one.
+		{ID: "0000000000000006", Site: "yanshi", Body: "y", Year: 2023, FirstSeen: runStart.Add(time.Minute),
+			Tombstones: []archive.Tombstone{{Action: archive.TombstoneRetract, By: "alice", Time: now, Reason: "duplicate"}}},
 	}
 	for i := range docs {
 		if err := arc.PutDocument(&docs[i]); err != nil {

@@ -57,7 +57,9 @@ func (m *Monitor) Check(ctx context.Context, since time.Time) ([]Event, error) {
 	years := map[bodyKey]map[int]bool{}
 	var fresh []*archive.Document
 	err := m.Archive.ForEachDocument(func(d *archive.Document) error {
-		if d.ParseStatus == "not_report" {
+		// A retracted report (crawler retract) counts as absent, as a
+		// look-alike does: no new_report event, and its year can be overdue.
+		if d.ParseStatus == "not_report" || d.Retracted() {
 			return nil
 		}
 		if !d.FirstSeen.Before(since) {

@@ -387,8 +387,18 @@ func (c *commitTx) putURLState(s *URLState) error {
 	return nil
 }
 
-// putDoc inserts or replaces d and its index entries.
-func (c *commitTx) putDoc(d *Document) error {
+// putDoc inserts or replaces d and its index entries. A replaced
+// document keeps its stored tombstones, whatever d holds (a new one is
+// stored as given): only
+// putDocTombstones (Retract, Restore) changes a document's retraction
+// history, so a crawl, import or reparse that writes the document again
+// never un-retracts it.
+func (c *commitTx) putDoc(d *Document) error { return c.writeDoc(d, false) }
+
+// putDocTombstones is putDoc writing d's own tombstones.
+func (c *commitTx) putDocTombstones(d *Document) error { return c.writeDoc(d, true) }
+
+func (c *commitTx) writeDoc(d *Document, ownTombstones bool) error {
 	if d.ID == "" {
 		return fmt.Errorf("document without id (url %s)", d.URL)
 	}
@@ -401,6 +411,9 @@ func (c *commitTx) putDoc(d *Document) error {
 			c.keys = c.docIndexKeys(&old, c.keys[:0])
 			for _, ik := range c.keys {
 				c.del(ik.bucket, ik.key)
+			}
+			if !ownTombstones {
+				d.Tombstones = old.Tombstones
 			}
 		}
 	}

@@ -342,6 +342,31 @@ func appendDocument(dst []byte, d *Document) ([]byte, bool) {
 	if !o.time("first_seen", d.FirstSeen) || !o.time("last_seen", d.LastSeen) {
 		return dst, false
 	}
+	if len(d.Tombstones) > 0 {
+		o.name("tombstones")
+		o.b = append(o.b, '[')
+		for i := range d.Tombstones {
+			if i > 0 {
+				o.b = append(o.b, ',')
+			}
+			var ok bool
+			if o.b, ok = appendTombstone(o.b, &d.Tombstones[i]); !ok {
+				return dst, false
+			}
+		}
+		o.b = append(o.b, ']')
+	}
+	return o.end(), true
+}
+
+func appendTombstone(dst []byte, t *Tombstone) ([]byte, bool) {
+	o := newObj(dst)
+	o.str("action", t.Action)
+	o.str("by", t.By)
+	if !o.time("time", t.Time) {
+		return dst, false
+	}
+	o.strOmit("reason", t.Reason)
 	return o.end(), true
 }
 

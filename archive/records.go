@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -487,6 +488,12 @@ func (a *Archive) Runs(site string, limit int) ([]Run, error) {
 
 // ---- Stats ----
 
+// The JSON keys of Document.LastSeen and Document.Tombstones.
+var (
+	lastSeenKey   = []byte(`"last_seen":`)
+	tombstonesKey = []byte(`"tombstones":[`)
+)
+
 // Stats counts records and sizes.
 func (a *Archive) Stats() (Stats, error) {
 	var s Stats
@@ -508,6 +515,26 @@ func (a *Archive) Stats() (Stats, error) {
 		}
 		s.Captures = tx.Bucket(bCaptures).Stats().KeyN
 		s.Documents = tx.Bucket(bDocs).Stats().KeyN
+		// A document's tombstones are its record's last field, after
+		// last_seen, and no string value holds either key (quotes are
+		// escaped): only the records' tails are read, and only documents
+		// with tombstones decoded. Metrics call Stats on every scrape.
+		if err := tx.Bucket(bDocs).ForEach(func(k, v []byte) error {
+			i := bytes.LastIndex(v, lastSeenKey)
+			if i < 0 || !bytes.Contains(v[i:], tombstonesKey) {
+				return nil
+			}
+			var d Document
+			if err := decode(bDocs, k, v, &d); err != nil {
+				return err
+			}
+			if d.Retracted() {
+				s.Retracted++
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
 		s.URLs = tx.Bucket(bURLs).Stats().KeyN
 		s.Runs = tx.Bucket(bRuns).Stats().KeyN
 		_ = tx.Bucket(bFrontier).ForEachBucket(func(k []byte) error {

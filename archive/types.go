@@ -63,6 +63,45 @@ type Document struct {
 
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
+
+	// Tombstones is the document's retraction history, oldest first: each
+	// `crawler retract` adds a "retract", each `--undo` a "restore". The
+	// document is retracted while the last one is a "retract" (Retracted).
+	// Only Archive.Retract and Archive.Restore change it: any other write
+	// of the document keeps the stored history, so a crawl that sees the
+	// report again does not un-retract it. Records from before retraction
+	// existed simply lack the field.
+	Tombstones []Tombstone `json:"tombstones,omitempty"`
+}
+
+// Tombstone is one decision to hide a document from listings, or to show
+// it again. The bytes, captures and the document itself stay archived.
+type Tombstone struct {
+	Action string    `json:"action"` // TombstoneRetract or TombstoneRestore
+	By     string    `json:"by"`     // who decided: the OS user or --by
+	Time   time.Time `json:"time"`   // UTC
+	Reason string    `json:"reason,omitempty"`
+}
+
+// Tombstone actions.
+const (
+	TombstoneRetract = "retract"
+	TombstoneRestore = "restore"
+)
+
+// Retracted reports whether d is retracted: hidden from queries, exports,
+// series, the web page and the API listings.
+func (d *Document) Retracted() bool {
+	return len(d.Tombstones) > 0 && d.Tombstones[len(d.Tombstones)-1].Action == TombstoneRetract
+}
+
+// Retraction returns the tombstone that retracted d, or nil when d is not
+// retracted.
+func (d *Document) Retraction() *Tombstone {
+	if !d.Retracted() {
+		return nil
+	}
+	return &d.Tombstones[len(d.Tombstones)-1]
 }
 
 // FileRef names one original file of a document.
@@ -151,6 +190,7 @@ type Stats struct {
 	StoredBytes   int64 `json:"stored_bytes"` // after compression
 	Captures      int   `json:"captures"`
 	Documents     int   `json:"documents"`
+	Retracted     int   `json:"retracted"` // documents retracted (counted in Documents too)
 	URLs          int   `json:"urls"`
 	Frontier      int   `json:"frontier"`
 	Runs          int   `json:"runs"`

@@ -38,6 +38,7 @@ func (p Problem) String() string {
 type VerifyResult struct {
 	Blobs, Captures, Documents, IndexEntries int
 	Records                                  int // every sealed record, of every kind
+	Retracted                                int // documents retracted (counted in Documents too)
 	Bytes                                    int64
 	Problems                                 []Problem
 }
@@ -132,6 +133,9 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 			if err := json.Unmarshal(data, &d); err != nil {
 				bad("bad_record", fmt.Sprintf("%s: %v", recordName(bDocs, k), err))
 				return nil
+			}
+			if d.Retracted() {
+				res.Retracted++
 			}
 			for _, f := range d.Files {
 				if f.SHA256 != "" && blobs.Get([]byte(f.SHA256)) == nil {

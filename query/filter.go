@@ -22,6 +22,10 @@ type Filter struct {
 	Format   string // --format: 2019, 2021 (also legacy, unknown)
 	// FailedChecks keeps only reports whose own numbers do not add up.
 	FailedChecks bool
+	// Retracted selects the retracted documents (`crawler retract`) only.
+	// Without it they are left out of every selection: query, export,
+	// series, missing reports, the web page and the API.
+	Retracted bool
 }
 
 // Formats accepted by --format.
@@ -88,6 +92,9 @@ func (f Filter) HasYears() bool { return f.YearFrom != 0 || f.YearTo != 0 }
 
 // Match reports whether d passes every set filter.
 func (f Filter) Match(d *archive.Document) bool {
+	if d.Retracted() != f.Retracted {
+		return false
+	}
 	if f.Site != "" && d.Site != f.Site {
 		return false
 	}

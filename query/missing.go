@@ -45,6 +45,9 @@ func Missing(ctx context.Context, a *archive.Archive, f Filter) ([]Gap, error) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if d.Retracted() {
+			return nil // as if it were not archived
+		}
 		horizon = max(horizon, d.Year)
 		if d.Year == 0 || d.Body == "" || !sel.Match(d) {
 			return nil

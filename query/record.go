@@ -26,6 +26,9 @@ type Record struct {
 	FailedChecks int        `json:"failed_checks"` // a count
 	FirstSeen    time.Time  `json:"first_seen"`
 	LastSeen     time.Time  `json:"last_seen"`
+	// Retraction is the tombstone of a retracted report (who, when, why;
+	// only `query --retracted` lists them), absent otherwise.
+	Retraction *archive.Tombstone `json:"retraction,omitempty"`
 }
 
 // FileInfo is one original file of a report.
@@ -44,6 +47,10 @@ func NewRecord(d *archive.Document) Record {
 		PublishedAt: d.PublishedAt, Format: d.Format, ParseStatus: d.ParseStatus,
 		FailedChecks: d.FailedChecks, FirstSeen: d.FirstSeen.UTC(), LastSeen: d.LastSeen.UTC(),
 		Files: make([]FileInfo, 0, len(d.Files)),
+	}
+	if t := d.Retraction(); t != nil {
+		tc := *t
+		r.Retraction = &tc
 	}
 	if d.Year != 0 {
 		y := d.Year

@@ -149,7 +149,26 @@ func (s *Server) loadDoc(w http.ResponseWriter, id string) (*archive.Document, b
 		s.internal(w, "read report", err)
 		return nil, false
 	}
+	if d.Retracted() {
+		writeError(w, http.StatusGone, "report "+id+" was retracted")
+		return nil, false
+	}
 	return d, true
+}
+
+// retractedBlob reports whether every document that holds blob sha is
+// retracted (and at least one does): its bytes are not served either.
+func (s *Server) retractedBlob(sha string) (bool, error) {
+	docs, err := s.arc.DocumentsByHash(sha)
+	if err != nil || len(docs) == 0 {
+		return false, err
+	}
+	for _, d := range docs {
+		if !d.Retracted() {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // Provenance is where and when each original file was fetched.
@@ -253,6 +272,13 @@ func (s *Server) raw(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.internal(w, "read blob", err)
+		return
+	}
+	if gone, err := s.retractedBlob(sha); err != nil {
+		s.internal(w, "read blob", err)
+		return
+	} else if gone {
+		writeError(w, http.StatusGone, "the reports holding file "+sha+" were retracted")
 		return
 	}
 	ctype, fname := s.rawMeta(sha, info)

@@ -160,7 +160,8 @@ func (f Filter) Empty() bool { return f == Filter{} }
 type Querier func(ctx context.Context, arc *archive.Archive, f Filter) ([]*archive.Document, error)
 
 // DefaultQuery uses the archive's indexes and matches body as a substring
-// (no alias table). Look-alikes (parse status not_report) are left out.
+// (no alias table). Look-alikes (parse status not_report) and retracted
+// documents are left out.
 func DefaultQuery(ctx context.Context, arc *archive.Archive, f Filter) ([]*archive.Document, error) {
 	docs, err := arc.FindDocuments(archive.Query{Site: f.Site, Region: f.Region, YearFrom: f.YearFrom, YearTo: f.YearTo})
 	if err != nil {
@@ -171,7 +172,7 @@ func DefaultQuery(ctx context.Context, arc *archive.Archive, f Filter) ([]*archi
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if d.ParseStatus == "not_report" ||
+		if d.ParseStatus == "not_report" || d.Retracted() ||
 			(f.Body != "" && !strings.Contains(d.Body, f.Body) && !strings.Contains(d.Title, f.Body)) ||
 			(f.Format != "" && d.Format != f.Format) ||
 			(f.FailedChecks && d.FailedChecks == 0) {

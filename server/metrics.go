@@ -115,6 +115,7 @@ type archiveCollector struct{ arc *archive.Archive }
 
 var archiveDescs = map[string]*prometheus.Desc{
 	"documents":    prometheus.NewDesc("nianbao_archive_documents", "Documents in the archive.", nil, nil),
+	"retracted":    prometheus.NewDesc("nianbao_archive_retracted_documents", "Retracted documents (kept, hidden from listings).", nil, nil),
 	"blobs":        prometheus.NewDesc("nianbao_archive_blobs", "Unique files in the archive.", nil, nil),
 	"captures":     prometheus.NewDesc("nianbao_archive_captures", "Captures in the archive.", nil, nil),
 	"blob_bytes":   prometheus.NewDesc("nianbao_archive_blob_bytes", "Sum of unique original bytes.", nil, nil),
@@ -136,7 +137,7 @@ func (c *archiveCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.NewInvalidMetric(archiveDescs["documents"], err)
 		return
 	}
-	for k, v := range map[string]float64{"documents": float64(st.Documents), "blobs": float64(st.Blobs),
+	for k, v := range map[string]float64{"documents": float64(st.Documents), "retracted": float64(st.Retracted), "blobs": float64(st.Blobs),
 		"captures": float64(st.Captures), "blob_bytes": float64(st.BlobBytes), "stored_bytes": float64(st.StoredBytes),
 		"file_bytes": float64(st.FileBytes), "frontier": float64(st.Frontier), "schema": float64(st.SchemaVersion)} {
 		ch <- prometheus.MustNewConstMetric(archiveDescs[k], prometheus.GaugeValue, v)

@@ -446,6 +446,10 @@ func (s *Server) pageReport(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, http.StatusInternalServerError, "读取失败，请查看服务日志")
 		return
 	}
+	if d.Retracted() {
+		s.renderError(w, http.StatusGone, "这份报告已撤下")
+		return
+	}
 	p := reportPage{Title: firstNonEmpty(d.Title, d.Body, d.ID), Nav: "search", Doc: d}
 	if len(d.Parsed) > 0 {
 		var rep report.Report

@@ -29,13 +29,39 @@ func (a *App) openArchive(cmd *cobra.Command, readOnly bool) (*archive.Archive, 
 	if err != nil {
 		return nil, err
 	}
-	path := cfg.Archive
 	if readOnly {
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, withExit(2, fmt.Errorf("archive %s does not exist (%s): `crawler crawl` or `crawler import` creates it; "+
-				"or name an existing archive with --archive", path, a.archiveOrigin(cfg)))
+		if err := a.archiveExists(cfg); err != nil {
+			return nil, err
 		}
 	}
+	return a.openArchivePath(cmd, cfg, readOnly)
+}
+
+// openExistingArchive opens the configured archive for writing, but never
+// creates one: a command that changes what an archive holds (retract)
+// needs an archive to change.
+func (a *App) openExistingArchive(cmd *cobra.Command) (*archive.Archive, error) {
+	cfg, err := a.Config(explicitConfig(cmd))
+	if err != nil {
+		return nil, err
+	}
+	if err := a.archiveExists(cfg); err != nil {
+		return nil, err
+	}
+	return a.openArchivePath(cmd, cfg, false)
+}
+
+// archiveExists is the error, exit 2, of an archive path with no file.
+func (a *App) archiveExists(cfg *config.Config) error {
+	if _, err := os.Stat(cfg.Archive); errors.Is(err, fs.ErrNotExist) {
+		return withExit(2, fmt.Errorf("archive %s does not exist (%s): `crawler crawl` or `crawler import` creates it; "+
+			"or name an existing archive with --archive", cfg.Archive, a.archiveOrigin(cfg)))
+	}
+	return nil
+}
+
+func (a *App) openArchivePath(cmd *cobra.Command, cfg *config.Config, readOnly bool) (*archive.Archive, error) {
+	path := cfg.Archive
 	arc, err := openArchiveFile(path, archive.Options{
 		ReadOnly:    readOnly,
 		LockTimeout: cfg.LockTimeout.D(),

@@ -81,7 +81,7 @@ func (a *App) outputKind(flag string) string {
 func init() {
 	register(60, func(app *App) *cobra.Command {
 		var ff filterFlags
-		var missing bool
+		var missing, retracted bool
 		var output string
 		cmd := &cobra.Command{
 			Use:   "query",
@@ -98,6 +98,9 @@ files [{url, sha256, media_type, size, role}], format, parse_status,
 failed_checks, first_seen, last_seen; --output json prints the same objects in
 an array; csv has the same columns (files as a JSON array) and a UTF-8 BOM.
 
+Retracted reports (crawler retract) are left out; --retracted lists only
+them, each JSON object with a "retraction" {action, by, time, reason}.
+
 --missing lists, for the selected bodies, each year without a report although
 the year before has one (late or absent reports): fields body, region, site,
 last_year, missing_year, last_id, last_url, later_years. The missing year lies
@@ -112,9 +115,10 @@ in the --year range if given, and never after the newest year in the archive.`,
 				if err != nil {
 					return withExit(2, err)
 				}
-				if missing && (f.Format != "" || f.FailedChecks) {
+				if missing && (f.Format != "" || f.FailedChecks || retracted) {
 					return withExit(2, fmt.Errorf("--missing takes --body, --year, --region and --site only"))
 				}
+				f.Retracted = retracted
 				if missing {
 					out.Columns(query.Gap{})
 				} else {
@@ -153,6 +157,8 @@ in the --year range if given, and never after the newest year in the archive.`,
 				}
 				if IsTerminal(app.Stderr) {
 					switch {
+					case out.Count() == 0 && retracted:
+						fmt.Fprintf(app.Stderr, "no retracted reports (%s)\n", ff.describe("year"))
 					case out.Count() == 0 && missing:
 						fmt.Fprintf(app.Stderr, "no missing reports (%s)\n", ff.describe("year"))
 					case out.Count() == 0:
@@ -167,6 +173,7 @@ in the --year range if given, and never after the newest year in the archive.`,
 			},
 		}
 		ff.bind(cmd.Flags(), "year")
+		cmd.Flags().BoolVar(&retracted, "retracted", false, "list only the retracted reports (crawler retract), with their tombstones")
 		cmd.Flags().BoolVar(&missing, "missing", false, "list late or absent reports instead (a year with no report after a year with one)")
 		cmd.Flags().StringVar(&output, "output", "", "table, json, jsonl or csv (default: table on a terminal, else jsonl)")
 		return cmd

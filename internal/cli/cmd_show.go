@@ -91,6 +91,12 @@ func printShow(app *App, d *archive.Document, caps map[string][]archive.Capture)
 	if d.Year != 0 {
 		year = fmt.Sprint(d.Year)
 	}
+	// A retracted report says so before anything else: it is kept, but
+	// hidden from every listing, and the decision is visible here.
+	if r := d.Retraction(); r != nil {
+		fmt.Fprintf(w, "RETRACTED %s by %s: %s\n", ts(r.Time), p(r.By), p(r.Reason))
+		fmt.Fprintf(w, "  hidden from query, export, series, the web page and the API; `crawler retract %s --undo` lists it again\n\n", d.ID)
+	}
 	for _, kv := range [][2]string{
 		{"id", d.ID}, {"title 标题", d.Title}, {"body 机关", d.Body}, {"region 地区", d.Region}, {"year 年度", year},
 		{"site", d.Site}, {"url", d.URL}, {"published", d.PublishedAt}, {"source", d.Source},
@@ -104,6 +110,20 @@ func printShow(app *App, d *archive.Document, caps map[string][]archive.Capture)
 	}
 	if err := pairs.Render(w); err != nil {
 		return err
+	}
+	if len(d.Tombstones) > 0 {
+		fmt.Fprintf(w, "\nretraction history (%d)\n", len(d.Tombstones))
+		for _, t := range d.Tombstones {
+			action := "retracted"
+			if t.Action == archive.TombstoneRestore {
+				action = "restored"
+			}
+			fmt.Fprintf(w, "  %s  %s by %s", ts(t.Time), action, p(t.By))
+			if t.Reason != "" {
+				fmt.Fprintf(w, ": %s", p(t.Reason))
+			}
+			fmt.Fprintln(w)
+		}
 	}
 
 	fmt.Fprintf(w, "\nfiles (%d)\n", len(d.Files))

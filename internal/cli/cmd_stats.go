@@ -34,6 +34,7 @@ func init() {
 				fmt.Fprintf(w, "archive\t%s\n", arc.Path())
 				fmt.Fprintf(w, "schema version\t%d\n", st.SchemaVersion)
 				fmt.Fprintf(w, "documents\t%d\n", st.Documents)
+				fmt.Fprintf(w, "retracted\t%d\thidden from listings, kept (crawler query --retracted)\n", st.Retracted)
 				fmt.Fprintf(w, "captures\t%d\n", st.Captures)
 				fmt.Fprintf(w, "blobs (unique files)\t%d\t%s original, %s stored\n", st.Blobs, humanBytes(st.BlobBytes), humanBytes(st.StoredBytes))
 				fmt.Fprintf(w, "known URLs\t%d\n", st.URLs)

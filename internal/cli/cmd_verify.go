@@ -33,6 +33,9 @@ the blob and the URLs that served it; also 2 when the file itself is damaged
 					plural(res.Records, "record", "records"),
 					plural(res.Blobs, "blob", "blobs"), humanBytes(res.Bytes), plural(res.Captures, "capture", "captures"),
 					plural(res.Documents, "document", "documents"), plural(res.IndexEntries, "index entry", "index entries"))
+				if res.Retracted > 0 {
+					fmt.Fprintf(app.Stdout, "%s of the documents retracted (kept, hidden from listings)\n", plural(res.Retracted, "report", "reports"))
+				}
 				if len(res.Problems) == 0 {
 					fmt.Fprintln(app.Stdout, "OK: no problems found")
 					return nil
