@@ -28,6 +28,14 @@
 // /FontBBox line box instead, which the layout treats alike (same output
 // on the fixtures) and which keeps punctuation on its line.
 //
+// Decompression bombs (inflate.go): pdfium decodes a stream whole, with
+// no limit of its own, so before a document reaches it every stream that
+// pdfium would decode is inflated once into a counter — found by its
+// "stream" keyword, not through the possibly damaged cross-reference —
+// and a document with a stream over MaxStreamInflate, or streams over
+// MaxTotalInflate together, fails with ErrInflateLimit ("a content stream
+// (object 4) inflates past 256 MiB: not parsed").
+//
 // It must not: mount or read the host filesystem from inside the sandbox
 // (documents are handed over as bytes), interpret the report (labels,
 // sections, numbers are package parse/report's job), normalise or
