@@ -34,7 +34,11 @@
 // "stream" keyword, not through the possibly damaged cross-reference —
 // and a document with a stream over MaxStreamInflate, or streams over
 // MaxTotalInflate together, fails with ErrInflateLimit ("a content stream
-// (object 4) inflates past 256 MiB: not parsed").
+// (object 4) inflates past 256 MiB: not parsed"). Each instance's linear
+// memory is (on Linux) its own mapping of the limit's size outside the Go heap
+// (wasmmem_linux.go): wazero's default grows it by copying, which cost the
+// process about three times the limit; mapped, an instance costs the
+// pages it touches, at most MemoryLimitMB.
 //
 // It must not: mount or read the host filesystem from inside the sandbox
 // (documents are handed over as bytes), interpret the report (labels,
