@@ -2,14 +2,19 @@ package ingest
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/parse"
+	"github.com/nianbao/nianbao/parse/pdf"
 	"github.com/nianbao/nianbao/sniff"
 )
 
@@ -193,5 +198,57 @@ func TestBestSkipsFilesTooLargeToParse(t *testing.T) {
 		if n := len(out.Warnings); n == 0 || !strings.HasPrefix(out.Warnings[n-1], "file_too_large: 年报.pdf") {
 			t.Errorf("%s: warnings %v, want file_too_large naming 年报.pdf", c.name, out.Warnings)
 		}
+	}
+}
+
+// bombPDF is a one-page PDF whose content stream inflates to n zero bytes.
+func bombPDF(t *testing.T, n int) []byte {
+	t.Helper()
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	chunk := make([]byte, 1<<20)
+	for left := n; left > 0; left -= len(chunk) {
+		if _, err := zw.Write(chunk[:min(left, len(chunk))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+		fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", z.Len(), z.Bytes()),
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n")
+	offs := make([]int, len(objs))
+	for i, o := range objs {
+		offs[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}
+
+// A PDF whose content stream inflates past the reader's limit is kept
+// as failed with a warning saying why, not read.
+func TestParseFileDecompressionBomb(t *testing.T) {
+	pdf.SetDefaultConfig(pdf.Config{CacheDir: filepath.Join(os.TempDir(), "nianbao-test-cache"), Workers: 1})
+	defer pdf.CloseDefault()
+	bomb := bombPDF(t, 300<<20)
+	out, err := ParseFile(Options{})(context.Background(), Input{Data: bomb, Filename: "年报.pdf", MediaType: sniff.PDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "pdf_inflate_limit: pdf: a content stream (object 4) inflates past 256 MiB: not parsed"
+	if out.Status != parse.StatusFailed || !slices.Contains(out.Warnings, want) {
+		t.Fatalf("status %s warnings %q, want failed with %q", out.Status, out.Warnings, want)
 	}
 }

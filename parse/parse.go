@@ -35,6 +35,9 @@ const (
 	WarnEncrypted     = "encrypted"
 	WarnNoPDFEngine   = "pdf_engine_unavailable"
 	WarnNeedsOCR      = "needs_ocr"
+	// A stream inflates past the PDF reader's limit (a decompression
+	// bomb): the file is kept, not read.
+	WarnInflateLimit = "pdf_inflate_limit"
 )
 
 // Options tunes one Parse call. The zero value is usable.
@@ -128,6 +131,9 @@ func extractDoc(ctx context.Context, data []byte, mt string, opts Options) (*ext
 			doc.Encrypted = true
 			return doc, &extract.Warning{Code: WarnEncrypted, Message: err.Error()}
 		}
+		if errors.Is(err, pdf.ErrInflateLimit) {
+			return &extract.Doc{Container: "pdf"}, &extract.Warning{Code: WarnInflateLimit, Message: err.Error()}
+		}
 		return doc, &extract.Warning{Code: WarnExtractFailed, Message: err.Error()}
 	}
 	return doc, nil
@@ -151,7 +157,7 @@ func Status(r *report.Report) string {
 		has[w.Code] = true
 	}
 	switch {
-	case has[WarnEncrypted], has[WarnUnsupported], has[WarnExtractFailed], has[WarnNoPDFEngine]:
+	case has[WarnEncrypted], has[WarnUnsupported], has[WarnExtractFailed], has[WarnNoPDFEngine], has[WarnInflateLimit]:
 		return StatusFailed
 	case has[WarnNeedsOCR] && r.Requests == nil && r.ReviewLitigation == nil && r.Active == nil:
 		return StatusNeedsOCR

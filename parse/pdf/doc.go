@@ -28,6 +28,18 @@
 // /FontBBox line box instead, which the layout treats alike (same output
 // on the fixtures) and which keeps punctuation on its line.
 //
+// Decompression bombs (inflate.go): pdfium decodes a stream whole, with
+// no limit of its own, so before a document reaches it every stream that
+// pdfium would decode is inflated once into a counter — found by its
+// "stream" keyword, not through the possibly damaged cross-reference —
+// and a document with a stream over MaxStreamInflate, or streams over
+// MaxTotalInflate together, fails with ErrInflateLimit ("a content stream
+// (object 4) inflates past 256 MiB: not parsed"). Each instance's linear
+// memory is (on Linux) its own mapping of the limit's size outside the Go heap
+// (wasmmem_linux.go): wazero's default grows it by copying, which cost the
+// process about three times the limit; mapped, an instance costs the
+// pages it touches, at most MemoryLimitMB.
+//
 // It must not: mount or read the host filesystem from inside the sandbox
 // (documents are handed over as bytes), interpret the report (labels,
 // sections, numbers are package parse/report's job), normalise or

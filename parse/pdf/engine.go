@@ -62,9 +62,12 @@ type Engine struct {
 	// fastSem bounds concurrent fast-path reads (Workers of them): each
 	// may hold up to the fast path's 96 MiB of decompressed streams.
 	fastSem chan struct{}
+	// mem backs the instances' linear memories (wasmmem_linux.go).
+	mem *wasmMemory
 
 	mu     sync.Mutex
 	closed bool
+	active int // instances borrowed (or being borrowed) right now
 }
 
 // NewEngine compiles (or loads from the cache) the pdfium module and
@@ -85,6 +88,13 @@ func NewEngine(ctx context.Context, cfg Config) (*Engine, error) {
 		log = slog.Default()
 	}
 	e := &Engine{cfg: cfg, log: log, sem: make(chan struct{}, cfg.Workers), fastSem: make(chan struct{}, cfg.Workers)}
+	poolCtx := ctx
+	if useMappedMemory {
+		e.mem = newWasmMemory()
+		if a := e.mem.allocator(); a != nil {
+			poolCtx = experimental.WithMemoryAllocator(ctx, a)
+		}
+	}
 
 	rc := wazero.NewRuntimeConfig().
 		// pdfium's setjmp/longjmp is lowered to wasm exception handling.
@@ -106,7 +116,7 @@ func NewEngine(ctx context.Context, cfg Config) (*Engine, error) {
 
 	start := time.Now()
 	pool, err := webassembly.Init(webassembly.Config{
-		Context:  ctx,
+		Context:  poolCtx,
 		MinIdle:  0,
 		MaxIdle:  cfg.Workers,
 		MaxTotal: cfg.Workers,
@@ -138,6 +148,9 @@ func (e *Engine) Close() error {
 	}
 	e.closed = true
 	err := e.pool.Close()
+	if e.active == 0 {
+		e.mem.sweep()
+	}
 	if e.cache != nil {
 		if cerr := e.cache.Close(context.Background()); cerr != nil && err == nil {
 			err = cerr
@@ -165,8 +178,12 @@ func (e *Engine) instance(ctx context.Context) (pdfium.Pdfium, func(), error) {
 	case <-ctx.Done():
 		return nil, nil, fmt.Errorf("pdf: waiting for a worker: %w", ctx.Err())
 	}
+	e.mu.Lock()
+	e.active++
+	e.mu.Unlock()
 	inst, err := e.pool.GetInstanceWithContext(ctx)
 	if err != nil {
+		e.idle()
 		<-e.sem
 		return nil, nil, fmt.Errorf("pdf: get pdfium instance: %w", err)
 	}
@@ -181,10 +198,25 @@ func (e *Engine) instance(ctx context.Context) (pdfium.Pdfium, func(), error) {
 				e.log.Debug("pdf: close instance", "err", cerr)
 			}
 		}
+		e.idle()
 		<-e.sem
 	}
 	return inst, release, nil
 }
+
+// idle ends one instance's use; when none is in use, the memory of
+// instances closed meanwhile (killed ones) is unmapped.
+func (e *Engine) idle() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.active--; e.active == 0 {
+		e.mem.sweep()
+	}
+}
+
+// useMappedMemory: back wasm memories with mappings (wasmMemory); tests
+// turn it off to measure wazero's default.
+var useMappedMemory = true
 
 // logWriter turns output of the sandboxed module into debug log lines.
 type logWriter struct {

@@ -111,6 +111,17 @@ func (e *Engine) Extract(ctx context.Context, data []byte, opts Options) (doc *e
 		}
 	}
 
+	// pdfium decodes streams without a size limit of its own: a
+	// decompression bomb must not reach it (inflate.go).
+	if !skipInflateCheck {
+		if err := checkInflate(ctx, data, MaxStreamInflate, MaxTotalInflate); err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("pdf: reading stopped: %w", ctx.Err())
+			}
+			return nil, err
+		}
+	}
+
 	inst, release, err := e.instance(ctx)
 	if err != nil {
 		return nil, err
@@ -167,6 +178,9 @@ func (e *Engine) extractFast(ctx context.Context, data []byte, opts Options) (do
 	}
 	return doc, true
 }
+
+// skipInflateCheck lets tests hand pdfium a decompression bomb.
+var skipInflateCheck = false
 
 // pageText is what readPages keeps of one page.
 type pageText struct {
