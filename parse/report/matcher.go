@@ -17,6 +17,9 @@ type matcher struct {
 	pats    []mpat
 	first   firstRunes
 	general func(label string) int
+	// every row's patterns, for each() when the general search is used
+	patterns func(i int) []string
+	n        int
 }
 
 // firstRunes maps a pattern's first character to the patterns starting
@@ -89,7 +92,7 @@ type mpat struct {
 }
 
 func newMatcher(patterns func(i int) []string, n int) *matcher {
-	m := &matcher{}
+	m := &matcher{patterns: patterns, n: n}
 	for i := 0; i < n; i++ {
 		for _, p := range patterns(i) {
 			if p == "" {
@@ -106,8 +109,15 @@ func newMatcher(patterns func(i int) []string, n int) *matcher {
 }
 
 func (m *matcher) match(label string) int {
+	i, _ := m.matchEnd(label)
+	return i
+}
+
+// matchEnd is match, also giving where the winning pattern ends in label
+// (-1 when the general search was used: then only the row is known).
+func (m *matcher) matchEnd(label string) (int, int) {
 	if m.general != nil {
-		return m.general(label)
+		return m.general(label), -1
 	}
 	best, bestEnd, bestLen := int32(-1), -1, 0
 	m.first.each(label, func(j int, cands []int32) {
@@ -123,9 +133,37 @@ func (m *matcher) match(label string) int {
 		}
 	})
 	if best < 0 {
-		return -1
+		return -1, -1
 	}
-	return m.pats[best].spec
+	return m.pats[best].spec, bestEnd
+}
+
+// each calls fn for every occurrence of a pattern in label: its row and
+// where it ends.
+func (m *matcher) each(label string, fn func(spec, end int)) {
+	if m.general != nil {
+		for i := 0; i < m.n; i++ {
+			for _, p := range m.patterns(i) {
+				for j := 0; j <= len(label); {
+					k := strings.Index(label[j:], p)
+					if k < 0 {
+						break
+					}
+					fn(i, j+k+len(p))
+					j += k + 1
+				}
+			}
+		}
+		return
+	}
+	m.first.each(label, func(j int, cands []int32) {
+		for _, pi := range cands {
+			p := m.pats[pi].s
+			if strings.HasPrefix(label[j:], p) {
+				fn(m.pats[pi].spec, j+len(p))
+			}
+		}
+	})
 }
 
 // Matchers are built once per row list; the key is the list's backing

@@ -52,6 +52,16 @@ type RowSpec struct {
 	Match []string
 	// Outcome rows are summed by H2 into （七）总计.
 	Outcome bool
+	// Group marks the label of a group of rows (（三）不予公开 …
+	// （六）其他处理). Such a label is a row only when a report prints the
+	// group as one row without its sub-rows; it matches only when it ends
+	// the label, never absent-row noise, and never fuzzily. A group with a
+	// Key is placed under that key with a warning; one without (the
+	// schema has no key for it) is left unplaced with a warning.
+	Group bool
+	// Parent is the key of the group row a sub-row belongs to, where the
+	// group has a key of its own (2021 other.* → other).
+	Parent string
 }
 
 // reviewColumns are the 15 columns of section 四, the same in both formats.
