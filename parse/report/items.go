@@ -24,6 +24,9 @@ type item struct {
 	toks   []string // folded whitespace-separated tokens (text lines)
 	cells  []string // folded cells (grid rows), merged-cell copies skipped when known
 	full   []string // folded cells after span expansion (nil when same as cells)
+	// rawCells are a grid row's cells as printed, after span expansion
+	// (for messages)
+	rawCells []string
 	// table is set for text lines rebuilt from a PDF table row: they are
 	// table content, never prose.
 	table bool
@@ -78,7 +81,9 @@ func buildItems(doc *extract.Doc) []item {
 				if ri < len(b.Spanned) && len(b.Spanned[ri]) == len(row) {
 					spanned = b.Spanned[ri]
 				}
-				items = append(items, gridItem(foldRow(row), spanned))
+				gi := gridItem(foldRow(row), spanned)
+				gi.rawCells = row
+				items = append(items, gi)
 			}
 			if !pdf {
 				items = append(items, item{kind: itemBreak})
@@ -87,7 +92,9 @@ func buildItems(doc *extract.Doc) []item {
 		}
 		for _, line := range strings.Split(b.Text, "\n") {
 			if cells, ok := splitSeparated(line); ok {
-				items = append(items, gridItem(foldRow(cells), nil))
+				gi := gridItem(foldRow(cells), nil)
+				gi.rawCells = cells
+				items = append(items, gi)
 				continue
 			}
 			if strings.TrimSpace(line) == "" {
