@@ -24,6 +24,9 @@ type item struct {
 	toks   []string // folded whitespace-separated tokens (text lines)
 	cells  []string // folded cells (grid rows), merged-cell copies skipped when known
 	full   []string // folded cells after span expansion (nil when same as cells)
+	// noAlt: full copies a merged value cell, so it is not a reading of
+	// the row's values
+	noAlt bool
 	// rawCells are a grid row's cells as printed, after span expansion
 	// (for messages)
 	rawCells []string
@@ -70,9 +73,22 @@ func buildItems(doc *extract.Doc) []item {
 		prevRaw, prevFold = cells, fc
 		return fc
 	}
+	text := doc.Container == "text"
 	for _, b := range doc.Blocks {
 		if b.IsTable() {
 			for ri, row := range b.Rows {
+				if text {
+					// a text table's row may hold several of the table's
+					// rows (one cell per line): one item per label and
+					// the values after it
+					fc := foldRow(row)
+					for _, sg := range rowSegments(fc) {
+						gi := gridItem(fc[sg[0]:sg[1]], nil)
+						gi.rawCells = row[sg[0]:sg[1]]
+						items = append(items, gi)
+					}
+					continue
+				}
 				if pdf {
 					items = append(items, textItem(strings.Join(row, " "), true))
 					continue
@@ -109,6 +125,25 @@ func buildItems(doc *extract.Doc) []item {
 	return items
 }
 
+// rowSegments cuts a folded row before each label cell that follows a
+// complete row (a label, then values): [start, end) pairs.
+func rowSegments(fc []string) [][2]int {
+	out := make([][2]int, 0, 1)
+	start, label, valueAfter := 0, false, false
+	for j, c := range fc {
+		if isValueCell(c) {
+			valueAfter = valueAfter || label
+			continue
+		}
+		if label && valueAfter {
+			out = append(out, [2]int{start, j})
+			start, valueAfter = j, false
+		}
+		label = true
+	}
+	return append(out, [2]int{start, len(fc)})
+}
+
 func textItem(line string, table bool) item {
 	n := extract.Normalize(line)
 	out := make([]string, 0, strings.Count(n, " ")+1)
@@ -136,6 +171,11 @@ func gridItem(fc []string, spanned []bool) item {
 		for i, c := range fc {
 			if !spanned[i] {
 				written = append(written, c)
+			} else if c != "" && isValueCell(c) {
+				// a merged value cell: its copies are not values of
+				// their own ("3000003" spanning seven columns is not
+				// seven numbers), so the expanded grid is no reading
+				it.noAlt = true
 			}
 		}
 		if len(written) != len(fc) {

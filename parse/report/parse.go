@@ -190,6 +190,10 @@ type cand struct {
 	// glued: the first value was cut from the end of the label, where the
 	// row's cells ran into it ("行政处罚88022")
 	glued bool
+	// cut: the text ends inside this row, and its last value was dropped
+	cut bool
+	// itLast is the item its last value was printed in
+	itLast int
 	// where the label was printed, for messages: the tail is nlab tokens
 	// from items[it0].toks[tok0] on (text); a grid row is items[it0]
 	it0, tok0, nlab int
@@ -209,6 +213,7 @@ func (p *parser) candidates() []cand {
 	review := false
 	glued := false
 	it0, tok0 := 0, 0 // where labels[0] was printed
+	itLast := 0       // where the last value was printed
 	flush := func() {
 		if len(vals) > 0 {
 			l := strings.Join(labels, "")
@@ -217,7 +222,7 @@ func (p *parser) candidates() []cand {
 			// with header text
 			ti, tt := p.advanceTokens(it0, tok0, len(labels)-k)
 			out = append(out, cand{last: l, label: l, tail: tail, vals: vals, sec: sec, review: review,
-				glued: glued, it0: ti, tok0: tt, nlab: k})
+				glued: glued, it0: ti, tok0: tt, nlab: k, itLast: itLast})
 		}
 		labels, vals, glued = nil, nil, false
 	}
@@ -244,7 +249,7 @@ func (p *parser) candidates() []cand {
 		case itemGrid:
 			flush()
 			c, ok := gridCand(it.cells)
-			if it.full != nil {
+			if it.full != nil && !it.noAlt {
 				if a, ok2 := gridCand(it.full); ok2 {
 					if !ok {
 						c, ok = a, true
@@ -262,13 +267,14 @@ func (p *parser) candidates() []cand {
 			}
 			if ok {
 				c.sec, c.review = sec, review
-				c.it0 = i
+				c.it0, c.itLast = i, i
 				out = append(out, c)
 			}
 		case itemText:
 			for ti, t := range it.toks {
 				if isValueToken(t) {
 					vals = append(vals, t)
+					itLast = i
 					continue
 				}
 				if len(vals) > 0 {
@@ -280,6 +286,7 @@ func (p *parser) candidates() []cand {
 					}
 					labels = append(labels, prefix)
 					vals, glued = append(vals, digits), true
+					itLast = i
 					continue
 				}
 				if len(labels) == 0 {
@@ -579,6 +586,7 @@ func (p *parser) tables() {
 	f := found{active: map[string]ActiveRow{}, requests: map[string]RequestRow{}}
 	p.cellWarn = map[string]map[string][]string{}
 
+	p.cutLast(cands)
 	// pass 1: exact labels
 	pl := make([]placement, len(cands))
 	for ci, c := range cands {
@@ -702,6 +710,27 @@ func (p *parser) tables() {
 	}
 	p.solvePending(&f, tpl)
 	p.assemble(&f, tpl)
+}
+
+// cutLast: when a text stops in the middle of its last line and that line
+// holds a row's last value, the value may be cut short ("12" printed as
+// "1"): it is dropped, so the row reads as incomplete.
+func (p *parser) cutLast(cands []cand) {
+	if !p.doc.LastLineCut || len(cands) == 0 {
+		return
+	}
+	last := len(p.items) - 1
+	for last >= 0 && p.items[last].kind == itemBreak {
+		last--
+	}
+	c := &cands[len(cands)-1]
+	if c.itLast != last || len(c.vals) == 0 {
+		return
+	}
+	p.r.warn(WarnTextCut, "the text ends inside row %q: its last value %q may be cut off and is not read", p.printed(*c), c.vals[len(c.vals)-1])
+	c.vals = c.vals[:len(c.vals)-1]
+	c.cut = true
+	c.alt = nil
 }
 
 // reviewHeader: a label run holding section 四's header words.

@@ -249,6 +249,9 @@ func digitsValue(s string) float64 {
 // cells at the ends of a grid row are span padding and dropped, a blank
 // inside means the cells were kept apart, so nothing ran together.
 func splitToks(c cand, n int) ([]string, bool) {
+	if c.cut {
+		return nil, false // its last value is lost, not run into the others
+	}
 	v := c.vals
 	if c.grid {
 		for len(v) > 0 && v[0] == "" {

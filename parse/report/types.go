@@ -114,6 +114,7 @@ const (
 	WarnLabelVariant          = "label_variant"   // a label read as a close variant of a template row
 	WarnLabelAmbiguous        = "label_ambiguous" // a label that could be two template rows: not placed
 	WarnGroupAsRow            = "group_as_row"    // a row group printed as one row
+	WarnTextCut               = "text_cut"        // the text ends inside a table row
 )
 
 // Num returns a pointer to v (for building expected reports).
