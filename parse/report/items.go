@@ -21,15 +21,12 @@ type item struct {
 	kind   itemKind
 	raw    string   // original text of a text line
 	folded string   // fold(raw), or the folded cells joined
-	toks   []string // folded whitespace-separated tokens (text lines)
+	toks   []string // folded whitespace-separated tokens (text lines); a grid row's cells as printed (for messages)
 	cells  []string // folded cells (grid rows), merged-cell copies skipped when known
 	full   []string // folded cells after span expansion (nil when same as cells)
 	// noAlt: full copies a merged value cell, so it is not a reading of
 	// the row's values
 	noAlt bool
-	// rawCells are a grid row's cells as printed, after span expansion
-	// (for messages)
-	rawCells []string
 	// table is set for text lines rebuilt from a PDF table row: they are
 	// table content, never prose.
 	table bool
@@ -84,7 +81,7 @@ func buildItems(doc *extract.Doc) []item {
 					fc := foldRow(row)
 					for _, sg := range rowSegments(fc) {
 						gi := gridItem(fc[sg[0]:sg[1]], nil)
-						gi.rawCells = row[sg[0]:sg[1]]
+						gi.toks = row[sg[0]:sg[1]]
 						items = append(items, gi)
 					}
 					continue
@@ -98,7 +95,7 @@ func buildItems(doc *extract.Doc) []item {
 					spanned = b.Spanned[ri]
 				}
 				gi := gridItem(foldRow(row), spanned)
-				gi.rawCells = row
+				gi.toks = row
 				items = append(items, gi)
 			}
 			if !pdf {
@@ -109,7 +106,7 @@ func buildItems(doc *extract.Doc) []item {
 		for _, line := range strings.Split(b.Text, "\n") {
 			if cells, ok := splitSeparated(line); ok {
 				gi := gridItem(foldRow(cells), nil)
-				gi.rawCells = cells
+				gi.toks = cells
 				items = append(items, gi)
 				continue
 			}

@@ -60,9 +60,9 @@ func numFold(s string) string {
 // exactRow is the matcher's row for label, except that a group label
 // counts only when it ends the label (a group named before its sub-row's
 // label is context, not the row).
-func exactRow(m *matcher, label string, isGroup func(int) bool) int {
+func exactRow(m *matcher, label string) int {
 	i, end := m.matchEnd(label)
-	if i >= 0 && isGroup(i) && end >= 0 && end != len(label) {
+	if i >= 0 && m.isGroup(i) && end >= 0 && end != len(label) {
 		return -1
 	}
 	return i
@@ -71,10 +71,10 @@ func exactRow(m *matcher, label string, isGroup func(int) bool) int {
 // rowsIn lists the rows whose patterns occur in seg, a group only when it
 // ends seg and none of its sub-rows occurs. Two or more rows mean seg
 // could be either.
-func rowsIn(m *matcher, seg string, isGroup func(int) bool, parentOf func(int) string, keyOf func(int) string) []int {
+func rowsIn(m *matcher, seg string) []int {
 	var rows []int
 	m.each(seg, func(spec, end int) {
-		if isGroup(spec) && end != len(seg) {
+		if m.isGroup(spec) && end != len(seg) {
 			return
 		}
 		for _, r := range rows {
@@ -87,13 +87,17 @@ func rowsIn(m *matcher, seg string, isGroup func(int) bool, parentOf func(int) s
 	if len(rows) < 2 {
 		return rows
 	}
-	// a group next to one of its own sub-rows is context
-	out := rows[:0:0]
+	return dropGroupsOfSubRows(m, rows)
+}
+
+// dropGroupsOfSubRows: a group next to one of its own sub-rows is context.
+func dropGroupsOfSubRows(m *matcher, rows []int) []int {
+	var out []int
 	for _, r := range rows {
-		if isGroup(r) {
+		if m.isGroup(r) {
 			sub := false
 			for _, q := range rows {
-				if q != r && parentOf(q) != "" && parentOf(q) == keyOf(r) {
+				if q != r && m.parentOf(q) != "" && m.parentOf(q) == m.keyOf(r) {
 					sub = true
 				}
 			}
@@ -106,22 +110,17 @@ func rowsIn(m *matcher, seg string, isGroup func(int) bool, parentOf func(int) s
 	return out
 }
 
-func (t *Template) reqGroup(i int) bool     { return t.Requests[i].Group }
-func (t *Template) reqParent(i int) string  { return t.Requests[i].Parent }
-func (t *Template) reqKey(i int) string     { return t.Requests[i].Key }
-func (t *Template) activeGroup(int) bool    { return false }
-func (t *Template) activeParent(int) string { return "" }
-func (t *Template) activeKey(i int) string  { return t.Active[i].Key }
+func (t *Template) reqGroup(i int) bool { return t.Requests[i].Group }
 
 // matchRequestLabel matches one folded label segment against section 三.
 func (t *Template) matchRequestLabel(seg string) labelMatch {
 	seg = numFold(seg)
 	m := requestMatcher(t)
-	i := exactRow(m, seg, t.reqGroup)
+	i := exactRow(m, seg)
 	if i < 0 {
 		return labelMatch{idx: -1}
 	}
-	if rows := rowsIn(m, seg, t.reqGroup, t.reqParent, t.reqKey); len(rows) > 1 {
+	if rows := rowsIn(m, seg); len(rows) > 1 {
 		return labelMatch{idx: -1, amb: rows}
 	}
 	return labelMatch{idx: i}
@@ -134,7 +133,7 @@ func (t *Template) matchActiveLabel(seg string) labelMatch {
 	if i < 0 {
 		return labelMatch{idx: -1}
 	}
-	if rows := rowsIn(m, seg, t.activeGroup, t.activeParent, t.activeKey); len(rows) > 1 {
+	if rows := rowsIn(m, seg); len(rows) > 1 {
 		return labelMatch{idx: -1, amb: rows}
 	}
 	return labelMatch{idx: i}
@@ -142,52 +141,75 @@ func (t *Template) matchActiveLabel(seg string) labelMatch {
 
 // matchRequest places a candidate in section 三: its last label cell
 // (grid), then its whole label under the last-label rule. A segment that
-// holds two rows' labels is ambiguous.
+// holds two rows' labels (the grid cell, or the text label from its last
+// numbered token on) is ambiguous.
 func (t *Template) matchRequest(c cand) labelMatch {
-	m := requestMatcher(t)
-	if c.grid && c.last != "" {
-		last := numFold(c.last)
-		if i := exactRow(m, last, t.reqGroup); i >= 0 {
-			if rows := rowsIn(m, last, t.reqGroup, t.reqParent, t.reqKey); len(rows) > 1 {
-				return labelMatch{idx: -1, amb: rows}
-			}
-			return labelMatch{idx: i}
-		}
-	}
-	label := numFold(c.label)
-	i := exactRow(m, label, t.reqGroup)
-	if i < 0 {
-		return labelMatch{idx: -1}
-	}
-	if !c.grid && c.tail != "" {
-		if rows := rowsIn(m, numFold(c.tail), t.reqGroup, t.reqParent, t.reqKey); len(rows) > 1 {
-			return labelMatch{idx: -1, amb: rows}
-		}
-	}
-	return labelMatch{idx: i}
+	return matchCand(requestMatcher(t), c, true)
 }
 
 // matchActive places a candidate in section 二 as matchRequest does.
 func (t *Template) matchActive(c cand) labelMatch {
-	m := activeMatcher(t)
+	return matchCand(activeMatcher(t), c, false)
+}
+
+func matchCand(m *matcher, c cand, fold bool) labelMatch {
+	nf := func(s string) string {
+		if fold {
+			return numFold(s)
+		}
+		return s
+	}
 	if c.grid && c.last != "" {
-		if i := m.match(c.last); i >= 0 {
-			if rows := rowsIn(m, c.last, t.activeGroup, t.activeParent, t.activeKey); len(rows) > 1 {
-				return labelMatch{idx: -1, amb: rows}
-			}
-			return labelMatch{idx: i}
+		if lm := matchSeg(m, nf(c.last), 0); lm.idx >= 0 || lm.amb != nil {
+			return lm
 		}
 	}
-	i := m.match(c.label)
+	label := nf(c.label)
+	from := len(label) // no segment to check
+	if !c.grid && c.tail != "" {
+		from = len(label) - len(c.tail)
+		if len(label) != len(c.label) {
+			from = -1 // numFold moved the tail: scan it apart
+		}
+	}
+	if from >= 0 {
+		return matchSeg(m, label, from)
+	}
+	i := exactRow(m, label)
 	if i < 0 {
 		return labelMatch{idx: -1}
 	}
-	if !c.grid && c.tail != "" {
-		if rows := rowsIn(m, c.tail, t.activeGroup, t.activeParent, t.activeKey); len(rows) > 1 {
-			return labelMatch{idx: -1, amb: rows}
-		}
+	if rows := rowsIn(m, nf(c.tail)); len(rows) > 1 {
+		return labelMatch{idx: -1, amb: rows}
 	}
 	return labelMatch{idx: i}
+}
+
+// matchSeg matches label under the last-label rule (a group only when it
+// ends the label) and, in the same pass, checks label[from:] for a second
+// row.
+func matchSeg(m *matcher, label string, from int) labelMatch {
+	var buf [4]int
+	best, end, n := m.matchTail(label, from, &buf)
+	if best < 0 || (m.isGroup(best) && end >= 0 && end != len(label)) {
+		return labelMatch{idx: -1}
+	}
+	if n < 0 { // general matcher: scan the segment apart
+		if rows := rowsIn(m, label[from:]); len(rows) > 1 {
+			return labelMatch{idx: -1, amb: rows}
+		}
+		return labelMatch{idx: best}
+	}
+	if n < 2 {
+		return labelMatch{idx: best}
+	}
+	if n > len(buf) {
+		return labelMatch{idx: -1, amb: append([]int(nil), buf[:]...)}
+	}
+	if rows := dropGroupsOfSubRows(m, buf[:n]); len(rows) > 1 {
+		return labelMatch{idx: -1, amb: rows}
+	}
+	return labelMatch{idx: best}
 }
 
 // fuzzySeg is the part of a candidate's label a close match is tried on:

@@ -20,7 +20,15 @@ type matcher struct {
 	// every row's patterns, for each() when the general search is used
 	patterns func(i int) []string
 	n        int
+	// per row: a group label, the key of its group row, its key
+	group  []bool
+	parent []string
+	key    []string
 }
+
+func (m *matcher) isGroup(i int) bool    { return i < len(m.group) && m.group[i] }
+func (m *matcher) parentOf(i int) string { return m.parent[i] }
+func (m *matcher) keyOf(i int) string    { return m.key[i] }
 
 // firstRunes maps a pattern's first character to the patterns starting
 // with it; a bitset answers "none" for most characters without a map
@@ -138,6 +146,67 @@ func (m *matcher) matchEnd(label string) (int, int) {
 	return m.pats[best].spec, bestEnd
 }
 
+// matchTail is matchEnd and, in the same pass, the rows whose patterns
+// lie wholly in label[from:] (at most len(rows) of them, distinct, in
+// rows[:n]; a row whose pattern is a group label only when it ends the
+// label).
+func (m *matcher) matchTail(label string, from int, rows *[4]int) (best, bestEnd, n int) {
+	if m.general != nil {
+		best, bestEnd = m.matchEnd(label)
+		return best, bestEnd, -1 // the caller scans the tail itself
+	}
+	bi, bestLen := int32(-1), 0
+	bestEnd = -1
+	// the positions firstRunes.each visits, without a callback (rows
+	// stays on the caller's stack)
+	f := &m.first
+	for j := 0; j < len(label); {
+		size := 1
+		if f.short {
+			_, size = utf8.DecodeRuneInString(label[j:])
+		} else {
+			if j+1 >= len(label) {
+				break
+			}
+			k := int(label[j])<<8 | int(label[j+1])
+			if f.pair[k>>6]&(1<<(k&63)) == 0 {
+				j++
+				continue
+			}
+		}
+		r, _ := utf8.DecodeRuneInString(label[j:])
+		for _, pi := range f.get(r) {
+			p := m.pats[pi].s
+			if !strings.HasPrefix(label[j:], p) {
+				continue
+			}
+			end := j + len(p)
+			if end > bestEnd || (end == bestEnd && (len(p) > bestLen || (len(p) == bestLen && pi < bi))) {
+				bi, bestEnd, bestLen = pi, end, len(p)
+			}
+			spec := m.pats[pi].spec
+			if j < from || (m.isGroup(spec) && end != len(label)) {
+				continue
+			}
+			dup := false
+			for _, r := range rows[:min(n, len(rows))] {
+				dup = dup || r == spec
+			}
+			if !dup {
+				if n < len(rows) {
+					rows[n] = spec
+				}
+				n++
+			}
+		}
+		j += size
+	}
+	if bi < 0 {
+		return -1, -1, n
+	}
+	return m.pats[bi].spec, bestEnd, n
+}
+
 // each calls fn for every occurrence of a pattern in label: its row and
 // where it ends.
 func (m *matcher) each(label string, fn func(spec, end int)) {
@@ -185,13 +254,25 @@ func cachedMatcher(key matcherKey, build func() *matcher) *matcher {
 
 func requestMatcher(t *Template) *matcher {
 	return cachedMatcher(matcherKey{unsafe.Pointer(unsafe.SliceData(t.Requests)), len(t.Requests)}, func() *matcher {
-		return newMatcher(func(i int) []string { return t.Requests[i].Match }, len(t.Requests))
+		m := newMatcher(func(i int) []string { return t.Requests[i].Match }, len(t.Requests))
+		for _, s := range t.Requests {
+			m.group = append(m.group, s.Group)
+			m.parent = append(m.parent, s.Parent)
+			m.key = append(m.key, s.Key)
+		}
+		return m
 	})
 }
 
 func activeMatcher(t *Template) *matcher {
 	return cachedMatcher(matcherKey{unsafe.Pointer(unsafe.SliceData(t.Active)), len(t.Active)}, func() *matcher {
-		return newMatcher(func(i int) []string { return t.Active[i].Match }, len(t.Active))
+		m := newMatcher(func(i int) []string { return t.Active[i].Match }, len(t.Active))
+		for _, s := range t.Active {
+			m.group = append(m.group, false)
+			m.parent = append(m.parent, "")
+			m.key = append(m.key, s.Key)
+		}
+		return m
 	})
 }
 

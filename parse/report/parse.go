@@ -183,9 +183,9 @@ type cand struct {
 	label  string   // all label text joined
 	tail   string   // text: the label run from its last numbered token ("1.", "(一)", "一、") on
 	vals   []string // folded value cells/tokens
-	grid   bool
-	alt    *cand // the same row read from the expanded grid
+	alt    *cand    // the same row read from the expanded grid
 	sec    int
+	grid   bool
 	review bool // a 行政复议 header was seen in this section
 	// glued: the first value was cut from the end of the label, where the
 	// row's cells ran into it ("行政处罚88022")
@@ -193,17 +193,22 @@ type cand struct {
 	// cut: the text ends inside this row, and its last value was dropped
 	cut bool
 	// itLast is the item its last value was printed in
-	itLast int
+	itLast int32
 	// where the label was printed, for messages: the tail is nlab tokens
 	// from items[it0].toks[tok0] on (text); a grid row is items[it0]
-	it0, tok0, nlab int
+	it0, tok0, nlab int32
 }
 
 func (p *parser) candidates() []cand {
 	n := 8
 	for _, it := range p.items {
-		if it.kind == itemGrid {
+		switch it.kind {
+		case itemGrid:
 			n++
+		case itemText:
+			if it.table || len(it.toks) > 1 {
+				n++ // a flattened row: label and values on one line
+			}
 		}
 	}
 	out := make([]cand, 0, n)
@@ -222,7 +227,7 @@ func (p *parser) candidates() []cand {
 			// with header text
 			ti, tt := p.advanceTokens(it0, tok0, len(labels)-k)
 			out = append(out, cand{last: l, label: l, tail: tail, vals: vals, sec: sec, review: review,
-				glued: glued, it0: ti, tok0: tt, nlab: k, itLast: itLast})
+				glued: glued, it0: int32(ti), tok0: int32(tt), nlab: int32(k), itLast: int32(itLast)})
 		}
 		labels, vals, glued = nil, nil, false
 	}
@@ -267,7 +272,7 @@ func (p *parser) candidates() []cand {
 			}
 			if ok {
 				c.sec, c.review = sec, review
-				c.it0, c.itLast = i, i
+				c.it0, c.itLast = int32(i), int32(i)
 				out = append(out, c)
 			}
 		case itemText:
@@ -560,7 +565,7 @@ type found struct {
 
 // placement kinds of a candidate row
 const (
-	placeNone = iota
+	placeNone int8 = iota
 	placeReview
 	placeRequest
 	placeActive
@@ -568,10 +573,10 @@ const (
 )
 
 type placement struct {
-	kind  int
-	idx   int   // template row (placeRequest, placeActive)
 	amb   []int // placeAmbiguous: the rows it could be
-	ambIn int   // placeAmbiguous: placeRequest or placeActive
+	idx   int   // template row (placeRequest, placeActive)
+	kind  int8
+	ambIn int8 // placeAmbiguous: placeRequest or placeActive
 	fuzzy bool
 }
 
@@ -619,8 +624,8 @@ func (p *parser) tables() {
 	// pass 2: close labels, accepted only between the rows placed around
 	// them in template order
 	for ci, c := range cands {
-		if pl[ci].kind != placeNone || c.label == "" {
-			continue
+		if pl[ci].kind != placeNone || c.label == "" || !hasValue(c.vals) {
+			continue // nothing to place
 		}
 		seg := fuzzySeg(c)
 		var hits []placement
@@ -649,13 +654,6 @@ func (p *parser) tables() {
 			pl[ci] = placement{kind: placeAmbiguous, amb: []int{hits[0].idx, hits[1].idx}, ambIn: placeRequest}
 		}
 	}
-	// the rows present, for a group printed as one row next to its sub-rows
-	placedKeys := map[string]bool{}
-	for ci := range cands {
-		if pl[ci].kind == placeRequest {
-			placedKeys[tpl.Requests[pl[ci].idx].Key] = true
-		}
-	}
 	// pass 3: take the values
 	for ci, c := range cands {
 		switch pl[ci].kind {
@@ -668,7 +666,7 @@ func (p *parser) tables() {
 				p.r.warn(WarnLabelVariant, "section 三: row %q read as %s (%s)", p.printed(c), spec.Key, spec.Label)
 			}
 			if spec.Group {
-				p.takeGroup(&f, spec, c, tpl, placedKeys)
+				p.takeGroup(&f, spec, c, tpl, pl)
 				continue
 			}
 			p.takeRequest(&f, spec, c)
@@ -724,7 +722,7 @@ func (p *parser) cutLast(cands []cand) {
 		last--
 	}
 	c := &cands[len(cands)-1]
-	if c.itLast != last || len(c.vals) == 0 {
+	if int(c.itLast) != last || len(c.vals) == 0 {
 		return
 	}
 	p.r.warn(WarnTextCut, "the text ends inside row %q: its last value %q may be cut off and is not read", p.printed(*c), c.vals[len(c.vals)-1])
@@ -752,7 +750,7 @@ func hasValue(vals []string) bool {
 // exactly before and after candidate ci (tables follow the template's
 // order); group rows, whose template position is not their printed one,
 // are not used as bounds.
-func inOrder(pl []placement, ci, kind, idx int, group func(int) bool) bool {
+func inOrder(pl []placement, ci int, kind int8, idx int, group func(int) bool) bool {
 	for j := ci - 1; j >= 0; j-- {
 		if pl[j].kind == kind && !pl[j].fuzzy && !group(pl[j].idx) {
 			if pl[j].idx >= idx {
@@ -789,7 +787,7 @@ func (p *parser) printed(c cand) string {
 }
 
 func (p *parser) printedGrid(c cand) string {
-	if c.it0 >= len(p.items) {
+	if int(c.it0) >= len(p.items) {
 		return ""
 	}
 	it := p.items[c.it0]
@@ -797,7 +795,8 @@ func (p *parser) printedGrid(c cand) string {
 	if it.full != nil {
 		folded = it.full
 	}
-	if len(it.rawCells) != len(folded) {
+	raw := it.toks // a grid row's cells as printed
+	if len(raw) != len(folded) {
 		return ""
 	}
 	last := -1
@@ -809,7 +808,7 @@ func (p *parser) printedGrid(c cand) string {
 	}
 	var parts []string
 	for i := 0; i <= last; i++ {
-		r := strings.TrimSpace(it.rawCells[i])
+		r := strings.TrimSpace(raw[i])
 		if r == "" || (len(parts) > 0 && parts[len(parts)-1] == r) {
 			continue
 		}
@@ -820,7 +819,7 @@ func (p *parser) printedGrid(c cand) string {
 
 func (p *parser) printedText(c cand) string {
 	var b strings.Builder
-	it, tok, left := c.it0, c.tok0, c.nlab
+	it, tok, left := int(c.it0), int(c.tok0), int(c.nlab)
 	for left > 0 && it < len(p.items) {
 		item := p.items[it]
 		raw := strings.FieldsFunc(item.raw, isSpaceRune)
@@ -962,10 +961,10 @@ func (p *parser) takeRequest(f *found, spec RowSpec, c cand) {
 // group with a key (2021 （六）其他处理 → other) is placed there when the
 // table has none of its sub-rows; otherwise its values are left out, and
 // H2 cannot be evaluated when they are missing from the outcome rows.
-func (p *parser) takeGroup(f *found, spec RowSpec, c cand, tpl *Template, placed map[string]bool) {
+func (p *parser) takeGroup(f *found, spec RowSpec, c cand, tpl *Template, pl []placement) {
 	subs := false
-	for _, s := range tpl.Requests {
-		if s.Parent != "" && s.Parent == spec.Key && placed[s.Key] {
+	for _, q := range pl {
+		if q.kind == placeRequest && spec.Key != "" && tpl.Requests[q.idx].Parent == spec.Key {
 			subs = true
 		}
 	}
