@@ -508,6 +508,13 @@ func fit(c cand, n int) ([]string, bool) {
 
 func fit1(c cand, n int) ([]string, bool) {
 	v := c.vals
+	if c.glued && len(v) > 1 {
+		// digits at the end of a label are a value only when the row
+		// needs them: "行政许可¹ | 1243" has a footnote mark
+		if w, ok := fit1(cand{vals: v[1:], grid: c.grid, last: c.last}, n); ok {
+			return w, true
+		}
+	}
 	if !c.grid {
 		return v, len(v) == n
 	}

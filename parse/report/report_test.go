@@ -342,3 +342,18 @@ func TestUnplacedRowsNamedAsPrinted(t *testing.T) {
 		t.Errorf("unresolved run-together row has values: %v", vals(row[:]))
 	}
 }
+
+// Digits at the end of a label are read as a run-together value only when
+// the row needs them; a footnote mark (¹ folds to 1) is not a value.
+func TestLabelDigitsOnlyWhenNeeded(t *testing.T) {
+	r := Parse(textDoc(header21+"二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 1 0 3\n第二十条第（五）项\n信息内容 本年处理决定数量\n行政许可¹ 1243\n行政处罚86\n"), Meta{})
+	for key, want := range map[string]float64{"licensing": 1243, "punishment": 86} {
+		row, ok := r.Active.Row(key)
+		if !ok {
+			t.Fatalf("%s missing: %v", key, r.Warnings)
+		}
+		if v, _ := row.Get("decisions"); v == nil || *v != want {
+			t.Errorf("%s = %v, want %v (%v)", key, v, want, r.Warnings)
+		}
+	}
+}

@@ -465,3 +465,63 @@ func TestSolveExamples(t *testing.T) {
 		}
 	})
 }
+
+// FuzzReadRow: any tokens, any cell count. readRow must end within its
+// budget, and every reading it gives must put the tokens back together
+// exactly (cuts only inside digit runs, no leading zeros) and satisfy
+// the rules.
+func FuzzReadRow(f *testing.F) {
+	f.Add("3000003", uint8(7), uint8(0))
+	f.Add("88022", uint8(3), uint8(2))
+	f.Add("100010000000000", uint8(15), uint8(1))
+	f.Add("30 0 0 0 0 3", uint8(7), uint8(0))
+	f.Add(strings.Repeat("1", 300), uint8(7), uint8(0))
+	f.Fuzz(func(t *testing.T, s string, n uint8, which uint8) {
+		toks := strings.Fields(s)
+		if len(toks) > 40 {
+			return
+		}
+		var rules []sumRule
+		switch which % 3 {
+		case 0:
+			rules = requestRowRules
+		case 1:
+			rules = reviewRowRules
+		}
+		start := time.Now()
+		rr := readRow(toks, int(n), rules)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("readRow took %v", d)
+		}
+		if len(rr.list) > maxReadings {
+			t.Fatalf("%d readings kept", len(rr.list))
+		}
+		for _, r := range rr.list {
+			if len(r) != int(n) {
+				t.Fatalf("reading of %d cells, want %d", len(r), n)
+			}
+			var b strings.Builder
+			for _, c := range r {
+				if len(c.text) > 1 && allDigits(c.text) && c.text[0] == '0' {
+					t.Fatalf("leading zero in %q", c.text)
+				}
+				b.WriteString(c.text)
+			}
+			if b.String() != strings.Join(toks, "") {
+				t.Fatalf("reading %s does not spell %v", readingText(r), toks)
+			}
+			for _, ru := range rules {
+				if ru.total >= len(r) {
+					continue
+				}
+				var sum float64
+				for k := ru.from; k < ru.to; k++ {
+					sum += r[k].v
+				}
+				if sum != r[ru.total].v {
+					t.Fatalf("reading %s breaks %+v", readingText(r), ru)
+				}
+			}
+		}
+	})
+}
