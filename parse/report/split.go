@@ -1,8 +1,6 @@
 package report
 
-import (
-	"strconv"
-)
+import "strconv"
 
 // Run-together cells. A text rendition can lose the separators between a
 // row's cells: "行政处罚88022" is 88 | 0 | 22 and "一、本年新收政府信息公开
@@ -13,8 +11,9 @@ import (
 // value is given only when exactly one reading survives.
 //
 // The search is bounded: a cell has at most maxPartDigits digits, a total
-// is never guessed but forced by the sum of its members (so it costs no
-// branching), and every search has a step budget; running out of budget
+// is checked against the sum of its members as soon as it is cut (and,
+// once the digit-only count is settled, only the cut of that sum's length
+// is tried), and every search has a step budget; running out of budget
 // reads as "ambiguous", never as an answer.
 
 // maxPartDigits is the longest cell a run of digits may be cut into: no
@@ -170,9 +169,18 @@ func readRow(toks []string, n int, rules []sumRule) rowReadings {
 		if left < curMin+restMin || left > rem+restMax {
 			return
 		}
+		// a total's length is forced by its members' sum, once the
+		// digit-only count no longer needs the other cuts
+		forced := 0
+		if ri := totalOf[k]; ri >= 0 && out.digitOnly >= 2 && !bad[ri] {
+			forced = len(strconv.FormatInt(int64(sums[ri]), 10))
+		}
 		for l := 1; l <= rem && l <= maxPartDigits; l++ {
 			if l > 1 && t[pos] == '0' {
 				break // no leading zeros
+			}
+			if forced > 0 && l != forced {
+				continue
 			}
 			// the rest of this token after the cut must still fit
 			after := rem - l
@@ -305,6 +313,3 @@ func readingText(r []cellVal) string {
 	}
 	return string(b)
 }
-
-// formatCount formats an integral sum as its digits (for messages).
-func formatCount(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
