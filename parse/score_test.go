@@ -3,9 +3,14 @@ package parse
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
+	"os"
 	"sort"
+	"strings"
 	"testing"
+	"unicode"
 
+	"github.com/nianbao/nianbao/parse/extract"
 	"github.com/nianbao/nianbao/parse/report"
 )
 
@@ -90,3 +95,82 @@ func flattenCells(prefix string, v any, out map[string]any) {
 		out[prefix] = x
 	}
 }
+
+// TestRunTogetherNeverWrong prints the corpus texts again with the
+// separators between cells dropped — on random lines, or on every line,
+// all spaces or every space between two digits — so the true numbers are
+// still those of the expected report: every number the parser gives must
+// be one of them.
+func TestRunTogetherNeverWrong(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(41, 42))
+	decided, null, runs := 0, 0, 0
+	for _, c := range loadCorpus(t) {
+		if !strings.HasSuffix(c.file, ".txt") || c.exp["requests"] == nil {
+			continue
+		}
+		data, err := os.ReadFile(c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]any{}
+		for _, k := range []string{"active", "requests", "review_litigation"} {
+			flattenCells(k, c.exp[k], want)
+		}
+		for i := 0; i < runTogetherRuns; i++ {
+			lines := strings.Split(string(data), "\n")
+			all := i%4 == 3 // every line at once
+			for j, l := range lines {
+				if !all && rnd.IntN(3) > 0 {
+					continue
+				}
+				if rnd.IntN(2) == 0 {
+					lines[j] = strings.ReplaceAll(l, " ", "")
+					continue
+				}
+				rs := []rune(l)
+				var b strings.Builder
+				for k, r := range rs {
+					if r == ' ' && k > 0 && k+1 < len(rs) && unicode.IsDigit(rs[k-1]) && unicode.IsDigit(rs[k+1]) {
+						continue
+					}
+					b.WriteRune(r)
+				}
+				lines[j] = b.String()
+			}
+			doc, err := extract.Text([]byte(strings.Join(lines, "\n")), extract.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := report.Parse(doc, report.Meta{})
+			b, _ := json.Marshal(r)
+			var got map[string]any
+			_ = json.Unmarshal(b, &got)
+			have := map[string]any{}
+			for _, k := range []string{"active", "requests", "review_litigation"} {
+				flattenCells(k, got[k], have)
+			}
+			for path, h := range have {
+				if h == nil {
+					continue
+				}
+				if w, ok := want[path]; !ok || w == nil || fmt.Sprint(w) != fmt.Sprint(h) {
+					t.Fatalf("%s, printed again run together (#%d): %s = %v, want %v", c.name, i, path, h, want[path])
+				}
+			}
+			for path, w := range want {
+				if w == nil {
+					continue
+				}
+				if have[path] != nil {
+					decided++
+				} else {
+					null++
+				}
+			}
+			runs++
+		}
+	}
+	t.Logf("%d texts printed run together: %d numbers read, %d left null, none wrong", runs, decided, null)
+}
+
+var runTogetherRuns = 20

@@ -375,6 +375,10 @@ func cutTrailingDigits(t string) (prefix, digits string, ok bool) {
 	case '.', ',', '-', '+', '/', ':', '~':
 		return "", "", false
 	}
+	// the digits of a signed change ("减4", "−4") are a number of their own
+	if p := t[:j]; strings.HasSuffix(p, "减") || strings.HasSuffix(p, "增") || strings.HasSuffix(p, "−") {
+		return "", "", false
+	}
 	// a sentence is not a row label
 	if strings.ContainsAny(t[:j], "。;:") {
 		return "", "", false

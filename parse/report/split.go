@@ -277,9 +277,25 @@ func splitToks(c cand, n int) ([]string, bool) {
 		if t == "" {
 			return nil, false
 		}
+		if !splittable(t) && digitCount(t) >= 2 {
+			// a signed, decimal or unit-bearing number may hold a run
+			// too ("减4" and "3120" printed as "减43120"): no cut of it is
+			// safe, and without it the row cannot be read
+			return nil, false
+		}
 		any = any || splittable(t)
 	}
 	return v, any
+}
+
+func digitCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 // decided is the one reading of a row that no other row constrains (四,
