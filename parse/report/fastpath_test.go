@@ -82,6 +82,9 @@ func TestMatcherAgreesWithMatch(t *testing.T) {
 			from := rnd.IntN(len(label) + 1)
 			var buf [4]int
 			best, _, n := requestMatcher(tpl).matchTail(label, from, &buf)
+			if n <= -2 {
+				n = -2 - n
+			}
 			if want := requestMatcher(tpl).match(label); best != want {
 				t.Fatalf("%s: matchTail(%q) = %d, match %d", tpl.Name, label, best, want)
 			}

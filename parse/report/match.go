@@ -1,8 +1,10 @@
 package report
 
 import (
+	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -20,6 +22,7 @@ type labelMatch struct {
 	idx   int   // row index; -1 none
 	amb   []int // the rows an ambiguous label could be (idx is then -1)
 	fuzzy bool
+	end   int // where the matched pattern ends in the label (exact matches)
 }
 
 // numFold writes a list number's 、 as . ("3、其他" → "3.其他"), so that
@@ -147,9 +150,80 @@ func (t *Template) matchRequest(c cand) labelMatch {
 	return matchCand(requestMatcher(t), c, true)
 }
 
-// matchActive places a candidate in section 二 as matchRequest does.
+// matchActive places a candidate in section 二 as matchRequest does. Its
+// labels are short, and two rows printed under one label lose a character
+// easily ("行政处、行政强制"): the label's text besides the matched row's
+// pattern must not be close to another row's label.
 func (t *Template) matchActive(c cand) labelMatch {
-	return matchCand(activeMatcher(t), c, false)
+	m := activeMatcher(t)
+	lm := matchCand(m, c, false)
+	if lm.idx < 0 {
+		return lm
+	}
+	seg := c.tail
+	if c.grid || seg == "" {
+		seg = c.last
+	}
+	switch j := t.activeNear(m, seg, lm.idx); {
+	case j == len(t.Active):
+		return labelMatch{idx: -1, amb: []int{lm.idx}}
+	case j >= 0:
+		return labelMatch{idx: -1, amb: []int{lm.idx, j}}
+	}
+	return lm
+}
+
+// activeNear finds another section 二 row whose label the rest of seg
+// (row i's patterns taken out) comes close to; -1 when none, len(Active)
+// when seg lists row i with something it cannot name.
+func (t *Template) activeNear(m *matcher, seg string, i int) int {
+	rest := seg
+	for _, p := range t.Active[i].Match {
+		rest = strings.ReplaceAll(rest, p, "")
+	}
+	if strings.ContainsAny(seg, "、和及") && strings.IndexFunc(rest, func(r rune) bool { return unicode.Is(unicode.Han, r) && !strings.ContainsRune("、和及", r) }) >= 0 {
+		// the row named in a list with something else ("行政处罚、行政人"):
+		// its values may be that other row's, or both rows'
+		return len(t.Active)
+	}
+	// 行政, which most of these labels open with, tells none apart
+	rest = strings.ReplaceAll(rest, "行政", "")
+	var left []rune
+	for _, r := range rest {
+		if unicode.Is(unicode.Han, r) {
+			left = append(left, r)
+		}
+	}
+	if len(left) == 0 {
+		return -1
+	}
+	for j, l := range activeBodies(t) {
+		if j == i || len(l) == 0 {
+			continue
+		}
+		// half of another row's own characters, in order
+		if n := lcs(left, l); n >= 1 && 2*n >= len(l) {
+			return j
+		}
+	}
+	return -1
+}
+
+var bodyCache sync.Map // matcherKey → [][]rune
+
+// activeBodies are section 二's labels as runes, by row, without 行政.
+func activeBodies(t *Template) [][]rune {
+	key := matcherKey{unsafe.Pointer(unsafe.SliceData(t.Active)), len(t.Active)}
+	if v, ok := bodyCache.Load(key); ok {
+		return v.([][]rune)
+	}
+	out := make([][]rune, len(t.Active))
+	for i, a := range t.Active {
+		_, body := splitNumber(fold(a.Label))
+		out[i] = []rune(strings.ReplaceAll(body, "行政", ""))
+	}
+	v, _ := bodyCache.LoadOrStore(key, out)
+	return v.([][]rune)
 }
 
 func matchCand(m *matcher, c cand, fold bool) labelMatch {
@@ -160,7 +234,7 @@ func matchCand(m *matcher, c cand, fold bool) labelMatch {
 		return s
 	}
 	if c.grid && c.last != "" {
-		if lm := matchSeg(m, nf(c.last), 0); lm.idx >= 0 || lm.amb != nil {
+		if lm := matchSeg(m, nf(c.last), 0, false); lm.idx >= 0 || lm.amb != nil {
 			return lm
 		}
 	}
@@ -173,35 +247,53 @@ func matchCand(m *matcher, c cand, fold bool) labelMatch {
 		}
 	}
 	if from >= 0 {
-		return matchSeg(m, label, from)
+		// a numbered tail is the row's own label: a pattern before it
+		// (header text, a row above whose values were lost) is not. An
+		// unnumbered tail is the last label token: the pattern must reach
+		// into it (a label wrapped over lines), not end before it
+		lm := matchSeg(m, label, from, c.numbered)
+		if !c.grid && c.tail != "" && !c.numbered && lm.idx >= 0 && lm.end <= from {
+			return labelMatch{idx: -1}
+		}
+		return lm
 	}
 	i := exactRow(m, label)
 	if i < 0 {
 		return labelMatch{idx: -1}
 	}
-	if rows := rowsIn(m, nf(c.tail)); len(rows) > 1 {
+	rows := rowsIn(m, nf(c.tail))
+	if len(rows) > 1 {
 		return labelMatch{idx: -1, amb: rows}
+	}
+	if c.numbered && !slices.Contains(rows, i) {
+		return labelMatch{idx: -1} // matched before the row's own label
 	}
 	return labelMatch{idx: i}
 }
 
 // matchSeg matches label under the last-label rule (a group only when it
 // ends the label) and, in the same pass, checks label[from:] for a second
-// row.
-func matchSeg(m *matcher, label string, from int) labelMatch {
+// row; with inSeg the winning pattern must start in label[from:].
+func matchSeg(m *matcher, label string, from int, inSeg bool) labelMatch {
 	var buf [4]int
 	best, end, n := m.matchTail(label, from, &buf)
 	if best < 0 || (m.isGroup(best) && end >= 0 && end != len(label)) {
 		return labelMatch{idx: -1}
 	}
+	if n <= -2 {
+		if inSeg {
+			return labelMatch{idx: -1}
+		}
+		n = -2 - n
+	}
 	if n < 0 { // general matcher: scan the segment apart
 		if rows := rowsIn(m, label[from:]); len(rows) > 1 {
 			return labelMatch{idx: -1, amb: rows}
 		}
-		return labelMatch{idx: best}
+		return labelMatch{idx: best, end: len(label)}
 	}
 	if n < 2 {
-		return labelMatch{idx: best}
+		return labelMatch{idx: best, end: end}
 	}
 	if n > len(buf) {
 		return labelMatch{idx: -1, amb: append([]int(nil), buf[:]...)}
@@ -209,7 +301,7 @@ func matchSeg(m *matcher, label string, from int) labelMatch {
 	if rows := dropGroupsOfSubRows(m, buf[:n]); len(rows) > 1 {
 		return labelMatch{idx: -1, amb: rows}
 	}
-	return labelMatch{idx: best}
+	return labelMatch{idx: best, end: end}
 }
 
 // fuzzySeg is the part of a candidate's label a close match is tried on:

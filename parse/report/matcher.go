@@ -149,7 +149,8 @@ func (m *matcher) matchEnd(label string) (int, int) {
 // matchTail is matchEnd and, in the same pass, the rows whose patterns
 // lie wholly in label[from:] (at most len(rows) of them, distinct, in
 // rows[:n]; a row whose pattern is a group label only when it ends the
-// label).
+// label). n is -2-n when the winning pattern starts before from, -1 when
+// the general search was used.
 func (m *matcher) matchTail(label string, from int, rows *[4]int) (best, bestEnd, n int) {
 	if m.general != nil {
 		best, bestEnd = m.matchEnd(label)
@@ -203,6 +204,10 @@ func (m *matcher) matchTail(label string, from int, rows *[4]int) (best, bestEnd
 	}
 	if bi < 0 {
 		return -1, -1, n
+	}
+	if bestEnd-bestLen < from {
+		// the winning pattern starts before the segment
+		return m.pats[bi].spec, bestEnd, -2 - n
 	}
 	return m.pats[bi].spec, bestEnd, n
 }

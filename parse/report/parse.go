@@ -179,14 +179,17 @@ func (p *parser) detectFormatGeneral() {
 
 // cand is a label with the values that follow it.
 type cand struct {
-	last   string   // the last label cell (grid) or the whole label run (text)
-	label  string   // all label text joined
-	tail   string   // text: the label run from its last numbered token ("1.", "(一)", "一、") on
-	vals   []string // folded value cells/tokens
-	alt    *cand    // the same row read from the expanded grid
-	sec    int
-	grid   bool
-	review bool // a 行政复议 header was seen in this section
+	last  string // the last label cell (grid) or the whole label run (text)
+	label string // all label text joined
+	tail  string // text: the label run from its last numbered token ("1.", "(一)", "一、") on
+	// numbered: the tail opens with a list number (else it is the last
+	// label token alone)
+	numbered bool
+	vals     []string // folded value cells/tokens
+	alt      *cand    // the same row read from the expanded grid
+	sec      int
+	grid     bool
+	review   bool // a 行政复议 header was seen in this section
 	// glued: the first value was cut from the end of the label, where the
 	// row's cells ran into it ("行政处罚88022")
 	glued bool
@@ -223,10 +226,11 @@ func (p *parser) candidates() []cand {
 		if len(vals) > 0 {
 			l := strings.Join(labels, "")
 			tail, k := numberedTail(labels)
+			numbered := startsNumbered(tail)
 			// messages name the row by its tail: the label run may begin
 			// with header text
 			ti, tt := p.advanceTokens(it0, tok0, len(labels)-k)
-			out = append(out, cand{last: l, label: l, tail: tail, vals: vals, sec: sec, review: review,
+			out = append(out, cand{last: l, label: l, tail: tail, numbered: numbered, vals: vals, sec: sec, review: review,
 				glued: glued, it0: int32(ti), tok0: int32(tt), nlab: int32(k), itLast: int32(itLast)})
 		}
 		labels, vals, glued = nil, nil, false
@@ -299,6 +303,11 @@ func (p *parser) candidates() []cand {
 				}
 				labels = append(labels, t)
 			}
+			// a table's column headers are no row's label ("总计" in 三's
+			// header is not the row （七）总计)
+			if len(vals) == 0 && len(labels) > 0 && headerLine(it.folded) {
+				labels = labels[:0]
+			}
 			// keep only the tail of a long label run: prose above a table
 			// must not be matched as a label
 			if n := len(labels); n > 24 {
@@ -309,6 +318,21 @@ func (p *parser) candidates() []cand {
 	}
 	flush()
 	return out
+}
+
+// headerWords occur in the column headers of the tables, never in a row
+// label.
+var headerWords = []string{"自然人", "法人或其他组织", "商业企业", "申请人情况", "勾稽关系", "信息内容", "本年制发件数",
+	"本年新制作数量", "上一年项目数量", "本年处理决定数量", "本年收费金额", "采购项目数量", "结果维持", "尚未审结"}
+
+// headerLine: a folded text line holding a table's column headers.
+func headerLine(f string) bool {
+	for _, w := range headerWords {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // advanceTokens moves a text position k tokens on (over whole items of a
@@ -606,7 +630,7 @@ func (p *parser) tables() {
 	// pass 1: exact labels
 	pl := make([]placement, len(cands))
 	for ci, c := range cands {
-		if c.sec == secReview || (c.review && (len(c.vals) >= 15 || reviewHeader(c.label))) {
+		if c.sec == secReview || (c.review && (len(c.vals) >= 15 || c.label == "" || reviewHeader(c.label))) {
 			pl[ci].kind = placeReview
 			continue
 		}
@@ -697,6 +721,9 @@ func (p *parser) tables() {
 				} else {
 					names = append(names, tpl.Requests[i].Label)
 				}
+			}
+			if len(names) == 1 {
+				names = append(names, "another row")
 			}
 			p.r.warn(WarnLabelAmbiguous, "section %s: row %q could be %s; its values %v are not placed", secName(c.sec), p.printed(c), strings.Join(names, " or "), c.vals)
 			if pl[ci].ambIn == placeRequest {
@@ -1041,7 +1068,7 @@ func (p *parser) takeActive(f *found, spec ActiveSpec, c cand) {
 	if !ok {
 		if toks, split := splitToks(c, n); split {
 			// section 二 has no sum rule: only the digits can decide
-			reading, why := decided(readRow(toks, n, nil), true)
+			reading, why := decided(readRow(toks, n, nil), len(toks) > 1)
 			if reading == nil {
 				p.r.warn(WarnRunTogetherUnresolved, "section 二: row %q: values printed as %q ran together; %s; left null", p.printed(c), strings.Join(toks, " "), why)
 			} else {

@@ -21,10 +21,9 @@ type pendingReq struct {
 	printed string // the row's label as printed, for messages
 	raw     string // its values as printed
 	rr      rowReadings
-	// cover: the digits may also be a row with blank cells dropped (the
-	// values were printed as several tokens), so the reading must be
-	// pinned by a rule linking it to other rows in every column, or by
-	// the digits alone
+	// cover: the values were printed as several tokens, so cells may be
+	// missing (blank, or lost) rather than run together: the reading must
+	// be pinned by a rule linking it to other rows in every column
 	cover bool
 }
 
@@ -199,7 +198,7 @@ func solveRequests(fixed map[string][7]*float64, uncertain func(key string, c in
 	if !trusted {
 		for _, i := range live {
 			p := pending[i]
-			if p.rr.digitOnly == 1 && len(p.rr.list) == 1 {
+			if !p.cover && p.rr.digitOnly == 1 && len(p.rr.list) == 1 {
 				out[i].reading = p.rr.list[0]
 			} else {
 				out[i].why = "the report's own totals do not add up elsewhere in the table, so they cannot decide between the ways to cut the digits"
@@ -298,8 +297,8 @@ func solveRequests(fixed map[string][7]*float64, uncertain func(key string, c in
 			out[i].why = "no way to cut the digits satisfies the report's arithmetic (H1–H3)"
 		case agreed[o] < 0:
 			out[i].why = "several ways to cut the digits satisfy the report's arithmetic"
-		case p.cover && !covered[j] && p.rr.digitOnly != 1:
-			out[i].why = "the values may also be a row with blank cells left out, and no rule linking rows pins every column"
+		case p.cover && !covered[j]:
+			out[i].why = "the values were printed apart, so cells may be missing rather than run together, and no rule linking rows pins every column"
 		default:
 			out[i].reading = p.rr.list[agreed[o]]
 		}

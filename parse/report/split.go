@@ -299,19 +299,21 @@ func digitCount(s string) int {
 }
 
 // decided is the one reading of a row that no other row constrains (四,
-// 二): unique among the readings that satisfy the row's own rules, or,
-// when the values were printed as several tokens (so that blank cells
-// may have been dropped instead), unique by the digits alone.
+// 二): unique among the readings that satisfy the row's own rules. A row
+// whose values were printed as several tokens (cover) is never decided
+// here: cells may be missing from it (blank, or lost) rather than run
+// together, and its own digits cannot tell the two apart ("0 12" for
+// three cells reads as 0 1 2 only by the digits, yet may be 0, ?, 12).
 func decided(rr rowReadings, cover bool) ([]cellVal, string) {
 	switch {
+	case cover:
+		return nil, "the values were printed apart, so cells may be missing rather than run together"
 	case rr.overflow:
 		return nil, "too many ways to cut the digits to decide"
 	case rr.digitOnly == 0:
 		return nil, "the digits cannot be cut into that many cells"
 	case len(rr.list) == 0:
 		return nil, "no way to cut the digits satisfies the row's own totals"
-	case cover && rr.digitOnly != 1:
-		return nil, "the values may also be a row with blank cells left out"
 	case len(rr.list) > 1:
 		return nil, "several ways to cut the digits satisfy the row's own totals"
 	}
