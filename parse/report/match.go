@@ -177,6 +177,12 @@ func (t *Template) matchActive(c cand) labelMatch {
 // (row i's patterns taken out) comes close to; -1 when none, len(Active)
 // when seg lists row i with something it cannot name.
 func (t *Template) activeNear(m *matcher, seg string, i int) int {
+	for _, p := range t.Active[i].Match {
+		// the common case: the label is the pattern, perhaps after 行政
+		if j := strings.Index(seg, p); j >= 0 && j+len(p) == len(seg) && (j == 0 || seg[:j] == "行政") {
+			return -1
+		}
+	}
 	rest := seg
 	for _, p := range t.Active[i].Match {
 		rest = strings.ReplaceAll(rest, p, "")
