@@ -14,7 +14,9 @@ import (
 // numbers, stays visible as a line for the report parser). Lines flattened
 // from tables as "a | b | c |" (ASCII or full-width bars) become table
 // Blocks, one row per line, without padding: such rows often have
-// differing lengths and Spanned is nil.
+// differing lengths and Spanned is nil. A table printed one cell per line
+// with a line of bars between cells becomes one row of all its cells. A
+// text that ends in the middle of a line sets LastLineCut.
 func Text(data []byte, opts Options) (doc *Doc, err error) {
 	defer protect("text", &doc, &err)
 	g := newGuard(opts)
@@ -44,14 +46,64 @@ func Text(data []byte, opts Options) (doc *Doc, err error) {
 			rows = nil
 		}
 	}
+	// a table printed one cell per line, with a line of bars between
+	// cells ("规章" / "|" / "0" / "|" / "3"): its cells in order, as one
+	// row (the report parser tells the table's rows apart by their labels)
+	var run []string
+	inRun, afterBar := false, false
+	flushRun := func() {
+		if inRun && len(run) > 0 {
+			doc.Blocks = append(doc.Blocks, Block{Rows: [][]string{run}})
+		}
+		run, inRun, afterBar = nil, false, false
+	}
+	last := ""
 	for line := range strings.SplitSeq(s, "\n") {
 		if err := g.tick(); err != nil {
 			return nil, err
 		}
 		line = strings.TrimFunc(line, isSpaceRune)
+		last = line
+		if inRun {
+			switch bars := barLine(line); {
+			case line == "" && afterBar:
+				continue // the cell after a bar may come after a blank line
+			case bars > 0:
+				if afterBar {
+					run = append(run, "") // two bars with nothing between
+				}
+				for k := 1; k < bars; k++ {
+					run = append(run, "")
+				}
+				afterBar = true
+				continue
+			case afterBar:
+				run = append(run, line)
+				afterBar = false
+				continue
+			}
+			flushRun()
+		}
 		if line == "" {
 			flushPara()
 			flushRows()
+			continue
+		}
+		if bars := barLine(line); bars > 0 {
+			// the line before the first bar is the run's first cell
+			inRun, afterBar = true, true
+			if n := len(para); n > 0 {
+				run = append(run, para[n-1])
+				para = para[:n-1]
+			} else if n := len(rows); n > 0 && len(rows[n-1]) == 1 {
+				run = append(run, rows[n-1][0])
+				rows = rows[:n-1]
+			}
+			flushPara()
+			flushRows()
+			for k := 1; k < bars; k++ {
+				run = append(run, "")
+			}
 			continue
 		}
 		if cells, ok := pipeRow(line); ok {
@@ -64,9 +116,31 @@ func Text(data []byte, opts Options) (doc *Doc, err error) {
 		flushRows()
 		para = append(para, line)
 	}
+	flushRun()
 	flushPara()
 	flushRows()
+	// text that stops in the middle of a line may have lost the end of
+	// its last value; a bar-separated row closed by its bar is whole
+	if last != "" && !strings.HasSuffix(last, "|") && !strings.HasSuffix(last, "｜") {
+		doc.LastLineCut = true
+	}
 	return finish(doc), nil
+}
+
+// barLine counts the bars of a line made of bars only ("|", "| |",
+// "｜"); 0 for any other line.
+func barLine(line string) int {
+	n := 0
+	for _, r := range line {
+		switch {
+		case r == '|' || r == '｜':
+			n++
+		case isSpaceRune(r):
+		default:
+			return 0
+		}
+	}
+	return n
 }
 
 var lineEnds = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\f", "\n")

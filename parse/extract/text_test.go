@@ -87,3 +87,49 @@ func BenchmarkText(b *testing.B) {
 		}
 	}
 }
+
+// A table printed one cell per line with bar lines between cells is one
+// row of its cells; two bars in a row hold a blank cell; the line before
+// the first bar is the first cell; a line after a cell without a bar
+// between ends the table.
+func TestTextCellPerLine(t *testing.T) {
+	in := "二、主动公开政府信息情况\n" +
+		"规章\n|\n0\n|\n|\n3\n|\n行政许可\n| |\n\n|\n1243\n" +
+		"下一段正文。\n"
+	d, err := Text([]byte(in), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Block{
+		{Text: "二、主动公开政府信息情况"},
+		{Rows: [][]string{{"规章", "0", "", "3", "行政许可", "", "", "1243"}}},
+		{Text: "下一段正文。"},
+	}
+	if !reflect.DeepEqual(d.Blocks, want) {
+		t.Errorf("blocks\n got %+v\nwant %+v", d.Blocks, want)
+	}
+	if d.LastLineCut {
+		t.Error("a text ending in a line break is not cut")
+	}
+}
+
+func TestTextLastLineCut(t *testing.T) {
+	for _, tt := range []struct {
+		in  string
+		cut bool
+	}{
+		{"规章 0 0 3\n", false},
+		{"规章 0 0 3", true},
+		{"| 规章 | 0 | 0 | 3 |", false},
+		{"| 规章 | 0 | 0 | 3", true},
+		{"规章 0 0 3\n  \n", false},
+	} {
+		d, err := Text([]byte(tt.in), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.LastLineCut != tt.cut {
+			t.Errorf("%q: LastLineCut = %v, want %v", tt.in, d.LastLineCut, tt.cut)
+		}
+	}
+}

@@ -20,7 +20,11 @@ type Doc struct {
 	// (HTML meta ContentSource, then SiteName), if any: the fallback for a
 	// report whose title names no body.
 	Publisher string
-	Warnings  []Warning
+	// LastLineCut is set for a text whose last line ends without a line
+	// break (and is not a bar-separated row closed by its bar): the text
+	// may have been cut off there, in the middle of a value.
+	LastLineCut bool
+	Warnings    []Warning
 }
 
 // Block is one paragraph (Text set, Rows nil) or one table (Rows set).

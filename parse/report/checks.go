@@ -41,8 +41,9 @@ func runChecks(r *Report, uncertain map[string]bool) []Check {
 				out = append(out, check("H1", "requests."+col, val(newR[c])+val(carR[c]), val(totR[c])+val(fwdR[c])))
 			}
 		}
-		// H2: （七） = sum of the outcome rows, per column
-		if ok3 {
+		// H2: （七） = sum of the outcome rows, per column; not evaluated
+		// when an outcome row was printed where it could not be placed
+		if ok3 && !uncertain["H2"] {
 			tpl := templateByName(r.Format)
 			for c, col := range RequestColumns {
 				var sum float64

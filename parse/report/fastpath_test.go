@@ -2,8 +2,10 @@ package report
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // The fast paths must agree with the general code they bypass.
@@ -74,6 +76,32 @@ func TestMatcherAgreesWithMatch(t *testing.T) {
 			}
 			if got, want := activeMatcher(tpl).match(label), match(label, act, len(tpl.Active)); got != want {
 				t.Fatalf("%s active: matcher(%q) = %d, match %d", tpl.Name, label, got, want)
+			}
+			// matchTail: the same row, and the rows of the tail that
+			// rowsIn finds on the tail alone
+			from := rnd.IntN(len(label) + 1)
+			var buf [4]int
+			best, _, n := requestMatcher(tpl).matchTail(label, from, &buf)
+			if n <= -2 {
+				n = -2 - n
+			}
+			if want := requestMatcher(tpl).match(label); best != want {
+				t.Fatalf("%s: matchTail(%q) = %d, match %d", tpl.Name, label, best, want)
+			}
+			if utf8.ValidString(label[from:]) && n <= len(buf) {
+				tail := label[from:]
+				var want []int
+				requestMatcher(tpl).each(tail, func(spec, end int) {
+					if (!tpl.reqGroup(spec) || end == len(tail)) && !slices.Contains(want, spec) {
+						want = append(want, spec)
+					}
+				})
+				got := buf[:n]
+				slices.Sort(got)
+				slices.Sort(want)
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s: matchTail(%q, %d) rows %v, tail scan %v", tpl.Name, label, from, got, want)
+				}
 			}
 		}
 		if found < 1000 {

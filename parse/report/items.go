@@ -21,9 +21,12 @@ type item struct {
 	kind   itemKind
 	raw    string   // original text of a text line
 	folded string   // fold(raw), or the folded cells joined
-	toks   []string // folded whitespace-separated tokens (text lines)
+	toks   []string // folded whitespace-separated tokens (text lines); a grid row's cells as printed (for messages)
 	cells  []string // folded cells (grid rows), merged-cell copies skipped when known
 	full   []string // folded cells after span expansion (nil when same as cells)
+	// noAlt: full copies a merged value cell, so it is not a reading of
+	// the row's values
+	noAlt bool
 	// table is set for text lines rebuilt from a PDF table row: they are
 	// table content, never prose.
 	table bool
@@ -67,9 +70,22 @@ func buildItems(doc *extract.Doc) []item {
 		prevRaw, prevFold = cells, fc
 		return fc
 	}
+	text := doc.Container == "text"
 	for _, b := range doc.Blocks {
 		if b.IsTable() {
 			for ri, row := range b.Rows {
+				if text {
+					// a text table's row may hold several of the table's
+					// rows (one cell per line): one item per label and
+					// the values after it
+					fc := foldRow(row)
+					for _, sg := range rowSegments(fc) {
+						gi := gridItem(fc[sg[0]:sg[1]], nil)
+						gi.toks = row[sg[0]:sg[1]]
+						items = append(items, gi)
+					}
+					continue
+				}
 				if pdf {
 					items = append(items, textItem(strings.Join(row, " "), true))
 					continue
@@ -78,7 +94,9 @@ func buildItems(doc *extract.Doc) []item {
 				if ri < len(b.Spanned) && len(b.Spanned[ri]) == len(row) {
 					spanned = b.Spanned[ri]
 				}
-				items = append(items, gridItem(foldRow(row), spanned))
+				gi := gridItem(foldRow(row), spanned)
+				gi.toks = row
+				items = append(items, gi)
 			}
 			if !pdf {
 				items = append(items, item{kind: itemBreak})
@@ -87,7 +105,9 @@ func buildItems(doc *extract.Doc) []item {
 		}
 		for _, line := range strings.Split(b.Text, "\n") {
 			if cells, ok := splitSeparated(line); ok {
-				items = append(items, gridItem(foldRow(cells), nil))
+				gi := gridItem(foldRow(cells), nil)
+				gi.toks = cells
+				items = append(items, gi)
 				continue
 			}
 			if strings.TrimSpace(line) == "" {
@@ -100,6 +120,25 @@ func buildItems(doc *extract.Doc) []item {
 		items[i].heading = headingOfItem(items[i])
 	}
 	return items
+}
+
+// rowSegments cuts a folded row before each label cell that follows a
+// complete row (a label, then values): [start, end) pairs.
+func rowSegments(fc []string) [][2]int {
+	out := make([][2]int, 0, 1)
+	start, label, valueAfter := 0, false, false
+	for j, c := range fc {
+		if isValueCell(c) {
+			valueAfter = valueAfter || label
+			continue
+		}
+		if label && valueAfter {
+			out = append(out, [2]int{start, j})
+			start, valueAfter = j, false
+		}
+		label = true
+	}
+	return append(out, [2]int{start, len(fc)})
 }
 
 func textItem(line string, table bool) item {
@@ -129,6 +168,11 @@ func gridItem(fc []string, spanned []bool) item {
 		for i, c := range fc {
 			if !spanned[i] {
 				written = append(written, c)
+			} else if c != "" && isValueCell(c) {
+				// a merged value cell: its copies are not values of
+				// their own ("3000003" spanning seven columns is not
+				// seven numbers), so the expanded grid is no reading
+				it.noAlt = true
 			}
 		}
 		if len(written) != len(fc) {

@@ -17,7 +17,18 @@ type matcher struct {
 	pats    []mpat
 	first   firstRunes
 	general func(label string) int
+	// every row's patterns, for each() when the general search is used
+	patterns func(i int) []string
+	n        int
+	// per row: a group label, the key of its group row, its key
+	group  []bool
+	parent []string
+	key    []string
 }
+
+func (m *matcher) isGroup(i int) bool    { return i < len(m.group) && m.group[i] }
+func (m *matcher) parentOf(i int) string { return m.parent[i] }
+func (m *matcher) keyOf(i int) string    { return m.key[i] }
 
 // firstRunes maps a pattern's first character to the patterns starting
 // with it; a bitset answers "none" for most characters without a map
@@ -89,7 +100,7 @@ type mpat struct {
 }
 
 func newMatcher(patterns func(i int) []string, n int) *matcher {
-	m := &matcher{}
+	m := &matcher{patterns: patterns, n: n}
 	for i := 0; i < n; i++ {
 		for _, p := range patterns(i) {
 			if p == "" {
@@ -106,8 +117,15 @@ func newMatcher(patterns func(i int) []string, n int) *matcher {
 }
 
 func (m *matcher) match(label string) int {
+	i, _ := m.matchEnd(label)
+	return i
+}
+
+// matchEnd is match, also giving where the winning pattern ends in label
+// (-1 when the general search was used: then only the row is known).
+func (m *matcher) matchEnd(label string) (int, int) {
 	if m.general != nil {
-		return m.general(label)
+		return m.general(label), -1
 	}
 	best, bestEnd, bestLen := int32(-1), -1, 0
 	m.first.each(label, func(j int, cands []int32) {
@@ -123,9 +141,103 @@ func (m *matcher) match(label string) int {
 		}
 	})
 	if best < 0 {
-		return -1
+		return -1, -1
 	}
-	return m.pats[best].spec
+	return m.pats[best].spec, bestEnd
+}
+
+// matchTail is matchEnd and, in the same pass, the rows whose patterns
+// lie wholly in label[from:] (at most len(rows) of them, distinct, in
+// rows[:n]; a row whose pattern is a group label only when it ends the
+// label). n is -2-n when the winning pattern starts before from, -1 when
+// the general search was used.
+func (m *matcher) matchTail(label string, from int, rows *[4]int) (best, bestEnd, n int) {
+	if m.general != nil {
+		best, bestEnd = m.matchEnd(label)
+		return best, bestEnd, -1 // the caller scans the tail itself
+	}
+	bi, bestLen := int32(-1), 0
+	bestEnd = -1
+	// the positions firstRunes.each visits, without a callback (rows
+	// stays on the caller's stack)
+	f := &m.first
+	for j := 0; j < len(label); {
+		size := 1
+		if f.short {
+			_, size = utf8.DecodeRuneInString(label[j:])
+		} else {
+			if j+1 >= len(label) {
+				break
+			}
+			k := int(label[j])<<8 | int(label[j+1])
+			if f.pair[k>>6]&(1<<(k&63)) == 0 {
+				j++
+				continue
+			}
+		}
+		r, _ := utf8.DecodeRuneInString(label[j:])
+		for _, pi := range f.get(r) {
+			p := m.pats[pi].s
+			if !strings.HasPrefix(label[j:], p) {
+				continue
+			}
+			end := j + len(p)
+			if end > bestEnd || (end == bestEnd && (len(p) > bestLen || (len(p) == bestLen && pi < bi))) {
+				bi, bestEnd, bestLen = pi, end, len(p)
+			}
+			spec := m.pats[pi].spec
+			if j < from || (m.isGroup(spec) && end != len(label)) {
+				continue
+			}
+			dup := false
+			for _, r := range rows[:min(n, len(rows))] {
+				dup = dup || r == spec
+			}
+			if !dup {
+				if n < len(rows) {
+					rows[n] = spec
+				}
+				n++
+			}
+		}
+		j += size
+	}
+	if bi < 0 {
+		return -1, -1, n
+	}
+	if bestEnd-bestLen < from {
+		// the winning pattern starts before the segment
+		return m.pats[bi].spec, bestEnd, -2 - n
+	}
+	return m.pats[bi].spec, bestEnd, n
+}
+
+// each calls fn for every occurrence of a pattern in label: its row and
+// where it ends.
+func (m *matcher) each(label string, fn func(spec, end int)) {
+	if m.general != nil {
+		for i := 0; i < m.n; i++ {
+			for _, p := range m.patterns(i) {
+				for j := 0; j <= len(label); {
+					k := strings.Index(label[j:], p)
+					if k < 0 {
+						break
+					}
+					fn(i, j+k+len(p))
+					j += k + 1
+				}
+			}
+		}
+		return
+	}
+	m.first.each(label, func(j int, cands []int32) {
+		for _, pi := range cands {
+			p := m.pats[pi].s
+			if strings.HasPrefix(label[j:], p) {
+				fn(m.pats[pi].spec, j+len(p))
+			}
+		}
+	})
 }
 
 // Matchers are built once per row list; the key is the list's backing
@@ -147,13 +259,25 @@ func cachedMatcher(key matcherKey, build func() *matcher) *matcher {
 
 func requestMatcher(t *Template) *matcher {
 	return cachedMatcher(matcherKey{unsafe.Pointer(unsafe.SliceData(t.Requests)), len(t.Requests)}, func() *matcher {
-		return newMatcher(func(i int) []string { return t.Requests[i].Match }, len(t.Requests))
+		m := newMatcher(func(i int) []string { return t.Requests[i].Match }, len(t.Requests))
+		for _, s := range t.Requests {
+			m.group = append(m.group, s.Group)
+			m.parent = append(m.parent, s.Parent)
+			m.key = append(m.key, s.Key)
+		}
+		return m
 	})
 }
 
 func activeMatcher(t *Template) *matcher {
 	return cachedMatcher(matcherKey{unsafe.Pointer(unsafe.SliceData(t.Active)), len(t.Active)}, func() *matcher {
-		return newMatcher(func(i int) []string { return t.Active[i].Match }, len(t.Active))
+		m := newMatcher(func(i int) []string { return t.Active[i].Match }, len(t.Active))
+		for _, s := range t.Active {
+			m.group = append(m.group, false)
+			m.parent = append(m.parent, "")
+			m.key = append(m.key, s.Key)
+		}
+		return m
 	})
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/parse/extract"
 )
@@ -177,20 +179,39 @@ func (p *parser) detectFormatGeneral() {
 
 // cand is a label with the values that follow it.
 type cand struct {
-	last   string   // the last label cell (grid) or the whole label run (text)
-	label  string   // all label text joined
-	vals   []string // folded value cells/tokens
-	grid   bool
-	alt    *cand // the same row read from the expanded grid
-	sec    int
-	review bool // a 行政复议 header was seen in this section
+	last  string // the last label cell (grid) or the whole label run (text)
+	label string // all label text joined
+	tail  string // text: the label run from its last numbered token ("1.", "(一)", "一、") on
+	// numbered: the tail opens with a list number (else it is the last
+	// label token alone)
+	numbered bool
+	vals     []string // folded value cells/tokens
+	alt      *cand    // the same row read from the expanded grid
+	sec      int
+	grid     bool
+	review   bool // a 行政复议 header was seen in this section
+	// glued: the first value was cut from the end of the label, where the
+	// row's cells ran into it ("行政处罚88022")
+	glued bool
+	// cut: the text ends inside this row, and its last value was dropped
+	cut bool
+	// itLast is the item its last value was printed in
+	itLast int32
+	// where the label was printed, for messages: the tail is nlab tokens
+	// from items[it0].toks[tok0] on (text); a grid row is items[it0]
+	it0, tok0, nlab int32
 }
 
 func (p *parser) candidates() []cand {
 	n := 8
 	for _, it := range p.items {
-		if it.kind == itemGrid {
+		switch it.kind {
+		case itemGrid:
 			n++
+		case itemText:
+			if it.table || len(it.toks) > 1 {
+				n++ // a flattened row: label and values on one line
+			}
 		}
 	}
 	out := make([]cand, 0, n)
@@ -198,12 +219,21 @@ func (p *parser) candidates() []cand {
 	var vals []string
 	sec := -1
 	review := false
+	glued := false
+	it0, tok0 := 0, 0 // where labels[0] was printed
+	itLast := 0       // where the last value was printed
 	flush := func() {
 		if len(vals) > 0 {
 			l := strings.Join(labels, "")
-			out = append(out, cand{last: l, label: l, vals: vals, sec: sec, review: review})
+			tail, k := numberedTail(labels)
+			numbered := startsNumbered(tail)
+			// messages name the row by its tail: the label run may begin
+			// with header text
+			ti, tt := p.advanceTokens(it0, tok0, len(labels)-k)
+			out = append(out, cand{last: l, label: l, tail: tail, numbered: numbered, vals: vals, sec: sec, review: review,
+				glued: glued, it0: int32(ti), tok0: int32(tt), nlab: int32(k), itLast: int32(itLast)})
 		}
-		labels, vals = nil, nil
+		labels, vals, glued = nil, nil, false
 	}
 	for i, it := range p.items {
 		if !p.inZone(i) || it.heading != 0 {
@@ -228,7 +258,7 @@ func (p *parser) candidates() []cand {
 		case itemGrid:
 			flush()
 			c, ok := gridCand(it.cells)
-			if it.full != nil {
+			if it.full != nil && !it.noAlt {
 				if a, ok2 := gridCand(it.full); ok2 {
 					if !ok {
 						c, ok = a, true
@@ -237,24 +267,51 @@ func (p *parser) candidates() []cand {
 					}
 				}
 			}
+			if ok && c.last != "" {
+				// a label cell ending in digits: the row's cells may have
+				// run into it ("行政处罚88022", or "行政处罚88 | 0 | 22")
+				if !p.unglueGrid(&c, sec) && len(c.vals) == 0 {
+					ok = false
+				}
+			}
 			if ok {
 				c.sec, c.review = sec, review
+				c.it0, c.itLast = int32(i), int32(i)
 				out = append(out, c)
 			}
 		case itemText:
-			for _, t := range it.toks {
+			for ti, t := range it.toks {
 				if isValueToken(t) {
 					vals = append(vals, t)
+					itLast = i
 					continue
 				}
 				if len(vals) > 0 {
 					flush()
 				}
+				if prefix, digits, ok := cutTrailingDigits(t); ok && p.gluable(labels, prefix, sec) {
+					if len(labels) == 0 {
+						it0, tok0 = i, ti
+					}
+					labels = append(labels, prefix)
+					vals, glued = append(vals, digits), true
+					itLast = i
+					continue
+				}
+				if len(labels) == 0 {
+					it0, tok0 = i, ti
+				}
 				labels = append(labels, t)
+			}
+			// a table's column headers are no row's label ("总计" in 三's
+			// header is not the row （七）总计)
+			if len(vals) == 0 && len(labels) > 0 && headerLine(it.folded) {
+				labels = labels[:0]
 			}
 			// keep only the tail of a long label run: prose above a table
 			// must not be matched as a label
 			if n := len(labels); n > 24 {
+				it0, tok0 = p.advanceTokens(it0, tok0, n-24)
 				labels = labels[n-24:]
 			}
 		}
@@ -263,7 +320,38 @@ func (p *parser) candidates() []cand {
 	return out
 }
 
-// gridCand splits a grid row at its last label cell.
+// headerWords occur in the column headers of the tables, never in a row
+// label.
+var headerWords = []string{"自然人", "法人或其他组织", "商业企业", "申请人情况", "勾稽关系", "信息内容", "本年制发件数",
+	"本年新制作数量", "上一年项目数量", "本年处理决定数量", "本年收费金额", "采购项目数量", "结果维持", "尚未审结"}
+
+// headerLine: a folded text line holding a table's column headers.
+func headerLine(f string) bool {
+	for _, w := range headerWords {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// advanceTokens moves a text position k tokens on (over whole items of a
+// label run, which holds no value token).
+func (p *parser) advanceTokens(it, tok, k int) (int, int) {
+	for k > 0 && it < len(p.items) {
+		left := len(p.items[it].toks) - tok
+		if k < left {
+			return it, tok + k
+		}
+		k -= left
+		it, tok = it+1, 0
+	}
+	return it, tok
+}
+
+// gridCand splits a grid row at its last label cell. A row whose last
+// cell is a label is returned (with no values) only when that label ends
+// in digits: its cells may have run into it.
 func gridCand(cells []string) (cand, bool) {
 	last := -1
 	for i := len(cells) - 1; i >= 0; i-- {
@@ -274,7 +362,12 @@ func gridCand(cells []string) (cand, bool) {
 	}
 	vals := cells[last+1:]
 	if len(vals) == 0 {
-		return cand{}, false
+		if last < 0 {
+			return cand{}, false
+		}
+		if _, _, ok := cutTrailingDigits(cells[last]); !ok {
+			return cand{}, false
+		}
 	}
 	var parts []string
 	for i := 0; i <= last; i++ {
@@ -291,6 +384,145 @@ func gridCand(cells []string) (cand, bool) {
 	return c, true
 }
 
+// cutTrailingDigits splits "行政处罚88022" into "行政处罚" and "88022".
+// The label part must not end in a sign, a decimal point or a digit group
+// separator (then the digits belong to a number), nor be empty.
+func cutTrailingDigits(t string) (prefix, digits string, ok bool) {
+	j := len(t)
+	for j > 0 && t[j-1] >= '0' && t[j-1] <= '9' {
+		j--
+	}
+	if j == len(t) || j == 0 {
+		return "", "", false
+	}
+	switch t[j-1] {
+	case '.', ',', '-', '+', '/', ':', '~':
+		return "", "", false
+	}
+	// the digits of a signed change ("减4", "−4") are a number of their own
+	if p := t[:j]; strings.HasSuffix(p, "减") || strings.HasSuffix(p, "增") || strings.HasSuffix(p, "−") {
+		return "", "", false
+	}
+	// a sentence is not a row label
+	if strings.ContainsAny(t[:j], "。;:") {
+		return "", "", false
+	}
+	return t[:j], t[j:], true
+}
+
+// gluable tells whether a label token ending in digits is a template row
+// whose cells ran into it: the label part, with the label run before it
+// from its last numbered token on, names a row of the section.
+func (p *parser) gluable(labels []string, prefix string, sec int) bool {
+	seg := prefix
+	if !startsNumbered(prefix) {
+		for j := len(labels) - 1; j >= 0; j-- {
+			if startsNumbered(labels[j]) {
+				seg = strings.Join(labels[j:], "") + prefix
+				break
+			}
+		}
+	}
+	return p.placeable(seg, sec)
+}
+
+// placeable: a folded label names a template row of the section exactly,
+// or, failing that, is close enough to exactly one row's label.
+func (p *parser) placeable(seg string, sec int) bool {
+	tpl := p.tpl
+	if tpl == nil {
+		tpl = &commonTemplate
+	}
+	if sec == secRequests || sec == secNone {
+		if m := tpl.matchRequestLabel(seg); m.idx >= 0 && !m.fuzzy {
+			return true
+		}
+		if f := fuzzyRow(seg, requestLabels(tpl)); f.idx >= 0 {
+			return true
+		}
+	}
+	if sec == secActive || sec == secNone {
+		if m := tpl.matchActiveLabel(seg); m.idx >= 0 {
+			return true
+		}
+		if f := fuzzyRow(seg, activeLabels(tpl)); f.idx >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// unglueGrid cuts the trailing digits of a grid row's last label cell off
+// as its first value, when the rest names a template row.
+func (p *parser) unglueGrid(c *cand, sec int) bool {
+	prefix, digits, ok := cutTrailingDigits(c.last)
+	if !ok || !p.placeable(prefix, sec) {
+		return false
+	}
+	c.vals = append([]string{digits}, c.vals...)
+	c.label = strings.TrimSuffix(c.label, digits)
+	c.last = prefix
+	c.glued = true
+	return true
+}
+
+// startsNumbered: a folded label token opening with a list number:
+// "1." "1、" "(一)" "(1)" "一、" "一.".
+func startsNumbered(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] == '(' {
+		j := 1
+		for j < len(s) {
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if r == ')' {
+				return j > 1
+			}
+			if !isNumeral(r) {
+				return false
+			}
+			j += size
+		}
+		return false
+	}
+	j := 0
+	for j < len(s) {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if !isNumeral(r) {
+			break
+		}
+		j += size
+	}
+	if j == 0 || j == len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[j:])
+	return r == '.' || r == '、'
+}
+
+func isNumeral(r rune) bool {
+	return (r >= '0' && r <= '9') || strings.ContainsRune("一二三四五六七八九十", r)
+}
+
+// numberedTail joins labels from the last one that opens with a list
+// number (the last label alone when none does); k is how many it joins.
+func numberedTail(labels []string) (tail string, k int) {
+	n := len(labels)
+	if n == 0 {
+		return "", 0
+	}
+	for j := n - 1; j >= 0; j-- {
+		if startsNumbered(labels[j]) {
+			if j == n-1 {
+				return labels[j], 1
+			}
+			return strings.Join(labels[j:], ""), n - j
+		}
+	}
+	return labels[n-1], 1
+}
+
 // fit takes exactly n values from c. Grid rows may carry extra blank cells
 // from span expansion at either end; anything else that does not give n
 // values is not placeable.
@@ -304,6 +536,13 @@ func fit(c cand, n int) ([]string, bool) {
 
 func fit1(c cand, n int) ([]string, bool) {
 	v := c.vals
+	if c.glued && len(v) > 1 {
+		// digits at the end of a label are a value only when the row
+		// needs them: "行政许可¹ | 1243" has a footnote mark
+		if w, ok := fit1(cand{vals: v[1:], grid: c.grid, last: c.last}, n); ok {
+			return w, true
+		}
+	}
 	if !c.grid {
 		return v, len(v) == n
 	}
@@ -348,26 +587,6 @@ func match(label string, patterns func(i int) []string, n int) int {
 	return best
 }
 
-func (t *Template) matchRequest(c cand) int {
-	m := requestMatcher(t)
-	if c.grid && c.last != "" {
-		if i := m.match(c.last); i >= 0 {
-			return i
-		}
-	}
-	return m.match(c.label)
-}
-
-func (t *Template) matchActive(c cand) int {
-	m := activeMatcher(t)
-	if c.grid && c.last != "" {
-		if i := m.match(c.last); i >= 0 {
-			return i
-		}
-	}
-	return m.match(c.label)
-}
-
 // ---- tables ----
 
 type found struct {
@@ -375,7 +594,25 @@ type found struct {
 	extra     []ExtraRow
 	requests  map[string]RequestRow
 	review    *ReviewLitigation
-	activeAny bool // any section-二 row recognised
+	activeAny bool         // any section-二 row recognised
+	pending   []pendingReq // section 三 rows whose cells ran together
+}
+
+// placement kinds of a candidate row
+const (
+	placeNone int8 = iota
+	placeReview
+	placeRequest
+	placeActive
+	placeAmbiguous
+)
+
+type placement struct {
+	amb   []int // placeAmbiguous: the rows it could be
+	idx   int   // template row (placeRequest, placeActive)
+	kind  int8
+	ambIn int8 // placeAmbiguous: placeRequest or placeActive
+	fuzzy bool
 }
 
 func (p *parser) tables() {
@@ -389,35 +626,261 @@ func (p *parser) tables() {
 	f := found{active: map[string]ActiveRow{}, requests: map[string]RequestRow{}}
 	p.cellWarn = map[string]map[string][]string{}
 
-	for _, c := range cands {
-		// section 四: 15 numbers under a 行政复议 header
-		if c.sec == secReview || c.review {
-			if c.sec == secReview || len(c.vals) >= 15 {
-				p.takeReview(&f, c)
+	p.cutLast(cands)
+	// pass 1: exact labels
+	pl := make([]placement, len(cands))
+	for ci, c := range cands {
+		if c.sec == secReview || (c.review && (len(c.vals) >= 15 || c.label == "" || reviewHeader(c.label))) {
+			pl[ci].kind = placeReview
+			continue
+		}
+		if c.sec == secRequests || c.sec == secNone {
+			m := tpl.matchRequest(c)
+			if m.idx >= 0 {
+				pl[ci] = placement{kind: placeRequest, idx: m.idx}
 				continue
 			}
-		}
-		if c.sec == secRequests || c.sec == secNone || c.sec == secReview {
-			if i := tpl.matchRequest(c); i >= 0 {
-				p.takeRequest(&f, tpl.Requests[i], c)
+			if m.amb != nil {
+				pl[ci] = placement{kind: placeAmbiguous, amb: m.amb, ambIn: placeRequest}
 				continue
 			}
 		}
 		if c.sec == secActive || c.sec == secNone {
-			if i := tpl.matchActive(c); i >= 0 {
-				p.takeActive(&f, tpl.Active[i], c)
+			m := tpl.matchActive(c)
+			if m.idx >= 0 {
+				pl[ci] = placement{kind: placeActive, idx: m.idx}
 				continue
 			}
-			if c.sec == secActive && hasNumber(c.vals) && len(tpl.Active) > 0 {
-				p.takeExtra(&f, c)
-				continue
+			if m.amb != nil {
+				pl[ci] = placement{kind: placeAmbiguous, amb: m.amb, ambIn: placeActive}
 			}
-		}
-		if c.sec != secNone && hasNumber(c.vals) && c.label != "" {
-			p.r.warn(WarnUnknownRow, "section %s: row %q with values %v not recognised; ignored", secName(c.sec), clip(c.label, 40), c.vals)
 		}
 	}
+	// pass 2: close labels, accepted only between the rows placed around
+	// them in template order
+	for ci, c := range cands {
+		if pl[ci].kind != placeNone || c.label == "" || !hasValue(c.vals) {
+			continue // nothing to place
+		}
+		seg := fuzzySeg(c)
+		var hits []placement
+		if c.sec == secRequests || c.sec == secNone {
+			if m := fuzzyRow(seg, requestLabels(tpl)); m.idx >= 0 {
+				if inOrder(pl, ci, placeRequest, m.idx, func(i int) bool { return tpl.Requests[i].Group }) {
+					hits = append(hits, placement{kind: placeRequest, idx: m.idx, fuzzy: true})
+				}
+			} else if m.amb != nil {
+				hits = append(hits, placement{kind: placeAmbiguous, amb: m.amb, ambIn: placeRequest})
+			}
+		}
+		if c.sec == secActive || c.sec == secNone {
+			if m := fuzzyRow(seg, activeLabels(tpl)); m.idx >= 0 {
+				if inOrder(pl, ci, placeActive, m.idx, func(int) bool { return false }) {
+					hits = append(hits, placement{kind: placeActive, idx: m.idx, fuzzy: true})
+				}
+			} else if m.amb != nil {
+				hits = append(hits, placement{kind: placeAmbiguous, amb: m.amb, ambIn: placeActive})
+			}
+		}
+		switch len(hits) {
+		case 1:
+			pl[ci] = hits[0]
+		case 2:
+			pl[ci] = placement{kind: placeAmbiguous, amb: []int{hits[0].idx, hits[1].idx}, ambIn: placeRequest}
+		}
+	}
+	// pass 3: take the values
+	for ci, c := range cands {
+		switch pl[ci].kind {
+		case placeReview:
+			p.takeReview(&f, c)
+			continue
+		case placeRequest:
+			spec := tpl.Requests[pl[ci].idx]
+			if pl[ci].fuzzy {
+				p.r.warn(WarnLabelVariant, "section 三: row %q read as %s (%s)", p.printed(c), spec.Key, spec.Label)
+			}
+			if spec.Group {
+				p.takeGroup(&f, spec, c, tpl, pl)
+				continue
+			}
+			p.takeRequest(&f, spec, c)
+			continue
+		case placeActive:
+			spec := tpl.Active[pl[ci].idx]
+			if pl[ci].fuzzy {
+				p.r.warn(WarnLabelVariant, "section 二: row %q read as %s (%s)", p.printed(c), spec.Key, spec.Label)
+			}
+			p.takeActive(&f, spec, c)
+			continue
+		case placeAmbiguous:
+			var names []string
+			for _, i := range pl[ci].amb {
+				if pl[ci].ambIn == placeActive {
+					names = append(names, tpl.Active[i].Label)
+				} else {
+					names = append(names, tpl.Requests[i].Label)
+				}
+			}
+			if len(names) == 1 {
+				names = append(names, "another row")
+			}
+			p.r.warn(WarnLabelAmbiguous, "section %s: row %q could be %s; its values %v are not placed", secName(c.sec), p.printed(c), strings.Join(names, " or "), c.vals)
+			if pl[ci].ambIn == placeRequest {
+				p.uncertain["H2"] = true
+			}
+			continue
+		}
+		if c.sec == secActive && c.label != "" && hasNumber(c.vals) && len(tpl.Active) > 0 {
+			p.takeExtra(&f, c)
+			continue
+		}
+		if c.sec == secNone || !hasValue(c.vals) {
+			continue
+		}
+		if c.label == "" {
+			p.r.warn(WarnUnknownRow, "section %s: values %v without a row label; not placed", secName(c.sec), c.vals)
+			continue
+		}
+		p.r.warn(WarnUnknownRow, "section %s: row %q with values %v not recognised; not placed", secName(c.sec), p.printed(c), c.vals)
+	}
+	p.solvePending(&f, tpl)
 	p.assemble(&f, tpl)
+}
+
+// cutLast: when a text stops in the middle of its last line and that line
+// holds a row's last value, the value may be cut short ("12" printed as
+// "1"): it is dropped, so the row reads as incomplete.
+func (p *parser) cutLast(cands []cand) {
+	if !p.doc.LastLineCut || len(cands) == 0 {
+		return
+	}
+	last := len(p.items) - 1
+	for last >= 0 && p.items[last].kind == itemBreak {
+		last--
+	}
+	c := &cands[len(cands)-1]
+	if int(c.itLast) != last || len(c.vals) == 0 {
+		return
+	}
+	p.r.warn(WarnTextCut, "the text ends inside row %q: its last value %q may be cut off and is not read", p.printed(*c), c.vals[len(c.vals)-1])
+	c.vals = c.vals[:len(c.vals)-1]
+	c.cut = true
+	c.alt = nil
+}
+
+// reviewHeader: a label run holding section 四's header words.
+func reviewHeader(label string) bool {
+	return strings.Contains(label, "复议") || strings.Contains(label, "诉讼")
+}
+
+// hasValue: some value is not blank.
+func hasValue(vals []string) bool {
+	for _, v := range vals {
+		if v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// inOrder tells whether template row idx fits between the rows placed
+// exactly before and after candidate ci (tables follow the template's
+// order); group rows, whose template position is not their printed one,
+// are not used as bounds.
+func inOrder(pl []placement, ci int, kind int8, idx int, group func(int) bool) bool {
+	for j := ci - 1; j >= 0; j-- {
+		if pl[j].kind == kind && !pl[j].fuzzy && !group(pl[j].idx) {
+			if pl[j].idx >= idx {
+				return false
+			}
+			break
+		}
+	}
+	for j := ci + 1; j < len(pl); j++ {
+		if pl[j].kind == kind && !pl[j].fuzzy && !group(pl[j].idx) {
+			if pl[j].idx <= idx {
+				return false
+			}
+			break
+		}
+	}
+	return true
+}
+
+// printed is a candidate's label as the document prints it (spacing
+// inside a line kept, wrapped lines joined), for messages; the folded
+// label when the printed one cannot be told.
+func (p *parser) printed(c cand) string {
+	label := ""
+	if c.grid {
+		label = p.printedGrid(c)
+	} else {
+		label = p.printedText(c)
+	}
+	if label == "" {
+		label = c.label
+	}
+	return clip(label, 60)
+}
+
+func (p *parser) printedGrid(c cand) string {
+	if int(c.it0) >= len(p.items) {
+		return ""
+	}
+	it := p.items[c.it0]
+	folded := it.cells
+	if it.full != nil {
+		folded = it.full
+	}
+	raw := it.toks // a grid row's cells as printed
+	if len(raw) != len(folded) {
+		return ""
+	}
+	last := -1
+	for i := len(folded) - 1; i >= 0; i-- {
+		if !isValueCell(folded[i]) {
+			last = i
+			break
+		}
+	}
+	var parts []string
+	for i := 0; i <= last; i++ {
+		r := strings.TrimSpace(raw[i])
+		if r == "" || (len(parts) > 0 && parts[len(parts)-1] == r) {
+			continue
+		}
+		parts = append(parts, r)
+	}
+	return strings.Join(parts, " ")
+}
+
+func (p *parser) printedText(c cand) string {
+	var b strings.Builder
+	it, tok, left := int(c.it0), int(c.tok0), int(c.nlab)
+	for left > 0 && it < len(p.items) {
+		item := p.items[it]
+		raw := strings.FieldsFunc(item.raw, isSpaceRune)
+		toks := item.toks
+		if len(raw) == len(toks) {
+			toks = raw
+		}
+		line := ""
+		for ; tok < len(toks) && left > 0; tok++ {
+			if line != "" {
+				line += " "
+			}
+			line += toks[tok]
+			left--
+		}
+		b.WriteString(line)
+		it, tok = it+1, 0
+	}
+	return b.String()
+}
+
+func isSpaceRune(r rune) bool {
+	return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0'
 }
 
 func secName(s int) string {
@@ -470,8 +933,25 @@ func (p *parser) count(table, path string, c cell) *float64 {
 func (p *parser) takeReview(f *found, c cand) {
 	vals, ok := fit(c, 15)
 	if !ok {
+		if toks, split := splitToks(c, 15); split && f.review == nil {
+			reading, why := decided(readRow(toks, 15, reviewRowRules), len(toks) > 1)
+			if reading == nil {
+				p.r.warn(WarnRunTogetherUnresolved, "section 四: values printed as %q ran together; %s; review_litigation left out", strings.Join(toks, " "), why)
+				return
+			}
+			p.r.warn(WarnRunTogether, "section 四: values printed as %q read as %s, the only reading that satisfies H4", strings.Join(toks, " "), readingText(reading))
+			vals = make([]string, len(reading))
+			for i, r := range reading {
+				vals[i] = r.text
+			}
+			ok = true
+		}
+	}
+	if !ok {
 		if f.review == nil {
 			p.r.warn(WarnUnplaceable, "section 四: found %d values where 15 belong (%v); review_litigation left out", len(c.vals), c.vals)
+		} else if hasValue(c.vals) {
+			p.r.warn(WarnUnknownRow, "section 四: values %v after the table not placed", c.vals)
 		}
 		return
 	}
@@ -489,13 +969,20 @@ func (p *parser) takeReview(f *found, c cand) {
 
 func (p *parser) takeRequest(f *found, spec RowSpec, c cand) {
 	if _, dup := f.requests[spec.Key]; dup {
-		p.r.warn(WarnDuplicateRow, "section 三: row %s appears twice; the first is kept", spec.Key)
+		p.r.warn(WarnDuplicateRow, "section 三: row %s appears twice (again as %q); the first is kept", spec.Key, p.printed(c))
 		return
 	}
 	row := RequestRow{Key: spec.Key}
 	vals, ok := fit(c, 7)
 	if !ok {
-		p.r.warn(WarnUnplaceable, "section 三: row %s has %d values where 7 belong (%v); left null", spec.Key, len(c.vals), c.vals)
+		if toks, split := splitToks(c, 7); split {
+			// decided with the other rows (solvePending)
+			f.pending = append(f.pending, pendingReq{key: spec.Key, printed: p.printed(c), raw: strings.Join(toks, " "),
+				rr: readRow(toks, 7, requestRowRules), cover: len(toks) > 1})
+			f.requests[spec.Key] = row
+			return
+		}
+		p.r.warn(WarnUnplaceable, "section 三: row %q (%s) has %d values where 7 belong (%v); left null", p.printed(c), spec.Key, len(c.vals), c.vals)
 		for c := range RequestColumns {
 			p.uncertain[reqPath(spec.Key, c)] = true
 		}
@@ -508,16 +995,93 @@ func (p *parser) takeRequest(f *found, spec RowSpec, c cand) {
 	f.requests[spec.Key] = row
 }
 
+// takeGroup: a group label of section 三 printed as a row of its own. A
+// group with a key (2021 （六）其他处理 → other) is placed there when the
+// table has none of its sub-rows; otherwise its values are left out, and
+// H2 cannot be evaluated when they are missing from the outcome rows.
+func (p *parser) takeGroup(f *found, spec RowSpec, c cand, tpl *Template, pl []placement) {
+	subs := false
+	for _, q := range pl {
+		if q.kind == placeRequest && spec.Key != "" && tpl.Requests[q.idx].Parent == spec.Key {
+			subs = true
+		}
+	}
+	switch {
+	case spec.Key == "":
+		p.r.warn(WarnGroupAsRow, "section 三: group %q printed as one row with values %v; the schema has no key for it: not placed", p.printed(c), c.vals)
+		p.uncertain["H2"] = true
+	case subs:
+		p.r.warn(WarnGroupAsRow, "section 三: group %q printed as a row with values %v beside its sub-rows; not placed", p.printed(c), c.vals)
+	default:
+		p.r.warn(WarnGroupAsRow, "section 三: group %q printed as one row without its sub-rows; read as %s", p.printed(c), spec.Key)
+		p.takeRequest(f, spec, c)
+	}
+}
+
+// solvePending reads the run-together rows of section 三 together with
+// the rows read directly (solve.go).
+func (p *parser) solvePending(f *found, tpl *Template) {
+	if len(f.pending) == 0 {
+		return
+	}
+	fixed := make(map[string][7]*float64, len(f.requests))
+	pend := map[string]bool{}
+	for _, q := range f.pending {
+		pend[q.key] = true
+	}
+	for k, row := range f.requests {
+		if !pend[k] {
+			fixed[k] = row.Values
+		}
+	}
+	uncertain := func(key string, c int) bool { return p.uncertain[reqPath(key, c)] }
+	// an outcome row printed where it cannot be placed makes H2 unusable
+	outs := solveRequests(fixed, uncertain, f.pending, tpl, p.uncertain["H2"])
+	for i, q := range f.pending {
+		row := RequestRow{Key: q.key}
+		o := outs[i]
+		if o.reading == nil {
+			p.r.warn(WarnRunTogetherUnresolved, "section 三: row %q: values printed as %q ran together; %s; left null", q.printed, q.raw, o.why)
+			for c := range RequestColumns {
+				p.uncertain[reqPath(q.key, c)] = true
+			}
+			f.requests[q.key] = row
+			continue
+		}
+		p.r.warn(WarnRunTogether, "section 三: row %q: values printed as %q read as %s, the only reading that satisfies the table's arithmetic", q.printed, q.raw, readingText(o.reading))
+		for c, v := range o.reading {
+			row.Values[c] = p.count("requests", reqPath(q.key, c), parseCell(v.text))
+		}
+		f.requests[q.key] = row
+	}
+}
+
 func (p *parser) takeActive(f *found, spec ActiveSpec, c cand) {
 	f.activeAny = true
 	if _, dup := f.active[spec.Key]; dup {
-		p.r.warn(WarnDuplicateRow, "section 二: row %s appears twice; the first is kept", spec.Key)
+		p.r.warn(WarnDuplicateRow, "section 二: row %s appears twice (again as %q); the first is kept", spec.Key, p.printed(c))
 		return
 	}
 	row := ActiveRow{Key: spec.Key}
-	vals, ok := fit(c, len(spec.Fields))
+	n := len(spec.Fields)
+	vals, ok := fit(c, n)
 	if !ok {
-		p.r.warn(WarnUnplaceable, "section 二: row %s has %d values where %d belong (%v); left null", spec.Key, len(c.vals), len(spec.Fields), c.vals)
+		if toks, split := splitToks(c, n); split {
+			// section 二 has no sum rule: only the digits can decide
+			reading, why := decided(readRow(toks, n, nil), len(toks) > 1)
+			if reading == nil {
+				p.r.warn(WarnRunTogetherUnresolved, "section 二: row %q: values printed as %q ran together; %s; left null", p.printed(c), strings.Join(toks, " "), why)
+			} else {
+				p.r.warn(WarnRunTogether, "section 二: row %q: values printed as %q read as %s, the only way to cut the digits", p.printed(c), strings.Join(toks, " "), readingText(reading))
+				vals = make([]string, n)
+				for i, r := range reading {
+					vals[i] = r.text
+				}
+				ok = true
+			}
+		} else {
+			p.r.warn(WarnUnplaceable, "section 二: row %q (%s) has %d values where %d belong (%v); left null", p.printed(c), spec.Key, len(c.vals), n, c.vals)
+		}
 	}
 	for i, fs := range spec.Fields {
 		path := "active." + spec.Key + "." + fs.Name
@@ -620,7 +1184,9 @@ func (p *parser) assemble(f *found, tpl *Template) {
 		for _, s := range tpl.Requests {
 			if row, ok := f.requests[s.Key]; ok {
 				q.Rows = append(q.Rows, row)
-			} else {
+			} else if !s.Group && (s.Parent == "" || f.requests[s.Parent].Key == "") {
+				// a group row is optional; sub-rows are not missing
+				// when their group was printed as one row
 				missing = append(missing, s.Key)
 			}
 		}

@@ -309,3 +309,51 @@ func TestBodyFromPageMetadata(t *testing.T) {
 		}
 	}
 }
+
+// Every row the parser saw but could not place is named in a warning as
+// the document prints it (not folded: full-width brackets and spacing kept).
+func TestUnplacedRowsNamedAsPrinted(t *testing.T) {
+	body := "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n" +
+		"规章 1 0 3\n行政处罚、行政强制 5\n" +
+		"三、收到和处理政府信息公开申请情况\n" +
+		strings.Replace(rows21(func(i int) string { return "0 0 0 0 0 0 0" }), "1.属于国家秘密 0 0 0 0 0 0 0\n", "1.属于国家秘密 0 0 0 0 0 0 0\n（九）地方 特有 情形 1 0 0 0 0 0 1\n", 1) +
+		"5 5\n"
+	r := Parse(textDoc(header21+strings.Replace(body, "2.重复申请 0 0 0 0 0 0 0", "2.重复申请12", 1)), Meta{})
+	want := map[string]string{
+		WarnLabelAmbiguous:        `"行政处罚、行政强制"`,
+		WarnUnknownRow:            `"（九）地方 特有 情形"`,
+		WarnRunTogetherUnresolved: `"2.重复申请12"`,
+	}
+	for code, name := range want {
+		found := false
+		for _, w := range r.Warnings {
+			if w.Code == code && strings.Contains(w.Message, name) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no %s warning naming %s in %v", code, name, r.Warnings)
+		}
+	}
+	if a, ok := r.Active.Row("punishment"); ok {
+		t.Errorf("an ambiguous label was placed as punishment: %+v", a)
+	}
+	if row, _ := r.Requests.Get("not_processed.repeated"); row[0] != nil {
+		t.Errorf("unresolved run-together row has values: %v", vals(row[:]))
+	}
+}
+
+// Digits at the end of a label are read as a run-together value only when
+// the row needs them; a footnote mark (¹ folds to 1) is not a value.
+func TestLabelDigitsOnlyWhenNeeded(t *testing.T) {
+	r := Parse(textDoc(header21+"二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 1 0 3\n第二十条第（五）项\n信息内容 本年处理决定数量\n行政许可¹ 1243\n行政处罚86\n"), Meta{})
+	for key, want := range map[string]float64{"licensing": 1243, "punishment": 86} {
+		row, ok := r.Active.Row(key)
+		if !ok {
+			t.Fatalf("%s missing: %v", key, r.Warnings)
+		}
+		if v, _ := row.Get("decisions"); v == nil || *v != want {
+			t.Errorf("%s = %v, want %v (%v)", key, v, want, r.Warnings)
+		}
+	}
+}

@@ -52,6 +52,16 @@ type RowSpec struct {
 	Match []string
 	// Outcome rows are summed by H2 into （七）总计.
 	Outcome bool
+	// Group marks the label of a group of rows (（三）不予公开 …
+	// （六）其他处理). Such a label is a row only when a report prints the
+	// group as one row without its sub-rows; it matches only when it ends
+	// the label, never absent-row noise, and never fuzzily. A group with a
+	// Key is placed under that key with a warning; one without (the
+	// schema has no key for it) is left unplaced with a warning.
+	Group bool
+	// Parent is the key of the group row a sub-row belongs to, where the
+	// group has a key of its own (2021 other.* → other).
+	Parent string
 }
 
 // reviewColumns are the 15 columns of section 四, the same in both formats.
@@ -93,6 +103,12 @@ var (
 		{Key: "not_processed.excessive", Label: "4.无正当理由大量反复申请", Match: []string{"大量反复"}, Outcome: true},
 		{Key: "not_processed.confirmation", Label: "5.要求行政机关确认或重新出具已获取信息", Match: []string{"确认或重新出具", "重新出具", "行政机关确认"}, Outcome: true},
 	}
+	// the groups without a key of their own (both formats)
+	reqGroups = []RowSpec{
+		{Label: "（三）不予公开", Match: []string{"不予公开"}, Group: true},
+		{Label: "（四）无法提供", Match: []string{"无法提供"}, Group: true},
+		{Label: "（五）不予处理", Match: []string{"不予处理"}, Group: true},
+	}
 	reqTail = []RowSpec{
 		{Key: "total", Label: "（七）总计", Match: []string{"总计"}},
 		{Key: "carried_forward", Label: "四、结转下年度继续办理", Match: []string{"结转下年度"}},
@@ -120,10 +136,12 @@ var Template2021 = Template{
 		{Key: "fees", Label: "行政事业性收费", Match: []string{"事业性收费"}, Fields: []FieldSpec{{Name: "amount_wan_yuan", Money: true, Unit: "万元"}}},
 	},
 	Requests: concatRows(reqHead, []RowSpec{
-		{Key: "other.no_correction", Label: "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", Match: []string{"逾期不补正", "无正当理由逾期"}, Outcome: true},
-		{Key: "other.fee_unpaid", Label: "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", Match: []string{"收费通知", "缴纳费用", "逾期未按"}, Outcome: true},
-		{Key: "other.other", Label: "3.其他", Match: []string{"3.其他"}, Outcome: true},
-	}, reqTail),
+		{Key: "other.no_correction", Label: "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", Match: []string{"逾期不补正", "无正当理由逾期"}, Outcome: true, Parent: "other"},
+		{Key: "other.fee_unpaid", Label: "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", Match: []string{"收费通知", "缴纳费用", "逾期未按"}, Outcome: true, Parent: "other"},
+		{Key: "other.other", Label: "3.其他", Match: []string{"3.其他", "(3)其他"}, Outcome: true, Parent: "other"},
+		// the group printed as one row without its sub-rows (the 2019 layout)
+		{Key: "other", Label: "（六）其他处理", Match: []string{"其他处理"}, Outcome: true, Group: true},
+	}, reqGroups, reqTail),
 }
 
 // Template2019 is 国办公开办函〔2019〕60号 (reports for 2019 and 2020).
@@ -142,7 +160,7 @@ var Template2019 = Template{
 	},
 	Requests: concatRows(reqHead, []RowSpec{
 		{Key: "other", Label: "（六）其他处理", Match: []string{"其他处理"}, Outcome: true},
-	}, reqTail),
+	}, reqGroups, reqTail),
 }
 
 // Templates are the known formats, newest first.
@@ -153,5 +171,5 @@ var Templates = []*Template{&Template2021, &Template2019}
 // only unambiguous numbers are reported.
 var commonTemplate = Template{
 	Name:     FormatUnknown,
-	Requests: concatRows(reqHead, reqTail),
+	Requests: concatRows(reqHead, reqGroups, reqTail),
 }

@@ -105,6 +105,16 @@ const (
 	WarnNotReport      = "not_report" // a 解读, notice, statistics page …
 	WarnSectionMissing = "section_missing"
 	WarnTraditional    = "traditional_chars" // traditional characters folded to simplified
+	// WarnRunTogether: a row's cells printed without separators, read by
+	// the only cut of the digits that the report's arithmetic allows.
+	WarnRunTogether = "run_together"
+	// WarnRunTogetherUnresolved: run-together cells that no single cut
+	// explains; the row is left null.
+	WarnRunTogetherUnresolved = "run_together_unresolved"
+	WarnLabelVariant          = "label_variant"   // a label read as a close variant of a template row
+	WarnLabelAmbiguous        = "label_ambiguous" // a label that could be two template rows: not placed
+	WarnGroupAsRow            = "group_as_row"    // a row group printed as one row
+	WarnTextCut               = "text_cut"        // the text ends inside a table row
 )
 
 // Num returns a pointer to v (for building expected reports).
