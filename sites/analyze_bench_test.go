@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/nianbao/nianbao/internal/htmltree"
-	"github.com/nianbao/nianbao/sites/testdata/sitesref"
 )
 
 // benchPage is a corpus page with the family the crawl would read it with.
@@ -17,11 +16,8 @@ type benchPage struct {
 }
 
 // BenchmarkAnalyzePages measures NewPage + Analyze (the crawl's per-page
-// analysis) over realistic pages, the current code and the frozen
-// reference (sitesref, the code before the rewrite) interleaved in the same
-// loop, so both see the same machine load. It reports pages per CPU-second
-// (process user+sys time, GC included) and allocations per page of each,
-// and new/old, the speed-up.
+// analysis) over realistic pages. It reports pages per CPU-second
+// (process user+sys time, GC included) and allocations and bytes per page.
 //
 //	go test ./sites -run '^$' -bench AnalyzePages -benchtime 20x
 func BenchmarkAnalyzePages(b *testing.B) {
@@ -49,7 +45,7 @@ func BenchmarkAnalyzePages(b *testing.B) {
 }
 
 func benchPages(b *testing.B, pages []benchPage) {
-	newRun := func() {
+	run := func() {
 		for _, p := range pages {
 			pg, err := NewPage(p.URL, p.HTML, p.Kind, "")
 			if err != nil {
@@ -59,32 +55,16 @@ func benchPages(b *testing.B, pages []benchPage) {
 			r.Analyze(pg)
 		}
 	}
-	oldRun := func() {
-		for _, p := range pages {
-			pg, err := sitesref.NewPage(p.URL, p.HTML, p.Kind, "")
-			if err != nil {
-				b.Fatal(err)
-			}
-			r, _ := sitesref.Lookup(p.family)
-			r.Analyze(pg)
-		}
-	}
-	var newCPU, oldCPU time.Duration
-	var newAllocs, oldAllocs, newBytes, oldBytes uint64
+	var cpu time.Duration
+	var allocs, bytes uint64
 	for b.Loop() {
-		c, a, by := measure(oldRun)
-		oldCPU, oldAllocs, oldBytes = oldCPU+c, oldAllocs+a, oldBytes+by
-		c, a, by = measure(newRun)
-		newCPU, newAllocs, newBytes = newCPU+c, newAllocs+a, newBytes+by
+		c, a, by := measure(run)
+		cpu, allocs, bytes = cpu+c, allocs+a, bytes+by
 	}
 	n := float64(b.N * len(pages))
-	b.ReportMetric(n/newCPU.Seconds(), "new_pages/cpu-s")
-	b.ReportMetric(n/oldCPU.Seconds(), "old_pages/cpu-s")
-	b.ReportMetric(oldCPU.Seconds()/newCPU.Seconds(), "new/old_speed")
-	b.ReportMetric(float64(newAllocs)/n, "new_allocs/page")
-	b.ReportMetric(float64(oldAllocs)/n, "old_allocs/page")
-	b.ReportMetric(float64(newBytes)/n, "new_B/page")
-	b.ReportMetric(float64(oldBytes)/n, "old_B/page")
+	b.ReportMetric(n/cpu.Seconds(), "pages/cpu-s")
+	b.ReportMetric(float64(allocs)/n, "allocs/page")
+	b.ReportMetric(float64(bytes)/n, "B/page")
 }
 
 // measure runs f and returns the process CPU time, heap allocations and

@@ -16,7 +16,7 @@ import (
 	"github.com/nianbao/nianbao/sniff"
 )
 
-// corpusPage is one page the equivalence tests and the analysis benchmark
+// corpusPage is one page the golden analyses and the analysis benchmark
 // read: its final URL, decoded text, the kind of the first link that led
 // to it (KindStart for start URLs), and where it came from.
 type corpusPage struct {
