@@ -3,9 +3,8 @@ package query
 import (
 	"sort"
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/nianbao/nianbao/internal/textfold"
 )
 
 // Alias is one group of names that mean the same kind of body. Canonical is
@@ -60,24 +59,12 @@ var variants = func() []aliasVariant {
 		// A Private Use Area rune never occurs in a real name.
 		tok := string(rune(0xE000 + i))
 		for _, v := range append([]string{a.Canonical}, a.Variants...) {
-			out = append(out, aliasVariant{Normalize(v), tok})
+			out = append(out, aliasVariant{textfold.Fold(v, textfold.Name), tok})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return len(out[i].text) > len(out[j].text) })
 	return out
 }()
-
-// Normalize folds a name for matching: NFKC (full-width → half-width,
-// （）→ ()), no whitespace, ASCII lower case.
-func Normalize(s string) string {
-	s = norm.NFKC.String(s)
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, s)
-}
 
 // tokenize replaces every alias spelling in a normalized string by its
 // group token, scanning left to right and preferring the longest spelling.
@@ -113,11 +100,11 @@ func firstRune(s string) (rune, int) {
 // full name, any part of it, or the same with short forms and full names
 // exchanged per Aliases (both directions). An empty q matches everything.
 func BodyMatches(q, body string) bool {
-	nq := Normalize(q)
+	nq := textfold.Fold(q, textfold.Name)
 	if nq == "" {
 		return true
 	}
-	nb := Normalize(body)
+	nb := textfold.Fold(body, textfold.Name)
 	if nb == "" {
 		return false
 	}
@@ -161,11 +148,11 @@ func GroupKey(body string) string {
 // line up one body's reports across years when its name is abbreviated in
 // some of them.
 func Canonical(body string) string {
-	t := tokenize(Normalize(body))
+	t := tokenize(textfold.Fold(body, textfold.Name))
 	var b strings.Builder
 	for _, r := range t {
 		if r >= 0xE000 && int(r-0xE000) < len(Aliases) {
-			b.WriteString(Normalize(Aliases[r-0xE000].Canonical))
+			b.WriteString(textfold.Fold(Aliases[r-0xE000].Canonical, textfold.Name))
 			continue
 		}
 		b.WriteRune(r)

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/nianbao/nianbao/archive"
+
+	"github.com/nianbao/nianbao/internal/textfold"
 )
 
 // Filter is the set of query flags shared by query, series and export.
@@ -131,14 +133,14 @@ func bodyMatchesDoc(q string, d *archive.Document) bool {
 // "河南省洛阳市偃师区". A document without a region is matched on its body
 // name or title, which usually start with the region ("偃师区工业和信息化局").
 func RegionMatches(q string, d *archive.Document) bool {
-	nq := Normalize(q)
+	nq := textfold.Fold(q, textfold.Name)
 	if nq == "" {
 		return true
 	}
 	if d.Region != "" {
-		return strings.Contains(Normalize(d.Region), nq)
+		return strings.Contains(textfold.Fold(d.Region, textfold.Name), nq)
 	}
-	return strings.Contains(Normalize(d.Body), nq) || (d.Body == "" && strings.Contains(Normalize(d.Title), nq))
+	return strings.Contains(textfold.Fold(d.Body, textfold.Name), nq) || (d.Body == "" && strings.Contains(textfold.Fold(d.Title, textfold.Name), nq))
 }
 
 // Ref is the small part of a matching document kept while selecting, so a

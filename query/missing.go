@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	"github.com/nianbao/nianbao/archive"
+
+	"github.com/nianbao/nianbao/internal/textfold"
 )
 
 // Gap is a body that published a report for LastYear but none for
@@ -55,7 +57,7 @@ func Missing(ctx context.Context, a *archive.Archive, f Filter) ([]Gap, error) {
 		if d.ParseStatus == "not_report" {
 			return nil
 		}
-		k := GroupKey(d.Body) + "\x00" + Normalize(d.Region)
+		k := GroupKey(d.Body) + "\x00" + textfold.Fold(d.Region, textfold.Name)
 		g := groups[k]
 		if g == nil {
 			g = &group{years: map[int]Ref{}}

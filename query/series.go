@@ -9,6 +9,8 @@ import (
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/parse/report"
+
+	"github.com/nianbao/nianbao/internal/textfold"
 )
 
 // Series is one body's table across years (`crawler series`).
@@ -106,7 +108,7 @@ func BuildSeries(ctx context.Context, a *archive.Archive, f Filter, opts SeriesO
 		if d.Year == 0 || d.ParseStatus == "not_report" {
 			return nil
 		}
-		k := GroupKey(d.Body) + "\x00" + Normalize(d.Region)
+		k := GroupKey(d.Body) + "\x00" + textfold.Fold(d.Region, textfold.Name)
 		s := groups[k]
 		if s == nil {
 			s = &Series{Body: d.Body, Region: d.Region, Table: opts.Table, Reports: map[string]SeriesDoc{},

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/nianbao/nianbao/internal/textfold"
 )
 
 func init() { Register(Anhui{}) }
@@ -64,7 +66,7 @@ func (Anhui) Analyze(p *Page) Analysis {
 	// Year links of one unit.
 	years := map[int]bool{}
 	p.Doc.FindMatcher(selTimeFrameLinks).Each(func(_ int, s *goquery.Selection) {
-		m := ahYear.FindStringSubmatch(NormalizeTitle(s.Text()))
+		m := ahYear.FindStringSubmatch(textfold.Fold(s.Text(), textfold.Title))
 		href := anchorTarget(s)
 		u := resolve(base, href)
 		if m == nil || u == nil {

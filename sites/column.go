@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/nianbao/nianbao/internal/textfold"
 )
 
 // ColumnInfo says whether a link leads to a column (list) of annual reports.
@@ -32,7 +34,7 @@ var (
 // decoy sibling or neither. Slugs win over labels: Guangdong's szyyj labels
 // its xxgknb column "工作报表".
 func Column(text, href string) ColumnInfo {
-	t := NormalizeTitle(text)
+	t := textfold.Fold(text, textfold.Title)
 	segs := pathSegments(href)
 	last := ""
 	if len(segs) > 0 {
@@ -64,7 +66,7 @@ func Column(text, href string) ColumnInfo {
 
 // Nav reports whether a link leads toward the information-disclosure area.
 func Nav(text, href string) (bool, string) {
-	t := NormalizeTitle(text)
+	t := textfold.Fold(text, textfold.Title)
 	if t != "" && len([]rune(t)) <= 12 && navText.MatchString(t) && !decoyText.MatchString(t) {
 		return true, "navigation label " + t
 	}

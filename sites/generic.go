@@ -13,6 +13,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
 	xhtml "golang.org/x/net/html"
+
+	"github.com/nianbao/nianbao/internal/textfold"
 )
 
 func init() { Register(Generic{}) }
@@ -214,7 +216,7 @@ func (g *genericRun) anchor(n *xhtml.Node) {
 		return
 	}
 	if listPage {
-		t := NormalizeTitle(title)
+		t := textfold.Fold(title, textfold.Title)
 		if isYearText(t) && looksLikeArticle(path.Base(u.Path)) {
 			// A unit's year list (ul#timeFrame "2023年") linking the report itself.
 			g.reportLinks++
@@ -486,7 +488,7 @@ func bestTitle(text, attr string) string {
 		return attr
 	case ClassifyTitle(attr).IsReport && !ClassifyTitle(text).IsReport:
 		return attr
-	case len([]rune(attr)) > len([]rune(text)) && strings.HasPrefix(NormalizeTitle(attr), NormalizeTitle(strings.TrimRight(text, ".…"))):
+	case len([]rune(attr)) > len([]rune(text)) && strings.HasPrefix(textfold.Fold(attr, textfold.Title), textfold.Fold(strings.TrimRight(text, ".…"), textfold.Title)):
 		return attr
 	}
 	return text

@@ -3,7 +3,7 @@ package sites
 import (
 	"strings"
 
-	"github.com/nianbao/nianbao/internal/textutil"
+	"github.com/nianbao/nianbao/internal/textfold"
 )
 
 // Literal pre-checks for the detection regexps. Go's regexp has no
@@ -80,7 +80,7 @@ func hasAttachExt(s string) bool {
 // isDownloadPath is downloadPath.MatchString(s): every match holds "down",
 // "getfile" or "/attach" (needles (?i) cannot fold outside ASCII).
 func isDownloadPath(s string) bool {
-	if textutil.IndexFold(s, "down") < 0 && textutil.IndexFold(s, "getfile") < 0 && textutil.IndexFold(s, "/attach") < 0 {
+	if textfold.IndexFold(s, "down") < 0 && textfold.IndexFold(s, "getfile") < 0 && textfold.IndexFold(s, "/attach") < 0 {
 		return false
 	}
 	return downloadPath.MatchString(s)

@@ -1,7 +1,7 @@
 package sites
 
 import (
-	"github.com/nianbao/nianbao/internal/textutil"
+	"github.com/nianbao/nianbao/internal/textfold"
 	"strings"
 	"testing"
 )
@@ -21,7 +21,7 @@ func TestPrefiltersKeepRegexpResults(t *testing.T) {
 		if got, want := countTRSArticles(in), len(trsArticle.FindAllStringIndex(in, 20)); got != want {
 			t.Errorf("countTRSArticles(%q) = %d, regexp %d", in, got, want)
 		}
-		if vsbMarker.MatchString(in) && textutil.IndexFold(in, "itebuilder") < 0 {
+		if vsbMarker.MatchString(in) && textfold.IndexFold(in, "itebuilder") < 0 {
 			t.Errorf("VSB pre-check hides a match in %q", in)
 		}
 		if nfPost.MatchString(in) && !strings.Contains(in, "post_") || nfAttach.MatchString(in) && !strings.Contains(in, "/attachment/") {
@@ -51,8 +51,8 @@ func TestPrefiltersKeepRegexpResults(t *testing.T) {
 		s, sub string
 		want   int
 	}{{"Visual SiteBuilder", "itebuilder", 8}, {"abc", "", 0}, {"ab", "abc", -1}, {"xLOCATION.href", "location", 1}, {"locatio", "location", -1}} {
-		if got := textutil.IndexFold(c.s, c.sub); got != c.want {
-			t.Errorf("textutil.IndexFold(%q, %q) = %d, want %d", c.s, c.sub, got, c.want)
+		if got := textfold.IndexFold(c.s, c.sub); got != c.want {
+			t.Errorf("textfold.IndexFold(%q, %q) = %d, want %d", c.s, c.sub, got, c.want)
 		}
 	}
 }

@@ -5,7 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode"
+
+	"github.com/nianbao/nianbao/internal/textfold"
 )
 
 // TitleInfo is what a title says about a page.
@@ -42,29 +43,7 @@ var (
 	trailingParen = regexp.MustCompile(`[（(【\[][^（()）【】\[\]]{0,12}[）)】\]]$`)
 	leadingAttach = regexp.MustCompile(`^(?:附件\d*[：:．.、]?|\[?\d+\]?[、.．])`)
 	fileExt       = regexp.MustCompile(`(?i)\.(pdf|docx?|wps|xlsx?|et|ofd|rtf|zip|rar|html?|shtml)$`)
-	cnDigits      = strings.NewReplacer("〇", "0", "零", "0", "○", "0", "Ｏ", "0", "一", "1", "二", "2", "三", "3", "四", "4", "五", "5", "六", "6", "七", "7", "八", "8", "九", "9")
-	cnYear        = regexp.MustCompile(`[〇零○Ｏ一二三四五六七八九]{4}年`)
 )
-
-// NormalizeTitle joins broken lines, drops all white space (titles such as
-// "2025 年" and "宿迁市 2025 年…" occur), maps full-width ASCII to
-// half-width and Chinese-numeral years to digits.
-func NormalizeTitle(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' || r == '\u200b' || r == '\ufeff':
-			continue
-		case r >= '！' && r <= '～' && r != '（' && r != '）' && r != '：':
-			b.WriteRune(r - 0xFEE0)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	t := b.String()
-	t = cnYear.ReplaceAllStringFunc(t, cnDigits.Replace)
-	return t
-}
 
 // titleMemo remembers recent verdicts: a crawl classifies the same titles
 // again and again (a list's anchor, then the detail page's meta title,
@@ -103,7 +82,7 @@ func ClassifyTitle(raw string) TitleInfo {
 }
 
 func classifyTitle(raw string) TitleInfo {
-	t := NormalizeTitle(raw)
+	t := textfold.Fold(raw, textfold.Title)
 	info := TitleInfo{Title: t}
 	if t == "" {
 		info.Reason = "empty title"

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nianbao/nianbao/internal/textutil"
+	"github.com/nianbao/nianbao/internal/textfold"
 )
 
 func init() { Register(TRS{}) }
@@ -36,7 +36,7 @@ func (TRS) Detect(p *Page) (float64, string) {
 	e.add(strings.Contains(h, "createPageHTML"), 0.5, "createPageHTML pager script")
 	e.add(strings.Contains(h, "TRS_Editor") || strings.Contains(h, "TRS_UEDITOR") || strings.Contains(h, "trs_editor"), 0.5, "TRS_Editor body")
 	// IndexFold, not strings.ToLower: no copy of the whole page per Detect.
-	e.add(strings.Contains(h, "insertfileTag") || textutil.IndexFold(h, "oldsrc=") >= 0, 0.3, "insertfileTag/OLDSRC attachments")
+	e.add(strings.Contains(h, "insertfileTag") || textfold.IndexFold(h, "oldsrc=") >= 0, 0.3, "insertfileTag/OLDSRC attachments")
 	n := countTRSArticles(h)
 	e.add(n > 0, 0.3, strconv.Itoa(n)+" t20YYMMDD_N.html article links")
 	e.add(strings.Contains(h, "TRS") && strings.Contains(h, "generator"), 0.2, "TRS generator meta")

@@ -1,7 +1,7 @@
 package sites
 
 import (
-	"github.com/nianbao/nianbao/internal/textutil"
+	"github.com/nianbao/nianbao/internal/textfold"
 	"path"
 
 	"github.com/PuerkitoBio/goquery"
@@ -32,7 +32,7 @@ func (VSB) Detect(p *Page) (float64, string) {
 	h := p.HTML
 	var e evidence
 	add := e.add
-	add(textutil.IndexFold(h, "itebuilder") >= 0 && vsbMarker.MatchString(h), 0.9, "Visual SiteBuilder comment")
+	add(textfold.IndexFold(h, "itebuilder") >= 0 && vsbMarker.MatchString(h), 0.9, "Visual SiteBuilder comment")
 	add(strings.Contains(h, "/system/_content/download.jsp"), 0.4, "download.jsp attachments")
 	add(strings.Contains(h, "_sitegray"), 0.3, "_sitegray script")
 	add(strings.Contains(h, "wbtreeid") || strings.Contains(h, "wbnewsid"), 0.3, "wbtreeid/wbnewsid")

@@ -13,7 +13,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/nianbao/nianbao/charset"
-	"github.com/nianbao/nianbao/internal/textutil"
+	"github.com/nianbao/nianbao/internal/textfold"
 	"github.com/nianbao/nianbao/sniff"
 )
 
@@ -223,7 +223,7 @@ func readPage(body []byte, contentType, text string) page {
 	for {
 		if enough && !inTitle && off >= nextTag {
 			rest := p.raw[off:]
-			i, j := textutil.IndexFold(rest, "<meta"), textutil.IndexFold(rest, "<title")
+			i, j := textfold.IndexFold(rest, "<meta"), textfold.IndexFold(rest, "<title")
 			if i < 0 && j < 0 {
 				break
 			}
@@ -377,7 +377,7 @@ func (p *page) soft404() (string, bool) {
 	// by rune into a copy, on every short page. The phrases are lower-case
 	// ASCII or CJK, and body404Re is (?i) itself.
 	for _, ph := range soft404Phrases {
-		if textutil.IndexFold(p.visible, ph) >= 0 {
+		if textfold.IndexFold(p.visible, ph) >= 0 {
 			return strconv.Quote(ph), true
 		}
 	}
@@ -537,7 +537,7 @@ func detectWAF(resp *Response, pg *page) (reason, detail, target string) {
 
 	// A cookie alone proves little: protected sites set theirs on every
 	// response, files included. It counts on a 521 or a script-only shell.
-	scriptShell := raw != "" && pg.isShell && textutil.IndexFold(raw, "<script") >= 0
+	scriptShell := raw != "" && pg.isShell && textfold.IndexFold(raw, "<script") >= 0
 
 	// 加速乐.
 	for _, c := range cookies {
@@ -569,7 +569,7 @@ func detectWAF(resp *Response, pg *page) (reason, detail, target string) {
 	// 网站工作年度报表 may well mention a 网站防火墙.
 	if raw != "" && pg.small() {
 		for _, m := range cdnMarkers { // lower-case ASCII or CJK: see soft404
-			if textutil.IndexFold(raw, m.marker) >= 0 {
+			if textfold.IndexFold(raw, m.marker) >= 0 {
 				return WAFCDN, m.name, ""
 			}
 		}
@@ -598,7 +598,7 @@ func setCookieNames(h http.Header) []string {
 
 // findJSNavIndex is findJSNav's match as submatch indexes.
 func findJSNavIndex(s string) []int {
-	if textutil.IndexFold(s, "location") < 0 && textutil.IndexFold(s, "window.open") < 0 {
+	if textfold.IndexFold(s, "location") < 0 && textfold.IndexFold(s, "window.open") < 0 {
 		return nil
 	}
 	return jsNavRe.FindStringSubmatchIndex(s)

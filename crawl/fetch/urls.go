@@ -2,7 +2,7 @@ package fetch
 
 import (
 	"encoding/base64"
-	"github.com/nianbao/nianbao/internal/textutil"
+	"github.com/nianbao/nianbao/internal/textfold"
 	"net/url"
 	"path"
 	"regexp"
@@ -152,7 +152,7 @@ func fixAmp(s string) string {
 }
 
 // isWZWSPath reports a 网站卫士 challenge path (/WZWSREL…).
-func isWZWSPath(p string) bool { return textutil.IndexFold(p, "/wzwsre") >= 0 }
+func isWZWSPath(p string) bool { return textfold.IndexFold(p, "/wzwsre") >= 0 }
 
 // UnwrapWZWS turns a 网站卫士 challenge URL back into the real one. The
 // real path is base64 after "/WZWSRE" (the "L" that follows is already
@@ -160,7 +160,7 @@ func isWZWSPath(p string) bool { return textutil.IndexFold(p, "/wzwsre") >= 0 }
 // https://www.npc.gov.cn/WZWSREL25wYy9j… → https://www.npc.gov.cn/npc/c…
 // The challenge query (wzwschallenge=…) is dropped.
 func UnwrapWZWS(u string) (string, bool) {
-	i := textutil.IndexFold(u, "/wzwsre")
+	i := textfold.IndexFold(u, "/wzwsre")
 	if i < 0 {
 		return u, false
 	}
@@ -331,7 +331,7 @@ func escapeLoose(s string) string {
 // has a letter with a non-ASCII fold), and the unanchored, case-insensitive
 // regexp costs a backtracking attempt at every byte of every page.
 func findJSNav(s string) []string {
-	if textutil.IndexFold(s, "location") < 0 && textutil.IndexFold(s, "window.open") < 0 {
+	if textfold.IndexFold(s, "location") < 0 && textfold.IndexFold(s, "window.open") < 0 {
 		return nil
 	}
 	return jsNavRe.FindStringSubmatch(s)

@@ -1,4 +1,4 @@
-package extract
+package textfold
 
 import (
 	"strings"
@@ -10,23 +10,23 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Normalize runs on every line and table cell of every report, and almost
+// Label runs on every line and table cell of every report, and almost
 // all of them are ASCII, common CJK ideographs and a handful of
 // punctuation marks whose NFKC form does not depend on their neighbours
-// (full-width forms, CJK punctuation, Kangxi radicals). fastNormalize
+// (full-width forms, CJK punctuation, Kangxi radicals). fastLabel
 // handles exactly those strings in one pass, without allocating when
 // nothing changes; anything else (combining marks, compatibility
 // ideographs, traditional characters, invalid UTF-8, rare blocks) goes
-// the general way. TestFastNormalizeMatchesGeneral checks every pair of
+// the general way. TestFastLabelMatchesGeneral checks every pair of
 // table characters against the general path.
 
-// fastKind says how fastNormalize treats one character.
+// fastKind says how fastLabel treats one character.
 type fastKind uint8
 
 const (
 	fastSlow  fastKind = iota // not handled: take the general path
 	fastKeep                  // NFKC-stable, kept as is
-	fastDrop                  // zero-width: dropped by collapseSpace
+	fastDrop                  // zero-width: dropped by Joiners and ZeroWidthSpace
 	fastSpace                 // whitespace (after NFKC)
 	fastMap                   // NFKC maps it to fastEntry.to, context-free
 )
@@ -70,9 +70,7 @@ func (t *fastTable) lookup(r rune) fastEntry {
 	return fastEntry{}
 }
 
-func isZeroWidth(r rune) bool {
-	return r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' || r == '\u00ad'
-}
+func isZeroWidth(r rune) bool { return isZeroWidthSpace(r) || isJoiner(r) }
 
 func isSpaceLike(r rune) bool {
 	return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0'
@@ -115,9 +113,9 @@ func classifyFast(r rune) fastEntry {
 	return fastEntry{kind: fastMap, to: d}
 }
 
-// fastNormalize returns Normalize(s) and true, or false when s holds a
+// fastLabel returns Fold(s, Label) and true, or false when s holds a
 // character it does not handle.
-func fastNormalize(s string) (string, bool) {
+func fastLabel(s string) (string, bool) {
 	var (
 		out     []byte // nil while the output is s[:n]
 		n       int

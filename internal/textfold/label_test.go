@@ -1,11 +1,11 @@
-package extract
+package textfold
 
 import (
 	"strings"
 	"testing"
 )
 
-func TestNormalize(t *testing.T) {
+func TestLabel(t *testing.T) {
 	cases := []struct{ in, want string }{
 		{"", ""},
 		{"一、本年新收政府信息公开申请数量", "一、本年新收政府信息公开申请数量"},
@@ -22,8 +22,8 @@ func TestNormalize(t *testing.T) {
 		{"本年收费金额（单位：万元）", "本年收费金额(单位:万元)"},
 	}
 	for _, c := range cases {
-		if got := Normalize(c.in); got != c.want {
-			t.Errorf("Normalize(%q) = %q, want %q", c.in, got, c.want)
+		if got := Fold(c.in, Label); got != c.want {
+			t.Errorf("Fold(%q, Label) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
@@ -43,18 +43,18 @@ func TestTraditionalTriggerSet(t *testing.T) {
 	}
 }
 
-func BenchmarkNormalize(b *testing.B) {
+func BenchmarkLabel(b *testing.B) {
 	simp := strings.Repeat("（二）部分公开（区分处理的，只计这一情形，不计其他情形）１２３ ", 4)
 	trad := strings.Repeat("（二）部分公開（區分處理的，只計這一情形，不計其他情形）１２３ ", 4)
-	Normalize(trad) // load the tables outside the timing
+	Fold(trad, Label) // load the tables outside the timing
 	b.Run("simplified", func(b *testing.B) {
 		for b.Loop() {
-			Normalize(simp)
+			Fold(simp, Label)
 		}
 	})
 	b.Run("traditional", func(b *testing.B) {
 		for b.Loop() {
-			Normalize(trad)
+			Fold(trad, Label)
 		}
 	})
 	b.Run("opencc-always", func(b *testing.B) {
@@ -65,7 +65,7 @@ func BenchmarkNormalize(b *testing.B) {
 }
 
 // BenchmarkT2SInit is the one-time cost of loading OpenCC's t2s tables and
-// deriving the trigger set, paid lazily by the first Normalize call that
+// deriving the trigger set, paid lazily by the first Traditional fold that
 // meets a character at or above U+3400.
 func BenchmarkT2SInit(b *testing.B) {
 	for b.Loop() {

@@ -1,4 +1,4 @@
-package extract
+package textfold
 
 import (
 	"math/rand/v2"
@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// fastAlphabet is every character fastNormalize has a table entry for,
+// fastAlphabet is every character fastLabel has a table entry for,
 // plus ASCII, a few CJK ideographs (simplified and traditional) and
 // characters it must hand to the general path.
 func fastAlphabet() []rune {
@@ -24,20 +24,20 @@ func fastAlphabet() []rune {
 	return rs
 }
 
-// TestFastNormalizeMatchesGeneral: for every pair of characters (and each
+// TestFastLabelMatchesGeneral: for every pair of characters (and each
 // with whitespace around it), the fast path either declines or returns
 // exactly what the general path returns.
-func TestFastNormalizeMatchesGeneral(t *testing.T) {
+func TestFastLabelMatchesGeneral(t *testing.T) {
 	rs := fastAlphabet()
 	handled := 0
 	check := func(s string) {
-		got, ok := fastNormalize(s)
+		got, ok := fastLabel(s)
 		if !ok {
 			return
 		}
 		handled++
-		if want := normalizeGeneral(s); got != want {
-			t.Fatalf("fastNormalize(%q) = %q, general path %q", s, got, want)
+		if want := fold(s, Label); got != want {
+			t.Fatalf("fastLabel(%q) = %q, general path %q", s, got, want)
 		}
 	}
 	for _, a := range rs {
@@ -53,7 +53,7 @@ func TestFastNormalizeMatchesGeneral(t *testing.T) {
 	}
 }
 
-func TestFastNormalizeRandom(t *testing.T) {
+func TestFastLabelRandom(t *testing.T) {
 	rs := fastAlphabet()
 	rnd := rand.New(rand.NewPCG(1, 2))
 	var b strings.Builder
@@ -69,10 +69,10 @@ func TestFastNormalizeRandom(t *testing.T) {
 			}
 		}
 		s := b.String()
-		if got, ok := fastNormalize(s); ok {
+		if got, ok := fastLabel(s); ok {
 			handled++
-			if want := normalizeGeneral(s); got != want {
-				t.Fatalf("fastNormalize(%q) = %q, general path %q", s, got, want)
+			if want := fold(s, Label); got != want {
+				t.Fatalf("fastLabel(%q) = %q, general path %q", s, got, want)
 			}
 		}
 	}
@@ -81,10 +81,10 @@ func TestFastNormalizeRandom(t *testing.T) {
 	}
 }
 
-func TestFastNormalizeNoAlloc(t *testing.T) {
+func TestFastLabelNoAlloc(t *testing.T) {
 	s := "本年新收政府信息公开申请数量 123"
-	Normalize(s)
-	if n := testing.AllocsPerRun(100, func() { Normalize(s) }); n != 0 {
-		t.Errorf("Normalize of already-normal text allocates %.0f times", n)
+	Fold(s, Label)
+	if n := testing.AllocsPerRun(100, func() { Fold(s, Label) }); n != 0 {
+		t.Errorf("Fold(s, Label) of already-normal text allocates %.0f times", n)
 	}
 }
