@@ -256,21 +256,11 @@ func (g *goldenDumps) finish() {
 	}
 }
 
-func openArchive(t *testing.T) *Archive {
-	t.Helper()
-	a, err := Open(filepath.Join(t.TempDir(), "a.db"), Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	return a
-}
-
 // TestCommitFetchesGolden commits the groups through CommitFetches and
 // requires every bucket's keys, values and sequence to be what the
 // reference path wrote, after every fifth group.
 func TestCommitFetchesGolden(t *testing.T) {
-	a := openArchive(t)
+	a := openTemp(t)
 	golden := newGoldenDumps(t, "commit_fetches.json")
 	gg := equivGroups()
 	for i := range gg {
@@ -304,7 +294,7 @@ func TestCommitFetchesGolden(t *testing.T) {
 // (AddCapture, PutDocument, UpdateDocument, FrontierAdd, FrontierDone,
 // PutURLState), which share the commit path's writers.
 func TestSingleWritesGolden(t *testing.T) {
-	a := openArchive(t)
+	a := openTemp(t)
 	golden := newGoldenDumps(t, "single_writes.json")
 	check := func(err error) {
 		t.Helper()

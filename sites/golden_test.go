@@ -163,7 +163,7 @@ func goldenFixtures(t *testing.T) {
 	}
 	variants := append(goldenVariants[:len(goldenVariants):len(goldenVariants)], badSelectors)
 	var out []goldenFixture
-	fails := 0
+	fails := failures{t: t}
 	for _, p := range fixturePages(t) {
 		for _, kind := range goldenKinds {
 			for vi, v := range variants {
@@ -183,14 +183,9 @@ func goldenFixtures(t *testing.T) {
 				w, ok := want[key]
 				delete(want, key)
 				if !ok {
-					t.Errorf("%s as %s (variant %d): no golden analysis", p.Name, kind, vi)
+					fails.add("%s as %s (variant %d): no golden analysis", p.Name, kind, vi)
 				} else if !bytes.Equal(w.Analyses, g.Analyses) {
-					t.Errorf("%s as %s (variant %d): %s", p.Name, kind, vi, analysesDiff(got, w.Analyses))
-				} else {
-					continue
-				}
-				if fails++; fails == 5 {
-					t.Fatal("too many differences")
+					fails.add("%s as %s (variant %d): %s", p.Name, kind, vi, analysesDiff(got, w.Analyses))
 				}
 			}
 		}
@@ -234,6 +229,20 @@ func analysesDiff(got pageAnalyses, golden []byte) string {
 	return "JSON differs: " + got.json()
 }
 
+// failures reports differences and stops the test at the fifth.
+type failures struct {
+	t *testing.T
+	n int
+}
+
+func (f *failures) add(format string, args ...any) {
+	f.t.Helper()
+	f.t.Errorf(format, args...)
+	if f.n++; f.n == 5 {
+		f.t.Fatal("too many differences")
+	}
+}
+
 func goldenPortal(t *testing.T, name string, pages []corpusPage) {
 	path := filepath.Join(goldenDir, name)
 	want := map[string]goldenPortalPage{}
@@ -247,7 +256,7 @@ func goldenPortal(t *testing.T, name string, pages []corpusPage) {
 		}
 	}
 	var out []goldenPortalPage
-	fails := 0
+	fails := failures{t: t}
 	for _, p := range pages {
 		form := corpusForm(p)
 		g := goldenPortalPage{Page: p.Name}
@@ -277,16 +286,11 @@ func goldenPortal(t *testing.T, name string, pages []corpusPage) {
 		delete(want, p.Name)
 		switch {
 		case !ok:
-			t.Errorf("%s: no golden analysis", p.Name)
+			fails.add("%s: no golden analysis", p.Name)
 		case w.Short != g.Short:
-			t.Errorf("%s as %s: analysis differs from the golden one", p.Name, p.Kind)
+			fails.add("%s as %s: analysis differs from the golden one", p.Name, p.Kind)
 		case !testing.Short() && w.All != g.All:
-			t.Errorf("%s: an analysis as some kind or with some selectors differs from the golden one", p.Name)
-		default:
-			continue
-		}
-		if fails++; fails == 5 {
-			t.Fatal("too many differences")
+			fails.add("%s: an analysis as some kind or with some selectors differs from the golden one", p.Name)
 		}
 	}
 	if *updateGolden {
