@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
@@ -34,6 +35,12 @@ const dirtyFile = "nianbao-dirty"
 // BatchSize is how many documents go into one index batch: indexing memory
 // stays flat in the number of reports.
 var BatchSize = 256
+
+// LockTimeout is how long Open waits for another process holding the index.
+var LockTimeout = 10 * time.Second
+
+// ErrBusy is an index held by another process.
+var ErrBusy = errors.New("index busy")
 
 // Path is where the index of the archive at archivePath lives.
 func Path(archivePath string) string { return archivePath + ".index" }
@@ -98,7 +105,10 @@ func Open(archivePath string) (*Index, error) {
 	}
 	var idx bleve.Index
 	if _, statErr := os.Stat(p); statErr == nil {
-		idx, err = bleve.Open(p)
+		idx, err = bleve.OpenUsing(p, map[string]any{"bolt_timeout": LockTimeout.String()})
+		if err != nil && strings.Contains(err.Error(), "timeout") {
+			return nil, fmt.Errorf("search index %s is in use by another process (waited %s): %w", p, LockTimeout, ErrBusy)
+		}
 		if err != nil {
 			if rmErr := os.RemoveAll(p); rmErr != nil {
 				return nil, fmt.Errorf("search index %s: %v; remove it: %w", p, err, rmErr)
@@ -201,15 +211,14 @@ func (ix *Index) Reconcile(ctx context.Context, a *archive.Archive) (Changes, er
 		if d.Retracted() {
 			return nil // left in have: deleted below
 		}
-		folded := Fold(Text(d))
-		fp := Fingerprint(d, folded)
+		fp := Fingerprint(d)
 		old, ok := have[d.ID]
 		delete(have, d.ID)
 		if ok && old == fp {
 			ch.Unchanged++
 			return nil
 		}
-		if err := b.Index(d.ID, indexDoc{Text: folded, Year: float64(d.Year), FP: fp}); err != nil {
+		if err := b.Index(d.ID, indexDoc{Text: Fold(Text(d)), Year: float64(d.Year), FP: fp}); err != nil {
 			return err
 		}
 		ch.Indexed++

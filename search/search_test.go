@@ -211,8 +211,7 @@ func TestKilledMidIndexingRepairedOnOpen(t *testing.T) {
 			return stop
 		}
 		n++
-		folded := Fold(Text(d))
-		return ix.idx.Index(d.ID, indexDoc{Text: folded, Year: float64(d.Year), FP: Fingerprint(d, folded)})
+		return ix.idx.Index(d.ID, indexDoc{Text: Fold(Text(d)), Year: float64(d.Year), FP: Fingerprint(d)})
 	})
 	cancel()
 	_ = ctx

@@ -79,12 +79,19 @@ func walkLabels(v any, add func(string)) {
 	}
 }
 
-// Fingerprint identifies what the index holds for d: a change in the
-// indexed text or the year makes it differ.
-func Fingerprint(d *archive.Document, folded string) string {
+// textVersion changes when Text or Fold change what they make of a
+// document, so every fingerprint changes and the index is refreshed.
+const textVersion = "1"
+
+// Fingerprint identifies what the index holds for d: it hashes the inputs
+// of Text (title, body, region, year, the parsed JSON), so a change to any
+// of them reindexes d, and comparing costs no text extraction.
+func Fingerprint(d *archive.Document) string {
 	h := sha256.New()
-	h.Write([]byte(strconv.Itoa(d.Year)))
-	h.Write([]byte{0})
-	h.Write([]byte(folded))
+	for _, s := range []string{textVersion, d.Title, d.Body, d.Region, strconv.Itoa(d.Year)} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	h.Write(d.Parsed)
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
