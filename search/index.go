@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/nianbao/nianbao/archive"
 )
@@ -134,6 +135,9 @@ func Open(archivePath string) (*Index, error) {
 func (ix *Index) Close() error {
 	openMu.Lock()
 	defer openMu.Unlock()
+	if ix.refs <= 0 {
+		return nil
+	}
 	ix.refs--
 	if ix.refs > 0 {
 		return nil
@@ -189,10 +193,6 @@ func (ix *Index) Reconcile(ctx context.Context, a *archive.Archive) (Changes, er
 	if err := os.WriteFile(mark, nil, 0o644); err != nil {
 		return ch, fmt.Errorf("search index: %w", err)
 	}
-	have, err := ix.fingerprints(ctx)
-	if err != nil {
-		return ch, err
-	}
 	b := ix.idx.NewBatch()
 	flush := func(force bool) error {
 		if b.Size() == 0 || (!force && b.Size() < BatchSize) {
@@ -204,17 +204,25 @@ func (ix *Index) Reconcile(ctx context.Context, a *archive.Archive) (Changes, er
 		b.Reset()
 		return nil
 	}
-	err = a.ForEachDocument(func(d *archive.Document) error {
+	listed := uint64(0)
+	err := a.ForEachDocument(func(d *archive.Document) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if d.Retracted() {
-			return nil // left in have: deleted below
+		old, err := ix.storedFingerprint(d.ID)
+		if err != nil {
+			return err
 		}
+		if d.Retracted() {
+			if old != "" {
+				b.Delete(d.ID)
+				ch.Deleted++
+			}
+			return flush(false)
+		}
+		listed++
 		fp := Fingerprint(d)
-		old, ok := have[d.ID]
-		delete(have, d.ID)
-		if ok && old == fp {
+		if old == fp {
 			ch.Unchanged++
 			return nil
 		}
@@ -227,11 +235,29 @@ func (ix *Index) Reconcile(ctx context.Context, a *archive.Archive) (Changes, er
 	if err != nil {
 		return ch, err
 	}
-	for id := range have {
-		b.Delete(id)
-		ch.Deleted++
-		if err := flush(false); err != nil {
+	if err := flush(true); err != nil {
+		return ch, err
+	}
+	// Documents the archive no longer holds at all (rare: the archive
+	// keeps retracted ones) show as a count above the listed ones; only
+	// then is every indexed id listed.
+	if n, err := ix.idx.DocCount(); err != nil {
+		return ch, fmt.Errorf("search index: %w", err)
+	} else if n > listed {
+		have, err := ix.fingerprints(ctx)
+		if err != nil {
 			return ch, err
+		}
+		for id := range have {
+			if _, err := a.Document(id); errors.Is(err, archive.ErrNotFound) {
+				b.Delete(id)
+				ch.Deleted++
+				if err := flush(false); err != nil {
+					return ch, err
+				}
+			} else if err != nil {
+				return ch, err
+			}
 		}
 	}
 	if err := flush(true); err != nil {
@@ -241,6 +267,25 @@ func (ix *Index) Reconcile(ctx context.Context, a *archive.Archive) (Changes, er
 		return ch, err
 	}
 	return ch, nil
+}
+
+// storedFingerprint is the fingerprint indexed for id, "" when id is not
+// indexed.
+func (ix *Index) storedFingerprint(id string) (string, error) {
+	doc, err := ix.idx.Document(id)
+	if err != nil {
+		return "", fmt.Errorf("search index: %w", err)
+	}
+	if doc == nil {
+		return "", nil
+	}
+	fp := ""
+	doc.VisitFields(func(f index.Field) {
+		if f.Name() == fieldFP {
+			fp = string(f.Value())
+		}
+	})
+	return fp, nil
 }
 
 // fingerprints lists every indexed id with its fingerprint.
