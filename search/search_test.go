@@ -273,3 +273,25 @@ func TestRebuildRoundTrip(t *testing.T) {
 		t.Errorf("before %v after %v", before, after)
 	}
 }
+
+func TestHitMissingFromArchiveDropped(t *testing.T) {
+	f := setup(t)
+	// An entry the archive lacks (left by some earlier archive): never
+	// returned, and reconcile removes it.
+	if err := f.ix.idx.Index("ffffffffffffffff", indexDoc{Text: Fold("行政复议 幽灵报告"), Year: 2023, FP: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.search(t, `幽灵报告`, query.Filter{}); len(got) != 0 {
+		t.Errorf("ghost returned: %v", got)
+	}
+	if need, _ := f.ix.NeedsReconcile(f.a); !need {
+		t.Error("count differs, NeedsReconcile = false")
+	}
+	ch, err := f.ix.Reconcile(context.Background(), f.a)
+	if err != nil || ch.Deleted != 1 {
+		t.Fatalf("%+v %v", ch, err)
+	}
+	if n, _ := f.ix.Count(); n != 3 {
+		t.Errorf("count %d", n)
+	}
+}

@@ -3,10 +3,12 @@ package cli
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/portal"
 	"github.com/nianbao/nianbao/search"
 )
 
@@ -145,5 +147,24 @@ func TestSearchBadQueriesExit2(t *testing.T) {
 	}
 	if _, _, code := run(t, "--archive", db, "search", "行政", "--output", "xml"); code != 2 {
 		t.Errorf("bad --output: exit %d", code)
+	}
+}
+
+func TestCrawlKeepsSearchIndexCurrent(t *testing.T) {
+	p := portal.New(portal.Options{Sites: []string{"yanshi"}})
+	p.Start()
+	defer p.Close()
+	db := filepath.Join(t.TempDir(), "a.db")
+	cfg := portalConfig(t, p, db)
+	if out, errs, code := runCrawlCLI("--config", cfg, "crawl", "--site", "yanshi"); code != 0 {
+		t.Fatalf("crawl exit %d\n%s\n%s", code, out, errs)
+	}
+	n, need := indexState(t, db)
+	if need || int(n) == 0 {
+		t.Fatalf("after crawl: %d indexed, needs repair %v", n, need)
+	}
+	ids := searchIDs(t, "--config", cfg, "search", "政府信息公开", "--limit", "0")
+	if len(ids) == 0 {
+		t.Fatal("crawled reports not found")
 	}
 }
