@@ -60,3 +60,23 @@ func TestAPISearch(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchPageSnippets(t *testing.T) {
+	f := newFixture(t)
+	_, ts := f.start(t, nil)
+	resp, body := get(t, ts.URL+"/?q="+url.QueryEscape("工业和信息化局"))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	page := string(body)
+	if !strings.Contains(page, `class="snippet"`) || !strings.Contains(page, "【工业和信息化局】") || !strings.Contains(page, f.good) {
+		t.Errorf("page lacks the snippet:\n%s", page)
+	}
+	if strings.Contains(page, f.old) {
+		t.Errorf("page lists a report that does not match")
+	}
+	resp, body = get(t, ts.URL+"/?q="+url.QueryEscape(`"行政复议`))
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "全文检索式有误") {
+		t.Errorf("bad query: %d", resp.StatusCode)
+	}
+}
