@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -428,7 +429,7 @@ func Snippet(text string, terms []string, width int) string {
 			continue
 		}
 		for i := 0; i+len(tr) <= len(rs); i++ {
-			if string(rs[i:i+len(tr)]) == string(tr) {
+			if rs[i] == tr[0] && slices.Equal(rs[i:i+len(tr)], tr) {
 				spans = append(spans, span{i, i + len(tr)})
 				i += len(tr) - 1
 			}
