@@ -349,6 +349,15 @@ func (ix *Index) Rebuild(ctx context.Context, a *archive.Archive) (Changes, erro
 func bleveQuery(n *Node) query.Query {
 	switch n.Op {
 	case "term":
+		if !n.Phrase {
+			// A word: every one of its tokens (character pairs, numbers,
+			// Latin words), found without reading positions.
+			q := bleve.NewMatchQuery(n.Text)
+			q.SetField(fieldText)
+			q.Analyzer = cjk.AnalyzerName
+			q.SetOperator(query.MatchQueryOperatorAnd)
+			return q
+		}
 		q := bleve.NewMatchPhraseQuery(n.Text)
 		q.SetField(fieldText)
 		q.Analyzer = cjk.AnalyzerName

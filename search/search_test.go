@@ -295,3 +295,33 @@ func TestHitMissingFromArchiveDropped(t *testing.T) {
 		t.Errorf("count %d", n)
 	}
 }
+
+func TestPhraseVersusWord(t *testing.T) {
+	a := querytest.Open(t)
+	ids := querytest.Add(t, a,
+		report("甲局报告", "甲局", "某县", 2023, "依法办理行政复议案件。", ""),
+		report("乙局报告", "乙局", "某县", 2023, "行政机关，政复核查，复议案件。", ""), // every pair of 行政复议, apart
+	)
+	ix, err := Open(a.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.Reconcile(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{a: a, ix: ix, ids: ids}
+	if got := f.search(t, `行政复议`, query.Filter{}); !slices.Equal(got, sorted(ids...)) {
+		t.Errorf("word: %v", got)
+	}
+	if got := f.search(t, `"行政复议"`, query.Filter{}); !slices.Equal(got, []string{ids[0]}) {
+		t.Errorf("phrase: %v", got)
+	}
+	// a space between Chinese characters does not count
+	if got := f.search(t, `"复议 案件"`, query.Filter{}); !slices.Equal(got, sorted(ids...)) {
+		t.Errorf("phrase with a space: %v", got)
+	}
+	if got := f.search(t, `"依法 办理 行政复议"`, query.Filter{}); !slices.Equal(got, []string{ids[0]}) {
+		t.Errorf("phrase with spaces: %v", got)
+	}
+}

@@ -15,8 +15,29 @@ import (
 // Fold is the one folding applied to indexed text and to queries alike:
 // NFKC (full-width → half-width), traditional → simplified (OpenCC t2s,
 // the parser's own normalization), whitespace collapsed, lower case.
+// A space between two Chinese characters goes (PDF text is full of stray
+// ones, and "复议 案件" means 复议案件); lines stay apart.
 func Fold(s string) string {
-	return strings.Map(func(r rune) rune { return unicode.ToLower(r) }, extract.Normalize(s))
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = dropHanSpaces(strings.Map(unicode.ToLower, extract.Normalize(l)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func dropHanSpaces(s string) string {
+	if !strings.Contains(s, " ") {
+		return s
+	}
+	rs := []rune(s)
+	out := rs[:0:0]
+	for i, r := range rs {
+		if r == ' ' && i > 0 && i+1 < len(rs) && unicode.Is(unicode.Han, rs[i-1]) && unicode.Is(unicode.Han, rs[i+1]) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out)
 }
 
 // Text is the searchable text of d, unfolded: title, issuing body,
@@ -81,7 +102,7 @@ func walkLabels(v any, add func(string)) {
 
 // textVersion changes when Text or Fold change what they make of a
 // document, so every fingerprint changes and the index is refreshed.
-const textVersion = "1"
+const textVersion = "2"
 
 // Fingerprint identifies what the index holds for d: it hashes the inputs
 // of Text (title, body, region, year, the parsed JSON), so a change to any
