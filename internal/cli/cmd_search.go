@@ -75,8 +75,9 @@ with a snippet marking the matches 【…】.
   crawler search '"行政复议" 2023' --region 洛阳市
   crawler search '(行政复议 OR 行政诉讼) NOT 财政局' --year 2021-2023 --output csv
 
-A word matches its characters in a row; "a phrase" in quotes likewise.
-Terms separated by spaces must all match (AND is also accepted); OR
+A word matches a report holding each of its character pairs (行政复议: 行政,
+政复, 复议); "a phrase" in quotes only the exact sequence. A space between
+two Chinese characters does not count. Terms separated by spaces must all match (AND is also accepted); OR
 matches either side and binds tighter than AND; NOT or a leading - leaves
 out reports that match; parentheses group. Traditional and simplified
 characters, and full- and half-width forms, match each other; numbers are
