@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
@@ -349,6 +350,15 @@ func (ix *Index) Rebuild(ctx context.Context, a *archive.Archive) (Changes, erro
 func bleveQuery(n *Node) query.Query {
 	switch n.Op {
 	case "term":
+		if rs := []rune(n.Text); len(rs) == 1 && unicode.Is(unicode.Han, rs[0]) {
+			// One Chinese character: the index holds it inside character
+			// pairs (and alone only where it stands alone).
+			pre := bleve.NewPrefixQuery(n.Text)
+			pre.SetField(fieldText)
+			suf := bleve.NewWildcardQuery("?" + n.Text)
+			suf.SetField(fieldText)
+			return bleve.NewDisjunctionQuery(pre, suf)
+		}
 		if !n.Phrase {
 			// A word: every one of its tokens (character pairs, numbers,
 			// Latin words), found without reading positions.

@@ -258,6 +258,9 @@ func (p *parser) unary() (*Node, error) {
 		if strings.TrimSpace(text) == "" {
 			return nil, badQuery("empty phrase \"\"")
 		}
+		if strings.IndexFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) < 0 {
+			return nil, badQuery("%q has no characters to search for (punctuation is not indexed)", t.text)
+		}
 		return &Node{Op: "term", Text: text, Phrase: t.phrase}, nil
 	case "":
 		return nil, badQuery("an operator at the end needs a term after it")

@@ -88,6 +88,8 @@ func TestWordsPhrasesBoolean(t *testing.T) {
 		{`主要问题`, []string{a}},                   // section 五
 		{`洛阳市`, []string{a, b}},                 // region
 		{`不存在的词语`, nil},
+		{`诉`, []string{c}},    // one character, inside a pair
+		{`议`, []string{a, b}}, // one character, at the end of a pair
 	}
 	for _, tc := range cases {
 		got := f.search(t, tc.q, query.Filter{})
@@ -141,7 +143,7 @@ func TestSnippet(t *testing.T) {
 }
 
 func TestBadQueries(t *testing.T) {
-	for _, q := range []string{``, `   `, `"行政复议`, `行政 OR`, `AND 行政`, `(行政`, `行政)`, `NOT 行政`, `""`,
+	for _, q := range []string{``, `   `, `"行政复议`, `行政 OR`, `AND 行政`, `(行政`, `行政)`, `NOT 行政`, `""`, `，`, `"。。"`,
 		strings.Repeat("行", 10*1024)} {
 		if _, err := Parse(q); !errors.Is(err, ErrBadQuery) {
 			t.Errorf("Parse(%.20q) = %v, want ErrBadQuery", q, err)
