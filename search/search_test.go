@@ -327,3 +327,22 @@ func TestPhraseVersusWord(t *testing.T) {
 		t.Errorf("phrase with spaces: %v", got)
 	}
 }
+
+func TestExtraRowLabelsIndexed(t *testing.T) {
+	a := querytest.Open(t)
+	r := querytest.Report{Title: "某局报告", Body: "某局", Year: 2023, Extra: true}
+	ids := querytest.Add(t, a, querytest.Doc{Site: "s", URL: "http://x/1", Title: "某局报告", Body: "某局", Year: 2023, Parsed: r.JSON()},
+		report("乙局报告", "乙局", "某县", 2023, "无。", ""))
+	ix, err := Open(a.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.Reconcile(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{a: a, ix: ix, ids: ids}
+	if got := f.search(t, `"其他主动公开文件"`, query.Filter{}); !slices.Equal(got, []string{ids[0]}) {
+		t.Errorf("extra row label: %v", got)
+	}
+}
