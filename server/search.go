@@ -13,12 +13,19 @@ import (
 // searchIndex is the service's handle on the archive's full-text index,
 // opened on first use and repaired then when it differs from the archive.
 type searchIndex struct {
-	mu sync.Mutex
-	ix *search.Index
+	mu      sync.Mutex
+	ix      *search.Index
+	checked bool // reconciled since opened
 }
 
 // index opens the index (once) and repairs it when needed.
 func (s *Server) index(ctx context.Context) (*search.Index, error) {
+	return s.indexReconciled(ctx, false)
+}
+
+// indexReconciled opens the index (once) and reconciles it with the
+// archive: always with force, else only when it may differ.
+func (s *Server) indexReconciled(ctx context.Context, force bool) (*search.Index, error) {
 	s.search.mu.Lock()
 	defer s.search.mu.Unlock()
 	if s.search.ix == nil {
@@ -28,24 +35,28 @@ func (s *Server) index(ctx context.Context) (*search.Index, error) {
 		}
 		s.search.ix = ix
 	}
-	need, err := s.search.ix.NeedsReconcile(s.arc)
+	// While the service holds the archive only its own crawls change it,
+	// and each reconciles at its end: the check on open is enough.
+	need, err := force, error(nil)
+	if !force && !s.search.checked {
+		need, err = s.search.ix.NeedsReconcile(s.arc)
+	}
 	if err == nil && need {
 		var ch search.Changes
 		ch, err = s.search.ix.Reconcile(ctx, s.arc)
-		if err == nil {
+		if err == nil && ch.Indexed+ch.Deleted > 0 {
 			s.log.Info("search index brought up to date", "indexed", ch.Indexed, "deleted", ch.Deleted)
 		}
+	}
+	if err == nil {
+		s.search.checked = true
 	}
 	return s.search.ix, err
 }
 
 // updateIndex reconciles the index with the archive after a crawl.
 func (s *Server) updateIndex() {
-	ix, err := s.index(context.Background())
-	if err == nil {
-		_, err = ix.Reconcile(context.Background(), s.arc)
-	}
-	if err != nil {
+	if _, err := s.indexReconciled(context.Background(), true); err != nil {
 		s.log.Error("search index not updated", "err", err)
 	}
 }
@@ -57,6 +68,7 @@ func (s *Server) closeIndex() {
 	if s.search.ix != nil {
 		_ = s.search.ix.Close()
 		s.search.ix = nil
+		s.search.checked = false
 	}
 }
 

@@ -80,3 +80,30 @@ func TestSearchPageSnippets(t *testing.T) {
 		t.Errorf("bad query: %d", resp.StatusCode)
 	}
 }
+
+func TestServiceCrawlKeepsIndexCurrent(t *testing.T) {
+	f := newFixture(t)
+	eng := &fakeEngine{arc: f.arc, n: 2}
+	s, ts := f.start(t, func(o *Options) { o.Crawler = eng; o.Token = "s3cret" })
+	count := func() int {
+		resp, body := get(t, ts.URL+"/api/search?q="+url.QueryEscape("测试局"))
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%d %s", resp.StatusCode, body)
+		}
+		var l SearchList
+		if err := json.Unmarshal(body, &l); err != nil {
+			t.Fatal(err)
+		}
+		return len(l.Results)
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("before the crawl: %d", n)
+	}
+	if resp, b := post(t, ts.URL+"/api/crawl", "s3cret", `{"sites":["luoyang"]}`); resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("crawl: %d %s", resp.StatusCode, b)
+	}
+	s.runner.Wait()
+	if n := count(); n != 2 {
+		t.Errorf("after the crawl: %d results, want 2", n)
+	}
+}
