@@ -80,6 +80,8 @@ type Server struct {
 	web     *web
 	sites   []string
 
+	search searchIndex
+
 	runCtx    context.Context
 	runCancel context.CancelFunc
 }
@@ -168,6 +170,7 @@ func (s *Server) crawlJob(sites []string) schedule.Job {
 			s.log.Error("metrics: read runs", "err", merr)
 		}
 		s.updateHealth()
+		s.updateIndex()
 		if ctx.Err() != nil {
 			// Shutting down: the engine stopped at a commit boundary and
 			// its frontier is saved; alerts would judge a cut-short run.
@@ -248,6 +251,7 @@ func (s *Server) Handler() http.Handler {
 		}
 	}
 	route("GET /api/reports", "/api/reports", s.apiReports, true)
+	route("GET /api/search", "/api/search", s.apiSearch, true)
 	route("GET /api/reports/{id}", "/api/reports/{id}", s.apiReport, true)
 	route("GET /raw/{sha256}", "/raw/{sha256}", s.raw, true)
 	route("GET /api/export", "/api/export", s.apiExport, true)
@@ -430,6 +434,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	if err := srv.Shutdown(stopCtx); err != nil {
 		s.log.Error("http shutdown", "err", err)
 	}
+	s.closeIndex()
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", serveErr)
 	}

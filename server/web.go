@@ -15,6 +15,7 @@ import (
 	"github.com/nianbao/nianbao/alert"
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/parse/report"
+	"github.com/nianbao/nianbao/search"
 )
 
 //go:embed templates/*.html
@@ -179,12 +180,17 @@ type searchPage struct {
 	Prev    string
 	Next    string
 	Queried bool
+	// Q is the full-text query (GET /?q=…); its results carry snippets
+	// and More says whether more follow.
+	Q    string
+	More bool
 }
 
 // resultRow is one search result with its check summary.
 type resultRow struct {
 	*archive.Document
 	CheckState string // fail, ok, none: see checkState
+	Snippet    string // full-text search: the matches marked 【…】
 }
 
 func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
@@ -196,7 +202,7 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Year = q.Get("year")
-	f, err := ParseFilter(q, "offset")
+	f, err := ParseFilter(q, "offset", "q")
 	if err == nil {
 		_, p.Offset, err = pageParams(q)
 	}
@@ -206,6 +212,10 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Filter = f
+	if p.Q = strings.TrimSpace(q.Get("q")); p.Q != "" {
+		s.pageFullText(w, r, p)
+		return
+	}
 	docs, err := s.query(r.Context(), s.arc, f)
 	if err != nil {
 		s.log.Error("search", "err", err)
@@ -493,4 +503,45 @@ type sitesPage struct {
 func (s *Server) pageSites(w http.ResponseWriter, r *http.Request) {
 	p := sitesPage{Title: "站点状态", Nav: "sites", SitesResponse: s.sitesResponse()}
 	s.render(w, http.StatusOK, "sites", p)
+}
+
+// pageFullText is the search page for a full-text query: ranked results
+// with snippets, a page at a time.
+func (s *Server) pageFullText(w http.ResponseWriter, r *http.Request, p searchPage) {
+	res, more, err := s.runSearch(r.Context(), p.Q, p.Filter, p.Offset, pageSize)
+	if errors.Is(err, search.ErrBadQuery) {
+		p.Error = "全文检索式有误（" + err.Error() + "）"
+		s.render(w, http.StatusBadRequest, "search", p)
+		return
+	}
+	if err != nil {
+		s.log.Error("full-text search", "err", err)
+		p.Error = "查询失败，请查看服务日志"
+		s.render(w, http.StatusInternalServerError, "search", p)
+		return
+	}
+	p.Queried = true
+	p.More = more
+	for _, h := range res {
+		p.Results = append(p.Results, resultRow{Document: h.Doc, CheckState: checkState(h.Doc), Snippet: h.Snippet})
+	}
+	if len(res) > 0 {
+		p.From, p.To = p.Offset+1, p.Offset+len(res)
+	}
+	p.Total = p.To
+	link := func(off int) string {
+		v := p.Filter.Values()
+		v.Set("q", p.Q)
+		if off > 0 {
+			v.Set("offset", strconv.Itoa(off))
+		}
+		return "/?" + v.Encode()
+	}
+	if p.Offset > 0 {
+		p.Prev = link(max(0, p.Offset-pageSize))
+	}
+	if more {
+		p.Next = link(p.Offset + pageSize)
+	}
+	s.render(w, http.StatusOK, "search", p)
 }

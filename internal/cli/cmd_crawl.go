@@ -52,6 +52,7 @@ Ends with a per-site table. Exit status 3 when a site failed entirely.`,
 					return err
 				}
 				defer arc.Close()
+				defer app.updateIndex(cmd.Context(), arc)
 				ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 				defer stop()
 				pdf.SetDefaultConfig(pdf.Config{CacheDir: cfg.CacheDir(), Logger: app.Log})

@@ -20,6 +20,7 @@ import (
 	"github.com/nianbao/nianbao/crawl"
 	"github.com/nianbao/nianbao/parse/pdf"
 	"github.com/nianbao/nianbao/portal"
+	"github.com/nianbao/nianbao/search"
 )
 
 func init() {
@@ -63,6 +64,10 @@ Then try: crawler --archive ` + "./data/demo.db" + ` stats`,
 						return fmt.Errorf("recreate demo archive: %w", err)
 					}
 				}
+				// The old demo's search index describes the old archive.
+				if err := os.RemoveAll(search.Path(db)); err != nil {
+					return fmt.Errorf("recreate demo archive: %w", err)
+				}
 				arc, err := archive.Open(db, archive.Options{LockTimeout: cfg.LockTimeout.D(), Command: "crawler demo"})
 				if err != nil {
 					return err
@@ -94,6 +99,7 @@ Then try: crawler --archive ` + "./data/demo.db" + ` stats`,
 				if ctx.Err() != nil {
 					return withExit(130, errors.New("interrupted"))
 				}
+				app.updateIndex(ctx, arc)
 				return demoSummary(app, arc, p, maxList, time.Since(start))
 			},
 		}

@@ -42,6 +42,7 @@ and a warning, and the command still succeeds.`,
 					return err
 				}
 				defer arc.Close()
+				defer app.updateIndex(cmd.Context(), arc)
 				parser := ingest.NewParser(cfg, ingest.Options{OCR: cfg.Crawl.OCROn(), Log: app.Log})
 				defer parser.Close()
 				p := query.Printable // names and URLs may hold control characters

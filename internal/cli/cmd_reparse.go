@@ -43,6 +43,9 @@ changed, and a summary. The filters are those of crawler query:
 					return err
 				}
 				defer arc.Close()
+				if !dryRun {
+					defer app.updateIndex(cmd.Context(), arc)
+				}
 				refs, err := query.Select(cmd.Context(), arc, f)
 				if err != nil {
 					return err

@@ -55,6 +55,7 @@ Retracting writes to the archive: like import, it waits for another writer
 					return err
 				}
 				defer arc.Close()
+				defer app.updateIndex(cmd.Context(), arc)
 				d, err := findDocument(arc, args[0])
 				if errors.Is(err, archive.ErrNotFound) {
 					return withExit(2, fmt.Errorf("no report %q in %s (ids are listed by `crawler query`; retracted ones by `crawler query --retracted`)",

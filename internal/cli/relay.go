@@ -45,6 +45,7 @@ import (
 // at the archive's lock with the message naming its holder.
 var relayCommands = map[string]bool{
 	"query": true, "show": true, "series": true, "export": true, "stats": true, "verify": true, "backup": true,
+	"search": true, "reindex": true,
 }
 
 func relayPath(archivePath string) string { return archivePath + ".relay" }

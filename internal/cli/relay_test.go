@@ -86,6 +86,10 @@ func TestReadCommandsWhileServing(t *testing.T) {
 		{"backup", "B.db"},
 		{"backup", "B.db"}, // exists: exit 2
 		{"query", "--bogus-flag"},
+		{"reindex"},
+		{"search", "工业和信息化局", "--output", "jsonl"},
+		{"search", "年度报告", "--body", "工信局", "--year", "2022-2023", "--output", "csv"},
+		{"search", `"年度报告`}, // bad query: exit 2
 	}
 	type result struct {
 		stdout, stderr string
@@ -129,6 +133,11 @@ func TestReadCommandsWhileServing(t *testing.T) {
 			if !bytes.Equal(b, s.files[name]) {
 				t.Errorf("%v: %s differs while serving (%d bytes, %d alone)", args, name, len(s.files[name]), len(b))
 			}
+		}
+	}
+	for i, args := range cases {
+		if args[0] == "search" && served[i].code == 0 && !strings.Contains(served[i].stdout, "【") {
+			t.Errorf("%v while serving: no snippet in %q", args, served[i].stdout)
 		}
 	}
 	// The backup made through the service is a whole archive, in the
