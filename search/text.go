@@ -9,7 +9,7 @@ import (
 	"unicode"
 
 	"github.com/nianbao/nianbao/archive"
-	"github.com/nianbao/nianbao/parse/extract"
+	"github.com/nianbao/nianbao/internal/textfold"
 )
 
 // Fold is the one folding applied to indexed text and to queries alike:
@@ -20,7 +20,7 @@ import (
 func Fold(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		lines[i] = dropHanSpaces(strings.Map(unicode.ToLower, extract.Normalize(l)))
+		lines[i] = dropHanSpaces(textfold.Fold(l, textfold.Label|textfold.Lower))
 	}
 	return strings.Join(lines, "\n")
 }
