@@ -187,6 +187,9 @@ func TestFamilySitesNamedFamily(t *testing.T) {
 				t.Errorf("run family %q, want %q", run.Family, s.Family)
 			}
 			checkArchived(t, p, s.Name, a)
+			if t.Failed() {
+				t.Logf("run report: %s, %d pages, errors %v, blocked %v, notes %q", run.Status, run.Pages, run.Errors, run.Blocked, run.Notes)
+			}
 		})
 	}
 }
