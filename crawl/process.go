@@ -21,7 +21,6 @@ import (
 // the new frontier items (already persisted) for the in-memory queue.
 func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem {
 	raw := it.fetchURL()
-	now := r.e.now()
 	ev := Event{URL: raw, Kind: it.Kind}
 	defer func() { r.progress(ev) }()
 	u, err := url.Parse(raw)
@@ -30,6 +29,10 @@ func (r *siteRun) fetchOne(ctx context.Context, it *item) []archive.FrontierItem
 		r.commit(archive.Fetch{Site: r.site.Name, Done: it.URL})
 		return nil
 	}
+	// Wait for the host's turn here, at the top of the stack, not deep
+	// inside colly and net/http (a thousand hosts' waiting workers).
+	_ = r.f.limiter.Ready(ctx, fetch.HostKey(u))
+	now := r.e.now()
 	if r.pol.Robots {
 		d, err := r.f.robots.Check(ctx, raw)
 		if ctx.Err() != nil {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
-	"github.com/nianbao/nianbao/crawl/fetch"
 	"github.com/nianbao/nianbao/sites"
 )
 
@@ -219,9 +218,6 @@ func (r *siteRun) loop(ctx context.Context) (exhausted bool) {
 				// is one: a goroutine per fetch grew a fresh stack through
 				// colly and net/http every time.
 				for it != nil {
-					if u, err := url.Parse(it.fetchURL()); err == nil {
-						_ = r.f.limiter.Ready(ctx, fetch.HostKey(u))
-					}
 					newItems := r.fetchOne(ctx, it)
 					r.mu.Lock()
 					r.inflight--

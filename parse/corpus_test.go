@@ -62,6 +62,26 @@ func loadCorpus(t *testing.T) []corpusCase {
 	return out
 }
 
+// parse parses the case's file with the meta its expectation names and
+// returns the report as generic JSON, as the expectation is written.
+func (c corpusCase) parse(t *testing.T) map[string]any {
+	t.Helper()
+	meta := report.Meta{}
+	if m, ok := c.exp["meta"].(map[string]any); ok {
+		meta.Region, _ = m["region"].(string)
+		meta.Title, _ = m["title"].(string)
+	}
+	b, err := json.Marshal(parseFile(t, c.file, meta))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 func parseFile(t *testing.T, path string, meta report.Meta) *report.Report {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -111,20 +131,7 @@ func TestCorpus(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			meta := report.Meta{}
-			if m, ok := c.exp["meta"].(map[string]any); ok {
-				meta.Region, _ = m["region"].(string)
-				meta.Title, _ = m["title"].(string)
-			}
-			r := parseFile(t, c.file, meta)
-			b, err := json.Marshal(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got map[string]any
-			if err := json.Unmarshal(b, &got); err != nil {
-				t.Fatal(err)
-			}
+			got := c.parse(t)
 			for k, want := range c.exp {
 				switch k {
 				case "meta":

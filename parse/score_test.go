@@ -25,25 +25,7 @@ func TestCorpusScore(t *testing.T) {
 	var right, missed, wrong, nulls int
 	var wrongAt []string
 	for _, c := range loadCorpus(t) {
-		meta := report.Meta{}
-		if m, ok := c.exp["meta"].(map[string]any); ok {
-			meta.Region, _ = m["region"].(string)
-			meta.Title, _ = m["title"].(string)
-		}
-		r := parseFile(t, c.file, meta)
-		b, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got map[string]any
-		if err := json.Unmarshal(b, &got); err != nil {
-			t.Fatal(err)
-		}
-		want, have := map[string]any{}, map[string]any{}
-		for _, k := range []string{"active", "requests", "review_litigation"} {
-			flattenCells(k, c.exp[k], want)
-			flattenCells(k, got[k], have)
-		}
+		want, have := tableCells(c.exp), tableCells(c.parse(t))
 		for path, w := range want {
 			h := have[path]
 			switch {
@@ -76,6 +58,24 @@ func TestCorpusScore(t *testing.T) {
 }
 
 // flattenCells maps every number of a table to its path ("requests.new.3").
+// tableCells flattens the three tables of a report written as generic
+// JSON (an expectation, or a parsed report) to cell path → value.
+func tableCells(doc map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, k := range []string{"active", "requests", "review_litigation"} {
+		flattenCells(k, doc[k], out)
+	}
+	return out
+}
+
+// reportCells is tableCells of a parsed report.
+func reportCells(r *report.Report) map[string]any {
+	b, _ := json.Marshal(r)
+	var got map[string]any
+	_ = json.Unmarshal(b, &got)
+	return tableCells(got)
+}
+
 func flattenCells(prefix string, v any, out map[string]any) {
 	switch x := v.(type) {
 	case map[string]any:
@@ -114,10 +114,7 @@ func TestRunTogetherNeverWrong(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]any{}
-		for _, k := range []string{"active", "requests", "review_litigation"} {
-			flattenCells(k, c.exp[k], want)
-		}
+		want := tableCells(c.exp)
 		for i := 0; i < runTogetherRuns; i++ {
 			lines := strings.Split(string(data), "\n")
 			all := i%4 == 3 // every line at once
@@ -143,14 +140,7 @@ func TestRunTogetherNeverWrong(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := report.Parse(doc, report.Meta{})
-			b, _ := json.Marshal(r)
-			var got map[string]any
-			_ = json.Unmarshal(b, &got)
-			have := map[string]any{}
-			for _, k := range []string{"active", "requests", "review_litigation"} {
-				flattenCells(k, got[k], have)
-			}
+			have := reportCells(report.Parse(doc, report.Meta{}))
 			for path, h := range have {
 				if h == nil {
 					continue
@@ -206,10 +196,7 @@ func TestLabelVariantsNeverWrong(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]any{}
-		for _, k := range []string{"active", "requests", "review_litigation"} {
-			flattenCells(k, c.exp[k], want)
-		}
+		want := tableCells(c.exp)
 		if strings.HasSuffix(c.file, ".html") && utf8.Valid(data) {
 			// label cells: text without a digit
 			for i := 0; i < runTogetherRuns; i++ {
@@ -224,20 +211,13 @@ func TestLabelVariantsNeverWrong(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				b, _ := json.Marshal(report.Parse(doc, report.Meta{}))
-				var got map[string]any
-				_ = json.Unmarshal(b, &got)
-				have := map[string]any{}
-				for _, k := range []string{"active", "requests", "review_litigation"} {
-					flattenCells(k, got[k], have)
-				}
+				have := reportCells(report.Parse(doc, report.Meta{}))
 				for path, h := range have {
 					if h == nil || strings.HasPrefix(path, "active.extra.") {
 						continue
 					}
 					if w, ok := want[path]; !ok || w == nil || fmt.Sprint(w) != fmt.Sprint(h) {
-						_ = os.WriteFile("/tmp/fail.html", []byte(page), 0o644)
-						t.Fatalf("%s with labels altered (#%d): %s = %v, want %v", c.name, i, path, h, want[path])
+						t.Fatalf("%s with labels altered (#%d): %s = %v, want %v\n%s", c.name, i, path, h, want[path], page)
 					}
 					placed++
 				}
@@ -266,19 +246,12 @@ func TestLabelVariantsNeverWrong(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, _ := json.Marshal(report.Parse(doc, report.Meta{}))
-			var got map[string]any
-			_ = json.Unmarshal(b, &got)
-			have := map[string]any{}
-			for _, k := range []string{"active", "requests", "review_litigation"} {
-				flattenCells(k, got[k], have)
-			}
+			have := reportCells(report.Parse(doc, report.Meta{}))
 			for path, h := range have {
 				if h == nil || strings.HasPrefix(path, "active.extra.") {
 					continue // a label no longer known: kept under extra with its own label and a warning
 				}
 				if w, ok := want[path]; !ok || w == nil || fmt.Sprint(w) != fmt.Sprint(h) {
-					_ = os.WriteFile("/tmp/fail.txt", []byte(strings.Join(lines, "\n")), 0o644)
 					t.Fatalf("%s with labels altered (#%d): %s = %v, want %v\n%s", c.name, i, path, h, want[path], strings.Join(lines, "\n"))
 				}
 				placed++
