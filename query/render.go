@@ -57,6 +57,26 @@ func RenderReport(w io.Writer, rep *Report) error {
 		return err
 	}
 	fmt.Fprintf(w, "format %s\n", rep.Format)
+	if err := RenderTables(w, rep); err != nil {
+		return err
+	}
+	failed := rep.FailedChecks()
+	fmt.Fprintf(w, "\nchecks: %d evaluated, %d failed\n", len(rep.Checks), len(failed))
+	for _, c := range failed {
+		fmt.Fprintf(w, "  ✗ %s %s: expected %s, found %s\n", c.Rule, Printable(c.Where), numOrNull(c.Expected), numOrNull(c.Found))
+	}
+	if len(rep.Warnings) > 0 {
+		fmt.Fprintf(w, "\nwarnings (%d):\n", len(rep.Warnings))
+		for _, wr := range rep.Warnings {
+			fmt.Fprintf(w, "  %s: %s\n", Printable(wr.Code), Printable(wr.Message))
+		}
+	}
+	return nil
+}
+
+// RenderTables prints every table of a parsed report as a grid, each
+// after a blank line and its heading.
+func RenderTables(w io.Writer, rep *Report) error {
 	for _, tb := range Tables {
 		cells, err := rep.CellsOf(tb)
 		if err != nil {
@@ -69,17 +89,6 @@ func RenderReport(w io.Writer, rep *Report) error {
 		}
 		if err := Grid(cells).Render(w); err != nil {
 			return err
-		}
-	}
-	failed := rep.FailedChecks()
-	fmt.Fprintf(w, "\nchecks: %d evaluated, %d failed\n", len(rep.Checks), len(failed))
-	for _, c := range failed {
-		fmt.Fprintf(w, "  ✗ %s %s: expected %s, found %s\n", c.Rule, Printable(c.Where), numOrNull(c.Expected), numOrNull(c.Found))
-	}
-	if len(rep.Warnings) > 0 {
-		fmt.Fprintf(w, "\nwarnings (%d):\n", len(rep.Warnings))
-		for _, wr := range rep.Warnings {
-			fmt.Fprintf(w, "  %s: %s\n", Printable(wr.Code), Printable(wr.Message))
 		}
 	}
 	return nil

@@ -67,7 +67,9 @@ reported); it is non-zero only when a file cannot be read.`,
 						fmt.Fprintln(app.Stdout, string(b))
 						continue
 					}
-					printSummary(app.Stdout, path, r)
+					if err := printSummary(app.Stdout, path, len(data), r); err != nil {
+						return err
+					}
 				}
 				if unreadable > 0 {
 					return withExit(2, fmt.Errorf("%d of %d files could not be read", unreadable, len(args)))
@@ -81,11 +83,18 @@ reported); it is non-zero only when a file cannot be read.`,
 	})
 }
 
-// printSummary prints one file's reading. The path and everything read
-// from the file go through query.Printable: a control character in a file
-// name or a report is shown, not sent to the terminal.
-func printSummary(w io.Writer, path string, r *report.Report) {
+// printSummary prints one file's reading: who, what year and status, the
+// tables as grids (as show prints them), failed checks and warnings. A
+// file the parser could not read at all gets one line saying why, not the
+// missing title, body, year and tables that follow from it. The path and
+// everything read from the file go through query.Printable: a control
+// character in a file name or a report is shown, not sent to the terminal.
+func printSummary(w io.Writer, path string, size int, r *report.Report) error {
 	p := query.Printable
+	if why := unreadReason(r, size); why != "" {
+		_, err := fmt.Fprintf(w, "%s: status %s: %s\n", p(path), parse.StatusFailed, p(oneLine(why)))
+		return err
+	}
 	year := "?"
 	if r.Year != nil {
 		year = fmt.Sprint(*r.Year)
@@ -94,6 +103,22 @@ func printSummary(w io.Writer, path string, r *report.Report) {
 	fmt.Fprintf(w, "  title:  %s\n", p(orDash(r.Title)))
 	fmt.Fprintf(w, "  body:   %s   region: %s\n", p(orDash(r.Body)), p(orDash(r.Region)))
 	fmt.Fprintf(w, "  year:   %s   format: %s   status: %s\n", year, r.Format, parse.Status(r))
+	if r.Active != nil || r.Requests != nil || r.ReviewLitigation != nil {
+		// query renders the stored JSON form of a report; a local file's
+		// report goes through the same encoding so both print alike.
+		b, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("encode %s: %w", p(path), err)
+		}
+		rep, err := query.DecodeReport(b)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p(path), err)
+		}
+		if err := query.RenderTables(w, rep); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+	}
 	var failed []string
 	for _, c := range r.Checks {
 		if !c.OK {
@@ -113,6 +138,26 @@ func printSummary(w io.Writer, path string, r *report.Report) {
 	for _, wn := range r.Warnings {
 		fmt.Fprintf(w, "  warning %s: %s\n", wn.Code, p(oneLine(wn.Message)))
 	}
+	return nil
+}
+
+// unreadReason is why the parser could not read a file at all (empty,
+// not a document, encrypted, damaged), or "" when it read it: the
+// warning that made the status failed, which the others follow from.
+func unreadReason(r *report.Report, size int) string {
+	if parse.Status(r) != parse.StatusFailed {
+		return ""
+	}
+	if size == 0 {
+		return "empty file (0 bytes)"
+	}
+	for _, wn := range r.Warnings {
+		switch wn.Code {
+		case parse.WarnUnsupported, parse.WarnExtractFailed, parse.WarnEncrypted, parse.WarnNoPDFEngine, parse.WarnInflateLimit:
+			return wn.Code + ": " + wn.Message
+		}
+	}
+	return "not read"
 }
 
 func orDash(s string) string {

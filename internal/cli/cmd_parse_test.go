@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -19,6 +21,8 @@ func TestParseCommand(t *testing.T) {
 	}{
 		{"json two files", []string{"parse", "--json", dir + "html-2021-rich.html", dir + "text-2019-flat.txt"}, 0, 2, []string{`"schema":"nianbao.report/1"`, `"format":"2019"`}},
 		{"summary", []string{"parse", dir + "html-2021-bad-sums.html"}, 0, -1, []string{"status: ok", "✗ H2 requests.total.natural_person", "format: 2021"}},
+		{"tables for a human", []string{"parse", dir + "html-2021-bad-sums.html"}, 0, -1, []string{
+			"三、收到和处理政府信息公开申请情况 (requests)", "withheld.state_secret", "（七）总计", "行政诉讼·复议后起诉", "本年收费金额（万元）"}},
 		{"not a report still exit 0", []string{"parse", dir + "html-2023-jiedu.html"}, 0, -1, []string{"status: not_report"}},
 		{"unreadable file", []string{"parse", "--json", dir + "html-2021-rich.html", dir + "no-such-file.pdf"}, 2, 1, nil},
 	}
@@ -47,5 +51,29 @@ func TestParseCommand(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A file the parser cannot read at all is one line saying why, not the
+// missing title, body, year and tables that follow from it; --json keeps
+// every warning.
+func TestParseUnreadFileOneLine(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.txt")
+	junk := filepath.Join(dir, "junk.bin")
+	os.WriteFile(empty, nil, 0o644)
+	os.WriteFile(junk, []byte{0x00, 0x01, 0xfe, 0xff, 0x10, 0x80, 0x00, 0x7f}, 0o644)
+	for _, tc := range []struct{ path, want string }{
+		{empty, empty + ": status failed: empty file (0 bytes)\n"},
+		{junk, junk + ": status failed: unsupported_media: content is application/octet-stream: not a document the parser reads\n"},
+	} {
+		out, errOut, code := runQ("parse", tc.path)
+		if code != 0 || out != tc.want {
+			t.Errorf("exit %d: %q, want %q (stderr %q)", code, out, tc.want, errOut)
+		}
+		out, _, _ = runQ("parse", "--json", tc.path)
+		if !strings.Contains(out, `"code":"unsupported_media"`) || !strings.Contains(out, `"code":"year_missing"`) {
+			t.Errorf("--json lost warnings: %s", out)
+		}
 	}
 }
