@@ -108,7 +108,18 @@ func RenderSeries(w io.Writer, s *Series) error {
 	if s.Region != "" {
 		fmt.Fprintf(w, " (%s)", s.Region)
 	}
-	fmt.Fprintf(w, " — %s\n", TableLabels[s.Table])
+	// One column (requests' 总计 by default) is named once in the heading,
+	// not after every row label, where it read "（七）总计 总计"; several
+	// are told apart row by row as "row · column".
+	oneCol := len(s.Rows) > 0
+	for _, r := range s.Rows {
+		oneCol = oneCol && r.ColLabel == s.Rows[0].ColLabel
+	}
+	fmt.Fprintf(w, " — %s", TableLabels[s.Table])
+	if oneCol && s.Rows[0].ColLabel != "" {
+		fmt.Fprintf(w, " — %s", s.Rows[0].ColLabel)
+	}
+	fmt.Fprintln(w)
 	t := &Table{Header: []string{"", "key"}, Right: map[int]bool{}, MaxWidth: map[int]int{0: 48}}
 	for i, y := range s.Years {
 		t.Header = append(t.Header, strconv.Itoa(y))
@@ -116,8 +127,8 @@ func RenderSeries(w io.Writer, s *Series) error {
 	}
 	for _, r := range s.Rows {
 		label := r.RowLabel
-		if r.ColLabel != "" {
-			label += " " + r.ColLabel
+		if r.ColLabel != "" && !oneCol {
+			label += " · " + r.ColLabel
 		}
 		line := []string{label, r.Key}
 		for i, v := range r.Values {

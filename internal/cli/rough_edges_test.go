@@ -176,3 +176,26 @@ func TestEmptyResults(t *testing.T) {
 		}
 	}
 }
+
+// series names a single column once, in its heading, instead of after
+// every row label ("（七）总计 总计"); several columns read "row · column".
+func TestSeriesLabelsNameTheColumnOnce(t *testing.T) {
+	db, _ := queryArchive(t)
+	out, errOut, code := runQ("--archive", db, "series", "--body", "偃师区工信局", "--years", "2021-2023")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	heading, _, _ := strings.Cut(out, "\n")
+	if !strings.HasSuffix(heading, "三、收到和处理政府信息公开申请情况 — 总计") {
+		t.Errorf("heading %q does not name the column", heading)
+	}
+	if strings.Contains(out, "总计 总计") || !regexp.MustCompile(`(?m)^（七）总计 +total\.total `).MatchString(out) {
+		t.Errorf("row labels repeat the column:\n%s", out)
+	}
+	out, _, _ = runQ("--archive", db, "series", "--body", "偃师区工信局", "--years", "2021-2023", "--column", "all")
+	for _, want := range []string{"（七）总计 · 自然人", "（七）总计 · 总计", "一、本年新收政府信息公开申请数量 · 商业企业"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--column all lacks %q:\n%s", want, out)
+		}
+	}
+}
