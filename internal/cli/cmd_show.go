@@ -10,10 +10,12 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/charset"
 	"github.com/nianbao/nianbao/crawl/fetch"
 	"github.com/nianbao/nianbao/query"
 )
@@ -149,7 +151,7 @@ func printShow(app *App, d *archive.Document, caps map[string][]archive.Capture)
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				fmt.Fprintf(w, "        %s: %s\n", p(k), p(c.Headers[k]))
+				fmt.Fprintf(w, "        %s: %s\n", p(k), headerText(k, c.Headers[k]))
 			}
 		}
 	}
@@ -190,6 +192,26 @@ func printShow(app *App, d *archive.Document, caps map[string][]archive.Capture)
 		}
 	}
 	return w.Flush()
+}
+
+// headerText is a stored header value as a person reads it, escaped for
+// the terminal. The archive keeps the bytes the server sent, and only this
+// copy is decoded: a value that is not UTF-8 (a Content-Disposition file
+// name in raw GBK, as Java servers send it) is read as GB18030, and a
+// Content-Disposition whose name is percent- or MIME-encoded (RFC 5987
+// filename*=UTF-8''%E5…) is followed by the name it gives.
+func headerText(name, raw string) string {
+	text, note := raw, ""
+	if !utf8.ValidString(raw) {
+		text, _ = charset.Decode([]byte(raw), "", false)
+		note = "  (GBK bytes as sent, decoded for display)"
+	}
+	if strings.EqualFold(name, "Content-Disposition") {
+		if fn := fetch.Filename(raw, ""); fn != "" && !strings.Contains(text, fn) {
+			note += "  (file name: " + query.Printable(fn) + ")"
+		}
+	}
+	return query.Printable(text) + note
 }
 
 // findDocument resolves show's argument: an id in any letter case, or a URL

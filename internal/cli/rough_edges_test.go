@@ -1,11 +1,17 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/query/querytest"
 )
 
 // A bad number in a flag says what is wrong with the flag, not which
@@ -197,5 +203,68 @@ func TestSeriesLabelsNameTheColumnOnce(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("--column all lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// show decodes a Content-Disposition for the reader — raw GBK bytes as
+// GB18030, an RFC 5987 filename*= to the name it gives — while the
+// archive, and show --output json, keep the bytes the server sent.
+func TestShowDecodesContentDisposition(t *testing.T) {
+	gbkName, err := simplifiedchinese.GBK.NewEncoder().String("偃师区卫生健康委员会2022年年度报告.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rawGBK := `attachment; filename="` + gbkName + `"`
+	ext := `attachment; filename*=utf-8''%E5%81%83%E5%B8%88%E5%8C%BA%E5%B9%B4%E6%8A%A5.docx`
+	db := filepath.Join(t.TempDir(), "cd.db")
+	a, err := archive.Open(db, archive.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const u = "http://wsj.yanshi.gov.cn/a.html"
+	id, err := querytest.AddDoc(a, querytest.Doc{Site: "yanshi", URL: u, Title: "年度报告", Body: "偃师区卫生健康委员会", Year: 2022,
+		Format: "2021", ParseStatus: "ok",
+		Files: []querytest.File{
+			{URL: u, Role: "page", Data: querytest.HTML("年度报告")},
+			{URL: u + ".docx", Data: querytest.PDF("gbk"), Headers: archive.Headers{"Content-Disposition": rawGBK}},
+			{URL: u + ".2.docx", Data: querytest.PDF("ext"), Headers: archive.Headers{"Content-Disposition": ext}},
+		},
+		Parsed: querytest.Report{Title: "年度报告", Body: "偃师区卫生健康委员会", Year: 2022}.JSON()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runQ("--archive", db, "show", id)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		`Content-Disposition: attachment; filename="偃师区卫生健康委员会2022年年度报告.docx"  (GBK bytes as sent, decoded for display)`,
+		`Content-Disposition: ` + ext + `  (file name: 偃师区年报.docx)`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, `\x`) {
+		t.Errorf("show prints GBK bytes as escapes:\n%s", out)
+	}
+	out, _, _ = runQ("--archive", db, "show", "--output", "json", id)
+	var js struct{ Captures map[string][]archive.Capture }
+	if err := json.Unmarshal([]byte(out), &js); err != nil {
+		t.Fatal(err)
+	}
+	kept := 0
+	for _, cs := range js.Captures {
+		for _, c := range cs {
+			if c.Headers["Content-Disposition"] == rawGBK {
+				kept++
+			}
+		}
+	}
+	if kept != 1 {
+		t.Errorf("show --output json: the raw GBK header is not kept byte for byte (%d captures have it)", kept)
 	}
 }
