@@ -199,7 +199,7 @@ func printShow(app *App, d *archive.Document, caps map[string][]archive.Capture)
 // copy is decoded: a value that is not UTF-8 (a Content-Disposition file
 // name in raw GBK, as Java servers send it) is read as GB18030, and a
 // Content-Disposition whose name is percent- or MIME-encoded (RFC 5987
-// filename*=UTF-8''%E5…) is followed by the name it gives.
+// filename*=UTF-8”%E5…) is followed by the name it gives.
 func headerText(name, raw string) string {
 	text, note := raw, ""
 	if !utf8.ValidString(raw) {
