@@ -126,5 +126,14 @@ func TestDemoCommand(t *testing.T) {
 		if err != nil || st.Documents != want {
 			t.Errorf("run %d: demo archive holds %d documents (%v), want %d", i, st.Documents, err, want)
 		}
+		// The size printed as on disk is the file's, not the blobs'.
+		fi, err := os.Stat(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		onDisk := "Archive file: " + humanBytes(fi.Size()) + " on disk, "
+		if !strings.Contains(out, onDisk) || strings.Count(out, "on disk") != 1 {
+			t.Errorf("run %d: demo summary lacks %q (the file's size):\n%s", i, onDisk, out)
+		}
 	}
 }

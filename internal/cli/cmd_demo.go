@@ -201,8 +201,12 @@ func demoSummary(app *App, arc *archive.Archive, p *portal.Portal, maxList int, 
 		parts = append(parts, fmt.Sprintf("%s %d", k, v))
 	}
 	sort.Strings(parts)
-	fmt.Fprintf(w, "\n%s (%s), %s, %s (%s, %s on disk) in %s\n",
+	// Two sizes, named as stats names them: what the files take once
+	// compressed in the archive, and the archive file itself, which bbolt
+	// grows ahead of its data (the rest is free pages).
+	fmt.Fprintf(w, "\n%s (%s), %s, %s (%s original, %s stored) in %s\n",
 		plural(st.Documents, "document", "documents"), strings.Join(parts, ", "), plural(st.Captures, "capture", "captures"), plural(st.Blobs, "blob", "blobs"), humanBytes(st.BlobBytes), humanBytes(st.StoredBytes), took.Round(100*time.Millisecond))
+	fmt.Fprintf(w, "Archive file: %s on disk, %s in use by bbolt (the rest is free pages)\n", humanBytes(st.FileBytes), humanBytes(st.DataBytes))
 	fmt.Fprintf(w, "Archive: %s — try `crawler --archive %s stats`\n", arc.Path(), arc.Path())
 	return nil
 }
