@@ -145,6 +145,14 @@ func (o *Output) Close() error {
 	return o.w.Flush()
 }
 
+// FitWidth makes a table fit a terminal of width cells (0: no limit) by
+// cutting its free-text columns; other formats are never cut.
+func (o *Output) FitWidth(width int) {
+	if o.table != nil {
+		o.table.Width = width
+	}
+}
+
 // Count is the number of rows written.
 func (o *Output) Count() int { return o.n }
 
@@ -207,6 +215,9 @@ func (Gap) TableHeader() []string {
 	return []string{"缺 missing", "上次 last", "机关 body", "地区 region", "站点 site", "之后 later", "上次报告 last report"}
 }
 
+// TableMaxWidth names the free-text columns, cut to fit a terminal.
+func (Gap) TableMaxWidth() map[int]int { return map[int]int{2: 0, 3: 0} }
+
 // Table implements Row.
 func (g Gap) Table() []string {
 	return []string{strconv.Itoa(g.MissingYear), strconv.Itoa(g.LastYear), g.Body, g.Region, g.Site, joinInts(g.LaterYears), g.LastID}
@@ -232,7 +243,16 @@ type Table struct {
 	MaxWidth map[int]int
 	// Right aligns a column to the right (numbers).
 	Right map[int]bool
+	// Width is the terminal's width in cells (0: unknown, no limit). When
+	// the lines are wider, the columns MaxWidth names — the free text,
+	// never ids or numbers — are cut further, widest first, down to
+	// minCut cells each.
+	Width int
 }
+
+// minCut is the narrowest a column is cut to fit the terminal: four CJK
+// characters, still enough to tell most bodies and titles apart.
+const minCut = 8
 
 // Render writes the table.
 func (t *Table) Render(w io.Writer) error {
@@ -262,11 +282,15 @@ func (t *Table) Render(w io.Writer) error {
 			widths[i] = max(widths[i], runewidth.StringWidth(cell(r, i)))
 		}
 	}
+	t.fit(widths)
 	bw := bufio.NewWriter(w)
 	line := func(r []string) {
 		var b strings.Builder
 		for i := range cols {
 			s := cell(r, i)
+			if runewidth.StringWidth(s) > widths[i] {
+				s = runewidth.Truncate(s, widths[i], "…")
+			}
 			pad := widths[i] - runewidth.StringWidth(s)
 			if i > 0 {
 				b.WriteString("  ")
@@ -296,4 +320,31 @@ func (t *Table) Render(w io.Writer) error {
 		line(r)
 	}
 	return bw.Flush()
+}
+
+// fit narrows the cuttable columns (those in MaxWidth) until a line fits
+// in t.Width, one cell at a time from the widest, so the cut falls on the
+// longest text first. A table whose fixed columns alone are too wide is
+// left as narrow as it can be: ids and numbers are never cut.
+func (t *Table) fit(widths []int) {
+	if t.Width <= 0 {
+		return
+	}
+	total := 2 * (len(widths) - 1)
+	for _, w := range widths {
+		total += w
+	}
+	for total > t.Width {
+		best := -1
+		for i, w := range widths {
+			if _, cut := t.MaxWidth[i]; cut && w > minCut && (best < 0 || w > widths[best]) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return
+		}
+		widths[best]--
+		total--
+	}
 }

@@ -226,6 +226,47 @@ func TestTableTruncates(t *testing.T) {
 	}
 }
 
+// A table fits a terminal's width by cutting its free-text columns (those
+// in MaxWidth), widest first and CJK-aware, never the others, and no
+// narrower than the cut columns' floor.
+func TestTableFitsWidth(t *testing.T) {
+	id := "0123456789abcdef"
+	rows := [][]string{
+		{id, "偃师区工业和信息化局", "河南省洛阳市偃师区", "2023", "偃师区工业和信息化局2023年政府信息公开工作年度报告"},
+		{"fedcba9876543210", "洛阳市人社局", "河南省洛阳市", "2022", "short"},
+	}
+	cut := map[int]int{1: 30, 2: 30, 4: 60}
+	for _, tc := range []struct {
+		width, want int // want: the widest line
+	}{
+		{0, 16 + 20 + 18 + 4 + 50 + 8},   // unknown: only MaxWidth caps
+		{200, 16 + 20 + 18 + 4 + 50 + 8}, // wide enough already
+		{80, 80},
+		{61, 61},
+		{40, 16 + 8 + 8 + 4 + 8 + 8}, // the floor: 8 cells a cut column
+	} {
+		tb := &query.Table{Header: []string{"ID", "机关", "地区", "年份", "标题"}, Rows: rows, MaxWidth: cut, Width: tc.width}
+		var buf bytes.Buffer
+		if err := tb.Render(&buf); err != nil {
+			t.Fatal(err)
+		}
+		got := 0
+		for _, l := range strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n") {
+			got = max(got, runewidth.StringWidth(l))
+		}
+		// The widest line is the header's rule, exactly the columns' widths.
+		if got != tc.want {
+			t.Errorf("width %d: widest line %d cells, want %d:\n%s", tc.width, got, tc.want, buf.String())
+		}
+		if !strings.Contains(buf.String(), id+"  ") || !strings.Contains(buf.String(), "  2023  ") {
+			t.Errorf("width %d: an id or a number was cut:\n%s", tc.width, buf.String())
+		}
+		if cutNow := strings.Contains(buf.String(), "…"); cutNow != (tc.width > 0 && tc.width < 116) {
+			t.Errorf("width %d: cut %v:\n%s", tc.width, cutNow, buf.String())
+		}
+	}
+}
+
 func TestMissing(t *testing.T) {
 	a := querytest.Open(t)
 	type d struct {

@@ -78,6 +78,17 @@ func (a *App) outputKind(flag string) string {
 	return query.OutJSONL
 }
 
+// newOutput starts a command's result output in the format of --output;
+// a table on a terminal fits its width.
+func (a *App) newOutput(flag string) (*query.Output, error) {
+	out, err := query.NewOutput(a.Stdout, a.outputKind(flag))
+	if err != nil {
+		return nil, err
+	}
+	out.FitWidth(TermWidth(a.Stdout))
+	return out, nil
+}
+
 func init() {
 	register(60, func(app *App) *cobra.Command {
 		var ff filterFlags
@@ -111,7 +122,7 @@ in the --year range if given, and never after the newest year in the archive.`,
 				if err != nil {
 					return withExit(2, err)
 				}
-				out, err := query.NewOutput(app.Stdout, app.outputKind(output))
+				out, err := app.newOutput(output)
 				if err != nil {
 					return withExit(2, err)
 				}

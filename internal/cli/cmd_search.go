@@ -180,7 +180,7 @@ so reindex is for a deleted or suspect index, or after an upgrade.`,
 
 // newSearchOutput starts search's output in the format of --output.
 func newSearchOutput(app *App, flag string) (*query.Output, error) {
-	out, err := query.NewOutput(app.Stdout, app.outputKind(flag))
+	out, err := app.newOutput(flag)
 	if err != nil {
 		return nil, err
 	}

@@ -80,6 +80,7 @@ type relayHello struct {
 	Args                 []string
 	Cwd                  string
 	StdoutTTY, StderrTTY bool
+	StdoutWidth          int `json:",omitempty"` // the reader's terminal, for tables that fit it
 }
 
 type relayOut struct {
@@ -126,7 +127,8 @@ func (a *App) relayIfServed(cmd *cobra.Command) error {
 		return nil
 	}
 	cwd, _ := os.Getwd()
-	hello := relayHello{Token: info.Token, Args: a.args, Cwd: cwd, StdoutTTY: IsTerminal(a.Stdout), StderrTTY: IsTerminal(a.Stderr)}
+	hello := relayHello{Token: info.Token, Args: a.args, Cwd: cwd, StdoutTTY: IsTerminal(a.Stdout), StderrTTY: IsTerminal(a.Stderr),
+		StdoutWidth: TermWidth(a.Stdout)}
 	code, err := relayRun(cmd.Context(), info.Addr, hello, a.Stdout, a.Stderr)
 	switch {
 	case errors.Is(err, errRelayUnreachable):
@@ -364,7 +366,7 @@ func (s *relayServer) session(conn net.Conn) {
 		}
 	}()
 	app := &App{Stdin: strings.NewReader(""), cfg: s.cfg, shared: s.arc, files: &remoteFiles{c: c}, cwd: h.Cwd,
-		Stdout: &relayWriter{c: c, stream: 1, tty: h.StdoutTTY}, Stderr: &relayWriter{c: c, stream: 2, tty: h.StderrTTY}}
+		Stdout: &relayWriter{c: c, stream: 1, tty: h.StdoutTTY, width: h.StdoutWidth}, Stderr: &relayWriter{c: c, stream: 2, tty: h.StderrTTY}}
 	if cmd, _, err := NewRoot(&App{}).Find(h.Args); err != nil || !relayCommands[cmd.Name()] {
 		c.out(2, []byte("crawler: crawler serve runs only read commands for other processes\n"))
 		c.exit(2)
@@ -452,6 +454,7 @@ type relayWriter struct {
 	c      *relayConn
 	stream int
 	tty    bool
+	width  int // the reader's terminal width (0: unknown)
 }
 
 func (w *relayWriter) Write(p []byte) (int, error) {
@@ -462,6 +465,8 @@ func (w *relayWriter) Write(p []byte) (int, error) {
 }
 
 func (w *relayWriter) IsTerminal() bool { return w.tty }
+
+func (w *relayWriter) TermWidth() int { return w.width }
 
 // remoteFiles are the reader's files, seen from the service.
 type remoteFiles struct{ c *relayConn }

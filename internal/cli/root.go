@@ -15,6 +15,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
@@ -89,6 +90,22 @@ func IsTerminal(w io.Writer) bool {
 	}
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// TermWidth is the width in cells of the terminal w writes to, or 0 when
+// w is not a terminal or its size is unknown: a terminal file, or a
+// writer that says (a relayed command's output, the reader's terminal; a
+// test's fake terminal).
+func TermWidth(w io.Writer) int {
+	if t, ok := w.(interface{ TermWidth() int }); ok {
+		return t.TermWidth()
+	}
+	if f, ok := w.(*os.File); ok && IsTerminal(f) {
+		if width, _, err := term.GetSize(int(f.Fd())); err == nil {
+			return width
+		}
+	}
+	return 0
 }
 
 type cmdFactory struct {

@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/mattn/go-runewidth"
+)
+
+// fakeTerm is an output stream that says it is a terminal of a given
+// width, so tests reach what only a terminal gets: tables by default,
+// fitted to the width, and live progress lines.
+type fakeTerm struct {
+	bytes.Buffer
+	width int
+}
+
+func (f *fakeTerm) IsTerminal() bool { return true }
+func (f *fakeTerm) TermWidth() int   { return f.width }
+
+// runTerm runs the CLI with stdout and stderr on a fake terminal of width
+// cells.
+func runTerm(width int, args ...string) (string, string, int) {
+	out, errb := &fakeTerm{width: width}, &fakeTerm{width: width}
+	code := Main(context.Background(), args, strings.NewReader(""), out, errb)
+	return out.String(), errb.String(), code
+}
+
+// On a terminal, query prints a table that fits the terminal's width,
+// cutting the free-text columns (body, region, title) and never an id.
+func TestQueryTableFitsTerminal(t *testing.T) {
+	db, ids := queryArchive(t)
+	wide, _, code := runTerm(200, "--archive", db, "query")
+	if code != 0 || !strings.HasPrefix(wide, "ID ") || !strings.Contains(wide, "偃师区工业和信息化局年度报告") {
+		t.Fatalf("wide terminal: exit %d:\n%s", code, wide)
+	}
+	// 78 cells hold the fixed columns and the cut ones at their narrowest;
+	// a narrower terminal gets that narrowest table.
+	for _, width := range []int{100, 80, 78, 60} {
+		out, errOut, code := runTerm(width, "--archive", db, "query")
+		if code != 0 {
+			t.Fatalf("width %d: exit %d: %s", width, code, errOut)
+		}
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) != 2+len(ids) {
+			t.Fatalf("width %d: %d lines:\n%s", width, len(lines), out)
+		}
+		for _, l := range lines {
+			if w := runewidth.StringWidth(l); w > max(width, 78) {
+				t.Errorf("width %d: a line of %d cells: %q", width, w, l)
+			}
+		}
+		for _, id := range ids {
+			if !strings.Contains(out, id+"  ") {
+				t.Errorf("width %d: id %s cut or missing:\n%s", width, id, out)
+			}
+		}
+		if !strings.Contains(out, "…") {
+			t.Errorf("width %d: nothing was cut:\n%s", width, out)
+		}
+	}
+	// Not a terminal: JSON Lines, never cut.
+	out, _, _ := runQ("--archive", db, "query")
+	if strings.Contains(out, "…") || strings.Count(out, "\n") != len(ids) {
+		t.Errorf("pipe output:\n%s", out)
+	}
+}
