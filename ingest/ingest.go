@@ -63,10 +63,7 @@ type Options struct {
 
 // ParseFile returns the FileParser backed by package parse.
 func ParseFile(o Options) FileParser {
-	po := pdf.Options{}
-	if !o.OCR {
-		po.OCR = pdf.OCROff
-	}
+	po := pdfOptions(o)
 	if o.Timeout == 0 {
 		o.Timeout = 5 * time.Minute
 	}
@@ -270,20 +267,51 @@ type Hints struct {
 	Year   int
 }
 
-// Parser parses archived documents for import and reparse.
+// Parser parses for one command or service — the crawl's files
+// (FileParser), import (Import), reparse (Apply), local files (Report) —
+// and owns the process's PDF engine from NewParser to Close. That engine
+// (pdf.DefaultEngine, which every parse of a PDF uses) is configured here
+// and only here: its compiled WebAssembly cached under cfg.CacheDir(), its
+// log. It starts on the first PDF, so a run that meets none never pays
+// for it. Open one Parser per command, and Close it when the command ends.
 type Parser struct {
-	parseFile FileParser
+	opts      Options
+	parseFile FileParser // ParseFile(opts), for Apply
 }
 
-// NewParser configures the process-wide PDF engine from cfg (its compiled
-// WebAssembly cache lives under cfg.CacheDir()).
+// NewParser configures the process-wide PDF engine from cfg and o.
 func NewParser(cfg *config.Config, o Options) *Parser {
-	pdf.SetDefaultConfig(pdf.Config{CacheDir: cfg.CacheDir()})
-	return &Parser{parseFile: ParseFile(o)}
+	pdf.SetDefaultConfig(pdf.Config{CacheDir: cfg.CacheDir(), Logger: o.Log})
+	return &Parser{opts: o, parseFile: ParseFile(o)}
 }
 
 // Close releases the PDF engine if one was started.
 func (p *Parser) Close() error { return pdf.CloseDefault() }
+
+// FileParser is the parser the crawl engine calls for each file, logging
+// to log (nil: the Parser's own), e.g. above a terminal's progress line.
+func (p *Parser) FileParser(log *slog.Logger) FileParser {
+	o := p.opts
+	if log != nil {
+		o.Log = log
+	}
+	return ParseFile(o)
+}
+
+// Report parses one local file into the parser's full report (`crawler
+// parse`), with the Parser's OCR setting, log and timeout (0: none).
+func (p *Parser) Report(ctx context.Context, data []byte, meta report.Meta) (*report.Report, error) {
+	return parse.Parse(ctx, data, meta, parse.Options{Logger: p.opts.Log, PDF: pdfOptions(p.opts), Timeout: p.opts.Timeout})
+}
+
+// pdfOptions are the PDF reader's options for o: OCR off unless asked.
+func pdfOptions(o Options) pdf.Options {
+	po := pdf.Options{}
+	if !o.OCR {
+		po.OCR = pdf.OCROff
+	}
+	return po
+}
 
 // Apply parses d and stores the outcome on it (not in the archive: the
 // caller commits). Non-empty hints are remembered on d (and hints d already

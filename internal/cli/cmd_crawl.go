@@ -21,7 +21,6 @@ import (
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl"
 	"github.com/nianbao/nianbao/ingest"
-	"github.com/nianbao/nianbao/parse/pdf"
 )
 
 func init() {
@@ -55,9 +54,9 @@ Ends with a per-site table. Exit status 3 when a site failed entirely.`,
 				defer app.updateIndex(cmd.Context(), arc)
 				ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 				defer stop()
-				pdf.SetDefaultConfig(pdf.Config{CacheDir: cfg.CacheDir(), Logger: app.Log})
-				defer func() { _ = pdf.CloseDefault() }()
-				results := runCrawl(ctx, app, crawl.Options{Store: arc, Config: cfg}, list)
+				parser := ingest.NewParser(cfg, ingest.Options{OCR: cfg.Crawl.OCROn(), Log: app.Log})
+				defer parser.Close()
+				results := runCrawl(ctx, app, parser, crawl.Options{Store: arc, Config: cfg}, list)
 				printRunTable(app.Stdout, results)
 				return crawlExit(results)
 			},
@@ -97,16 +96,15 @@ func orDefault(s, d string) string {
 	return s
 }
 
-// runCrawl runs the engine over every listed site at once, with the
-// parser wired in and progress shown as one live line on a terminal (log
-// lines are printed above it), as log lines otherwise.
-func runCrawl(ctx context.Context, app *App, opts crawl.Options, list []config.Site) []crawl.Result {
+// runCrawl runs the engine over every listed site at once, with parser's
+// file parser wired in and progress shown as one live line on a terminal
+// (log lines, the parser's too, are printed above it), as log lines
+// otherwise.
+func runCrawl(ctx context.Context, app *App, parser *ingest.Parser, opts crawl.Options, list []config.Site) []crawl.Result {
 	prog := newProgress(app.Stderr, app.Log, list, opts.Config)
 	defer prog.close()
 	log := prog.logger(app)
-	if opts.Parser == nil {
-		opts.Parser = archiveParser(log, opts.Config == nil || opts.Config.Crawl.OCROn())
-	}
+	opts.Parser = parser.FileParser(log)
 	opts.Log = log
 	opts.Progress = prog.event
 	opts.SiteStart = prog.start
@@ -116,13 +114,6 @@ func runCrawl(ctx context.Context, app *App, opts crawl.Options, list []config.S
 		return []crawl.Result{{Err: err, Run: archive.Run{Status: "failed"}}}
 	}
 	return e.Crawl(ctx, list)
-}
-
-// archiveParser is the engine's file parser (package ingest over package
-// parse). With ocr false, pages without a text layer are only flagged
-// (needs_ocr): tesseract takes about a minute per scanned report.
-func archiveParser(log *slog.Logger, ocr bool) crawl.Parser {
-	return ingest.ParseFile(ingest.Options{OCR: ocr, Log: log})
 }
 
 // progress shows a fleet crawl: on a terminal one live line (sites done,

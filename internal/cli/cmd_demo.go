@@ -18,7 +18,7 @@ import (
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl"
-	"github.com/nianbao/nianbao/parse/pdf"
+	"github.com/nianbao/nianbao/ingest"
 	"github.com/nianbao/nianbao/portal"
 	"github.com/nianbao/nianbao/search"
 )
@@ -85,15 +85,14 @@ Then try: crawler --archive ` + "./data/demo.db" + ` stats`,
 				dcfg.Crawl.UserAgent = cfg.Crawl.UserAgent
 				dcfg.Crawl.InsecureTLS = true // the portal's https hosts use a self-signed certificate
 				dcfg.Crawl.MaxAttempts = 2
-				pdf.SetDefaultConfig(pdf.Config{CacheDir: cfg.CacheDir(), Logger: app.Log})
-				defer func() { _ = pdf.CloseDefault() }()
+				parser := ingest.NewParser(cfg, ingest.Options{OCR: ocr, Log: app.Log})
+				defer parser.Close()
 
 				ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 				defer stop()
 				fmt.Fprintf(app.Stdout, "Imitation portal on %s (%d sites); crawling into %s …\n\n", p.Start(), len(p.Sites()), db)
-				results := runCrawl(ctx, app, crawl.Options{
+				results := runCrawl(ctx, app, parser, crawl.Options{
 					Store: arc, Config: dcfg, Resolve: p.Resolve(), LoopbackOnly: true, NoPoliteness: true,
-					Parser: archiveParser(app.Log, ocr),
 				}, p.Sites())
 				printRunTable(app.Stdout, results)
 				if ctx.Err() != nil {

@@ -2,13 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/ingest"
 	"github.com/nianbao/nianbao/query"
 )
@@ -45,71 +44,18 @@ and a warning, and the command still succeeds.`,
 				defer app.updateIndex(cmd.Context(), arc)
 				parser := ingest.NewParser(cfg, ingest.Options{OCR: cfg.Crawl.OCROn(), Log: app.Log})
 				defer parser.Close()
-				p := query.Printable // names and URLs may hold control characters
+				hinted := body != "" || year != 0 || region != "" || title != ""
 				for _, file := range args {
 					data, err := os.ReadFile(file)
 					if err != nil {
 						return fmt.Errorf("import %s: %w", file, err)
 					}
-					info, isNew, err := arc.PutBlobBytes(data)
+					res, err := parser.Import(cmd.Context(), arc, ingest.ImportFile{Data: data, Name: filepath.Base(file), URL: url,
+						Title: title, Hints: ingest.Hints{Body: body, Year: year, Region: region}})
 					if err != nil {
 						return fmt.Errorf("import %s: %w", file, err)
 					}
-					name := filepath.Base(file)
-					src := url
-					if src == "" {
-						src = "file:///" + name
-					}
-					now := time.Now().UTC()
-					capt := &archive.Capture{URL: src, FinalURL: src, Time: now, SHA256: info.SHA256, Size: info.Size,
-						MediaType: info.MediaType, Filename: name, Source: "import"}
-					// The same bytes already archived (crawled or imported):
-					// record where this copy came from on that document,
-					// never a second document for the same report.
-					if existing, err := archivedAs(arc, info.SHA256); err != nil {
-						return fmt.Errorf("import %s: %w", file, err)
-					} else if existing != nil {
-						dup, err := hasImportCapture(arc, info.SHA256, src)
-						if err != nil {
-							return fmt.Errorf("import %s: %w", file, err)
-						}
-						if dup {
-							fmt.Fprintf(app.Stdout, "%s: already archived as document %s (imported before from %s): nothing added\n",
-								p(file), existing.ID, p(src))
-							continue
-						}
-						capt.DocID = existing.ID
-						if err := arc.CommitFetch(archive.Fetch{Capture: capt}); err != nil {
-							return fmt.Errorf("import %s: %w", file, err)
-						}
-						fmt.Fprintf(app.Stdout, "%s: already archived as document %s (%s %d); import capture #%d added from %s\n",
-							p(file), existing.ID, p(or(existing.Body, existing.Title)), existing.Year, capt.ID, p(src))
-						if body != "" || year != 0 || region != "" || title != "" {
-							fmt.Fprintf(app.Stdout, "  note: --body/--year/--region/--title were not applied to the existing document\n")
-						}
-						continue
-					}
-					id := archive.DocID("import", info.SHA256)
-					capt.DocID = id
-					doc := &archive.Document{ID: id, Source: "import", URL: url, FirstSeen: now, LastSeen: now,
-						Files: []archive.FileRef{{URL: src, SHA256: info.SHA256, MediaType: info.MediaType,
-							Size: info.Size, Filename: name, Role: "attachment"}}}
-					if title != "" {
-						doc.Title = title
-					}
-					parser.Apply(cmd.Context(), arc, doc, ingest.Hints{Body: body, Year: year, Region: region})
-					if err := arc.CommitFetch(archive.Fetch{Capture: capt, Doc: doc}); err != nil {
-						return fmt.Errorf("import %s: %w", file, err)
-					}
-					state := "stored"
-					if !isNew {
-						state = "already stored"
-					}
-					fmt.Fprintf(app.Stdout, "%s: %s %s (%s, %s), document %s, parse %s\n", p(file), state,
-						info.SHA256[:12], info.MediaType, humanBytes(info.Size), id, doc.ParseStatus)
-					for _, w := range doc.Warnings {
-						fmt.Fprintf(app.Stdout, "  warning: %s\n", p(w))
-					}
+					printImported(app.Stdout, file, res, hinted)
 				}
 				return nil
 			},
@@ -124,33 +70,30 @@ and a warning, and the command still succeeds.`,
 	})
 }
 
-// archivedAs returns the document that already holds blob sha (the
-// earliest seen when several do), or nil.
-func archivedAs(arc *archive.Archive, sha string) (*archive.Document, error) {
-	docs, err := arc.DocumentsByHash(sha)
-	if err != nil {
-		return nil, fmt.Errorf("documents with %s: %w", sha[:12], err)
-	}
-	var best *archive.Document
-	for _, d := range docs {
-		if best == nil || d.FirstSeen.Before(best.FirstSeen) {
-			best = d
+// printImported says what import did with one file. Names and URLs may
+// hold control characters: they are printed escaped.
+func printImported(w io.Writer, file string, res ingest.Imported, hinted bool) {
+	p := query.Printable
+	d := res.Doc
+	switch {
+	case res.Existing && res.Capture == nil:
+		fmt.Fprintf(w, "%s: already archived as document %s (imported before from %s): nothing added\n",
+			p(file), d.ID, p(res.Source))
+	case res.Existing:
+		fmt.Fprintf(w, "%s: already archived as document %s (%s %d); import capture #%d added from %s\n",
+			p(file), d.ID, p(or(d.Body, d.Title)), d.Year, res.Capture.ID, p(res.Source))
+		if hinted {
+			fmt.Fprintf(w, "  note: --body/--year/--region/--title were not applied to the existing document\n")
+		}
+	default:
+		state := "stored"
+		if !res.NewBlob {
+			state = "already stored"
+		}
+		fmt.Fprintf(w, "%s: %s %s (%s, %s), document %s, parse %s\n", p(file), state,
+			res.Blob.SHA256[:12], res.Blob.MediaType, humanBytes(res.Blob.Size), d.ID, d.ParseStatus)
+		for _, wn := range d.Warnings {
+			fmt.Fprintf(w, "  warning: %s\n", p(wn))
 		}
 	}
-	return best, nil
-}
-
-// hasImportCapture reports whether an import capture of blob sha from src
-// exists: importing the same file from the same place twice adds nothing.
-func hasImportCapture(arc *archive.Archive, sha, src string) (bool, error) {
-	caps, err := arc.CapturesByHash(sha)
-	if err != nil {
-		return false, fmt.Errorf("captures of %s: %w", sha[:12], err)
-	}
-	for _, c := range caps {
-		if c.Source == "import" && c.URL == src {
-			return true, nil
-		}
-	}
-	return false, nil
 }

@@ -12,8 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nianbao/nianbao/config"
+	"github.com/nianbao/nianbao/ingest"
 	"github.com/nianbao/nianbao/parse"
-	"github.com/nianbao/nianbao/parse/pdf"
 	"github.com/nianbao/nianbao/parse/report"
 	"github.com/nianbao/nianbao/query"
 )
@@ -34,14 +35,18 @@ reported); it is non-zero only when a file cannot be read.`,
 			Args: cobra.MinimumNArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				// The PDF engine caches its compiled module under the
-				// config's cache dir; a missing config is fine.
-				if cfg, err := app.Config(explicitConfig(cmd)); err == nil {
-					pdf.SetDefaultConfig(pdf.Config{CacheDir: cfg.CacheDir(), Logger: app.Log})
-				} else if explicitConfig(cmd) {
-					return err
+				// config's cache dir; no config, or a broken ./config.yaml
+				// not named with --config, is fine: the defaults serve.
+				cfg, err := app.Config(explicitConfig(cmd))
+				if err != nil {
+					if explicitConfig(cmd) {
+						return err
+					}
+					cfg = config.Default()
 				}
+				parser := ingest.NewParser(cfg, ingest.Options{OCR: true, Log: app.Log})
 				defer func() {
-					if err := pdf.CloseDefault(); err != nil {
+					if err := parser.Close(); err != nil {
 						app.Log.Debug("pdf engine close", "err", err)
 					}
 				}()
@@ -55,7 +60,7 @@ reported); it is non-zero only when a file cannot be read.`,
 					}
 					sum := sha256.Sum256(data)
 					meta := report.Meta{File: filepath.Base(path), SHA256: hex.EncodeToString(sum[:]), Region: region}
-					r, err := parse.Parse(cmd.Context(), data, meta, parse.Options{Logger: app.Log})
+					r, err := parser.Report(cmd.Context(), data, meta)
 					if err != nil {
 						return fmt.Errorf("parse %s: %w", query.Printable(path), err)
 					}

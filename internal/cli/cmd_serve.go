@@ -13,7 +13,7 @@ import (
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl"
 	"github.com/nianbao/nianbao/export"
-	"github.com/nianbao/nianbao/parse/pdf"
+	"github.com/nianbao/nianbao/ingest"
 	"github.com/nianbao/nianbao/query"
 	"github.com/nianbao/nianbao/server"
 )
@@ -97,12 +97,13 @@ running crawl stops at a commit boundary and resumes on the next start.`,
 // newServeCrawler wires the crawl engine and its parser to the archive, as
 // `crawler crawl` does. A variable so tests can substitute a fake engine.
 var newServeCrawler = func(app *App, cfg *config.Config, arc *archive.Archive) (server.Crawler, func(), error) {
-	pdf.SetDefaultConfig(pdf.Config{CacheDir: cfg.CacheDir(), Logger: app.Log})
-	eng, err := crawl.New(crawl.Options{Store: arc, Config: cfg, Log: app.Log, Parser: archiveParser(app.Log, true)})
+	parser := ingest.NewParser(cfg, ingest.Options{OCR: true, Log: app.Log})
+	eng, err := crawl.New(crawl.Options{Store: arc, Config: cfg, Log: app.Log, Parser: parser.FileParser(nil)})
 	if err != nil {
+		parser.Close()
 		return nil, nil, fmt.Errorf("crawl engine: %w", err)
 	}
-	return &engineCrawler{eng: eng, cfg: cfg}, func() { _ = pdf.CloseDefault() }, nil
+	return &engineCrawler{eng: eng, cfg: cfg}, func() { _ = parser.Close() }, nil
 }
 
 // engineCrawler crawls the named sites at once; the engine stores each
