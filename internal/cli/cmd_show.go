@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -43,7 +41,7 @@ func init() {
 					return err
 				}
 				defer arc.Close()
-				d, err := findDocument(arc, args[0])
+				d, err := query.FindDocument(cmd.Context(), arc, args[0])
 				if err != nil {
 					if errors.Is(err, archive.ErrNotFound) {
 						return withExit(1, fmt.Errorf("no report %q in %s (ids are listed by `crawler query`)", args[0], arc.Path()))
@@ -212,64 +210,4 @@ func headerText(name, raw string) string {
 		}
 	}
 	return query.Printable(text) + note
-}
-
-// findDocument resolves show's argument: an id in any letter case, or a URL
-// (page, file or listing) as stored, else after dropping the #fragment and
-// lower-casing scheme and host, else by canonical form (www., index.html,
-// query order), which costs one pass over the documents.
-func findDocument(arc *archive.Archive, arg string) (*archive.Document, error) {
-	arg = strings.TrimSpace(arg)
-	if !strings.Contains(arg, "://") {
-		return arc.Document(strings.ToLower(arg))
-	}
-	var tried []string
-	for _, u := range urlVariants(arg) {
-		if slices.Contains(tried, u) {
-			continue
-		}
-		tried = append(tried, u)
-		d, err := arc.DocumentByURL(u)
-		if err == nil || !errors.Is(err, archive.ErrNotFound) {
-			return d, err
-		}
-	}
-	want := fetch.CanonicalURL(tried[len(tried)-1])
-	var found *archive.Document
-	err := arc.ForEachDocument(func(d *archive.Document) error {
-		urls := []string{d.URL}
-		for _, f := range d.Files {
-			urls = append(urls, f.URL)
-		}
-		for _, s := range d.Sightings {
-			urls = append(urls, s.URL)
-		}
-		for _, u := range urls {
-			if u != "" && fetch.CanonicalURL(u) == want {
-				found = d
-				return query.ErrStop
-			}
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, query.ErrStop) {
-		return nil, fmt.Errorf("find %s: %w", arg, err)
-	}
-	if found == nil {
-		return nil, fmt.Errorf("document at %s: %w", arg, archive.ErrNotFound)
-	}
-	return found, nil
-}
-
-// urlVariants are the spellings of raw to look up, as given first.
-func urlVariants(raw string) []string {
-	out := []string{raw}
-	noFrag, _, _ := strings.Cut(raw, "#")
-	out = append(out, noFrag)
-	if u, err := url.Parse(noFrag); err == nil && u.Host != "" {
-		u.Scheme = strings.ToLower(u.Scheme)
-		u.Host = strings.ToLower(u.Host)
-		out = append(out, u.String())
-	}
-	return out
 }

@@ -1,0 +1,79 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/crawl/fetch"
+)
+
+// FindDocument resolves a reader's reference to one document (`crawler
+// show ID|URL`): an id in any letter case, or a URL — the report's page,
+// one of its files or a listing it was seen on — as stored, else after
+// dropping the #fragment and lower-casing scheme and host, else by
+// canonical form (www., index.html, query order), which costs one pass
+// over the documents. Retracted documents are found too: a reader asking
+// for one by name is shown it, marked. Nothing found is archive.ErrNotFound.
+func FindDocument(ctx context.Context, arc *archive.Archive, ref string) (*archive.Document, error) {
+	ref = strings.TrimSpace(ref)
+	if !strings.Contains(ref, "://") {
+		return arc.Document(strings.ToLower(ref))
+	}
+	var tried []string
+	for _, u := range urlVariants(ref) {
+		if slices.Contains(tried, u) {
+			continue
+		}
+		tried = append(tried, u)
+		d, err := arc.DocumentByURL(u)
+		if err == nil || !errors.Is(err, archive.ErrNotFound) {
+			return d, err
+		}
+	}
+	want := fetch.CanonicalURL(tried[len(tried)-1])
+	var found *archive.Document
+	err := arc.ForEachDocument(func(d *archive.Document) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		urls := []string{d.URL}
+		for _, f := range d.Files {
+			urls = append(urls, f.URL)
+		}
+		for _, s := range d.Sightings {
+			urls = append(urls, s.URL)
+		}
+		for _, u := range urls {
+			if u != "" && fetch.CanonicalURL(u) == want {
+				found = d
+				return ErrStop
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, ErrStop) {
+		return nil, fmt.Errorf("find %s: %w", ref, err)
+	}
+	if found == nil {
+		return nil, fmt.Errorf("document at %s: %w", ref, archive.ErrNotFound)
+	}
+	return found, nil
+}
+
+// urlVariants are the spellings of raw to look up, as given first.
+func urlVariants(raw string) []string {
+	out := []string{raw}
+	noFrag, _, _ := strings.Cut(raw, "#")
+	out = append(out, noFrag)
+	if u, err := url.Parse(noFrag); err == nil && u.Host != "" {
+		u.Scheme = strings.ToLower(u.Scheme)
+		u.Host = strings.ToLower(u.Host)
+		out = append(out, u.String())
+	}
+	return out
+}

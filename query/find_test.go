@@ -1,0 +1,46 @@
+package query_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/query"
+	"github.com/nianbao/nianbao/query/querytest"
+)
+
+// A document is found by its id in any case, or by any URL it was stored,
+// filed or listed under, in the spellings a reader pastes.
+func TestFindDocument(t *testing.T) {
+	a := querytest.Open(t)
+	ids := querytest.Add(t, a,
+		querytest.Doc{Site: "yanshi", URL: "http://yanshi.gov.cn/a.html", Title: "甲", Body: "甲局", Year: 2023,
+			Files: []querytest.File{{URL: "http://yanshi.gov.cn/a.html", Role: "page", Data: querytest.HTML("甲")},
+				{URL: "http://yanshi.gov.cn/a.pdf", Data: querytest.PDF("a")}}},
+		querytest.Doc{Site: "yanshi", URL: "http://yanshi.gov.cn/b/index.html?y=1&x=2", Title: "乙", Body: "乙局", Year: 2023,
+			Files: []querytest.File{{URL: "http://yanshi.gov.cn/b/index.html?y=1&x=2", Role: "page", Data: querytest.HTML("乙")}}},
+	)
+	for _, tc := range []struct{ ref, want string }{
+		{ids[0], ids[0]},
+		{" " + strings.ToUpper(ids[1]) + " ", ids[1]},
+		{"http://yanshi.gov.cn/a.html", ids[0]},
+		{"http://yanshi.gov.cn/a.html#part2", ids[0]},
+		{"HTTP://YanShi.gov.cn/a.html", ids[0]},
+		{"http://yanshi.gov.cn/a.pdf", ids[0]},                // a file of the report
+		{"http://www.yanshi.gov.cn/a.html", ids[0]},           // canonical form
+		{"http://yanshi.gov.cn/b/index.html?x=2&y=1", ids[1]}, // query order
+		{"http://yanshi.gov.cn/A.html", ""},                   // paths keep their case
+		{"http://yanshi.gov.cn/c.html", ""},
+		{"0000000000000000", ""},
+	} {
+		d, err := query.FindDocument(context.Background(), a, tc.ref)
+		switch {
+		case tc.want == "" && !errors.Is(err, archive.ErrNotFound):
+			t.Errorf("%q: %v, %v; want not found", tc.ref, d, err)
+		case tc.want != "" && (err != nil || d.ID != tc.want):
+			t.Errorf("%q: %v, %v; want %s", tc.ref, d, err, tc.want)
+		}
+	}
+}
