@@ -3,10 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mattn/go-runewidth"
+
+	"github.com/nianbao/nianbao/portal"
 )
 
 // fakeTerm is an output stream that says it is a terminal of a given
@@ -65,5 +68,44 @@ func TestQueryTableFitsTerminal(t *testing.T) {
 	out, _, _ := runQ("--archive", db, "query")
 	if strings.Contains(out, "…") || strings.Count(out, "\n") != len(ids) {
 		t.Errorf("pipe output:\n%s", out)
+	}
+}
+
+// On a terminal, crawl keeps one live line (sites, pages, new reports)
+// with log lines above it, and clears it at the end; the per-site table
+// goes to stdout either way.
+func TestCrawlLiveLineOnTerminal(t *testing.T) {
+	p := portal.New(portal.Options{Sites: []string{"yanshi"}})
+	p.Start()
+	defer p.Close()
+	cfg := portalConfig(t, p, filepath.Join(t.TempDir(), "a.db"))
+	out, errs, code := runTerm(120, "--config", cfg, "crawl")
+	if code != 0 {
+		t.Fatalf("crawl exit %d\n%s\n%s", code, out, errs)
+	}
+	if !strings.HasPrefix(errs, "\rsites 1 running, 0 queued · 0 pages · 0 new · 0 failed · 0 errors") || !strings.Contains(errs, "(0/1)") {
+		t.Errorf("no live line:\n%q", errs)
+	}
+	logs := strings.Count(errs, "msg=")
+	if logs == 0 {
+		t.Errorf("no log lines:\n%q", errs)
+	}
+	for rest := errs; strings.Contains(rest, "time="); {
+		i := strings.Index(rest, "time=")
+		if before := rest[:i]; !strings.HasSuffix(before, "\r") && !strings.HasSuffix(before, "\n") && !strings.HasSuffix(before, "\r\033[K") {
+			t.Errorf("a log line shares the live line: %q", before[max(0, len(before)-40):]+rest[i:min(len(rest), i+40)])
+		}
+		rest = rest[i+1:]
+	}
+	if tail := errs[strings.LastIndexByte(errs, '\n')+1:]; strings.Contains(tail, "sites ") {
+		t.Errorf("the live line is left on the terminal: %q", tail)
+	}
+	if !strings.Contains(out, "SITE") || !strings.Contains(out, "yanshi") {
+		t.Errorf("no per-site table:\n%s", out)
+	}
+	// Not a terminal: log lines only.
+	_, errs, _ = runQ("--config", cfg, "crawl")
+	if strings.ContainsAny(errs, "\r\033") || !strings.Contains(errs, "crawl: site done") {
+		t.Errorf("not a terminal, yet terminal output:\n%q", errs)
 	}
 }
