@@ -76,10 +76,10 @@ changed, and a summary. The filters are those of crawler query:
 					}
 					changed++
 					line := fmt.Sprintf("%s %s %d: status %s→%s, format %s→%s, failed checks %d→%d",
-						d.ID, d.Body, d.Year, or(before.ParseStatus, "-"), d.ParseStatus, or(before.Format, "-"),
+						d.ID, query.Printable(d.Body), d.Year, or(before.ParseStatus, "-"), d.ParseStatus, or(before.Format, "-"),
 						d.Format, before.FailedChecks, d.FailedChecks)
 					if before.Body != d.Body {
-						line += fmt.Sprintf(", body %s→%s", or(before.Body, "-"), d.Body)
+						line += fmt.Sprintf(", body %s→%s", query.Printable(or(before.Body, "-")), query.Printable(d.Body))
 					}
 					if before.Year != d.Year {
 						line += fmt.Sprintf(", year %d→%d", before.Year, d.Year)

@@ -13,6 +13,7 @@ import (
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/crawl"
 	"github.com/nianbao/nianbao/crawl/fetch"
+	"github.com/nianbao/nianbao/query"
 	"github.com/nianbao/nianbao/sites"
 )
 
@@ -89,6 +90,9 @@ the reason, where it was listed and its files, and what was blocked or failed.`,
 
 func printCheck(app *App, name, region string, start []string, run archive.Run, mem *crawl.MemStore, exps []crawl.Explanation, budget int) {
 	w := app.Stdout
+	// URLs, titles, file names and notes come from the site's pages:
+	// their control characters are shown, not obeyed.
+	p := query.Printable
 	fmt.Fprintf(w, "Site %s (%s), start %s — dry run, nothing written\n\n", name, orDefault(region, "-"), strings.Join(start, " "))
 	// Family: the verdict on the first page, and the tally over all pages.
 	tally := map[string]int{}
@@ -110,10 +114,10 @@ func printCheck(app *App, name, region string, start []string, run archive.Run, 
 		if len(first.Detections) == 0 {
 			fmt.Fprintf(w, "  set in config.yaml (family: %s)\n", first.Family)
 		} else {
-			fmt.Fprintf(w, "  evidence from %s:\n", first.URL)
+			fmt.Fprintf(w, "  evidence from %s:\n", p(first.URL))
 		}
 		for _, d := range first.Detections {
-			fmt.Fprintf(w, "  %-8s %.2f  %s\n", d.Family, d.Confidence, d.Why)
+			fmt.Fprintf(w, "  %-8s %.2f  %s\n", d.Family, d.Confidence, p(d.Why))
 		}
 		var parts []string
 		for f, n := range tally {
@@ -123,7 +127,7 @@ func printCheck(app *App, name, region string, start []string, run archive.Run, 
 		fmt.Fprintf(w, "  pages analysed: %s\n", strings.Join(parts, ", "))
 		for _, x := range exps {
 			for _, n := range x.Analysis.Notes {
-				fmt.Fprintf(w, "  note (%s): %s\n", x.URL, n)
+				fmt.Fprintf(w, "  note (%s): %s\n", p(x.URL), p(n))
 			}
 		}
 	} else {
@@ -138,17 +142,17 @@ func printCheck(app *App, name, region string, start []string, run archive.Run, 
 	})
 	fmt.Fprintf(w, "\nWould archive %s:\n", plural(len(docs), "report", "reports"))
 	for _, d := range docs {
-		fmt.Fprintf(w, "  %d  %s\n      %s\n", d.Year, d.Title, d.URL)
+		fmt.Fprintf(w, "  %d  %s\n      %s\n", d.Year, p(d.Title), p(d.URL))
 		why := "title names a report (format.md §7)"
 		if x, ok := byURL[fetch.CanonicalURL(d.URL)]; ok && x.Analysis.Report != nil {
 			why = x.Analysis.Report.Reason
 		}
-		fmt.Fprintf(w, "      why: %s; body %q\n", why, d.Body)
+		fmt.Fprintf(w, "      why: %s; body %q\n", p(why), d.Body)
 		for _, s := range d.Sightings {
-			fmt.Fprintf(w, "      listed on %s\n", s.From)
+			fmt.Fprintf(w, "      listed on %s\n", p(s.From))
 		}
 		for _, f := range d.Files {
-			fmt.Fprintf(w, "      file (%s): %s %s %s\n", f.Role, shortType(f.MediaType), humanBytes(f.Size), orDefault(f.Filename, f.URL))
+			fmt.Fprintf(w, "      file (%s): %s %s %s\n", f.Role, shortType(f.MediaType), humanBytes(f.Size), p(orDefault(f.Filename, f.URL)))
 		}
 	}
 	fmt.Fprintf(w, "\nFetched %d URLs (%s) of a budget of %d; status %s\n", run.Pages, humanBytes(run.Bytes), budget, run.Status)
@@ -159,6 +163,6 @@ func printCheck(app *App, name, region string, start []string, run archive.Run, 
 		fmt.Fprintf(w, "Errors: %s\n", countsString(run.Errors))
 	}
 	for _, n := range run.Notes {
-		fmt.Fprintf(w, "Note: %s\n", n)
+		fmt.Fprintf(w, "Note: %s\n", p(n))
 	}
 }

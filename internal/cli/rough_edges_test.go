@@ -2,6 +2,9 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -266,5 +269,34 @@ func TestShowDecodesContentDisposition(t *testing.T) {
 	}
 	if kept != 1 {
 		t.Errorf("show --output json: the raw GBK header is not kept byte for byte (%d captures have it)", kept)
+	}
+}
+
+// sites check prints what a site's pages say — titles, URLs, file names —
+// with their control characters escaped.
+func TestSitesCheckEscapesPageText(t *testing.T) {
+	const title = "\x1b[2J\u202e偃师区某局2023年政府信息公开工作年度报告"
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprintf(w, `<html><head><title>政府信息公开年报</title></head><body><ul><li><a href="/nb/a.html">%s</a> <span>2024-01-20</span></li></ul></body></html>`, title)
+		case "/nb/a.html":
+			fmt.Fprintf(w, "<html><head><title>%s</title></head><body><h1>%s</h1><p>一、总体情况</p><table><tr><td>行政许可</td><td>3</td></tr></table></body></html>", title, title)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	cfg := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(cfg, []byte("crawl: {max_attempts: 1, delay: 0s, robots: false}\nsites:\n  - name: evil\n    region: 河南省\n    start: [\""+srv.URL+"/\"]\n"), 0o644)
+	out, errOut, code := runQ("--config", cfg, "sites", "check", "evil", "--max-pages", "10")
+	if rawControl.MatchString(out + errOut) {
+		t.Errorf("exit %d: raw control characters:\n%q\n%q", code, out, errOut)
+	}
+	if !strings.Contains(out, `\x1b[2J\u202e偃师区某局2023年`) {
+		t.Errorf("exit %d: the title is not shown escaped:\n%s\n%s", code, out, errOut)
 	}
 }
