@@ -21,6 +21,7 @@ import (
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl"
 	"github.com/nianbao/nianbao/ingest"
+	"github.com/nianbao/nianbao/query"
 )
 
 func init() {
@@ -289,7 +290,7 @@ func printRunTable(w io.Writer, results []crawl.Result) {
 	_ = tw.Flush()
 	for _, r := range results {
 		for _, n := range r.Run.Notes {
-			fmt.Fprintf(w, "  %s: %s\n", r.Run.Site, n)
+			fmt.Fprintf(w, "  %s: %s\n", r.Run.Site, query.Printable(n)) // notes name URLs from pages
 		}
 	}
 }
