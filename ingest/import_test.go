@@ -78,3 +78,62 @@ func TestImport(t *testing.T) {
 		t.Errorf("%d captures, %d documents; want 2 and 1", len(caps), st.Documents)
 	}
 }
+
+// Reparse redoes what another parser version read, writes back a changed
+// reading (or the same reading under the new version), and with dryRun
+// writes nothing; a second run changes nothing.
+func TestReparse(t *testing.T) {
+	data, err := os.ReadFile("../testdata/reports/html-2021-bad-sums.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	arc, err := archive.Open(filepath.Join(t.TempDir(), "a.db"), archive.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arc.Close()
+	p := NewParser(config.Default(), Options{})
+	defer p.Close()
+	ctx := context.Background()
+	imp, err := p.Import(ctx, arc, ImportFile{Data: data, Name: "r.html", Hints: Hints{Year: 2021}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, failed := imp.Doc.ID, imp.Doc.FailedChecks
+	stored := func() *archive.Document {
+		t.Helper()
+		d, err := arc.Document(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	// An older parser's reading: other failed checks.
+	old := stored()
+	old.ParserVer, old.FailedChecks = "report-0.9", failed+7
+	if err := arc.PutDocument(old); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		name            string
+		force, dryRun   bool
+		redone, changed bool
+		wantFailed      int
+		wantVer         string
+	}{
+		{"dry run", false, true, true, true, failed + 7, "report-0.9"},
+		{"older version", false, false, true, true, failed, parse.Version},
+		{"same version", false, false, false, false, failed, parse.Version},
+		{"forced, same reading", true, false, true, false, failed, parse.Version},
+	} {
+		d := stored()
+		res, err := p.Reparse(ctx, arc, d, step.force, step.dryRun)
+		if err != nil || res.Redone != step.redone || res.Changed != step.changed {
+			t.Errorf("%s: redone %v changed %v (%v), want %v %v", step.name, res.Redone, res.Changed, err, step.redone, step.changed)
+		}
+		if after := stored(); after.FailedChecks != step.wantFailed || after.ParserVer != step.wantVer || after.HintYear != 2021 {
+			t.Errorf("%s: stored %d failed checks, parser %q, hint year %d; want %d, %q, 2021",
+				step.name, after.FailedChecks, after.ParserVer, after.HintYear, step.wantFailed, step.wantVer)
+		}
+	}
+}

@@ -55,46 +55,15 @@ changed, and a summary. The filters are those of crawler query:
 				var seen, redone, changed int
 				err = query.Each(cmd.Context(), arc, refs, func(_ int, d *archive.Document) error {
 					seen++
-					if !force && d.ParserVer == parse.Version {
-						return nil
+					res, err := p.Reparse(cmd.Context(), arc, d, force, dryRun)
+					if res.Redone {
+						redone++
 					}
-					redone++
-					before := *d
-					// The document's stored hints (import flags, site
-					// metadata) still apply; the rest is recomputed.
-					p.Apply(cmd.Context(), arc, d, ingest.Hints{})
-					if err := cmd.Context().Err(); err != nil {
-						return err
+					if res.Changed {
+						changed++
+						fmt.Fprintln(app.Stdout, reparseLine(&res.Before, d))
 					}
-					if sameParse(&before, d) {
-						if !dryRun && before.ParserVer != d.ParserVer {
-							if err := arc.PutDocument(d); err != nil {
-								return err
-							}
-						}
-						return nil
-					}
-					changed++
-					line := fmt.Sprintf("%s %s %d: status %s→%s, format %s→%s, failed checks %d→%d",
-						d.ID, query.Printable(d.Body), d.Year, or(before.ParseStatus, "-"), d.ParseStatus, or(before.Format, "-"),
-						d.Format, before.FailedChecks, d.FailedChecks)
-					if before.Body != d.Body {
-						line += fmt.Sprintf(", body %s→%s", query.Printable(or(before.Body, "-")), query.Printable(d.Body))
-					}
-					if before.Year != d.Year {
-						line += fmt.Sprintf(", year %d→%d", before.Year, d.Year)
-					}
-					if !bytes.Equal(before.Parsed, d.Parsed) && before.ParseStatus == d.ParseStatus &&
-						before.Format == d.Format && before.FailedChecks == d.FailedChecks && before.Body == d.Body && before.Year == d.Year {
-						line += ", parsed values changed"
-					}
-					fmt.Fprintln(app.Stdout, line)
-					if !dryRun {
-						if err := arc.PutDocument(d); err != nil {
-							return err
-						}
-					}
-					return nil
+					return err
 				})
 				if err != nil {
 					return err
@@ -116,9 +85,23 @@ changed, and a summary. The filters are those of crawler query:
 	})
 }
 
-func sameParse(a, b *archive.Document) bool {
-	return a.ParseStatus == b.ParseStatus && a.Format == b.Format && a.Year == b.Year && a.Body == b.Body &&
-		a.FailedChecks == b.FailedChecks && bytes.Equal(a.Parsed, b.Parsed)
+// reparseLine names what a reparse changed on a document.
+func reparseLine(before, d *archive.Document) string {
+	p := query.Printable // bodies come from pages
+	line := fmt.Sprintf("%s %s %d: status %s→%s, format %s→%s, failed checks %d→%d",
+		d.ID, p(d.Body), d.Year, or(before.ParseStatus, "-"), d.ParseStatus, or(before.Format, "-"),
+		d.Format, before.FailedChecks, d.FailedChecks)
+	if before.Body != d.Body {
+		line += fmt.Sprintf(", body %s→%s", p(or(before.Body, "-")), p(d.Body))
+	}
+	if before.Year != d.Year {
+		line += fmt.Sprintf(", year %d→%d", before.Year, d.Year)
+	}
+	if !bytes.Equal(before.Parsed, d.Parsed) && before.ParseStatus == d.ParseStatus &&
+		before.Format == d.Format && before.FailedChecks == d.FailedChecks && before.Body == d.Body && before.Year == d.Year {
+		line += ", parsed values changed"
+	}
+	return line
 }
 
 func or(s, dflt string) string {
