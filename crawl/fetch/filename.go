@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,6 +25,7 @@ import (
 //   - raw GBK bytes in filename="…" (Java's new String(gbk, "iso8859-1"));
 //   - percent-encoded UTF-8 with "+" for space in a plain filename=
 //     (Java's URLEncoder), or percent-encoded GBK;
+//   - RFC 2231 continuations (filename*0*=utf-8”%E5…; filename*1*=…);
 //   - RFC 2047 =?UTF-8?B?…?= words; quoted or unquoted values;
 //   - UTF-8 that a proxy re-read as Latin-1 (mojibake) is reversed.
 //
@@ -37,12 +39,49 @@ func Filename(contentDisposition string, rawURL string) string {
 			return n
 		}
 	}
+	if v, ok := continued(params, "filename"); ok {
+		if n := cleanName(v); n != "" {
+			return n
+		}
+	}
 	if v, ok := params["filename"]; ok {
 		if n := cleanName(decodePlainValue(v)); n != "" {
 			return n
 		}
 	}
 	return nameFromURL(rawURL)
+}
+
+// continued joins an RFC 2231 parameter split into numbered sections
+// (filename*0*=utf-8”%E5%B9%B4; filename*1*=%E6%8A%A5; filename*2=".pdf"):
+// encoded sections (ending in *) are percent-decoded, in the charset the
+// first one names; plain ones are taken as they are.
+func continued(params map[string]string, name string) (string, bool) {
+	var b []byte
+	label, encoded := "", false
+	for i := 0; i < 100; i++ {
+		k := name + "*" + strconv.Itoa(i)
+		if v, ok := params[k+"*"]; ok {
+			if i == 0 {
+				if parts := strings.SplitN(v, "'", 3); len(parts) == 3 {
+					label, v = strings.ToLower(strings.TrimSpace(parts[0])), parts[2]
+				}
+			}
+			encoded = true
+			b = append(b, pctDecode(v, false)...)
+		} else if v, ok := params[k]; ok {
+			b = append(b, v...)
+		} else {
+			if i == 0 {
+				return "", false
+			}
+			break
+		}
+	}
+	if !encoded {
+		return decodePlainValue(string(b)), true
+	}
+	return bytesToText(b, label), true
 }
 
 // dispositionParams splits "attachment; a=b; c="d"" into lower-cased keys

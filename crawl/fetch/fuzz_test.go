@@ -15,6 +15,7 @@ func FuzzFilename(f *testing.F) {
 	for _, s := range []string{
 		`attachment; filename*=utf-8''%E5%B9%B4.pdf`, `attachment;filename="\xc4\xea\xb1\xa8.pdf"`,
 		`attachment; filename="a\"b`, `filename=%ZZ%E5+x`, `=?UTF-8?B?====?=`, `;;;=;"`, `attachment; filename*=gbk'`,
+		`attachment; filename*0*=utf-8''%E5; filename*1="x"`,
 	} {
 		f.Add(s, "http://x.gov.cn/a/%E5%B9%B4.pdf")
 	}
