@@ -117,6 +117,9 @@ func TestReadCommandsWhileServing(t *testing.T) {
 		return rs
 	}
 	alone := runAll(filepath.Join(out, "alone"+mkdir(t, out, "alone")))
+	// A reader's terminal, and its width, reach the service: the same
+	// table, fitted the same way.
+	termAlone, _, _ := runTerm(80, "--archive", db, "query")
 	cfgPath := startServe(t, db)
 	// While serving, a local open of the archive is refused (the lock):
 	// the relay is what answers.
@@ -124,6 +127,9 @@ func TestReadCommandsWhileServing(t *testing.T) {
 		t.Fatal("the archive opened beside the service: the test proves nothing")
 	}
 	served := runAll(filepath.Join(out, "served"+mkdir(t, out, "served")))
+	if termServed, errOut, _ := runTerm(80, "--archive", db, "query"); termServed != termAlone || !strings.Contains(termServed, "…") {
+		t.Errorf("query on an 80-cell terminal:\nalone\n%s\nserved\n%s%s", termAlone, termServed, errOut)
+	}
 	for i, args := range cases {
 		a, s := alone[i], served[i]
 		if a.code != s.code || a.stdout != s.stdout || a.stderr != s.stderr {
