@@ -203,6 +203,14 @@ func headerLabel(ct string) string {
 	return l
 }
 
+// Lookup returns the encoding a charset label names (an HTTP header's, an
+// RFC 5987 file name's, a MIME word's): any WHATWG label, every Chinese GB
+// label as GB18030. It is nil for a label nothing knows.
+func Lookup(label string) encoding.Encoding {
+	enc, _ := lookup(label)
+	return enc
+}
+
 // lookup maps a label to an encoding; every Chinese GB label becomes GB18030.
 func lookup(label string) (encoding.Encoding, string) {
 	l := strings.ToLower(strings.TrimSpace(label))

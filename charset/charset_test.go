@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 )
 
 func gbk(s string) []byte {
@@ -150,5 +152,29 @@ func TestMetaLabelAgrees(t *testing.T) {
 		if got, want := metaLabel(b), refMetaLabel(b); got != want {
 			t.Fatalf("metaLabel(%q) = %q, strings.ToLower form %q", b, got, want)
 		}
+	}
+}
+
+// Lookup reads labels as Decode does: every GB label as GB18030, other
+// WHATWG labels as named, nothing for an unknown one.
+func TestLookup(t *testing.T) {
+	for _, tc := range []struct {
+		label string
+		want  encoding.Encoding
+	}{
+		{"gbk", simplifiedchinese.GB18030},
+		{" GB2312 ", simplifiedchinese.GB18030},
+		{"x-gbk", simplifiedchinese.GB18030},
+		{"gb18030", simplifiedchinese.GB18030},
+		{"utf-8", unicode.UTF8},
+		{"no-such-charset", nil},
+		{"", nil},
+	} {
+		if got := Lookup(tc.label); got != tc.want {
+			t.Errorf("Lookup(%q) = %v, want %v", tc.label, got, tc.want)
+		}
+	}
+	if s, err := Lookup("big5").NewDecoder().String("\xa6~\xb3\xf8"); err != nil || s != "年報" {
+		t.Errorf("big5: %q %v", s, err)
 	}
 }

@@ -11,9 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/htmlindex"
-	"golang.org/x/text/encoding/simplifiedchinese"
+	"github.com/nianbao/nianbao/charset"
 )
 
 // Filename returns the file name a download should carry: from the
@@ -205,8 +203,8 @@ func bytesToText(b []byte, label string) string {
 		s, _ := decodeGB(b)
 		return s
 	}
-	enc, err := htmlindex.Get(label)
-	if err != nil {
+	enc := charset.Lookup(label)
+	if enc == nil {
 		if utf8.Valid(b) {
 			return string(b)
 		}
@@ -221,7 +219,7 @@ func bytesToText(b []byte, label string) string {
 }
 
 func decodeGB(b []byte) (string, bool) {
-	s, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+	s, err := charset.Lookup("gb18030").NewDecoder().Bytes(b)
 	if err != nil {
 		return "", false
 	}
@@ -273,15 +271,9 @@ func hasHan(s string) bool {
 }
 
 func charsetReader(label string, r io.Reader) (io.Reader, error) {
-	var enc encoding.Encoding
-	switch strings.ToLower(label) {
-	case "gbk", "gb2312", "gb18030", "x-gbk":
-		enc = simplifiedchinese.GB18030
-	default:
-		var err error
-		if enc, err = htmlindex.Get(label); err != nil {
-			return nil, fmt.Errorf("unknown charset %q: %w", label, err)
-		}
+	enc := charset.Lookup(label)
+	if enc == nil {
+		return nil, fmt.Errorf("unknown charset %q", label)
 	}
 	return enc.NewDecoder().Reader(r), nil
 }
