@@ -2,7 +2,9 @@
 // on real portals (docs: extraction.md): BOM, valid UTF-8, <meta> prescan,
 // the HTTP header's label, then GB18030. Every gb2312/gbk label decodes as
 // GB18030, a superset, because pages labelled gb2312 use GBK-only
-// characters.
+// characters. Lookup gives the same reading of a label to callers that
+// decode something other than a page (a file name's RFC 5987 or MIME
+// charset), so the project reads charsets one way.
 //
 // It only decodes copies: it must never be used to rewrite archived bytes.
 // (DecodeHTMLTransient, for a caller that drops the text before returning,
