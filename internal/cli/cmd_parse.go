@@ -51,7 +51,10 @@ reported); it is non-zero only when a file cannot be read.`,
 					}
 				}()
 				unreadable := 0
-				for _, path := range args {
+				for i, path := range args {
+					if i > 0 && !asJSON {
+						fmt.Fprintln(app.Stdout) // a file's tables end where the next file's name starts
+					}
 					data, err := os.ReadFile(path)
 					if err != nil {
 						fmt.Fprintf(app.Stderr, "crawler parse: %s\n", query.Printable(err.Error()))
