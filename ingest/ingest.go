@@ -268,7 +268,7 @@ type Hints struct {
 }
 
 // Parser parses for one command or service — the crawl's files
-// (FileParser), import (Import), reparse (Apply), local files (Report) —
+// (FileParser), import (Import), reparse (Reparse, Apply), local files (Report) —
 // and owns the process's PDF engine from NewParser to Close. That engine
 // (pdf.DefaultEngine, which every parse of a PDF uses) is configured here
 // and only here: its compiled WebAssembly cached under cfg.CacheDir(), its
