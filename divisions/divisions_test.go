@@ -164,6 +164,7 @@ func TestResolve(t *testing.T) {
 		{"body alone", Input{Body: "洛阳市偃师区民政局"}, "410307", FromBody, ""},
 		{"title when the body says nothing", Input{Site: "河南省", Body: "教育局", Title: "洛阳市教育局2023年政府信息公开工作年度报告"}, "410300", FromTitle, ""},
 		{"text when nothing else names a place", Input{Body: "教育局", Text: "2023年，孟津区教育局认真贯彻落实《条例》，做好政府信息公开工作。"}, "410308", FromText, ""},
+		{"text: the first chain of names only", Input{Body: "财政局", Text: "2023年，洛阳市孟津区财政局会同偃师区财政局……"}, "410308", FromText, ""},
 		{"renamed county", Input{Body: "偃师市教育局", Title: "偃师市教育局2019年政府信息公开工作年度报告"}, "410307", FromBody, ""},
 		{"renamed county under its old city", Input{Site: "河南省洛阳市", Body: "偃师市财政局"}, "410307", FromBody, ""},
 		{"ambiguous name resolved by the site", Input{Site: "河北省石家庄市", Body: "新华区人民政府"}, "130105", FromBody, ""},

@@ -52,8 +52,9 @@ const nameFold = textfold.Name | textfold.Traditional | textfold.ZeroWidthSpace
 const textRunes = 200
 
 type mention struct {
-	name  string
-	cands []*Division
+	name       string
+	cands      []*Division
+	start, end int // rune offsets in the folded source
 }
 
 type resolver struct {
@@ -127,12 +128,17 @@ func Resolve(in Input) Result {
 }
 
 // source narrows the context with the names in s. towns: township names
-// count (body, title). first: stop at the first narrowing (the text).
+// count (body, title). first: only the first chain of names counts (the
+// text: 洛阳市孟津区财政局 narrows twice, a later 偃师区 not at all).
 func (r *resolver) source(s, from string, towns, first bool) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
+	chainEnd := -1
 	for _, m := range r.mentions(s, towns && (r.ctx != nil && r.ctx.Level >= County || hasTownSuffix(s))) {
+		if first && chainEnd >= 0 && m.start != chainEnd {
+			return
+		}
 		if from == FromText && utf8.RuneCountInString(m.name) < 3 {
 			continue // 高县 in 提高县级…: in running text a two-character name is too often a plain word
 		}
@@ -160,14 +166,12 @@ func (r *resolver) source(s, from string, towns, first bool) {
 		case 0:
 		case 1:
 			r.ctx, r.from = deeper[0], from
-			if first {
-				return
-			}
+			chainEnd = m.end
 		default:
 			// Several: the less precise ones lose to a precise one only
 			// when they are its ancestors, which the table never lists
 			// under one name; so this is a true ambiguity.
-			r.ambig = append(r.ambig, mention{m.name, deeper})
+			r.ambig = append(r.ambig, mention{name: m.name, cands: deeper})
 		}
 	}
 }
@@ -215,7 +219,7 @@ func (r *resolver) mentions(s string, towns bool) []mention {
 			name := s[offs[i]:offs[i+l]]
 			cands := r.lookupName(name, towns)
 			if len(cands) > 0 {
-				out = append(out, mention{name, cands})
+				out = append(out, mention{name, cands, i, i + l})
 				i += l
 				found = true
 				break
