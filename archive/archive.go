@@ -268,7 +268,7 @@ type migrateStep func(tx *bolt.Tx) (more bool, err error)
 // that fails in its first batch leaves the file as it was; one that fails
 // later is resumed by the next read-write open.
 var migrations = map[int]func() migrateStep{
-	1: sealRecords, // schema 2: a checksum on every record
+	1: sealRecords,  // schema 2: a checksum on every record
 	2: regionFields, // schema 3: documents carry their resolved region
 }
 

@@ -44,3 +44,17 @@ func (a *Archive) DeleteMeta(key string) error {
 	}
 	return nil
 }
+
+// PutDocuments inserts or replaces every document of ds and their index
+// entries in one transaction (a rewrite of many documents, such as
+// `crawler reregion`, without a commit per document).
+func (a *Archive) PutDocuments(ds []*Document) error {
+	return a.update(func(c *commitTx) error {
+		for _, d := range ds {
+			if err := c.putDoc(d); err != nil {
+				return fmt.Errorf("document %s: %w", d.ID, err)
+			}
+		}
+		return nil
+	})
+}

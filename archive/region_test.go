@@ -89,3 +89,18 @@ func TestDocumentRegionRoundTrip(t *testing.T) {
 		t.Errorf("read back %q %v %q", got.RegionCode, got.RegionPath, got.RegionLevel)
 	}
 }
+
+func TestPutDocuments(t *testing.T) {
+	a := openTemp(t)
+	var ds []*Document
+	for _, id := range []string{"00000000000000a1", "00000000000000a2"} {
+		ds = append(ds, &Document{ID: id, Site: "s", URL: "http://x/" + id, Body: "偃师区财政局", Year: 2023, RegionCode: "410307"})
+	}
+	if err := a.PutDocuments(ds); err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.FindDocuments(Query{Body: "偃师区财政局"})
+	if err != nil || len(got) != 2 || got[1].RegionCode != "410307" {
+		t.Fatalf("found %d documents, %v", len(got), err)
+	}
+}

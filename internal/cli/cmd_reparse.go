@@ -84,8 +84,12 @@ changed, and a summary. The filters are those of crawler query:
 					if before.Year != d.Year {
 						line += fmt.Sprintf(", year %d→%d", before.Year, d.Year)
 					}
+					if before.RegionCode != d.RegionCode {
+						line += fmt.Sprintf(", region %s→%s", regionLabel(before.RegionCode, before.RegionPath), regionLabel(d.RegionCode, d.RegionPath))
+					}
 					if !bytes.Equal(before.Parsed, d.Parsed) && before.ParseStatus == d.ParseStatus &&
-						before.Format == d.Format && before.FailedChecks == d.FailedChecks && before.Body == d.Body && before.Year == d.Year {
+						before.Format == d.Format && before.FailedChecks == d.FailedChecks && before.Body == d.Body && before.Year == d.Year &&
+						before.RegionCode == d.RegionCode {
 						line += ", parsed values changed"
 					}
 					fmt.Fprintln(app.Stdout, line)
@@ -118,7 +122,7 @@ changed, and a summary. The filters are those of crawler query:
 
 func sameParse(a, b *archive.Document) bool {
 	return a.ParseStatus == b.ParseStatus && a.Format == b.Format && a.Year == b.Year && a.Body == b.Body &&
-		a.FailedChecks == b.FailedChecks && bytes.Equal(a.Parsed, b.Parsed)
+		a.FailedChecks == b.FailedChecks && bytes.Equal(a.Parsed, b.Parsed) && a.RegionCode == b.RegionCode
 }
 
 func or(s, dflt string) string {
