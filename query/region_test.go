@@ -36,9 +36,9 @@ func TestRegionFilterByDivision(t *testing.T) {
 		{"410300", mengjin, true},
 		{"410307", mengjin, false},
 		{"偃师区", mengjin, false},
-		{"偃师市", yanshiBureau, true}, // the former name
+		{"偃师市", yanshiBureau, true},    // the former name
 		{"410381", yanshiBureau, true}, // the former code
-		{"新华区", shijiazhuang, true},  // any of the divisions so named
+		{"新华区", shijiazhuang, true},    // any of the divisions so named
 		{"河南省", shijiazhuang, false},
 		{"130105", shijiazhuang, true},
 		{"石家庄市新华区", shijiazhuang, true},
