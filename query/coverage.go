@@ -54,10 +54,10 @@ type Coverage struct {
 
 // BodyCoverage is one body's row.
 type BodyCoverage struct {
-	Body        string   `json:"body"`
-	Kind        string   `json:"kind"`
-	RegionCode  string   `json:"region_code"`
-	RegionPath  []string `json:"region_path"`
+	Body       string   `json:"body"`
+	Kind       string   `json:"kind"`
+	RegionCode string   `json:"region_code"`
+	RegionPath []string `json:"region_path"`
 	// Listed: a county-level government the division table lists, which
 	// owes a report each year whether or not one was ever archived.
 	Listed bool      `json:"listed"`

@@ -44,9 +44,9 @@ func TestCoverageDeadlines(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		"洛阳市偃师区财政局": {query.CovPublished, query.CovLate}, // 1月31日 is in time; 2月1日 is a day late
-		"偃师区人民政府":    {query.CovPublished, query.CovNotDue}, // undated counts as published; 3月31日 not yet passed
-		"偃师区民政局":     {query.CovPublished, query.CovMissing}, // a page that is not a report does not count
+		"洛阳市偃师区财政局": {query.CovPublished, query.CovLate},    // 1月31日 is in time; 2月1日 is a day late
+		"偃师区人民政府":   {query.CovPublished, query.CovNotDue},  // undated counts as published; 3月31日 not yet passed
+		"偃师区民政局":    {query.CovPublished, query.CovMissing}, // a page that is not a report does not count
 	}
 	if len(got) != len(want) {
 		t.Errorf("bodies %v, want %v (孟津区 is outside the region)", got, want)
