@@ -263,6 +263,7 @@ func (s *Server) Handler() http.Handler {
 	route("GET /{$}", "/", s.pageSearch, true)
 	route("GET /reports/{id}", "/reports/{id}", s.pageReport, true)
 	route("GET /sites", "/sites", s.pageSites, true)
+	route("GET /coverage", "/coverage", s.pageCoverage, true)
 	route("GET /static/style.css", "/static", s.static, false)
 	route("/", "other", func(w http.ResponseWriter, r *http.Request) {
 		if allow := allowedMethods(probe, r); len(allow) > 0 {
