@@ -296,6 +296,21 @@ func lookupSite(s string) (*Division, []string) {
 	return r.ctx, nil
 }
 
+// ResolveSite resolves a site's configured region — a code, or names read
+// from the top (河南省洛阳市偃师区; a name alone when it is unique) — to one
+// division, or says why it cannot.
+func ResolveSite(s string) (*Division, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, fmt.Errorf("no region")
+	}
+	d, why := lookupSite(s)
+	if d == nil {
+		return nil, fmt.Errorf("%q names no single division: %s", s, strings.Join(why, "; "))
+	}
+	return d, nil
+}
+
 // Lookup resolves a user's region: a code (410307, 4103, 410381 for the
 // former 偃师市) or a name at any level, alone or as a chain (偃师区,
 // 洛阳市偃师区, 偃师市). Several divisions are returned when a name alone

@@ -37,7 +37,7 @@ a summary.`,
 				defer arc.Close()
 				sites := map[string]string{}
 				for _, s := range cfg.Sites {
-					sites[s.Name] = s.Region
+					sites[s.Name] = s.RegionName()
 				}
 				st, err := ingest.Reregion(cmd.Context(), arc, ingest.ReregionOptions{SiteRegions: sites, DryRun: dryRun,
 					Changed: func(d *archive.Document, code string, path []string) {

@@ -13,6 +13,8 @@ import (
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/crawl"
 	"github.com/nianbao/nianbao/crawl/fetch"
+	"github.com/nianbao/nianbao/divisions"
+	"github.com/nianbao/nianbao/query"
 	"github.com/nianbao/nianbao/sites"
 )
 
@@ -89,7 +91,12 @@ the reason, where it was listed and its files, and what was blocked or failed.`,
 
 func printCheck(app *App, name, region string, start []string, run archive.Run, mem *crawl.MemStore, exps []crawl.Explanation, budget int) {
 	w := app.Stdout
-	fmt.Fprintf(w, "Site %s (%s), start %s — dry run, nothing written\n\n", name, orDefault(region, "-"), strings.Join(start, " "))
+	fmt.Fprintf(w, "Site %s (%s), start %s — dry run, nothing written\n", name, orDefault(region, "-"), strings.Join(start, " "))
+	if d, err := divisions.ResolveSite(region); err != nil {
+		fmt.Fprintf(w, "Region: not resolved (%s); reports are placed by their body and title alone\n\n", query.Printable(err.Error()))
+	} else {
+		fmt.Fprintf(w, "Region: %s, code %s, %s level\n\n", strings.Join(d.Path(), " › "), d.Code(), d.Level)
+	}
 	// Family: the verdict on the first page, and the tally over all pages.
 	tally := map[string]int{}
 	byURL := map[string]crawl.Explanation{}
