@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/nianbao/nianbao/archive"
+)
+
+// An archive from before resolved regions (schema 2, documents without
+// region codes) is migrated, and reregion fills every document's region
+// without parsing, once: a second run changes nothing.
+func TestReregionFillsAnOldArchive(t *testing.T) {
+	db := demoArchive(t)
+	a, err := archive.Open(db, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ds []*archive.Document
+	if err := a.ForEachDocument(func(d *archive.Document) error {
+		d.RegionCode, d.RegionPath, d.RegionLevel = "", nil, ""
+		ds = append(ds, d)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.PutDocuments(ds); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	bdb, err := bolt.Open(db, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bdb.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte{0, 0, 0, 2})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	bdb.Close()
+
+	if out, _, code := run(t, "--archive", db, "query", "--region", "410307", "--output", "jsonl"); code != 0 || strings.Count(out, "\n") == 0 {
+		// before reregion, a code still finds the reports by their region text
+		t.Errorf("query by code before reregion: exit %d, %d lines", code, strings.Count(out, "\n"))
+	}
+	out, errOut, code := run(t, "--archive", db, "reregion")
+	if code != 0 {
+		t.Fatalf("reregion: exit %d %s", code, errOut)
+	}
+	n := len(ds)
+	if !strings.Contains(out, plural(n, "document", "documents")+": "+strconv.Itoa(n)+" resolved, 0 unresolved") || !strings.Contains(out, "updated "+strconv.Itoa(n)) ||
+		!strings.Contains(out, "region - → 河南省›洛阳市›偃师区 (410307)") {
+		t.Errorf("reregion output:\n%s", out)
+	}
+	a, err = archive.Open(db, archive.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := a.SchemaVersionOf(); v != archive.SchemaVersion {
+		t.Errorf("schema %d", v)
+	}
+	if _, err := a.Meta(archive.MetaRegionsPending); err == nil {
+		t.Error("the pending mark stayed after reregion")
+	}
+	a.Close()
+	out, _, code = run(t, "--archive", db, "reregion")
+	if code != 0 || !strings.Contains(out, "updated 0") {
+		t.Errorf("second reregion: exit %d\n%s", code, out)
+	}
+}
+
