@@ -38,7 +38,7 @@ func init() {
 				fmt.Fprintf(w, "documents\t%d\n", st.Documents)
 				fmt.Fprintf(w, "retracted\t%d\thidden from listings, kept (crawler query --retracted)\n", st.Retracted)
 				if _, err := arc.Meta(archive.MetaRegionsPending); err == nil {
-					fmt.Fprintf(w, "regions	not yet resolved	the documents predate schema 3: run crawler reregion\n")
+					fmt.Fprintf(w, "regions\tnot yet resolved\tthe documents predate schema 3: run crawler reregion\n")
 				}
 				fmt.Fprintf(w, "captures\t%d\n", st.Captures)
 				fmt.Fprintf(w, "blobs (unique files)\t%d\t%s original, %s stored\n", st.Blobs, humanBytes(st.BlobBytes), humanBytes(st.StoredBytes))
