@@ -71,4 +71,3 @@ func TestReregionFillsAnOldArchive(t *testing.T) {
 		t.Errorf("second reregion: exit %d\n%s", code, out)
 	}
 }
-
