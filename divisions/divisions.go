@@ -106,6 +106,26 @@ type table struct {
 	// renames by the old name and the old code
 	renamed     map[string][]Rename
 	renamedCode map[string]Rename
+	// starts holds the first two characters of every name (today's and
+	// former), longest the longest name in characters: the scan for
+	// names in a text skips most positions at one lookup.
+	starts  map[string]bool
+	longest int
+}
+
+// index notes name in starts and longest.
+func index(starts map[string]bool, longest *int, name string) {
+	n := 0
+	for i := range name {
+		if n == 2 {
+			starts[name[:i]] = true
+		}
+		n++
+	}
+	if n == 2 {
+		starts[name] = true
+	}
+	*longest = max(*longest, n)
 }
 
 var (
@@ -123,7 +143,7 @@ var (
 func load() (*table, error) {
 	upperOnce.Do(func() {
 		t := &table{byKey: map[string]*Division{}, byName: map[string][]*Division{},
-			renamed: map[string][]Rename{}, renamedCode: map[string]Rename{}}
+			renamed: map[string][]Rename{}, renamedCode: map[string]Rename{}, starts: map[string]bool{}}
 		err := build.Lines(upperData, func(line string) error {
 			code, name, ok := strings.Cut(line, "\t")
 			if !ok {
@@ -144,6 +164,7 @@ func load() (*table, error) {
 			t.byKey[code] = d
 			t.all = append(t.all, d)
 			t.byName[name] = append(t.byName[name], d)
+			index(t.starts, &t.longest, name)
 			return nil
 		})
 		if err != nil {
@@ -192,6 +213,7 @@ func (t *table) loadRenames() error {
 			return fmt.Errorf("divisions: renames.tsv line %d: %s is not in today's table", i+1, r.NewCode)
 		}
 		t.renamed[r.OldName] = append(t.renamed[r.OldName], r)
+		index(t.starts, &t.longest, r.OldName)
 		t.renamedCode[keyOf(r.OldCode)] = r
 	}
 	return nil
@@ -227,8 +249,10 @@ func isDigits(s string) bool {
 
 // loadTowns reads the township table (lazily: it is most of the data).
 type townTable struct {
-	byName map[string][]*Division
-	byKey  map[string]*Division
+	byName  map[string][]*Division
+	byKey   map[string]*Division
+	starts  map[string]bool // as table.starts
+	longest int
 }
 
 func loadTowns() (*townTable, error) {
@@ -237,7 +261,8 @@ func loadTowns() (*townTable, error) {
 		return nil, err
 	}
 	townOnce.Do(func() {
-		tt := &townTable{byName: make(map[string][]*Division, 42000), byKey: make(map[string]*Division, 42000)}
+		tt := &townTable{byName: make(map[string][]*Division, 42000), byKey: make(map[string]*Division, 42000),
+			starts: make(map[string]bool, 20000)}
 		m := tt.byName
 		err := build.Lines(townshipData, func(line string) error {
 			f := strings.Split(line, "\t")
@@ -255,6 +280,7 @@ func loadTowns() (*townTable, error) {
 				}
 				d := &Division{key: prefix + e[:3], Name: e[3:], Level: Township, Parent: parent}
 				m[d.Name] = append(m[d.Name], d)
+				index(tt.starts, &tt.longest, d.Name)
 				// 漓东街道办事处 is written 漓东街道 as often as not.
 				if short, ok := strings.CutSuffix(d.Name, "办事处"); ok {
 					m[short] = append(m[short], d)

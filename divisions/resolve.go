@@ -196,9 +196,6 @@ func clip(s string, n int) string {
 	return s
 }
 
-// maxNameRunes bounds the names tried at each position.
-const maxNameRunes = 16
-
 // mentions finds the division names in s, left to right, the longest at
 // each position (洛阳市老城区: 洛阳市, 老城区 — not 城区).
 func (r *resolver) mentions(s string, towns bool) []mention {
@@ -206,20 +203,32 @@ func (r *resolver) mentions(s string, towns bool) []mention {
 	if towns && r.towns == nil {
 		r.towns, _ = loadTowns()
 	}
-	var offs []int
+	offs := make([]int, 0, len(s)/3+1)
 	for i := range s {
 		offs = append(offs, i)
 	}
 	offs = append(offs, len(s))
 	var out []mention
 	n := len(offs) - 1
-	for i := 0; i < n; {
+	for i := 0; i+1 < n; {
+		// Most positions start no name: their first two characters say so.
+		two := s[offs[i]:offs[i+2]]
+		up, tw := r.t.starts[two], towns && r.towns != nil && r.towns.starts[two]
 		found := false
-		for l := min(maxNameRunes, n-i); l >= 2; l-- {
-			name := s[offs[i]:offs[i+l]]
-			cands := r.lookupName(name, towns)
-			if len(cands) > 0 {
-				out = append(out, mention{name, cands, i, i + l})
+		if up || tw {
+			longest := 0
+			if up {
+				longest = r.t.longest
+			}
+			if tw {
+				longest = max(longest, r.towns.longest)
+			}
+			for l := min(longest, n-i); l >= 2; l-- {
+				name := s[offs[i]:offs[i+l]]
+				if !r.has(name, tw) {
+					continue
+				}
+				out = append(out, mention{name, r.lookupName(name, tw), i, i + l})
 				i += l
 				found = true
 				break
@@ -230,6 +239,21 @@ func (r *resolver) mentions(s string, towns bool) []mention {
 		}
 	}
 	return out
+}
+
+// has reports, without allocating, whether name is a division's name.
+func (r *resolver) has(name string, towns bool) bool {
+	if _, ok := r.t.byName[name]; ok {
+		return true
+	}
+	if _, ok := r.t.renamed[name]; ok {
+		return true
+	}
+	if towns {
+		_, ok := r.towns.byName[name]
+		return ok
+	}
+	return false
 }
 
 // lookupName returns the divisions called name today or before a recorded
