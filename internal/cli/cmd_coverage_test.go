@@ -29,12 +29,16 @@ func TestDemoRegionsResolvedAndQueried(t *testing.T) {
 	}
 	total, resolved := 0, 0
 	byCode := map[string]int{}
+	oldName := "" // the report that calls the district by its former name
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var r query.Record
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatal(err)
 		}
 		total++
+		if r.Body == "偃师市" {
+			oldName = r.ID
+		}
 		if r.RegionCode != "" {
 			resolved++
 			byCode[r.RegionCode]++
@@ -44,6 +48,12 @@ func TestDemoRegionsResolvedAndQueried(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d reports resolved", resolved, total)
+	if oldName == "" {
+		t.Fatal("the portal has no report of 偃师市 (renamed 偃师区 in 2021)")
+	}
+	if out, _, _ := run(t, "--archive", db, "show", oldName); !strings.Contains(out, "河南省 › 洛阳市 › 偃师区 (410307, county)") {
+		t.Errorf("show of the 偃师市 report:\n%s", out)
+	}
 	if total < 200 || resolved != total {
 		t.Errorf("%d of %d reports resolved; every portal site has a region", resolved, total)
 	}
