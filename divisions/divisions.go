@@ -359,14 +359,17 @@ func Counties(d *Division) []*Division {
 	if err != nil {
 		return nil
 	}
+	if d != nil && d.Level >= County {
+		if d.Level == County {
+			return []*Division{d}
+		}
+		return nil
+	}
 	var out []*Division
 	for _, x := range t.all {
 		if x.Level == County && (d == nil || x.Within(d)) {
 			out = append(out, x)
 		}
-	}
-	if d != nil && d.Level == County {
-		return []*Division{d}
 	}
 	return out
 }

@@ -180,6 +180,9 @@ func TestResolve(t *testing.T) {
 		{"longest name first", Input{Body: "洛阳市老城区城市管理局"}, "410302", FromBody, ""},
 		{"municipality district", Input{Body: "北京市东城区人民政府"}, "110101", FromBody, ""},
 		{"merged district", Input{Body: "北京市崇文区人民政府"}, "110101", FromBody, ""},
+		{"two-character name starting the body", Input{Body: "高县教育局"}, "511525", FromBody, ""},
+		{"two-character name inside a word", Input{Body: "某开发区东区管理委员会"}, "", "", WarnUnresolved},
+		{"two-character name under a known city", Input{Site: "山西省晋城市", Body: "城区人民政府"}, "140502", FromBody, ""},
 		{"full-width and spaces", Input{Body: "洛阳市　偃师区 教育局"}, "410307", FromBody, ""},
 	}
 	for _, tc := range tests {
@@ -212,6 +215,13 @@ func hasCode(ws []string, code string) bool {
 		}
 	}
 	return false
+}
+
+func TestAmbiguousTownshipWarningIsShort(t *testing.T) {
+	r := Resolve(Input{Body: "城关镇人民政府"})
+	if r.Division != nil || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "more") || len(r.Warnings[0]) > 600 {
+		t.Errorf("%v %v", r.Division, r.Warnings)
+	}
 }
 
 func TestPathAndLevel(t *testing.T) {

@@ -118,7 +118,7 @@ func Resolve(in Input) Result {
 			continue
 		}
 		if len(left) > 1 {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %q could be %s", WarnAmbiguous, m.name, strings.Join(left, ", ")))
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %q could be %s", WarnAmbiguous, m.name, listSome(left)))
 		}
 	}
 	if res.Division == nil && len(res.Warnings) == 0 {
@@ -139,8 +139,11 @@ func (r *resolver) source(s, from string, towns, first bool) {
 		if first && chainEnd >= 0 && m.start != chainEnd {
 			return
 		}
-		if from == FromText && utf8.RuneCountInString(m.name) < 3 {
-			continue // 高县 in 提高县级…: in running text a two-character name is too often a plain word
+		if short := utf8.RuneCountInString(m.name) < 3; short && (from == FromText || r.ctx == nil && m.start != 0) {
+			// 高县 in 提高县级…, 东区 in 开发区东区: a two-character name
+			// is too often a plain word; it counts in a body or title
+			// when it starts it (高县教育局) or narrows a known place.
+			continue
 		}
 		var in, deeper []*Division
 		for _, c := range m.cands {
@@ -174,6 +177,16 @@ func (r *resolver) source(s, from string, towns, first bool) {
 			r.ambig = append(r.ambig, mention{name: m.name, cands: deeper})
 		}
 	}
+}
+
+// listSome joins the first few of a list of candidates (城关镇 names 88
+// towns) and says how many more there are.
+func listSome(names []string) string {
+	const some = 5
+	if len(names) <= some {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:some], ", "), len(names)-some)
 }
 
 func hasTownSuffix(s string) bool {
@@ -306,7 +319,7 @@ func lookupSite(s string) (*Division, []string) {
 		for _, c := range m.cands {
 			names = append(names, c.String())
 		}
-		why = append(why, fmt.Sprintf("%s could be %s", m.name, strings.Join(names, ", ")))
+		why = append(why, fmt.Sprintf("%s could be %s", m.name, listSome(names)))
 	}
 	for _, w := range r.warnings {
 		why = append(why, w)
