@@ -127,17 +127,7 @@ type Site struct {
 // RegionName is the site's region as place names, for a document's region
 // text: a division code is written out from the division table (410307 →
 // 河南省洛阳市偃师区); anything else is kept as written.
-func (s Site) RegionName() string {
-	for _, c := range s.Region {
-		if c < '0' || c > '9' {
-			return s.Region
-		}
-	}
-	if d := divisions.ByCode(s.Region); d != nil {
-		return d.FullName()
-	}
-	return s.Region
-}
+func (s Site) RegionName() string { return divisions.Names(s.Region) }
 
 // Selectors are CSS selectors (goquery) for one site's templates.
 type Selectors struct {

@@ -324,6 +324,19 @@ func ByCode(code string) *Division {
 	return nil
 }
 
+// Names returns a configured or given region as place names: a division
+// code is written out (410307 → 河南省洛阳市偃师区, the text a report's
+// region shows); anything else is returned as it is.
+func Names(region string) string {
+	if !isDigits(region) {
+		return region
+	}
+	if d := ByCode(region); d != nil {
+		return d.FullName()
+	}
+	return region
+}
+
 // Renamed returns the recorded changes whose old name is name.
 func Renamed(name string) []Rename {
 	t, err := load()

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/divisions"
 	"github.com/nianbao/nianbao/ingest"
 	"github.com/nianbao/nianbao/query"
 )
@@ -97,7 +98,7 @@ and a warning, and the command still succeeds.`,
 					if title != "" {
 						doc.Title = title
 					}
-					parser.Apply(cmd.Context(), arc, doc, ingest.Hints{Body: body, Year: year, Region: region})
+					parser.Apply(cmd.Context(), arc, doc, ingest.Hints{Body: body, Year: year, Region: divisions.Names(region)})
 					if err := arc.CommitFetch(archive.Fetch{Capture: capt, Doc: doc}); err != nil {
 						return fmt.Errorf("import %s: %w", file, err)
 					}
@@ -118,7 +119,7 @@ and a warning, and the command still succeeds.`,
 		f.StringVar(&url, "url", "", "where the file came from (recorded as the capture URL)")
 		f.StringVar(&body, "body", "", "issuing body (overrides what the parser finds)")
 		f.IntVar(&year, "year", 0, "report (data) year (overrides what the parser finds)")
-		f.StringVar(&region, "region", "", "region, e.g. 河南省洛阳市偃师区")
+		f.StringVar(&region, "region", "", "region: names (河南省洛阳市偃师区) or a division code (410307)")
 		f.StringVar(&title, "title", "", "title")
 		return cmd
 	})

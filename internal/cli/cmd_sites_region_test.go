@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,6 +60,35 @@ func TestSiteRegionByCode(t *testing.T) {
 	for _, d := range ds {
 		if d.Region != "河南省洛阳市偃师区" || !strings.HasPrefix(d.RegionCode, "410307") {
 			t.Errorf("%s %s: region %q code %q", d.ID, d.Body, d.Region, d.RegionCode)
+		}
+	}
+}
+
+// An import's --region may be a code too; without one the body places it.
+func TestImportRegion(t *testing.T) {
+	for _, tc := range []struct {
+		args       []string
+		regionText string
+	}{
+		{[]string{"--region", "410307"}, "河南省洛阳市偃师区"},
+		{nil, ""},
+	} {
+		db := filepath.Join(t.TempDir(), "a.db")
+		args := append([]string{"--archive", db, "import", "../../testdata/samples/report.docx"}, tc.args...)
+		if out, errOut, code := run(t, args...); code != 0 {
+			t.Fatalf("import %v: %d %s %s", tc.args, code, out, errOut)
+		}
+		out, _, _ := run(t, "--archive", db, "query", "--region", "410307", "--output", "jsonl")
+		var r struct {
+			Region     string   `json:"region"`
+			RegionCode string   `json:"region_code"`
+			RegionPath []string `json:"region_path"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%v: %q: %v", tc.args, out, err)
+		}
+		if r.RegionCode != "410307" || len(r.RegionPath) != 3 || tc.regionText != "" && r.Region != tc.regionText {
+			t.Errorf("import %v: %+v", tc.args, r)
 		}
 	}
 }
