@@ -183,6 +183,7 @@ func TestResolve(t *testing.T) {
 		{"two-character name starting the body", Input{Body: "高县教育局"}, "511525", FromBody, ""},
 		{"two-character name inside a word", Input{Body: "某开发区东区管理委员会"}, "", "", WarnUnresolved},
 		{"two-character name under a known city", Input{Site: "山西省晋城市", Body: "城区人民政府"}, "140502", FromBody, ""},
+		{"a town the table does not list under the county", Input{Site: "河南省洛阳市偃师区", Body: "偃师区城关街道办事处"}, "410307", FromSite, ""},
 		{"full-width and spaces", Input{Body: "洛阳市　偃师区 教育局"}, "410307", FromBody, ""},
 	}
 	for _, tc := range tests {

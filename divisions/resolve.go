@@ -159,8 +159,11 @@ func (r *resolver) source(s, from string, towns, first bool) {
 		}
 		if len(in) == 0 {
 			// A short name (城区, 郊区) is too often a plain word to
-			// call a conflict.
-			if utf8.RuneCountInString(m.name) >= 3 && from != FromText {
+			// call a conflict, and a township's name (城关街道) is
+			// shared by hundreds of places: under a county the table
+			// does not list it in, it is a renamed or merged town, not
+			// a place elsewhere.
+			if utf8.RuneCountInString(m.name) >= 3 && from != FromText && !allTownships(m.cands) {
 				r.warnings = append(r.warnings, fmt.Sprintf("%s: the %s names %s, outside %s", WarnConflict, from, m.name, r.ctx))
 			}
 			continue
@@ -177,6 +180,15 @@ func (r *resolver) source(s, from string, towns, first bool) {
 			r.ambig = append(r.ambig, mention{name: m.name, cands: deeper})
 		}
 	}
+}
+
+func allTownships(ds []*Division) bool {
+	for _, d := range ds {
+		if d.Level != Township {
+			return false
+		}
+	}
+	return true
 }
 
 // listSome joins the first few of a list of candidates (城关镇 names 88

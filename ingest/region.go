@@ -39,6 +39,20 @@ func ResolveRegion(d *archive.Document, overview string) divisions.Result {
 	return res
 }
 
+// RegionPending reports whether d's region was never resolved: no code
+// and no warning saying why (a document archived before schema 3).
+func RegionPending(d *archive.Document) bool {
+	if d.RegionCode != "" {
+		return false
+	}
+	for _, w := range d.Warnings {
+		if isRegionWarning(w) {
+			return false
+		}
+	}
+	return true
+}
+
 func isRegionWarning(w string) bool {
 	for _, c := range []string{divisions.WarnUnresolved, divisions.WarnAmbiguous, divisions.WarnConflict, divisions.WarnSite} {
 		if strings.HasPrefix(w, c+":") {

@@ -52,10 +52,20 @@ changed, and a summary. The filters are those of crawler query:
 				}
 				p := ingest.NewParser(cfg, ingest.Options{OCR: cfg.Crawl.OCROn(), Log: app.Log})
 				defer p.Close()
-				var seen, redone, changed int
+				var seen, redone, changed, regions int
 				err = query.Each(cmd.Context(), arc, refs, func(_ int, d *archive.Document) error {
 					seen++
 					if !force && d.ParserVer == parse.Version {
+						// Up to date, but archived before regions were
+						// resolved (schema 3): resolve it from what is
+						// stored, as reregion does.
+						if ingest.RegionPending(d) {
+							ingest.ResolveRegion(d, ingest.StoredOverview(d))
+							regions++
+							if !dryRun {
+								return arc.PutDocument(d)
+							}
+						}
 						return nil
 					}
 					redone++
@@ -109,6 +119,9 @@ changed, and a summary. The filters are those of crawler query:
 				}
 				fmt.Fprintf(app.Stdout, "%s matched (%s), %d re-parsed, %s %d (parser %s)\n", plural(seen, "document", "documents"),
 					ff.describe("year"), redone, verb, changed, parse.Version)
+				if regions > 0 {
+					fmt.Fprintf(app.Stdout, "%d regions resolved that predate schema 3 (crawler reregion resolves them all)\n", regions)
+				}
 				return nil
 			},
 		}
