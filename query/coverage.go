@@ -189,7 +189,7 @@ func CoverageFor(ctx context.Context, a *archive.Archive, o CoverageOptions) (*C
 
 	for _, g := range groups {
 		for _, y := range cov.Years {
-			dl := alert.Deadline(g.row.Body, y)
+			dl := alert.Deadline(deadlineBody(g.row), y)
 			cell := YearCov{Year: y, Deadline: dl.AddDate(0, 0, -1).Format(time.DateOnly)}
 			rs := g.reports[y]
 			sort.Slice(rs, func(i, j int) bool {
@@ -265,23 +265,22 @@ func formerNames(d *divisions.Division) []string {
 
 func bodyKind(body string, dv *divisions.Division) string {
 	switch {
-	case dv.Level == divisions.Township || isTownshipBody(body):
+	case dv.Level == divisions.Township || alert.IsTownship(body):
 		return KindTownship
-	case strings.HasSuffix(body, "人民政府") || bodyKey(body, dv) == "":
+	case alert.IsGovernment(body) || bodyKey(body, dv) == "":
 		return KindGovernment
 	}
 	return KindDepartment
 }
 
-// isTownshipBody: a township's or street's own body, named so even when
-// the table does not list the place (a street since renamed or merged).
-func isTownshipBody(body string) bool {
-	for _, s := range []string{"镇人民政府", "乡人民政府", "街道办事处", "镇政府", "乡政府", "街道"} {
-		if strings.HasSuffix(body, s) {
-			return true
-		}
+// deadlineBody names b for alert.Deadline: a government's report filed
+// under its place name alone (2019年偃师市…年度报告: body 偃师市) is still
+// a government's.
+func deadlineBody(b BodyCoverage) string {
+	if b.Kind == KindGovernment && !alert.IsGovernment(b.Body) {
+		return b.Body + "人民政府"
 	}
-	return false
+	return b.Body
 }
 
 // Overdue lists the bodies with a missing year, in grid order.
