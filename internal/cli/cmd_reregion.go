@@ -30,7 +30,12 @@ a summary.`,
 				if err != nil {
 					return err
 				}
-				arc, err := app.openArchive(cmd, dryRun)
+				// Never creates an archive: there would be nothing to resolve.
+				open := app.openExistingArchive
+				if dryRun {
+					open = func(cmd *cobra.Command) (*archive.Archive, error) { return app.openArchive(cmd, true) }
+				}
+				arc, err := open(cmd)
 				if err != nil {
 					return err
 				}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,6 +45,13 @@ func TestReregionFillsAnOldArchive(t *testing.T) {
 	out, _, code = run(t, "--archive", db, "reregion")
 	if code != 0 || !strings.Contains(out, "updated 0") {
 		t.Errorf("second reregion: exit %d\n%s", code, out)
+	}
+	missing := filepath.Join(t.TempDir(), "none.db")
+	if _, errOut, code := run(t, "--archive", missing, "reregion"); code != 2 || !strings.Contains(errOut, "does not exist") {
+		t.Errorf("reregion of a missing archive: exit %d %s", code, errOut)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("reregion created an archive")
 	}
 }
 
