@@ -238,3 +238,23 @@ func TestTextIgnoresTwoCharacterNames(t *testing.T) {
 		t.Errorf("resolved %s from a plain word", r.Division)
 	}
 }
+
+// Resolutions run from the crawl's parse workers at once.
+func TestResolveConcurrently(t *testing.T) {
+	done := make(chan string)
+	for range 8 {
+		go func() {
+			r := Resolve(Input{Site: "河南省洛阳市", Body: "偃师区首阳山街道办事处"})
+			code := ""
+			if r.Division != nil {
+				code = r.Division.Code()
+			}
+			done <- code
+		}()
+	}
+	for range 8 {
+		if c := <-done; c != "410307004" {
+			t.Errorf("got %q", c)
+		}
+	}
+}
