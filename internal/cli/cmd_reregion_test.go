@@ -18,11 +18,18 @@ import (
 func TestReregionFillsAnOldArchive(t *testing.T) {
 	db := demoArchive(t)
 	ds := oldArchive(t, db)
-	if out, _, code := run(t, "--archive", db, "query", "--region", "410307", "--output", "jsonl"); code != 0 || strings.Count(out, "\n") == 0 {
+	out, errOut, code := run(t, "--archive", db, "query", "--region", "410307", "--output", "jsonl")
+	if code != 0 || strings.Count(out, "\n") == 0 {
 		// before reregion, a code still finds the reports by their region text
 		t.Errorf("query by code before reregion: exit %d, %d lines", code, strings.Count(out, "\n"))
 	}
-	out, errOut, code := run(t, "--archive", db, "reregion")
+	if !strings.Contains(errOut, "migrating") || !strings.Contains(errOut, "run `crawler reregion`") {
+		t.Errorf("the reader's migration did not point to reregion: %s", errOut)
+	}
+	if out, _, _ := run(t, "--archive", db, "stats"); !strings.Contains(out, "run crawler reregion") {
+		t.Errorf("stats before reregion:\n%s", out)
+	}
+	out, errOut, code = run(t, "--archive", db, "reregion")
 	if code != 0 {
 		t.Fatalf("reregion: exit %d %s", code, errOut)
 	}
