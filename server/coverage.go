@@ -102,6 +102,28 @@ func (s *Server) pageCoverage(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// apiCoverage is GET /api/coverage?region=R&years=A-B: the grid of
+// `crawler coverage --output json`.
+func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	region, years := strings.TrimSpace(q.Get("region")), strings.TrimSpace(q.Get("years"))
+	from, to, err := query.ParseYears(years)
+	switch {
+	case region == "" || years == "":
+		writeError(w, http.StatusBadRequest, "GET /api/coverage needs region (a name or code) and years (e.g. 2019-2024)")
+		return
+	case err != nil || from == 0 || to == 0 || to-from > 30:
+		writeError(w, http.StatusBadRequest, "years: want a closed range of at most 30 years, e.g. 2019-2024")
+		return
+	}
+	cov, err := query.CoverageFor(r.Context(), s.arc, query.CoverageOptions{Region: region, YearFrom: from, YearTo: to, Now: s.now()})
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, cov)
+}
+
 // groupCoverage splits the bodies by county-level division (their code's
 // first six digits), keeping the grid's order.
 func groupCoverage(c *query.Coverage) []coverageGroup {

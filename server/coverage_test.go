@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/ingest"
+	"github.com/nianbao/nianbao/query"
 )
 
 func TestCoveragePage(t *testing.T) {
@@ -63,5 +65,35 @@ func TestCoveragePage(t *testing.T) {
 	}
 	if code, _ := get("?region=4103&years=2019-"); code != 400 {
 		t.Errorf("open year range: %d", code)
+	}
+
+	resp, err := http.Get(ts.URL + "/api/coverage?region=410307&years=2022-2023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cov query.Coverage
+	err = json.NewDecoder(resp.Body).Decode(&cov)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || cov.RegionCode != "410307" || len(cov.Years) != 2 {
+		t.Fatalf("api: %d %v %+v", resp.StatusCode, err, cov)
+	}
+	found := false
+	for _, b := range cov.Bodies {
+		if b.Body == "偃师区工业和信息化局" {
+			found = b.Years[1].ID == f.good && b.Years[1].Status == query.CovPublished && b.Years[0].Status == query.CovMissing
+		}
+	}
+	if !found {
+		t.Errorf("api grid lacks the 2023 report: %+v", cov.Bodies)
+	}
+	for _, q := range []string{"", "?region=410307", "?region=新华区&years=2020-2021", "?region=410307&years=1900-2024"} {
+		resp, err := http.Get(ts.URL + "/api/coverage" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 400 {
+			t.Errorf("/api/coverage%s: %d, want 400", q, resp.StatusCode)
+		}
 	}
 }

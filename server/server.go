@@ -256,6 +256,7 @@ func (s *Server) Handler() http.Handler {
 	route("GET /raw/{sha256}", "/raw/{sha256}", s.raw, true)
 	route("GET /api/export", "/api/export", s.apiExport, true)
 	route("GET /api/sites", "/api/sites", s.apiSites, true)
+	route("GET /api/coverage", "/api/coverage", s.apiCoverage, true)
 	route("POST /api/crawl", "/api/crawl", s.apiCrawl, true)
 	route("GET /healthz", "/healthz", s.healthz, false)
 	mux.Handle("GET /metrics", s.instrument("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/query"
 )
 
@@ -47,6 +48,9 @@ once their deadline has passed.
 					return err
 				}
 				defer arc.Close()
+				if _, err := arc.Meta(archive.MetaRegionsPending); err == nil {
+					fmt.Fprintln(app.Stderr, "crawler coverage: reports archived before schema 3 have no resolved region and are left out: run `crawler reregion` once")
+				}
 				cov, err := query.CoverageFor(cmd.Context(), arc, query.CoverageOptions{Region: region, YearFrom: from, YearTo: to})
 				if err != nil {
 					return withExit(2, err)
