@@ -17,9 +17,11 @@ import (
 // per data year, late and missing reports marked — and the bodies whose
 // required report is overdue. The computation is query.CoverageFor, the
 // same as `crawler coverage`. The page has its own template, standalone,
-// so it does not depend on how the other pages are laid out.
+// so it does not depend on how the other pages are laid out; it lives
+// beside this file, outside templates/, whose pages share a layout and
+// functions this one does not use.
 
-//go:embed templates/coverage.html
+//go:embed coverage.html
 var coverageHTML string
 
 var (
