@@ -84,6 +84,13 @@ func (d *Division) Within(a *Division) bool {
 	return a != nil && strings.HasPrefix(d.key, a.key)
 }
 
+// CodeWithin reports whether the division coded code (as Code gives it)
+// is a or lies inside a, from the codes alone: no table is read, so a
+// filter over many documents does not load the townships.
+func CodeWithin(code string, a *Division) bool {
+	return a != nil && isDigits(code) && strings.HasPrefix(keyOf(code), a.key)
+}
+
 // String is "河南省 › 洛阳市 › 偃师区 (410307)".
 func (d *Division) String() string {
 	return strings.Join(d.Path(), " › ") + " (" + d.Code() + ")"

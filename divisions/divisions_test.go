@@ -80,6 +80,23 @@ func TestByCode(t *testing.T) {
 	}
 }
 
+func TestCodeWithin(t *testing.T) {
+	ly, ys := ByCode("4103"), ByCode("410307")
+	for _, tc := range []struct {
+		code string
+		a    *Division
+		want bool
+	}{
+		{"410307", ly, true}, {"410307004", ly, true}, {"410307004", ys, true}, {"410307", ys, true},
+		{"410308", ys, false}, {"410300", ys, false}, {"130105", ly, false}, {"", ly, false}, {"4103x", ly, false},
+		{"410307", nil, false},
+	} {
+		if got := CodeWithin(tc.code, tc.a); got != tc.want {
+			t.Errorf("CodeWithin(%q, %v) = %v", tc.code, tc.a, got)
+		}
+	}
+}
+
 func TestRenamesPointIntoTheTable(t *testing.T) {
 	rs := Renames()
 	if len(rs) < 10 {

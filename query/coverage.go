@@ -147,9 +147,12 @@ func CoverageFor(ctx context.Context, a *archive.Archive, o CoverageOptions) (*C
 		if d.Retracted() || d.ParseStatus == "not_report" || d.RegionCode == "" {
 			return nil
 		}
-		dv := divisions.ByCode(d.RegionCode)
-		if dv == nil || !dv.Within(region) {
+		if !divisions.CodeWithin(d.RegionCode, region) {
 			return nil
+		}
+		dv := divisions.ByCode(d.RegionCode)
+		if dv == nil {
+			return nil // a code from a table this binary no longer has: reregion
 		}
 		if d.Body == "" || d.Year == 0 {
 			cov.Unplaced++

@@ -34,12 +34,8 @@ func regionDivisions(q string) []*divisions.Division {
 
 // withinAny reports whether the division coded code lies in one of ds.
 func withinAny(code string, ds []*divisions.Division) bool {
-	d := divisions.ByCode(code)
-	if d == nil {
-		return false
-	}
 	for _, a := range ds {
-		if d.Within(a) {
+		if divisions.CodeWithin(code, a) {
 			return true
 		}
 	}
