@@ -384,7 +384,7 @@ func Lookup(s string) ([]*Division, error) {
 	}
 	// A bare name several divisions share: all of them.
 	r := &resolver{t: t}
-	ms := r.mentions(s, true)
+	ms := r.mentions(s, hasTownSuffix(s))
 	if len(ms) == 1 && ms[0].name == textfold.Fold(s, nameFold) {
 		out := append([]*Division(nil), ms[0].cands...)
 		sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
