@@ -27,17 +27,19 @@ var Shanghai = func() *time.Location {
 func Deadline(body string, year int) time.Time {
 	month := time.March
 	day := 31
-	if year >= 2019 && !isGovernment(body) && !isTownship(body) {
+	if year >= 2019 && !IsGovernment(body) && !IsTownship(body) {
 		month, day = time.January, 31
 	}
 	return time.Date(year+1, month, day, 0, 0, 0, 0, Shanghai).AddDate(0, 0, 1)
 }
 
-// isGovernment: the report of a government itself (not one of its
+// IsGovernment: the report of a government itself (not one of its
 // departments), e.g. 洛阳市偃师区人民政府, but not 人民政府办公室.
-func isGovernment(body string) bool { return strings.HasSuffix(body, "人民政府") }
+func IsGovernment(body string) bool { return strings.HasSuffix(body, "人民政府") }
 
-func isTownship(body string) bool {
+// IsTownship: a township's or street's own body (…镇人民政府,
+// …街道办事处), whose deadline is set locally.
+func IsTownship(body string) bool {
 	for _, s := range []string{"镇人民政府", "乡人民政府", "街道办事处", "镇政府", "乡政府", "街道"} {
 		if strings.HasSuffix(body, s) {
 			return true

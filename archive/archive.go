@@ -20,7 +20,8 @@ import (
 //
 //	1  records as bare JSON
 //	2  every record sealed with a CRC-32C of its key and JSON (seal.go)
-const SchemaVersion = 2
+//	3  documents carry their resolved region (region.go)
+const SchemaVersion = 3
 
 var (
 	ErrNotFound = errors.New("not found")
@@ -267,7 +268,8 @@ type migrateStep func(tx *bolt.Tx) (more bool, err error)
 // that fails in its first batch leaves the file as it was; one that fails
 // later is resumed by the next read-write open.
 var migrations = map[int]func() migrateStep{
-	1: sealRecords, // schema 2: a checksum on every record
+	1: sealRecords,  // schema 2: a checksum on every record
+	2: regionFields, // schema 3: documents carry their resolved region
 }
 
 // migrate runs the migrations from schema from to SchemaVersion.

@@ -290,6 +290,12 @@ func appendDocument(dst []byte, d *Document) ([]byte, bool) {
 	o.str("published_at", d.PublishedAt)
 	o.str("body", d.Body)
 	o.str("region", d.Region)
+	o.strOmit("region_code", d.RegionCode)
+	if len(d.RegionPath) > 0 {
+		o.name("region_path")
+		o.b = appendStringsJSON(o.b, d.RegionPath)
+	}
+	o.strOmit("region_level", d.RegionLevel)
 	o.num("year", int64(d.Year))
 	o.str("format", d.Format)
 	o.name("files")

@@ -248,10 +248,11 @@ func TestRecordJSONTricky(t *testing.T) {
 			&FrontierItem{URL: s, Site: s, Kind: s, Referer: s, AnchorText: s, Depth: i, Score: float64(i) / 3, Extra: map[string]string{}},
 			blobRecord{Size: int64(i), MediaType: s},
 			&Document{ID: s, Site: s, URL: s, Title: s, PublishedAt: s, Body: s, Region: s, Year: i, Format: s, Source: s,
+				RegionCode: s, RegionPath: []string{s, ""}, RegionLevel: s,
 				Files: []FileRef{{URL: s, Filename: s}, {}}, Sightings: []Sighting{{URL: s, Time: now}, {}}, Warnings: []string{s, ""},
 				Parsed: json.RawMessage(trickyRaw[i%len(trickyRaw)]), ParserVer: s, HintBody: s, HintYear: i, HintRegion: s,
 				FirstSeen: now.In(cst), LastSeen: now.Local()},
-			&Document{Files: []FileRef{}, Sightings: []Sighting{}, Warnings: []string{}, Parsed: json.RawMessage{}})
+			&Document{Files: []FileRef{}, Sightings: []Sighting{}, Warnings: []string{}, Parsed: json.RawMessage{}, RegionPath: []string{}})
 	}
 	for _, f := range []float64{0, math.Copysign(0, -1), 1e-6, 1e-7, 1.5e-7, 1e21, 1e20, 1e-10, 123.456, math.NaN(), math.Inf(1), math.Inf(-1)} {
 		vals = append(vals, FrontierItem{Score: f})

@@ -34,13 +34,21 @@ type Headers map[string]string
 
 // Document is one logical report: a detail page plus its attachments.
 type Document struct {
-	ID          string     `json:"id"` // stable: see DocID
-	Site        string     `json:"site"`
-	URL         string     `json:"url"`          // page where the report was found
-	Title       string     `json:"title"`        // as shown on the page / list
-	PublishedAt string     `json:"published_at"` // YYYY-MM-DD if shown, else ""
-	Body        string     `json:"body"`         // issuing body
-	Region      string     `json:"region"`
+	ID          string `json:"id"` // stable: see DocID
+	Site        string `json:"site"`
+	URL         string `json:"url"`          // page where the report was found
+	Title       string `json:"title"`        // as shown on the page / list
+	PublishedAt string `json:"published_at"` // YYYY-MM-DD if shown, else ""
+	Body        string `json:"body"`         // issuing body
+	Region      string `json:"region"`       // as the site, body or title wrote it
+	// The region resolved against the official division table (package
+	// divisions): today's code (410307), the names from the province down
+	// ([河南省 洛阳市 偃师区]) and the level (province, prefecture, county,
+	// township). Empty when it could not be resolved (a warning says why)
+	// or not yet (documents archived before schema 3: `crawler reregion`).
+	RegionCode  string     `json:"region_code,omitempty"`
+	RegionPath  []string   `json:"region_path,omitempty"`
+	RegionLevel string     `json:"region_level,omitempty"`
 	Year        int        `json:"year"`   // data year, 0 unknown
 	Format      string     `json:"format"` // "2021", "2019", "legacy", "unknown", "" (unparsed)
 	Files       []FileRef  `json:"files"`

@@ -134,3 +134,17 @@ func TestArchiveLine(t *testing.T) {
 		t.Fatalf("%v: line %d", err, c.ArchiveLine)
 	}
 }
+
+func TestSiteRegionName(t *testing.T) {
+	for _, tc := range []struct{ region, want string }{
+		{"410307", "河南省洛阳市偃师区"},
+		{"410381", "河南省洛阳市偃师区"}, // the former 偃师市's code
+		{"河南省洛阳市偃师区", "河南省洛阳市偃师区"},
+		{"999999", "999999"}, // no such code: kept as written (sites check says so)
+		{"新华区", "新华区"},
+	} {
+		if got := (Site{Region: tc.region}).RegionName(); got != tc.want {
+			t.Errorf("RegionName(%q) = %q, want %q", tc.region, got, tc.want)
+		}
+	}
+}

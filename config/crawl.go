@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/nianbao/nianbao/divisions"
+)
 
 // Crawl holds the global politeness and transport settings.
 // Owned by the crawl engine; sites may override politeness per site.
@@ -94,7 +98,9 @@ func (c *Crawl) RobotsOn() bool { return c.Robots == nil || *c.Robots }
 
 // Site is one portal to crawl. Only Name, Region and Start are required.
 type Site struct {
-	Name   string   `yaml:"name"`
+	Name string `yaml:"name"`
+	// Region is where the site's bodies are: names from the top
+	// (河南省洛阳市偃师区), or a division code (410307).
 	Region string   `yaml:"region"`
 	Start  []string `yaml:"start"`
 	// Hosts allowed to crawl; default: the start URLs' hosts. "*.x.gov.cn" patterns allowed.
@@ -117,6 +123,11 @@ type Site struct {
 	// Selectors help the rules on unusual templates; all optional.
 	Selectors Selectors `yaml:"selectors"`
 }
+
+// RegionName is the site's region as place names, for a document's region
+// text: a division code is written out from the division table (410307 →
+// 河南省洛阳市偃师区); anything else is kept as written.
+func (s Site) RegionName() string { return divisions.Names(s.Region) }
 
 // Selectors are CSS selectors (goquery) for one site's templates.
 type Selectors struct {

@@ -617,10 +617,10 @@ func (r *siteRun) newDoc(id, raw, title string, ti sites.TitleInfo, date string,
 	// which the run's document cache must not keep alive.
 	return &archive.Document{
 		ID: id, Site: r.site.Name, URL: raw, Title: strings.Clone(strings.TrimSpace(title)), PublishedAt: strings.Clone(date),
-		Body: strings.Clone(body), Region: r.site.Region, Year: ti.Year, Source: "crawl",
+		Body: strings.Clone(body), Region: r.site.RegionName(), Year: ti.Year, Source: "crawl",
 		// The site's config is knowledge from outside the files: the
 		// parser's reading never overrides it (package ingest).
-		HintBody: r.site.Body, HintRegion: r.site.Region,
+		HintBody: r.site.Body, HintRegion: r.site.RegionName(),
 		FirstSeen: now, LastSeen: now,
 	}
 }

@@ -70,8 +70,8 @@ func TestExportDemoArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, row := range man[1:] {
-		if b, ok := entries[row[5]]; !ok || sha(b) != row[11] {
-			t.Errorf("manifest row %v: copy missing or hash differs", row[:6])
+		if b, ok := entries[row[7]]; !ok || sha(b) != row[13] {
+			t.Errorf("manifest row %v: copy missing or hash differs", row[:8])
 		}
 	}
 	t.Logf("%d reports, %d files, %d warnings", st.Reports, st.Files, st.WarningCount)

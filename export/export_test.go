@@ -141,7 +141,7 @@ func expectedTidy(t *testing.T, fx *fixture) [][]string {
 			if d.Year != 0 {
 				y = strconv.Itoa(d.Year)
 			}
-			out = append(out, []string{d.ID, d.Body, d.Region, y, d.Format, c.Table, c.TableLabel, c.RowKey, c.RowLabel, c.ColKey, c.ColLabel, c.Value()})
+			out = append(out, []string{d.ID, d.Body, d.Region, d.RegionCode, strings.Join(d.RegionPath, " › "), y, d.Format, c.Table, c.TableLabel, c.RowKey, c.RowLabel, c.ColKey, c.ColLabel, c.Value()})
 		}
 		return nil
 	})
@@ -163,7 +163,7 @@ func checkTidy(t *testing.T, fx *fixture, rows [][]string) {
 			t.Errorf("data.csv row %d = %v, want %v", i+1, rows[i+1], w)
 			break
 		}
-		if w[7] == "new" && w[9] == "natural_person" && w[11] == "" {
+		if w[9] == "new" && w[11] == "natural_person" && w[13] == "" {
 			nulls++
 		}
 	}

@@ -45,7 +45,10 @@ never run them as formulas (the .xlsx files hold such text as plain text).
 manifest.csv columns (manifest.xlsx: row 1 Chinese, row 2 these keys)
   id                report id in the nianbao archive (crawler show ID)
   body              issuing body 发布机关
-  region            region 地区 (province/city/district as known)
+  region            region 地区 as the site or the report wrote it
+  region_code       the region's official division code 区划代码 (GB/T 2260: 410307;
+                    townships 9 digits), empty when it could not be resolved
+  region_path       the division's names from the province down: 河南省 › 洛阳市 › 偃师区
   year              data year 年度 (the report covers this year; published the next)
   title             title 标题 as listed on the portal
   file              path of the copy inside this bundle (empty: not archived)
@@ -62,7 +65,9 @@ manifest.csv columns (manifest.xlsx: row 1 Chinese, row 2 these keys)
   citation          a ready reference (GB/T 7714 style): 责任者. 题名[EB/OL]. (发布日期)[引用日期]. 网址.
 
 data.csv columns
-  report_id, body, region, year, format   the report (format: 2021, 2019, legacy, unknown)
+  report_id, body, region, region_code, region_path, year, format
+                 the report (region_code, region_path: as in manifest.csv; format: 2021,
+                 2019, legacy, unknown)
   table          active (二、主动公开政府信息情况), requests (三、收到和处理政府信息公开申请情况),
                  review_litigation (四、政府信息公开行政复议、行政诉讼情况)
   table_label    the section heading in Chinese
@@ -73,7 +78,8 @@ data.csv columns
   value          the number; empty = null (blank, "/" or unreadable in the report)
 
 data.xlsx sheets
-  reports             one row per report: ids, title, URL, dates, the text of 一/五/六
+  reports             one row per report: ids, title, URL, dates, the text of 一/五/六,
+                      region_code and region_path (as in manifest.csv)
   active              section 二; 2021-format and 2019-format columns side by side
   requests            section 三; one column per row × applicant column
   review_litigation   section 四; 行政复议 / 直接起诉 / 复议后起诉 × 维持/纠正/其他/尚未审结/总计

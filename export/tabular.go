@@ -40,11 +40,15 @@ func csvSafeAll(row []string) []string {
 	return row
 }
 
+// RegionPath is a document's resolved region as one cell, top first:
+// "河南省 › 洛阳市 › 偃师区" (empty when unresolved).
+func RegionPath(d *archive.Document) string { return strings.Join(d.RegionPath, " › ") }
+
 // ---- tidy data (data.csv) ----
 
 // TidyHeader is the header of data.csv: one row per report × table × row ×
 // column, with Chinese labels and the schema keys.
-var TidyHeader = []string{"report_id", "body", "region", "year", "format", "table", "table_label",
+var TidyHeader = []string{"report_id", "body", "region", "region_code", "region_path", "year", "format", "table", "table_label",
 	"row_key", "row_label", "column_key", "column_label", "value"}
 
 func yearCell(y int) string {
@@ -65,7 +69,7 @@ func writeTidy(cw *csv.Writer, d *archive.Document, rep *query.Report) (int, err
 		if c.IsText {
 			v = csvSafe(v)
 		}
-		row := csvSafeAll([]string{d.ID, d.Body, d.Region, yearCell(d.Year), d.Format, c.Table, c.TableLabel,
+		row := csvSafeAll([]string{d.ID, d.Body, d.Region, d.RegionCode, RegionPath(d), yearCell(d.Year), d.Format, c.Table, c.TableLabel,
 			c.RowKey, c.RowLabel, c.ColKey, c.ColLabel})
 		if err := cw.Write(append(row, v)); err != nil {
 			return 0, err
@@ -78,12 +82,12 @@ func writeTidy(cw *csv.Writer, d *archive.Document, rep *query.Report) (int, err
 
 // ManifestHeader is the header of manifest.csv / manifest.xlsx: one row
 // per original file.
-var ManifestHeader = []string{"id", "body", "region", "year", "title", "file", "role", "source_url", "final_url",
+var ManifestHeader = []string{"id", "body", "region", "region_code", "region_path", "year", "title", "file", "role", "source_url", "final_url",
 	"retrieved_at_utc", "published_at", "sha256", "media_type", "size", "parse_status", "failed_checks", "citation"}
 
 // ManifestLabels are ManifestHeader in Chinese (second header row of
 // manifest.xlsx).
-var ManifestLabels = []string{"编号", "发布机关", "地区", "年度", "标题", "包内文件", "类型", "来源网址", "最终网址",
+var ManifestLabels = []string{"编号", "发布机关", "地区", "区划代码", "区划", "年度", "标题", "包内文件", "类型", "来源网址", "最终网址",
 	"获取时间(UTC)", "发布日期", "SHA-256", "媒体类型", "字节数", "解析状态", "未通过校验数", "引用"}
 
 type manifestRow struct {
@@ -147,7 +151,7 @@ func (m manifestRow) cells() []string {
 	if t := m.retrieved(); !t.IsZero() {
 		ret = t.Format(time.RFC3339)
 	}
-	return []string{m.d.ID, m.d.Body, m.d.Region, yearCell(m.d.Year), m.d.Title, m.path, m.f.Role, m.f.URL,
+	return []string{m.d.ID, m.d.Body, m.d.Region, m.d.RegionCode, RegionPath(m.d), yearCell(m.d.Year), m.d.Title, m.path, m.f.Role, m.f.URL,
 		m.finalURL(), ret, m.d.PublishedAt, m.f.SHA256, m.f.MediaType, strconv.FormatInt(m.f.Size, 10),
 		m.d.ParseStatus, strconv.Itoa(m.d.FailedChecks), Citation(m.d, m.f, m.retrieved())}
 }
@@ -261,8 +265,8 @@ func newDataBook(tmpDir string) (*dataBook, error) {
 		return nil, err
 	}
 	db := &dataBook{book: b, cols: map[string][]query.WideColumn{}}
-	rh := append(append([]string{}, idHeader...), "title", "url", "published_at", "first_seen", "last_seen", "overview", "problems", "other")
-	rl := append(append([]string{}, idLabels...), "标题", "来源网址", "发布日期", "首次发现", "最近发现", "一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
+	rh := append(append([]string{}, idHeader...), "title", "url", "published_at", "first_seen", "last_seen", "overview", "problems", "other", "region_code", "region_path")
+	rl := append(append([]string{}, idLabels...), "标题", "来源网址", "发布日期", "首次发现", "最近发现", "一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项", "区划代码", "区划")
 	if err := b.header(sheetReports, rl, rh); err != nil {
 		b.close()
 		return nil, err
@@ -300,7 +304,7 @@ func (db *dataBook) addReport(d *archive.Document, rep *query.Report) error {
 		sec = rep.Sections
 	}
 	rv := append(idValues(d), d.Title, d.URL, d.PublishedAt, d.FirstSeen.UTC().Format(time.RFC3339),
-		d.LastSeen.UTC().Format(time.RFC3339), sec.Overview, sec.Problems, sec.Other)
+		d.LastSeen.UTC().Format(time.RFC3339), sec.Overview, sec.Problems, sec.Other, d.RegionCode, RegionPath(d))
 	if err := db.add(sheetReports, rv); err != nil {
 		return err
 	}

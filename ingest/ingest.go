@@ -46,6 +46,9 @@ type Outcome struct {
 	Warnings     []string // "code: message"
 	JSON         json.RawMessage
 	Version      string
+	// Overview is the start of the report's section 一, where a report
+	// names its own place; it feeds the region's resolution.
+	Overview string
 }
 
 // FileParser parses one file. ParseFile is the real one; the crawl
@@ -93,7 +96,7 @@ func ParseFile(o Options) FileParser {
 
 func outcome(r *report.Report) Outcome {
 	out := Outcome{Status: parse.Status(r), Format: r.Format, Body: r.Body, Region: r.Region, Title: r.Title,
-		Version: parse.Version}
+		Version: parse.Version, Overview: strings.Clone(clipBytes(r.Sections.Overview, overviewBytes))}
 	if r.Year != nil {
 		out.Year = *r.Year
 	}
@@ -257,6 +260,7 @@ func Record(d *archive.Document, o Outcome) {
 	if d.Title == "" {
 		d.Title = o.Title
 	}
+	ResolveRegion(d, o.Overview)
 }
 
 // Hints are facts known from outside the file (command-line flags, the

@@ -17,7 +17,11 @@ type Reparsed struct {
 	// Changed: its derived fields (status, format, year, body, failed
 	// checks, parsed values) differ from Before.
 	Changed bool
-	Before  archive.Document // as it was
+	// Region: the document was up to date but archived before regions
+	// were resolved (schema 3); its region was resolved from what is
+	// stored, as reregion does.
+	Region bool
+	Before archive.Document // as it was
 }
 
 // Reparse re-runs the parser over d's stored originals, which it never
@@ -30,6 +34,17 @@ type Reparsed struct {
 func (p *Parser) Reparse(ctx context.Context, arc *archive.Archive, d *archive.Document, force, dryRun bool) (Reparsed, error) {
 	res := Reparsed{Before: *d}
 	if !force && d.ParserVer == parse.Version {
+		if !RegionPending(d) {
+			return res, nil
+		}
+		ResolveRegion(d, StoredOverview(d))
+		res.Region = true
+		if dryRun {
+			return res, nil
+		}
+		if err := arc.PutDocument(d); err != nil {
+			return res, fmt.Errorf("document %s: %w", d.ID, err)
+		}
 		return res, nil
 	}
 	res.Redone = true
@@ -50,5 +65,5 @@ func (p *Parser) Reparse(ctx context.Context, arc *archive.Archive, d *archive.D
 // sameParse: the two readings agree on every derived field.
 func sameParse(a, b *archive.Document) bool {
 	return a.ParseStatus == b.ParseStatus && a.Format == b.Format && a.Year == b.Year && a.Body == b.Body &&
-		a.FailedChecks == b.FailedChecks && bytes.Equal(a.Parsed, b.Parsed)
+		a.FailedChecks == b.FailedChecks && bytes.Equal(a.Parsed, b.Parsed) && a.RegionCode == b.RegionCode
 }

@@ -1,9 +1,12 @@
 // Package query answers what a reader asks of the archive: it selects
 // documents by issuing body (full name, part of it, or a documented short
 // form such as 工信局 ↔ 工业和信息化局; see ALIASES.md), data year or year
-// range, region at any level, site, table format and failed checks; finds
-// one document by id or by any URL a reader pastes (FindDocument); finds
-// the late or absent reports (--missing); lines a body's tables up across
+// range, region at any level (an official division by name, former name
+// or code, through package divisions), site, table format and failed
+// checks; finds one document by id or by any URL a reader pastes
+// (FindDocument); finds the late or absent reports (--missing); grids who
+// in a region published which year's report, late or not (coverage);
+// lines a body's tables up across
 // years (series, with the soft rule SR1 上年结转 = 上年的结转下年度); decodes
 // the parsed-report JSON of docs/schema.md with its Chinese labels; and
 // formats results as CJK-width-aware tables, JSON, JSON Lines or CSV.

@@ -130,12 +130,30 @@ func bodyMatchesDoc(q string, d *archive.Document) bool {
 }
 
 // RegionMatches matches a region at any level: "洛阳市" is inside
-// "河南省洛阳市偃师区". A document without a region is matched on its body
-// name or title, which usually start with the region ("偃师区工业和信息化局").
+// "河南省洛阳市偃师区". When q names official divisions (a name at any level,
+// a former name such as 偃师市, or a code: 410307, 4103) and d's region is
+// resolved (RegionCode), the codes decide: 洛阳市 finds the reports of
+// 偃师区's bureaus whatever their region text says. Otherwise the region
+// text is matched, and a document without a region on its body name or
+// title, which usually start with the region ("偃师区工业和信息化局").
 func RegionMatches(q string, d *archive.Document) bool {
 	nq := textfold.Fold(q, textfold.Name)
 	if nq == "" {
 		return true
+	}
+	if ds := regionDivisions(q); len(ds) > 0 {
+		if d.RegionCode != "" {
+			return withinAny(d.RegionCode, ds)
+		}
+		if isCode(q) {
+			// an unresolved document, asked for by code: by the names
+			for _, dv := range ds {
+				if RegionMatches(dv.Name, d) {
+					return true
+				}
+			}
+			return false
+		}
 	}
 	if d.Region != "" {
 		return strings.Contains(textfold.Fold(d.Region, textfold.Name), nq)

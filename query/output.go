@@ -175,14 +175,15 @@ func timeString(t time.Time) string {
 // CSVHeader implements Row.
 func (Record) CSVHeader() []string {
 	return []string{"id", "site", "body", "region", "year", "title", "url", "published_at", "format",
-		"parse_status", "failed_checks", "first_seen", "last_seen", "files"}
+		"parse_status", "failed_checks", "first_seen", "last_seen", "files", "region_code", "region_path", "region_level"}
 }
 
 // CSV implements Row; files is the same JSON array as in --output json.
 func (r Record) CSV() []string {
 	files, _ := json.Marshal(r.Files)
 	return []string{r.ID, r.Site, r.Body, r.Region, yearString(r.Year), r.Title, r.URL, r.PublishedAt, r.Format,
-		r.ParseStatus, strconv.Itoa(r.FailedChecks), timeString(r.FirstSeen), timeString(r.LastSeen), string(files)}
+		r.ParseStatus, strconv.Itoa(r.FailedChecks), timeString(r.FirstSeen), timeString(r.LastSeen), string(files),
+		r.RegionCode, strings.Join(r.RegionPath, " › "), r.RegionLevel}
 }
 
 // TableHeader implements Row.

@@ -10,12 +10,18 @@ import (
 // The field names are a public contract (scripts rely on them; README
 // documents them): id, site, body, region, year, title, url, files
 // [{url, sha256, media_type, size}], format, parse_status, failed_checks,
-// first_seen, last_seen — plus published_at and each file's role.
+// first_seen, last_seen — plus published_at, each file's role, and the
+// region resolved against the division table: region_code ("" when
+// unresolved), region_path (names from the province down, [] when
+// unresolved) and region_level (province, prefecture, county, township).
 type Record struct {
 	ID           string     `json:"id"`
 	Site         string     `json:"site"`
 	Body         string     `json:"body"`
 	Region       string     `json:"region"`
+	RegionCode   string     `json:"region_code"`
+	RegionPath   []string   `json:"region_path"`
+	RegionLevel  string     `json:"region_level"`
 	Year         *int       `json:"year"` // null when unknown
 	Title        string     `json:"title"`
 	URL          string     `json:"url"` // the page where the report was found
@@ -46,7 +52,8 @@ func NewRecord(d *archive.Document) Record {
 		ID: d.ID, Site: d.Site, Body: d.Body, Region: d.Region, Title: d.Title, URL: d.URL,
 		PublishedAt: d.PublishedAt, Format: d.Format, ParseStatus: d.ParseStatus,
 		FailedChecks: d.FailedChecks, FirstSeen: d.FirstSeen.UTC(), LastSeen: d.LastSeen.UTC(),
-		Files: make([]FileInfo, 0, len(d.Files)),
+		Files:      make([]FileInfo, 0, len(d.Files)),
+		RegionCode: d.RegionCode, RegionPath: append([]string{}, d.RegionPath...), RegionLevel: d.RegionLevel,
 	}
 	if t := d.Retraction(); t != nil {
 		tc := *t

@@ -256,6 +256,7 @@ func (s *Server) Handler() http.Handler {
 	route("GET /raw/{sha256}", "/raw/{sha256}", s.raw, true)
 	route("GET /api/export", "/api/export", s.apiExport, true)
 	route("GET /api/sites", "/api/sites", s.apiSites, true)
+	route("GET /api/coverage", "/api/coverage", s.apiCoverage, true)
 	route("POST /api/crawl", "/api/crawl", s.apiCrawl, true)
 	route("GET /healthz", "/healthz", s.healthz, false)
 	mux.Handle("GET /metrics", s.instrument("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
@@ -263,6 +264,7 @@ func (s *Server) Handler() http.Handler {
 	route("GET /{$}", "/", s.pageSearch, true)
 	route("GET /reports/{id}", "/reports/{id}", s.pageReport, true)
 	route("GET /sites", "/sites", s.pageSites, true)
+	route("GET /coverage", "/coverage", s.pageCoverage, true)
 	route("GET /static/style.css", "/static", s.static, false)
 	route("/", "other", func(w http.ResponseWriter, r *http.Request) {
 		if allow := allowedMethods(probe, r); len(allow) > 0 {

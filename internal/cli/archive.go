@@ -91,6 +91,9 @@ func openArchiveFile(path string, opts archive.Options, w io.Writer) (*archive.A
 	if err != nil {
 		return nil, err
 	}
+	if _, err := arc.Meta(archive.MetaRegionsPending); err == nil {
+		fmt.Fprintf(w, "crawler: the reports archived before have no resolved region yet (region_code): run `crawler reregion` once\n")
+	}
 	if err := arc.Close(); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nianbao/nianbao/divisions"
 	"github.com/nianbao/nianbao/ingest"
 	"github.com/nianbao/nianbao/query"
 )
@@ -51,7 +52,7 @@ and a warning, and the command still succeeds.`,
 						return fmt.Errorf("import %s: %w", file, err)
 					}
 					res, err := parser.Import(cmd.Context(), arc, ingest.ImportFile{Data: data, Name: filepath.Base(file), URL: url,
-						Title: title, Hints: ingest.Hints{Body: body, Year: year, Region: region}})
+						Title: title, Hints: ingest.Hints{Body: body, Year: year, Region: divisions.Names(region)}})
 					if err != nil {
 						return fmt.Errorf("import %s: %w", file, err)
 					}
@@ -64,7 +65,7 @@ and a warning, and the command still succeeds.`,
 		f.StringVar(&url, "url", "", "where the file came from (recorded as the capture URL)")
 		f.StringVar(&body, "body", "", "issuing body (overrides what the parser finds)")
 		f.IntVar(&year, "year", 0, "report (data) year (overrides what the parser finds)")
-		f.StringVar(&region, "region", "", "region, e.g. 河南省洛阳市偃师区")
+		f.StringVar(&region, "region", "", "region: names (河南省洛阳市偃师区) or a division code (410307)")
 		f.StringVar(&title, "title", "", "title")
 		return cmd
 	})

@@ -52,12 +52,15 @@ changed, and a summary. The filters are those of crawler query:
 				}
 				p := ingest.NewParser(cfg, ingest.Options{OCR: cfg.Crawl.OCROn(), Log: app.Log})
 				defer p.Close()
-				var seen, redone, changed int
+				var seen, redone, changed, regions int
 				err = query.Each(cmd.Context(), arc, refs, func(_ int, d *archive.Document) error {
 					seen++
 					res, err := p.Reparse(cmd.Context(), arc, d, force, dryRun)
 					if res.Redone {
 						redone++
+					}
+					if res.Region {
+						regions++
 					}
 					if res.Changed {
 						changed++
@@ -74,6 +77,9 @@ changed, and a summary. The filters are those of crawler query:
 				}
 				fmt.Fprintf(app.Stdout, "%s matched (%s), %d re-parsed, %s %d (parser %s)\n", plural(seen, "document", "documents"),
 					ff.describe("year"), redone, verb, changed, parse.Version)
+				if regions > 0 {
+					fmt.Fprintf(app.Stdout, "%d regions resolved that predate schema 3 (crawler reregion resolves them all)\n", regions)
+				}
 				return nil
 			},
 		}
@@ -97,8 +103,12 @@ func reparseLine(before, d *archive.Document) string {
 	if before.Year != d.Year {
 		line += fmt.Sprintf(", year %d→%d", before.Year, d.Year)
 	}
+	if before.RegionCode != d.RegionCode {
+		line += fmt.Sprintf(", region %s→%s", p(regionLabel(before.RegionCode, before.RegionPath)), p(regionLabel(d.RegionCode, d.RegionPath)))
+	}
 	if !bytes.Equal(before.Parsed, d.Parsed) && before.ParseStatus == d.ParseStatus &&
-		before.Format == d.Format && before.FailedChecks == d.FailedChecks && before.Body == d.Body && before.Year == d.Year {
+		before.Format == d.Format && before.FailedChecks == d.FailedChecks && before.Body == d.Body && before.Year == d.Year &&
+		before.RegionCode == d.RegionCode {
 		line += ", parsed values changed"
 	}
 	return line

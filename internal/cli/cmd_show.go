@@ -98,7 +98,8 @@ func printShow(app *App, d *archive.Document, caps map[string][]archive.Capture)
 		fmt.Fprintf(w, "  hidden from query, export, series, the web page and the API; `crawler retract %s --undo` lists it again\n\n", d.ID)
 	}
 	for _, kv := range [][2]string{
-		{"id", d.ID}, {"title 标题", d.Title}, {"body 机关", d.Body}, {"region 地区", d.Region}, {"year 年度", year},
+		{"id", d.ID}, {"title 标题", d.Title}, {"body 机关", d.Body}, {"region 地区", d.Region},
+		{"division 区划", divisionLabel(d)}, {"year 年度", year},
 		{"site", d.Site}, {"url", d.URL}, {"published", d.PublishedAt}, {"source", d.Source},
 		{"first seen", ts(d.FirstSeen)}, {"last seen", ts(d.LastSeen)},
 		{"format", d.Format}, {"parse status", d.ParseStatus}, {"parser", d.ParserVer},
@@ -210,4 +211,18 @@ func headerText(name, raw string) string {
 		}
 	}
 	return query.Printable(text) + note
+}
+
+// divisionLabel is the resolved region: "河南省 › 洛阳市 › 偃师区 (410307, county)",
+// or "unresolved" with the reason from the warnings.
+func divisionLabel(d *archive.Document) string {
+	if d.RegionCode != "" {
+		return fmt.Sprintf("%s (%s, %s)", strings.Join(d.RegionPath, " › "), d.RegionCode, d.RegionLevel)
+	}
+	for _, w := range d.Warnings {
+		if strings.HasPrefix(w, "region_") {
+			return "unresolved: " + w
+		}
+	}
+	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/crawl"
 	"github.com/nianbao/nianbao/crawl/fetch"
+	"github.com/nianbao/nianbao/divisions"
 	"github.com/nianbao/nianbao/query"
 	"github.com/nianbao/nianbao/sites"
 )
@@ -93,7 +94,12 @@ func printCheck(app *App, name, region string, start []string, run archive.Run, 
 	// URLs, titles, file names and notes come from the site's pages:
 	// their control characters are shown, not obeyed.
 	p := query.Printable
-	fmt.Fprintf(w, "Site %s (%s), start %s — dry run, nothing written\n\n", name, orDefault(region, "-"), strings.Join(start, " "))
+	fmt.Fprintf(w, "Site %s (%s), start %s — dry run, nothing written\n", name, orDefault(region, "-"), strings.Join(start, " "))
+	if d, err := divisions.ResolveSite(region); err != nil {
+		fmt.Fprintf(w, "Region: not resolved (%s); reports are placed by their body and title alone\n\n", p(err.Error()))
+	} else {
+		fmt.Fprintf(w, "Region: %s, code %s, %s level\n\n", p(strings.Join(d.Path(), " › ")), d.Code(), d.Level)
+	}
 	// Family: the verdict on the first page, and the tally over all pages.
 	tally := map[string]int{}
 	byURL := map[string]crawl.Explanation{}

@@ -6,6 +6,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/nianbao/nianbao/archive"
 )
 
 func init() {
@@ -35,6 +37,9 @@ func init() {
 				fmt.Fprintf(w, "schema version\t%d\n", st.SchemaVersion)
 				fmt.Fprintf(w, "documents\t%d\n", st.Documents)
 				fmt.Fprintf(w, "retracted\t%d\thidden from listings, kept (crawler query --retracted)\n", st.Retracted)
+				if _, err := arc.Meta(archive.MetaRegionsPending); err == nil {
+					fmt.Fprintf(w, "regions\tnot yet resolved\tthe documents predate schema 3: run crawler reregion\n")
+				}
 				fmt.Fprintf(w, "captures\t%d\n", st.Captures)
 				fmt.Fprintf(w, "blobs (unique files)\t%d\t%s original, %s stored\n", st.Blobs, humanBytes(st.BlobBytes), humanBytes(st.StoredBytes))
 				fmt.Fprintf(w, "known URLs\t%d\n", st.URLs)

@@ -164,7 +164,7 @@ func TestControlCharactersEscaped(t *testing.T) {
 func TestEmptyResults(t *testing.T) {
 	db, _ := queryArchive(t)
 	out, errOut, code := runQ("--archive", db, "query", "--body", "公安局", "--output", "csv")
-	if code != 0 || out != "\ufeffid,site,body,region,year,title,url,published_at,format,parse_status,failed_checks,first_seen,last_seen,files\n" {
+	if code != 0 || out != "\ufeffid,site,body,region,year,title,url,published_at,format,parse_status,failed_checks,first_seen,last_seen,files,region_code,region_path,region_level\n" {
 		t.Errorf("empty csv: exit %d: %q %s", code, out, errOut)
 	}
 	out, _, code = runQ("--archive", db, "query", "--missing", "--body", "公安局", "--output", "csv")

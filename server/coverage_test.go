@@ -1,0 +1,99 @@
+package server
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/ingest"
+	"github.com/nianbao/nianbao/query"
+)
+
+func TestCoveragePage(t *testing.T) {
+	f := newFixture(t)
+	for _, id := range []string{f.good, f.xss, f.old, f.lookalike} {
+		if err := f.arc.UpdateDocument(id, func(d *archive.Document) error {
+			d.HintRegion = d.Region
+			ingest.ResolveRegion(d, "")
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	_, ts := f.start(t, func(o *Options) { o.Now = func() time.Time { return now } })
+	get := func(q string) (int, string) {
+		t.Helper()
+		resp, err := http.Get(ts.URL + "/coverage" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, page := get("?region=" + url.QueryEscape("洛阳市") + "&years=2019-2023")
+	if code != 200 {
+		t.Fatalf("status %d\n%s", code, page)
+	}
+	for _, want := range []string{
+		"河南省 › 洛阳市",
+		`<a href="/reports/` + f.good + `">✓</a>`, // 偃师区工信局 2023, undated: published
+		"洛阳市人力资源和社会保障局",
+		"嵩县人民政府", // listed by the division table, never archived
+		`id="overdue"`,
+		`class="y missing"`,
+		"&lt;b&gt;某&lt;/b&gt;局", // a body name from a page is text, not markup
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "<b>某</b>局") {
+		t.Error("a body's markup reached the page")
+	}
+	if code, page := get(""); code != 200 || !strings.Contains(page, `id="coverage-form"`) || !strings.Contains(page, "2018-2023") {
+		t.Errorf("empty form: %d", code)
+	}
+	if code, page := get("?region=" + url.QueryEscape("新华区")); code != 400 || !strings.Contains(page, `id="coverage-error"`) {
+		t.Errorf("ambiguous region: %d", code)
+	}
+	if code, _ := get("?region=4103&years=2019-"); code != 400 {
+		t.Errorf("open year range: %d", code)
+	}
+
+	resp, err := http.Get(ts.URL + "/api/coverage?region=410307&years=2022-2023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cov query.Coverage
+	err = json.NewDecoder(resp.Body).Decode(&cov)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || cov.RegionCode != "410307" || len(cov.Years) != 2 {
+		t.Fatalf("api: %d %v %+v", resp.StatusCode, err, cov)
+	}
+	found := false
+	for _, b := range cov.Bodies {
+		if b.Body == "偃师区工业和信息化局" {
+			found = b.Years[1].ID == f.good && b.Years[1].Status == query.CovPublished && b.Years[0].Status == query.CovMissing
+		}
+	}
+	if !found {
+		t.Errorf("api grid lacks the 2023 report: %+v", cov.Bodies)
+	}
+	for _, q := range []string{"", "?region=410307", "?region=新华区&years=2020-2021", "?region=410307&years=1900-2024"} {
+		resp, err := http.Get(ts.URL + "/api/coverage" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 400 {
+			t.Errorf("/api/coverage%s: %d, want 400", q, resp.StatusCode)
+		}
+	}
+}
