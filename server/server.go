@@ -50,7 +50,7 @@ type Options struct {
 	// Token authorises POST /api/crawl; "" disables it.
 	Token    string
 	Crawler  Crawler  // nil: no crawls (API answers 503, schedule logs it)
-	Query    Querier  // nil: DefaultQuery
+	Query    Querier  // nil: DefaultQuery (package query's selection)
 	Exporter Exporter // nil: the built-in bundle (originals + manifest.csv)
 	Logger   *slog.Logger
 	// Now is the clock for alerts and busy-season checks; nil = time.Now.
@@ -263,6 +263,8 @@ func (s *Server) Handler() http.Handler {
 	route("GET /{$}", "/", s.pageSearch, true)
 	route("GET /reports/{id}", "/reports/{id}", s.pageReport, true)
 	route("GET /sites", "/sites", s.pageSites, true)
+	route("GET /series", "/series", s.pageSeries, true)
+	route("GET /compare", "/compare", s.pageCompare, true)
 	route("GET /static/style.css", "/static", s.static, false)
 	route("/", "other", func(w http.ResponseWriter, r *http.Request) {
 		if allow := allowedMethods(probe, r); len(allow) > 0 {
@@ -300,7 +302,9 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		// frame-src 'self': the report page shows the original from
+		// /raw beside the tables (raw sets its own, stricter policy).
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 		if len(r.URL.RawQuery)+len(r.URL.Path) > MaxURLLength {
 			writeError(w, http.StatusRequestURITooLong, "request URL too long")
 			return
