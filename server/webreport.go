@@ -188,8 +188,10 @@ type viewer struct {
 // relatedDoc is another report of the same body.
 type relatedDoc struct {
 	ID, Title, Why string
-	Year           int
-	Status         string
+	// Site tells apart two reports of one other year.
+	Site   string
+	Year   int
+	Status string
 }
 
 // warnView is one warning as the page shows it.
@@ -419,7 +421,25 @@ func (s *Server) related(d *archive.Document) (years, same []relatedDoc) {
 		}
 	}
 	sort.SliceStable(years, func(i, j int) bool { return years[i].Year > years[j].Year })
+	perYear := map[int]int{}
+	for _, y := range years {
+		perYear[y.Year]++
+	}
+	for i := range years {
+		if perYear[years[i].Year] > 1 {
+			years[i].Site = firstNonEmpty(docSite(docs, years[i].ID), "导入")
+		}
+	}
 	return years, same
+}
+
+func docSite(docs []*archive.Document, id string) string {
+	for _, d := range docs {
+		if d.ID == id {
+			return d.Site
+		}
+	}
+	return ""
 }
 
 // whyTwo says why the body has a second report o for d's year.
