@@ -495,6 +495,11 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 		s.exportTable(w, r, docs, as)
 		return
 	}
+	// The bundle carries each report's parsed JSON: load the documents whole.
+	if docs, err = s.fullDocs(r.Context(), docs); err != nil {
+		s.internal(w, "query", err)
+		return
+	}
 	name := "nianbao-" + s.now().UTC().Format("20060102-150405") + ".zip"
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", contentDisposition(name))

@@ -158,21 +158,7 @@ func yearsText(from, to int) string {
 	return strconv.Itoa(from) + "-" + strconv.Itoa(to)
 }
 
-// Querier answers a filter. nil in Options means query.SelectDocuments.
+// Querier answers a filter with the matching documents, ordered by year,
+// body and id. nil in Options means query's filter over the server's
+// in-memory list of documents (docCache).
 type Querier func(ctx context.Context, arc *archive.Archive, f query.Filter) ([]*archive.Document, error)
-
-// DefaultQuery is query's selection, less look-alikes (parse status
-// not_report), which no listing of reports shows.
-func DefaultQuery(ctx context.Context, arc *archive.Archive, f query.Filter) ([]*archive.Document, error) {
-	docs, err := query.SelectDocuments(ctx, arc, f)
-	if err != nil {
-		return nil, err
-	}
-	out := docs[:0]
-	for _, d := range docs {
-		if d.ParseStatus != "not_report" {
-			out = append(out, d)
-		}
-	}
-	return out, nil
-}

@@ -50,7 +50,7 @@ type Options struct {
 	// Token authorises POST /api/crawl; "" disables it.
 	Token    string
 	Crawler  Crawler  // nil: no crawls (API answers 503, schedule logs it)
-	Query    Querier  // nil: DefaultQuery (package query's selection)
+	Query    Querier  // nil: query's filter over an in-memory list of the documents (docCache)
 	Exporter Exporter // nil: the built-in bundle (originals + manifest.csv)
 	Logger   *slog.Logger
 	// Now is the clock for alerts and busy-season checks; nil = time.Now.
@@ -81,6 +81,7 @@ type Server struct {
 	sites   []string
 
 	search searchIndex
+	docs   docCache
 
 	runCtx    context.Context
 	runCancel context.CancelFunc
@@ -100,7 +101,7 @@ func New(opts Options) (*Server, error) {
 		s.now = time.Now
 	}
 	if s.query == nil {
-		s.query = DefaultQuery
+		s.query = s.cachedQuery
 	}
 	if s.exporter == nil {
 		s.exporter = bundleExporter{}
@@ -410,6 +411,12 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 			s.log.Info("scheduled", "entry", name, "next", t.In(s.sched.Location()).Format(time.RFC3339))
 		}
 	}
+	// Read the document list once now, so the first page does not wait.
+	go func() {
+		if _, err := s.cachedDocs(s.runCtx); err != nil {
+			s.log.Error("read documents", "err", err)
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	s.log.Info("serving", "addr", ln.Addr().String())

@@ -225,7 +225,11 @@ func (s *Server) pageCompare(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, k := range bodies {
-		d := best[k]
+		d, err := s.arc.Document(best[k].ID) // with its parsed JSON
+		if err != nil {
+			s.log.Error("compare: load", "id", best[k].ID, "err", err)
+			d = best[k]
+		}
 		rep, err := query.DecodeReport(d.Parsed)
 		if err != nil {
 			rep = nil // shown as nulls; the report page says why

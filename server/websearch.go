@@ -128,7 +128,7 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 	end := min(len(docs), p.Offset+pageSize)
 	if p.Offset < end {
 		for _, d := range docs[p.Offset:end] {
-			p.Results = append(p.Results, resultRow{Document: d, CheckState: checkState(d)})
+			p.Results = append(p.Results, resultRow{Document: d, CheckState: s.checkStateOf(d)})
 		}
 		p.From, p.To = p.Offset+1, end
 	}
@@ -392,7 +392,7 @@ func (s *Server) pageFullText(w http.ResponseWriter, r *http.Request, p searchPa
 	p.Queried = true
 	p.More = more
 	for _, h := range res {
-		p.Results = append(p.Results, resultRow{Document: h.Doc, CheckState: checkState(h.Doc), Snippet: h.Snippet})
+		p.Results = append(p.Results, resultRow{Document: h.Doc, CheckState: s.checkStateOf(h.Doc), Snippet: h.Snippet})
 	}
 	if len(res) > 0 {
 		p.From, p.To = p.Offset+1, p.Offset+len(res)

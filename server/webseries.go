@@ -106,7 +106,15 @@ func (s *Server) pageSeries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Searched = true
-	series, err := query.BuildSeries(r.Context(), s.arc, f, query.SeriesOptions{Table: p.Table})
+	docs, err := s.query(r.Context(), s.arc, f)
+	var series []*query.Series
+	if err == nil {
+		refs := make([]query.Ref, 0, len(docs))
+		for _, d := range docs {
+			refs = append(refs, query.Ref{ID: d.ID, Year: d.Year, Body: d.Body, Region: d.Region, Site: d.Site, URL: d.URL})
+		}
+		series, err = query.BuildSeriesOf(r.Context(), s.arc, refs, query.SeriesOptions{Table: p.Table})
+	}
 	if err != nil {
 		s.log.Error("series", "err", err)
 		p.Error = "查询失败，请查看服务日志"
