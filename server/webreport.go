@@ -194,9 +194,31 @@ type relatedDoc struct {
 	Status string
 }
 
-// warnView is one warning as the page shows it.
+// warnView is one kind of warning as the page shows it: a code given
+// several times (a table missing in three sections) is one line.
 type warnView struct {
-	Label, Code, Detail string
+	Label, Code string
+	Details     []string
+	Count       int
+}
+
+// addWarning adds one warning to ws, merged with an earlier one of its
+// code.
+func addWarning(ws []warnView, label, code, detail string) []warnView {
+	for i := range ws {
+		if code != "" && ws[i].Code == code {
+			ws[i].Count++
+			if detail != "" {
+				ws[i].Details = append(ws[i].Details, detail)
+			}
+			return ws
+		}
+	}
+	w := warnView{Label: label, Code: code, Count: 1}
+	if detail != "" {
+		w.Details = []string{detail}
+	}
+	return append(ws, w)
 }
 
 // checkView is one failed check in Chinese.
@@ -221,6 +243,8 @@ type reportPage struct {
 	OtherYears, SameYear []relatedDoc
 	Warnings             []warnView
 	SeriesHref           string
+	// HasSources: some value says where it stands in the original.
+	HasSources bool
 }
 
 // ruleTexts say what each check rule of docs/format.md §5 checks.
@@ -323,6 +347,13 @@ func (s *Server) pageReport(w http.ResponseWriter, r *http.Request) {
 	} else if rep != nil {
 		p.Report = rep
 		p.Grids = grids(rep)
+		for _, g := range p.Grids {
+			for _, r := range g.Rows {
+				for _, c := range r.Cells {
+					p.HasSources = p.HasSources || c.Source != ""
+				}
+			}
+		}
 		for _, c := range rep.Checks {
 			if c.Skipped {
 				continue
@@ -333,7 +364,7 @@ func (s *Server) pageReport(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		for _, wn := range rep.Warnings {
-			p.Warnings = append(p.Warnings, warnView{Label: warningLabel(wn.Code), Code: wn.Code, Detail: wn.Message})
+			p.Warnings = addWarning(p.Warnings, warningLabel(wn.Code), wn.Code, wn.Message)
 		}
 	}
 	seen := map[string]bool{}
@@ -345,13 +376,11 @@ func (s *Server) pageReport(w http.ResponseWriter, r *http.Request) {
 		if code != "" && seen[code] {
 			continue
 		}
-		wv := warnView{Code: code, Detail: detail}
-		if code == "" {
-			wv.Label = "其他解析提示"
-		} else {
-			wv.Label = warningLabel(code)
+		label := "其他解析提示"
+		if code != "" {
+			label = warningLabel(code)
 		}
-		p.Warnings = append(p.Warnings, wv)
+		p.Warnings = addWarning(p.Warnings, label, code, detail)
 	}
 	p.Viewer = pickViewer(d, rep)
 	p.OtherYears, p.SameYear = s.related(d)

@@ -207,10 +207,32 @@ func (s *Server) pageSeries(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		}
+		// Per year: the columns that disagree, or one line when all agree.
+		byYear := map[int][]query.CarryCheck{}
+		var carryYears []int
 		for _, c := range se.Carry {
 			if c.Skipped {
 				continue
 			}
+			if _, ok := byYear[c.Year]; !ok {
+				carryYears = append(carryYears, c.Year)
+			}
+			byYear[c.Year] = append(byYear[c.Year], c)
+		}
+		var carry []query.CarryCheck
+		for _, y := range carryYears {
+			bad := 0
+			for _, c := range byYear[y] {
+				if !c.OK {
+					bad++
+					carry = append(carry, c)
+				}
+			}
+			if bad == 0 {
+				sv.Carry = append(sv.Carry, carryView{Year: y, Column: fmt.Sprintf("全部 %d 列", len(byYear[y])), OK: true})
+			}
+		}
+		for _, c := range carry {
 			_, col, _ := strings.Cut(strings.TrimPrefix(c.Where, "requests.carried_over."), ".")
 			if col == "" {
 				col = strings.TrimPrefix(c.Where, "requests.carried_over.")
@@ -222,6 +244,7 @@ func (s *Server) pageSeries(w http.ResponseWriter, r *http.Request) {
 			}
 			sv.Carry = append(sv.Carry, carryView{Year: c.Year, Column: col, OK: c.OK, Expected: c.Expected, Got: c.Found})
 		}
+		sort.SliceStable(sv.Carry, func(i, j int) bool { return sv.Carry[i].Year < sv.Carry[j].Year })
 		p.Series = append(p.Series, sv)
 	}
 	s.render(w, http.StatusOK, "series", p)
