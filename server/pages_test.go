@@ -93,7 +93,7 @@ func newRich(t *testing.T) *rich {
 	r.hostile = putParsed(t, f.arc, "yanshi", "http://www.yanshi.gov.cn/h.pdf", `<img src=x onerror=alert(1)>2023年度报告`,
 		`<img src=x onerror=alert(2)>局`, `河南省洛阳市偃师区<svg onload=alert(3)>`, 2023, "partial", 1, []byte("%PDF-1.4\n% h\n%%EOF\n"), "application/pdf", map[string]any{
 			"year": 2023, "format": "2021",
-			"requests": map[string]any{"new": req7(1, 0, 0, 0, 0, 0, 1), `<b onmouseover=alert(4)>row</b>`: req7(1)},
+			"requests": map[string]any{"new": req7(1, 0, 0, 0, 0, 0, 1), `<b onmouseover=alert(4)>row</b>`: req7(1, 0, 0, 0, 0, 0, 1)},
 			"active":   map[string]any{"extra": []any{map[string]any{"label": `<i onclick=alert(5)>本地行</i>`, "values": []any{3}}}},
 			"warnings": []any{map[string]any{"code": `<u onclick=alert(6)>`, "message": `<script>alert(7)</script>`}},
 			"checks":   []any{map[string]any{"rule": `<s onclick=alert(8)>`, "where": `<q onclick=alert(9)>`, "ok": false}},
@@ -111,6 +111,7 @@ func TestNewPagesEscapeEveryField(t *testing.T) {
 		"/reports/" + r.hostile, "/reports/" + r.y2022,
 		"/series?body=" + url.QueryEscape("局"), "/series?body=" + url.QueryEscape("局") + "&table=active",
 		"/series?body=" + url.QueryEscape("<img src=x onerror=alert(10)>"),
+		"/series?body=" + url.QueryEscape("局") + "&rows=" + url.QueryEscape("<b onmouseover=alert(4)>row</b>.total,new.total"),
 		"/compare?region=" + url.QueryEscape("偃师区") + "&year=2023",
 		"/compare?body=" + url.QueryEscape("<svg onload=alert(11)>"),
 		"/sites",
@@ -127,7 +128,11 @@ func TestNewPagesEscapeEveryField(t *testing.T) {
 			}
 		}
 	}
-	_, b := get(t, ts.URL+"/reports/"+r.hostile)
+	_, b := get(t, ts.URL+"/series?body="+url.QueryEscape("局")+"&rows="+url.QueryEscape("<b onmouseover=alert(4)>row</b>.total"))
+	if !strings.Contains(string(b), `<svg class="chart" viewBox="0 0 320 140" role="img" aria-label="&lt;b onmouseover=alert(4)&gt;row&lt;/b&gt;历年变化">`) {
+		t.Error("a chart of a row with a hostile label is drawn, its label escaped")
+	}
+	_, b = get(t, ts.URL+"/reports/"+r.hostile)
 	for _, want := range []string{"&lt;img src=x onerror=alert(2)&gt;局", "&lt;i onclick=alert(5)&gt;本地行&lt;/i&gt;", "其他解析提示（&lt;u onclick=alert(6)&gt;）"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("hostile report page lacks escaped %q", want)
@@ -276,4 +281,18 @@ func TestSeriesAndComparePages(t *testing.T) {
 	if code, _ := getCode(t, ts.URL+"/compare?region=x&year=2019-2023"); code != 400 {
 		t.Errorf("compare with a year range: %d", code)
 	}
+}
+
+// whereText and sourceText read what a stored report says; they never
+// panic on any string or shape.
+func FuzzWhereText(f *testing.F) {
+	for _, s := range []string{"requests.total", "requests.withheld.third_party.total", "review_litigation.review", "active.fees.amount_wan_yuan", "active", ".", ""} {
+		f.Add("H3", s)
+	}
+	f.Fuzz(func(t *testing.T, rule, where string) {
+		if whereText(rule, where) == "" && where != "" {
+			t.Errorf("whereText(%q, %q) is empty", rule, where)
+		}
+		_ = lineChart([]int{2020, 2021}, []*float64{nil, nil}, where)
+	})
 }
