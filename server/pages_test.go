@@ -296,3 +296,23 @@ func FuzzWhereText(f *testing.F) {
 		_ = lineChart([]int{2020, 2021}, []*float64{nil, nil}, where)
 	})
 }
+
+// The sites page lists each site's recent runs with their errors in Chinese.
+func TestSitesPageRecentRuns(t *testing.T) {
+	f := newFixture(t)
+	for i, st := range []string{"ok", "partial"} {
+		r := archive.Run{Site: "yanshi", Status: st, Start: time.Now().UTC().Add(time.Duration(i) * time.Hour), End: time.Now().UTC(), Docs: 3,
+			Errors: map[string]int{"server_error:503": i + 1, "timeout": 2}}
+		if err := f.arc.AddRun(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, ts := f.start(t, nil)
+	_, b := get(t, ts.URL+"/sites")
+	html := string(b)
+	for _, want := range []string{"<summary>yanshi · 最近 2 次</summary>", "<td>部分完成</td>", "服务器错误 503 ×2，超时 ×2", "<td>完成</td>", "没有安排例行抓取"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("sites page lacks %q", want)
+		}
+	}
+}
