@@ -234,6 +234,13 @@ func TestReportPageOriginalProvenanceRelated(t *testing.T) {
 	if csp := resp.Header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "sandbox;") || strings.Contains(csp, "script") {
 		t.Errorf("html view CSP %q", csp)
 	}
+	// A Word original cannot be framed: the page says so and links it.
+	docx := putParsed(t, r.arc, "yanshi", "http://www.yanshi.gov.cn/r.docx", "某局2021年报", "某局", "河南省", 2021, "ok", 0,
+		[]byte("PK\x03\x04 not really a docx"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", map[string]any{"year": 2021})
+	_, b = get(t, ts.URL+"/reports/"+docx)
+	if !strings.Contains(string(b), `id="no-viewer"`) || strings.Contains(string(b), "<iframe") {
+		t.Error("a Word original: no frame, a note with the download")
+	}
 	// Warnings and statuses in Chinese.
 	_, b = get(t, ts.URL+"/reports/"+r.good)
 	if !strings.Contains(string(b), "空白单元格按空值处理") {

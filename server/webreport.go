@@ -180,9 +180,10 @@ func grids(rep *query.Report) []Grid {
 
 // viewer is the original shown beside the parsed tables.
 type viewer struct {
-	SHA  string
-	Kind string // pdf, html, text; "" when the browser cannot show it
-	Name string
+	SHA   string
+	Kind  string // pdf, html, text; "" when the browser cannot show it
+	Name  string
+	Media string // what it is, for readers (Word 文档)
 }
 
 // relatedDoc is another report of the same body.
@@ -413,7 +414,7 @@ func pickViewer(d *archive.Document, rep *query.Report) viewer {
 	if f == nil {
 		return viewer{}
 	}
-	v := viewer{SHA: f.SHA256, Name: fileLabel(*f)}
+	v := viewer{SHA: f.SHA256, Name: fileLabel(*f), Media: mediaLabel(f.MediaType)}
 	base, _, _ := strings.Cut(f.MediaType, ";")
 	switch strings.ToLower(strings.TrimSpace(base)) {
 	case sniff.PDF:
