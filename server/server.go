@@ -261,11 +261,11 @@ func (s *Server) Handler() http.Handler {
 	route("GET /healthz", "/healthz", s.healthz, false)
 	mux.Handle("GET /metrics", s.instrument("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
 	probe.Handle("GET /metrics", http.NotFoundHandler())
+	route("GET /series", "/series", s.pageSeries, true)
+	route("GET /compare", "/compare", s.pageCompare, true)
 	route("GET /{$}", "/", s.pageSearch, true)
 	route("GET /reports/{id}", "/reports/{id}", s.pageReport, true)
 	route("GET /sites", "/sites", s.pageSites, true)
-	route("GET /series", "/series", s.pageSeries, true)
-	route("GET /compare", "/compare", s.pageCompare, true)
 	route("GET /static/style.css", "/static", s.static, false)
 	route("/", "other", func(w http.ResponseWriter, r *http.Request) {
 		if allow := allowedMethods(probe, r); len(allow) > 0 {
