@@ -93,23 +93,26 @@ func (s *Server) cachedQuery(ctx context.Context, _ *archive.Archive, f query.Fi
 	if err != nil {
 		return nil, err
 	}
-	// Body and region matching fold and tokenize names (short forms,
-	// levels): done once per distinct name, not once per document — an
-	// archive has many reports per body.
+	// Body matching folds and tokenizes names (short forms): done once
+	// per distinct name, not once per document — an archive has many
+	// reports per body. It reads only the body and the title (the title
+	// stands in for a body not yet parsed), so a document holding those
+	// two is asked in place of each; everything else is matched on the
+	// document itself.
 	rest := f
-	rest.Body, rest.Region = "", ""
-	names := query.Filter{Body: f.Body, Region: f.Region}
-	memo := map[[3]string]bool{}
+	rest.Body = ""
+	byBody := query.Filter{Body: f.Body}
+	memo := map[[2]string]bool{}
 	var out []*archive.Document
 	for _, d := range all {
 		if d.ParseStatus == "not_report" || !rest.Match(d) {
 			continue
 		}
-		if names.Body != "" || names.Region != "" {
-			k := [3]string{d.Body, d.Region, d.Title}
+		if byBody.Body != "" {
+			k := [2]string{d.Body, d.Title}
 			ok, seen := memo[k]
 			if !seen {
-				ok = names.Match(&archive.Document{Body: d.Body, Region: d.Region, Title: d.Title})
+				ok = byBody.Match(&archive.Document{Body: d.Body, Title: d.Title})
 				memo[k] = ok
 			}
 			if !ok {
