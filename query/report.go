@@ -28,6 +28,9 @@ type Report struct {
 	Sections         Sections                       `json:"sections"`
 	Checks           []Check                        `json:"checks"`
 	Warnings         []Warning                      `json:"warnings"`
+	// Provenance says where values stand in the original (docs/schema.md):
+	// absent in older archives; read leniently through ValueSourceOf.
+	Provenance map[string]json.RawMessage `json:"provenance,omitempty"`
 }
 
 // The leaf types are the parser's own (package parse/report): the same

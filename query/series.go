@@ -102,9 +102,21 @@ func BuildSeries(ctx context.Context, a *archive.Archive, f Filter, opts SeriesO
 	if err != nil {
 		return nil, err
 	}
+	return BuildSeriesOf(ctx, a, refs, opts)
+}
+
+// BuildSeriesOf is BuildSeries over documents already selected (refs in
+// Select's order), for a caller that holds the selection.
+func BuildSeriesOf(ctx context.Context, a *archive.Archive, refs []Ref, opts SeriesOptions) ([]*Series, error) {
+	if opts.Table == "" {
+		opts.Table = TableRequests
+	}
+	if opts.Column == "" {
+		opts.Column = "total"
+	}
 	groups := map[string]*Series{}
 	var order []string
-	err = Each(ctx, a, refs, func(_ int, d *archive.Document) error {
+	err := Each(ctx, a, refs, func(_ int, d *archive.Document) error {
 		if d.Year == 0 || d.ParseStatus == "not_report" {
 			return nil
 		}

@@ -94,7 +94,7 @@ type ReportList struct {
 	Total   int             `json:"total"`
 	Offset  int             `json:"offset"`
 	Limit   int             `json:"limit"`
-	Filter  Filter          `json:"filter"`
+	Filter  FilterJSON      `json:"filter"`
 	Reports []ReportSummary `json:"reports"`
 }
 
@@ -119,7 +119,7 @@ func (s *Server) apiReports(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, "query", err)
 		return
 	}
-	out := ReportList{Total: len(docs), Offset: offset, Limit: limit, Filter: f, Reports: []ReportSummary{}}
+	out := ReportList{Total: len(docs), Offset: offset, Limit: limit, Filter: filterJSON(f), Reports: []ReportSummary{}}
 	for i := offset; i < len(docs) && i < offset+limit; i++ {
 		out.Reports = append(out.Reports, summary(docs[i]))
 	}
@@ -290,6 +290,9 @@ func (s *Server) raw(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Disposition", contentDisposition(fname))
+	if r.URL.Query().Get("view") == "1" {
+		s.rawInline(h, ctype, fname)
+	}
 	h.Set("Accept-Ranges", "bytes")
 	if etagMatch(r.Header.Get("If-None-Match"), sha) {
 		w.WriteHeader(http.StatusNotModified)
@@ -318,6 +321,23 @@ func (s *Server) raw(w http.ResponseWriter, r *http.Request) {
 		s.log.Error("raw: stream failed", "sha256", sha, "err", err)
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// rawInline lets the report page show an original in a frame of this
+// origin: inline instead of a download. A PDF opens in the browser's own
+// viewer, which a sandboxed document may not load, so a PDF gets no
+// sandbox (it runs no script of this origin); anything else stays
+// sandboxed, without scripts, forms or same-origin access, and takes only
+// its own inline styles.
+func (s *Server) rawInline(h http.Header, ctype, fname string) {
+	base, _, _ := strings.Cut(ctype, ";")
+	h.Set("Content-Disposition", strings.Replace(contentDisposition(fname), "attachment", "inline", 1))
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	if strings.TrimSpace(strings.ToLower(base)) == sniff.PDF {
+		h.Set("Content-Security-Policy", "default-src 'none'; object-src 'self'; frame-ancestors 'self'")
+		return
+	}
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'")
 }
 
 // etagMatch reports whether an If-None-Match header names the blob's ETag
@@ -456,13 +476,27 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	f, err := ParseFilter(q)
+	f, err := ParseFilter(q, "as")
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	as := q.Get("as")
+	if as != "" && as != "zip" && as != "csv" && as != "xlsx" {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("as %q: want zip, csv or xlsx", as))
+		return
+	}
 	docs, err := s.query(r.Context(), s.arc, f)
 	if err != nil {
+		s.internal(w, "query", err)
+		return
+	}
+	if as == "csv" || as == "xlsx" {
+		s.exportTable(w, r, docs, as)
+		return
+	}
+	// The bundle carries each report's parsed JSON: load the documents whole.
+	if docs, err = s.fullDocs(r.Context(), docs); err != nil {
 		s.internal(w, "query", err)
 		return
 	}
@@ -471,7 +505,7 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", contentDisposition(name))
 	w.Header().Set("X-Nianbao-Reports", strconv.Itoa(len(docs)))
 	w.WriteHeader(http.StatusOK)
-	if err := s.exporter.WriteZIP(r.Context(), w, s.arc, docs, f.Values().Encode()); err != nil {
+	if err := s.exporter.WriteZIP(r.Context(), w, s.arc, docs, filterValues(f).Encode()); err != nil {
 		s.log.Error("export failed", "err", err)
 		panic(http.ErrAbortHandler) // a truncated ZIP must not look complete
 	}

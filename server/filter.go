@@ -5,31 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/query"
 )
 
-// Filter is the query of `crawler query`, as URL parameters: body, year
-// (2023 or 2019-2023), region, site, format, failed_checks.
-type Filter struct {
-	Body         string `json:"body,omitempty"`
-	Region       string `json:"region,omitempty"`
-	Site         string `json:"site,omitempty"`
-	YearFrom     int    `json:"year_from,omitempty"`
-	YearTo       int    `json:"year_to,omitempty"`
-	Format       string `json:"format,omitempty"`
-	FailedChecks bool   `json:"failed_checks,omitempty"`
-}
+// The filters of the API and the web page are `crawler query`'s: the
+// URL parameters body, year, region, site, format and failed_checks read
+// into a query.Filter, years in query.ParseYears' grammar (2023,
+// 2019-2023, 2019-, -2023), matched by query's matcher (body short forms
+// such as 工信局 ↔ 工业和信息化局).
 
 // FilterKeys are the URL parameters ParseFilter reads.
 var FilterKeys = []string{"body", "year", "region", "site", "format", "failed_checks"}
-
-var formats = map[string]bool{"2019": true, "2021": true, "legacy": true, "unknown": true}
-
-var yearRE = regexp.MustCompile(`^\s*(\d{4})\s*(?:[-–~至]\s*(\d{4})\s*)?$`)
 
 // filterNames are the search form's labels of the text filters.
 var filterNames = map[string]string{"body": "机关", "region": "地区", "site": "站点"}
@@ -59,10 +49,26 @@ func chineseError(err error) string {
 	return err.Error()
 }
 
-// ParseFilter reads a Filter from v. Unknown keys are an error (a typo
-// would otherwise silently widen a query), except those in allowed.
-func ParseFilter(v url.Values, allowed ...string) (Filter, error) {
-	var f Filter
+// FilterJSON is a filter as the API echoes it.
+type FilterJSON struct {
+	Body         string `json:"body,omitempty"`
+	Region       string `json:"region,omitempty"`
+	Site         string `json:"site,omitempty"`
+	YearFrom     int    `json:"year_from,omitempty"`
+	YearTo       int    `json:"year_to,omitempty"`
+	Format       string `json:"format,omitempty"`
+	FailedChecks bool   `json:"failed_checks,omitempty"`
+}
+
+func filterJSON(f query.Filter) FilterJSON {
+	return FilterJSON{Body: f.Body, Region: f.Region, Site: f.Site, YearFrom: f.YearFrom, YearTo: f.YearTo,
+		Format: f.Format, FailedChecks: f.FailedChecks}
+}
+
+// ParseFilter reads a query.Filter from v. Unknown keys are an error (a
+// typo would otherwise silently widen a query), except those in allowed.
+func ParseFilter(v url.Values, allowed ...string) (query.Filter, error) {
+	var f query.Filter
 	for k, vals := range v {
 		known := false
 		for _, a := range append(FilterKeys, allowed...) {
@@ -98,24 +104,13 @@ func ParseFilter(v url.Values, allowed ...string) (Filter, error) {
 		return f, err
 	}
 	if y := v.Get("year"); strings.TrimSpace(y) != "" {
-		m := yearRE.FindStringSubmatch(y)
-		if m == nil {
-			return f, badFilter(fmt.Sprintf("年份 %q 格式不对，应为 2023 或 2019-2023", y), "year %q: want YYYY or YYYY-YYYY", y)
-		}
-		f.YearFrom, _ = strconv.Atoi(m[1])
-		f.YearTo = f.YearFrom
-		if m[2] != "" {
-			f.YearTo, _ = strconv.Atoi(m[2])
-		}
-		if f.YearFrom < 1990 || f.YearTo > 2999 || f.YearFrom > f.YearTo {
-			return f, badFilter(fmt.Sprintf("年份 %q 不对：应在 1990–2999 之间，且起始年不晚于结束年", y), "year %q: want a range of years between 1990 and 2999, first ≤ last", y)
+		if f.YearFrom, f.YearTo, err = query.ParseYears(y); err != nil {
+			return f, badFilter(fmt.Sprintf("年份 %q 格式不对，应为 2023、2019-2023、2019- 或 -2023（1900–2999 年）", y), "year %q: %v", y, err)
 		}
 	}
-	if s := strings.TrimSpace(v.Get("format")); s != "" {
-		if !formats[s] {
-			return f, badFilter(fmt.Sprintf("格式 %q 不对，应为 2019、2021、legacy 或 unknown", s), "format %q: want 2019, 2021, legacy or unknown", s)
-		}
-		f.Format = s
+	f.Format = strings.TrimSpace(v.Get("format"))
+	if err := f.Validate(); err != nil {
+		return f, badFilter(fmt.Sprintf("格式 %q 不对，应为 2019、2021、legacy 或 unknown", f.Format), "format %q: want 2019, 2021, legacy or unknown", f.Format)
 	}
 	switch strings.ToLower(strings.TrimSpace(v.Get("failed_checks"))) {
 	case "", "0", "false", "no", "off":
@@ -127,8 +122,8 @@ func ParseFilter(v url.Values, allowed ...string) (Filter, error) {
 	return f, nil
 }
 
-// Values writes f back as URL parameters (for export links).
-func (f Filter) Values() url.Values {
+// filterValues writes f back as URL parameters (for links).
+func filterValues(f query.Filter) url.Values {
 	v := url.Values{}
 	set := func(k, s string) {
 		if s != "" {
@@ -139,12 +134,8 @@ func (f Filter) Values() url.Values {
 	set("region", f.Region)
 	set("site", f.Site)
 	set("format", f.Format)
-	if f.YearFrom > 0 {
-		if f.YearTo != f.YearFrom {
-			v.Set("year", fmt.Sprintf("%d-%d", f.YearFrom, f.YearTo))
-		} else {
-			v.Set("year", strconv.Itoa(f.YearFrom))
-		}
+	if y := yearsText(f.YearFrom, f.YearTo); y != "" {
+		v.Set("year", y)
 	}
 	if f.FailedChecks {
 		v.Set("failed_checks", "true")
@@ -152,33 +143,22 @@ func (f Filter) Values() url.Values {
 	return v
 }
 
-// Empty reports whether f selects everything.
-func (f Filter) Empty() bool { return f == Filter{} }
-
-// Querier answers a Filter. The query package's matcher (body aliases such
-// as 工信局 ↔ 工业和信息化局) plugs in here; DefaultQuery is the fallback.
-type Querier func(ctx context.Context, arc *archive.Archive, f Filter) ([]*archive.Document, error)
-
-// DefaultQuery uses the archive's indexes and matches body as a substring
-// (no alias table). Look-alikes (parse status not_report) and retracted
-// documents are left out.
-func DefaultQuery(ctx context.Context, arc *archive.Archive, f Filter) ([]*archive.Document, error) {
-	docs, err := arc.FindDocuments(archive.Query{Site: f.Site, Region: f.Region, YearFrom: f.YearFrom, YearTo: f.YearTo})
-	if err != nil {
-		return nil, fmt.Errorf("find documents: %w", err)
+// yearsText writes a year range in query.ParseYears' grammar.
+func yearsText(from, to int) string {
+	switch {
+	case from == 0 && to == 0:
+		return ""
+	case from == to:
+		return strconv.Itoa(from)
+	case to == 0:
+		return strconv.Itoa(from) + "-"
+	case from == 0:
+		return "-" + strconv.Itoa(to)
 	}
-	out := docs[:0]
-	for _, d := range docs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if d.ParseStatus == "not_report" || d.Retracted() ||
-			(f.Body != "" && !strings.Contains(d.Body, f.Body) && !strings.Contains(d.Title, f.Body)) ||
-			(f.Format != "" && d.Format != f.Format) ||
-			(f.FailedChecks && d.FailedChecks == 0) {
-			continue
-		}
-		out = append(out, d)
-	}
-	return out, nil
+	return strconv.Itoa(from) + "-" + strconv.Itoa(to)
 }
+
+// Querier answers a filter with the matching documents, ordered by year,
+// body and id. nil in Options means query's filter over the server's
+// in-memory list of documents (docCache).
+type Querier func(ctx context.Context, arc *archive.Archive, f query.Filter) ([]*archive.Document, error)

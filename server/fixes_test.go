@@ -14,6 +14,7 @@ import (
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/parse/report"
+	"github.com/nianbao/nianbao/query"
 	"github.com/nianbao/nianbao/sniff"
 )
 
@@ -248,8 +249,16 @@ func TestRequestGroups(t *testing.T) {
 		{Key: "new"}, {Key: "granted"}, {Key: "withheld.state_secret"}, {Key: "withheld.third_party"},
 		{Key: "unable.not_held"}, {Key: "not_processed.repeated"}, {Key: "other.other"}, {Key: "total"},
 	}}}
+	raw, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qrep, err := query.DecodeReport(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var got []string
-	for _, g := range grids(rep) {
+	for _, g := range grids(qrep) {
 		for _, r := range g.Rows {
 			l := r.Label
 			if r.Group {

@@ -72,13 +72,6 @@ func (s *Server) closeIndex() {
 	}
 }
 
-// queryFilter is f as the query package's filter, so the API's filters
-// mean what `crawler search` flags mean (body short forms included).
-func (f Filter) queryFilter() query.Filter {
-	return query.Filter{Body: f.Body, YearFrom: f.YearFrom, YearTo: f.YearTo, Region: f.Region, Site: f.Site,
-		Format: f.Format, FailedChecks: f.FailedChecks}
-}
-
 // SearchHit is one result of GET /api/search: the report as in
 // GET /api/reports, its score and a snippet marking matches 【…】.
 type SearchHit struct {
@@ -94,13 +87,13 @@ type SearchList struct {
 	Offset  int         `json:"offset"`
 	Limit   int         `json:"limit"`
 	More    bool        `json:"more"`
-	Filter  Filter      `json:"filter"`
+	Filter  FilterJSON  `json:"filter"`
 	Results []SearchHit `json:"results"`
 }
 
 // runSearch answers q with f; it returns the hits from offset, at most
 // limit, and whether there are more.
-func (s *Server) runSearch(ctx context.Context, q string, f Filter, offset, limit int) ([]search.Result, bool, error) {
+func (s *Server) runSearch(ctx context.Context, q string, f query.Filter, offset, limit int) ([]search.Result, bool, error) {
 	n, err := search.Parse(q)
 	if err != nil {
 		return nil, false, err
@@ -109,7 +102,7 @@ func (s *Server) runSearch(ctx context.Context, q string, f Filter, offset, limi
 	if err != nil {
 		return nil, false, err
 	}
-	res, err := search.Run(ctx, s.arc, ix, n, f.queryFilter(), offset+limit+1)
+	res, err := search.Run(ctx, s.arc, ix, n, f, offset+limit+1)
 	if err != nil {
 		return nil, false, err
 	}
@@ -145,7 +138,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, "search", err)
 		return
 	}
-	out := SearchList{Query: q.Get("q"), Offset: offset, Limit: limit, More: more, Filter: f, Results: []SearchHit{}}
+	out := SearchList{Query: q.Get("q"), Offset: offset, Limit: limit, More: more, Filter: filterJSON(f), Results: []SearchHit{}}
 	for _, h := range res {
 		out.Results = append(out.Results, SearchHit{ReportSummary: summary(h.Doc), Score: h.Score, Snippet: h.Snippet})
 	}

@@ -50,7 +50,7 @@ type Options struct {
 	// Token authorises POST /api/crawl; "" disables it.
 	Token    string
 	Crawler  Crawler  // nil: no crawls (API answers 503, schedule logs it)
-	Query    Querier  // nil: DefaultQuery
+	Query    Querier  // nil: query's filter over an in-memory list of the documents (docCache)
 	Exporter Exporter // nil: the built-in bundle (originals + manifest.csv)
 	Logger   *slog.Logger
 	// Now is the clock for alerts and busy-season checks; nil = time.Now.
@@ -81,6 +81,7 @@ type Server struct {
 	sites   []string
 
 	search searchIndex
+	docs   docCache
 
 	runCtx    context.Context
 	runCancel context.CancelFunc
@@ -100,7 +101,7 @@ func New(opts Options) (*Server, error) {
 		s.now = time.Now
 	}
 	if s.query == nil {
-		s.query = DefaultQuery
+		s.query = s.cachedQuery
 	}
 	if s.exporter == nil {
 		s.exporter = bundleExporter{}
@@ -261,6 +262,8 @@ func (s *Server) Handler() http.Handler {
 	route("GET /healthz", "/healthz", s.healthz, false)
 	mux.Handle("GET /metrics", s.instrument("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
 	probe.Handle("GET /metrics", http.NotFoundHandler())
+	route("GET /series", "/series", s.pageSeries, true)
+	route("GET /compare", "/compare", s.pageCompare, true)
 	route("GET /{$}", "/", s.pageSearch, true)
 	route("GET /reports/{id}", "/reports/{id}", s.pageReport, true)
 	route("GET /sites", "/sites", s.pageSites, true)
@@ -302,7 +305,9 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		// frame-src 'self': the report page shows the original from
+		// /raw beside the tables (raw sets its own, stricter policy).
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 		if len(r.URL.RawQuery)+len(r.URL.Path) > MaxURLLength {
 			writeError(w, http.StatusRequestURITooLong, "request URL too long")
 			return
@@ -408,6 +413,12 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 			s.log.Info("scheduled", "entry", name, "next", t.In(s.sched.Location()).Format(time.RFC3339))
 		}
 	}
+	// Read the document list once now, so the first page does not wait.
+	go func() {
+		if _, err := s.cachedDocs(s.runCtx); err != nil {
+			s.log.Error("read documents", "err", err)
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	s.log.Info("serving", "addr", ln.Addr().String())

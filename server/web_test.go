@@ -46,8 +46,9 @@ func TestReportPage(t *testing.T) {
 		`href="/raw/` + f.pdfSHA + `"`,          // original download
 		"三、收到和处理政府信息公开申请情况", "一、本年新收政府信息公开申请数量", // request grid with template labels
 		"行政许可", "1234", // active grid
-		`<tr class="fail"><td>H2</td><td>requests.total</td><td>3</td><td>2</td></tr>`, // failed check highlighted
-		"2023年，我局&lt;b&gt;认真&lt;/b&gt;贯彻条例。",                                           // section text escaped
+		// failed check highlighted, its rule and place in Chinese (was H2 / requests.total)
+		`<tr class="fail"><td>H2<br><small>办理结果各项之和 = （七）总计</small></td><td>第三部分 · 总计列</td><td>3</td><td>2</td></tr>`,
+		"2023年，我局&lt;b&gt;认真&lt;/b&gt;贯彻条例。", // section text escaped
 		"blank_cell", // parser warning
 		"http://www.yanshi.gov.cn/gkml/2024/report.pdf", // provenance
 	} {

@@ -2,11 +2,10 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/nianbao/nianbao/alert"
 	"github.com/nianbao/nianbao/archive"
@@ -46,6 +45,33 @@ var warningLabels = map[string]string{
 	report.WarnNoBody: "未找到发布机关", report.WarnNotReport: "疑似非年报",
 	report.WarnSectionMissing: "缺少章节", report.WarnTraditional: "繁体字已转为简体",
 	"encrypted": "文件加密，无法读取", "needs_ocr": "扫描件，需要 OCR",
+	report.WarnRunTogether: "相连的数字按表格的勾稽关系拆开", report.WarnRunTogetherUnresolved: "相连的数字无法唯一拆开，按空值处理",
+	report.WarnLabelVariant: "表格行名称与模板略有出入，按最接近的行读取", report.WarnLabelAmbiguous: "表格行名称可对应两行，未读取",
+	report.WarnGroupAsRow: "分组按一行印出", report.WarnTextCut: "文本在表格行中途截断",
+	"unsupported_media": "文件类型无法读取", "extract_failed": "文件无法读取", "pdf_engine_unavailable": "PDF 引擎不可用，未能读取",
+	"pdf_inflate_limit": "PDF 内容过大，只读了一部分", "ocr": "文字来自 OCR 识别，数字可能有误", "ocr_failed": "OCR 识别失败",
+	"pdf_pages_cut": "页数过多，只读了前面部分", "pdf_page_error": "有页面无法读取", "pdf_garbled": "PDF 中很多字符无法识别（乱码）",
+	"pdf_restricted": "PDF 设有权限限制（仍可读取）", "encrypted_ooxml": "Word 文档加密，无法读取", "no_text": "文件中没有文字",
+	"text_undecodable": "文字编码无法识别", "file_too_large": "文件过大，已保存但未解析",
+}
+
+// warningLabel is a warning code in Chinese; a code this version does not
+// know still reads as Chinese, naming the code for the logs.
+func warningLabel(code string) string {
+	if l, ok := warningLabels[code]; ok {
+		return l
+	}
+	return "其他解析提示（" + code + "）"
+}
+
+// docWarning splits a stored document warning ("needs_ocr: 2 of 2 pages
+// …") into its code and English detail.
+func docWarning(w string) (code, detail string) {
+	code, detail, ok := strings.Cut(w, ":")
+	if !ok || strings.ContainsAny(code, " \t") {
+		return "", w
+	}
+	return code, strings.TrimSpace(detail)
 }
 
 // healthReason is the Chinese reason of a site's health.
@@ -54,6 +80,25 @@ func healthReason(h alert.Health) string {
 		return h.ReasonZH
 	}
 	return h.Reason
+}
+
+// errorList names a run's errors in Chinese, most frequent first.
+func errorList(errs map[string]int) string {
+	kinds := make([]string, 0, len(errs))
+	for k := range errs {
+		kinds = append(kinds, k)
+	}
+	sort.Slice(kinds, func(i, j int) bool {
+		if errs[kinds[i]] != errs[kinds[j]] {
+			return errs[kinds[i]] > errs[kinds[j]]
+		}
+		return kinds[i] < kinds[j]
+	})
+	parts := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		parts = append(parts, fmt.Sprintf("%s ×%d", alert.ErrorKindZH(k), errs[k]))
+	}
+	return strings.Join(parts, "，")
 }
 
 // mediaLabel names a media type for readers.
@@ -126,7 +171,7 @@ func (s *Server) siteOptions() []string {
 	for _, n := range s.sites {
 		add(n)
 	}
-	archived, err := archiveSites(s.arc)
+	archived, err := s.arc.DocumentSites()
 	if err != nil {
 		s.log.Error("list archive sites", "err", err)
 	}
@@ -135,29 +180,4 @@ func (s *Server) siteOptions() []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// archiveSites reads the distinct sites from the archive's site index
-// (keys "site\x00docID"), one seek per site, so it stays cheap on a large
-// archive. The index layout is the archive package's (archive.go: key).
-func archiveSites(arc *archive.Archive) ([]string, error) {
-	var out []string
-	err := arc.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte("ix_doc_site"))
-		if b == nil {
-			return nil
-		}
-		c := b.Cursor()
-		for k, _ := c.First(); k != nil; {
-			site, _, ok := strings.Cut(string(k), "\x00")
-			if !ok {
-				k, _ = c.Next()
-				continue
-			}
-			out = append(out, site)
-			k, _ = c.Seek([]byte(site + "\x01"))
-		}
-		return nil
-	})
-	return out, err
 }

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -21,13 +23,15 @@ import (
 	"github.com/nianbao/nianbao/ingest"
 	"github.com/nianbao/nianbao/portal"
 	"github.com/nianbao/nianbao/search"
+	"github.com/nianbao/nianbao/server"
 )
 
 func init() {
 	register(5, func(app *App) *cobra.Command {
 		var db string
 		var maxList int
-		var ocr, force bool
+		var ocr, force, serve bool
+		var addr string
 		cmd := &cobra.Command{
 			Use:   "demo",
 			Short: "Crawl the built-in imitation portal into a fresh archive and show what was found (offline)",
@@ -37,6 +41,11 @@ robots-closed sites, GBK pages, look-alikes and duplicates), crawl it with
 politeness off into a fresh archive (--db, recreated), parse what was found and
 print a summary. Nothing leaves the machine. The file --db names is deleted
 first only if it is an archive an earlier demo made (or with --force).
+
+With --serve it then serves the demo archive on --addr (127.0.0.1:8080) as
+` + "`crawler serve`" + ` does — the web page, the API — with the imitation portal kept
+running, its sites on the sites page, and no crawl schedule: nothing is ever
+crawled into the demo archive from outside. Ctrl-C stops it.
 
 Then try: crawler --archive ` + "./data/demo.db" + ` stats`,
 			Args: cobra.NoArgs,
@@ -99,15 +108,48 @@ Then try: crawler --archive ` + "./data/demo.db" + ` stats`,
 					return withExit(130, errors.New("interrupted"))
 				}
 				app.updateIndex(ctx, arc)
-				return demoSummary(app, arc, p, maxList, time.Since(start))
+				if err := demoSummary(app, arc, p, maxList, time.Since(start)); err != nil || !serve {
+					return err
+				}
+				return serveDemo(ctx, app, arc, p, addr)
 			},
 		}
 		cmd.Flags().StringVar(&db, "db", "./data/demo.db", "demo archive file (recreated; only a previous demo archive is deleted; default: --archive if given)")
 		cmd.Flags().BoolVar(&force, "force", false, "delete the --db file even if it is not a previous demo archive")
 		cmd.Flags().IntVar(&maxList, "list", 12, "documents to list per site (0: none)")
+		cmd.Flags().BoolVar(&serve, "serve", false, "then serve the demo archive's web page and API (no crawl schedule)")
+		cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "listen address for --serve")
 		cmd.Flags().BoolVar(&ocr, "ocr", false, "OCR scanned reports with tesseract (slow: about a minute each)")
 		return cmd
 	})
+}
+
+// demoServeConfig is the configuration `demo --serve` serves with: the
+// portal's own sites (so the sites page shows them, not the user's config)
+// and no schedule, webhooks or backups.
+func demoServeConfig(p *portal.Portal) *config.Config {
+	c := config.Default()
+	c.Sites = p.Sites()
+	c.Serve.Schedule, c.Serve.BusySchedule = "", ""
+	c.Serve.Webhooks = nil
+	c.Serve.Backup.Schedule = ""
+	return c
+}
+
+// serveDemo serves the demo archive until ctx ends. No crawl engine is
+// wired, so neither a schedule nor POST /api/crawl can fetch anything.
+func serveDemo(ctx context.Context, app *App, arc *archive.Archive, p *portal.Portal, addr string) error {
+	srv, err := server.New(server.Options{Archive: arc, Config: demoServeConfig(p), NoSchedule: true,
+		Exporter: serveExporter{}, Logger: app.Log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", addr, err)
+	}
+	fmt.Fprintf(app.Stdout, "\nServing the demo archive on http://%s/ (Ctrl-C stops; no crawl schedule) …\n", ln.Addr())
+	return srv.Run(ctx, ln)
 }
 
 // demoMetaKey marks an archive made by `crawler demo` (archive meta bucket),

@@ -30,7 +30,8 @@ configured site on serve.schedule (timezone serve.timezone, Asia/Shanghai by
 default) plus serve.busy_schedule in January–April when reports are due, sends
 webhook alerts, makes scheduled backups (serve.backup), and serves:
 
-  /                     search page (机关, 年份, 地区), report pages, /sites
+  /                     search page (机关, 年份, 地区; facets, sorting, CSV/XLSX/ZIP),
+                        report pages, /series, /compare, /sites
   GET  /api/reports     filters body, year (2023 or 2019-2023), region, site,
                         format, failed_checks (as crawler query); limit, offset
   GET  /api/reports/ID  parsed JSON (docs/schema.md) plus provenance
@@ -79,7 +80,7 @@ running crawl stops at a commit boundary and resumes on the next start.`,
 				}
 				defer closeCrawler()
 				srv, err := server.New(server.Options{Archive: arc, Config: cfg, Token: token, Crawler: crawler,
-					Query: serveQuery, Exporter: serveExporter{}, Logger: app.Log})
+					Exporter: serveExporter{}, Logger: app.Log})
 				if err != nil {
 					return err
 				}
@@ -129,23 +130,6 @@ func (c *engineCrawler) Run(ctx context.Context, names []string) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// serveQuery answers the API's filters with package query, so the web page
-// and `crawler query` select exactly the same reports (aliases included).
-func serveQuery(ctx context.Context, arc *archive.Archive, f server.Filter) ([]*archive.Document, error) {
-	qf := query.Filter{Body: f.Body, YearFrom: f.YearFrom, YearTo: f.YearTo, Region: f.Region, Site: f.Site,
-		Format: f.Format, FailedChecks: f.FailedChecks}
-	refs, err := query.Select(ctx, arc, qf)
-	if err != nil {
-		return nil, err
-	}
-	docs := make([]*archive.Document, 0, len(refs))
-	err = query.Each(ctx, arc, refs, func(_ int, d *archive.Document) error {
-		docs = append(docs, d)
-		return nil
-	})
-	return docs, err
 }
 
 // serveExporter streams package export's ZIP bundle (the one `crawler

@@ -139,7 +139,7 @@ func TestServeWiresQueryAndExport(t *testing.T) {
 	}
 	cfg := config.Default()
 	cfg.Serve.Schedule, cfg.Serve.BusySchedule = "", ""
-	srv, err := server.New(server.Options{Archive: arc, Config: cfg, Query: serveQuery, Exporter: serveExporter{}, NoSchedule: true})
+	srv, err := server.New(server.Options{Archive: arc, Config: cfg, Exporter: serveExporter{}, NoSchedule: true})
 	if err != nil {
 		t.Fatal(err)
 	}

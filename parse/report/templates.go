@@ -62,6 +62,10 @@ type RowSpec struct {
 	// Parent is the key of the group row a sub-row belongs to, where the
 	// group has a key of its own (2021 other.* → other).
 	Parent string
+	// Of, on a group label without a key, is the key prefix of its
+	// sub-rows ("withheld" for withheld.*): readers print the heading
+	// above them (schema.go).
+	Of string
 }
 
 // reviewColumns are the 15 columns of section 四, the same in both formats.
@@ -105,9 +109,9 @@ var (
 	}
 	// the groups without a key of their own (both formats)
 	reqGroups = []RowSpec{
-		{Label: "（三）不予公开", Match: []string{"不予公开"}, Group: true},
-		{Label: "（四）无法提供", Match: []string{"无法提供"}, Group: true},
-		{Label: "（五）不予处理", Match: []string{"不予处理"}, Group: true},
+		{Label: "（三）不予公开", Match: []string{"不予公开"}, Group: true, Of: "withheld"},
+		{Label: "（四）无法提供", Match: []string{"无法提供"}, Group: true, Of: "unable"},
+		{Label: "（五）不予处理", Match: []string{"不予处理"}, Group: true, Of: "not_processed"},
 	}
 	reqTail = []RowSpec{
 		{Key: "total", Label: "（七）总计", Match: []string{"总计"}},

@@ -1,0 +1,183 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// screenshotDir is where the browser tests leave their screenshots:
+// $NIANBAO_SCREENSHOTS when set (to keep and look at), else a temporary
+// directory of the test.
+func screenshotDir(t *testing.T) string {
+	if d := os.Getenv("NIANBAO_SCREENSHOTS"); d != "" {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	return t.TempDir()
+}
+
+// waitURL waits until the browser is at a URL containing part.
+func waitURL(t *testing.T, ctx context.Context, part string) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err == nil && strings.Contains(loc, part) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("page with %q did not load (at %q: %v)", part, loc, err)
+		}
+	}
+}
+
+func do(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrowserPages drives each new page in headless Chromium — filter,
+// sort, open, download — and saves desktop and phone screenshots.
+func TestBrowserPages(t *testing.T) {
+	r := newRich(t)
+	_, ts := r.start(t, nil)
+	ctx, dir := newBrowser(t)
+
+	// Search: newest first, a facet narrows, a header sorts, CSV of the result.
+	do(t, ctx, chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.ID("facets")))
+	if first := must(t, ctx, chromedp.Text(chromedp.CSS("#results tr td"))); first != "2023" {
+		t.Errorf("first row year %q, want newest (2023)", first)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#facets a[href="/?year=2022"]`)))
+	waitURL(t, ctx, "year=2022")
+	if count := must(t, ctx, chromedp.Text(chromedp.ID("count"))); !strings.Contains(count, "共 1 份报告") {
+		t.Errorf("year facet: %q", count)
+	}
+	csv := download(t, ctx, dir, "#export-csv")
+	if !bytes.Contains(csv, []byte(r.y2022)) || bytes.Contains(csv, []byte(r.old)) {
+		t.Errorf("CSV of the narrowed result: %q", csv)
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.ID("sort-body")), chromedp.Click(chromedp.ID("sort-body")))
+	waitURL(t, ctx, "sort=body")
+	if aria := must(t, ctx, chromedp.AttributeValue(chromedp.CSS(`th[aria-sort]`), "aria-sort")).Value; aria != "ascending" {
+		t.Errorf("sorted column aria-sort %q", aria)
+	}
+
+	// Report: the original in a frame, a value's source on focus, other years.
+	do(t, ctx, chromedp.Navigate(ts.URL+"/reports/"+r.y2022), chromedp.WaitVisible(chromedp.ID("orig")))
+	src := must(t, ctx, chromedp.AttributeValue(chromedp.CSS(`#main a.src[href$="#page=3"]`), "title")).Value
+	if !strings.HasPrefix(src, "原文第 3 页") {
+		t.Errorf("新收 总计 source %q", src)
+	}
+	if target := must(t, ctx, chromedp.AttributeValue(chromedp.CSS(`a.src[href$="#page=3"]`), "target")).Value; target != "orig" {
+		t.Errorf("a PDF value opens its page in the frame: target %q", target)
+	}
+	do(t, ctx, chromedp.Focus(chromedp.CSS(`span.src`)))
+	// the tip is drawn from data-src (Chromium reports attr() content URL-encoded)
+	tip := must(t, ctx, chromedp.Evaluate[string](`decodeURIComponent(getComputedStyle(document.activeElement, "::after").content)`))
+	if !strings.Contains(tip, "提取文本第 41 行") {
+		t.Errorf("focused value shows its source: %q", tip)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#other-years a`)), chromedp.WaitVisible(chromedp.ID("same-year")))
+	if why := must(t, ctx, chromedp.Text(chromedp.ID("same-year"))); !strings.Contains(why, "来自另一个站点") {
+		t.Errorf("second report of the year says why: %q", why)
+	}
+
+	// Series: a body over the years, a row toggled into the charts, CSV.
+	do(t, ctx, chromedp.Navigate(ts.URL+"/series"), chromedp.WaitVisible(chromedp.ID("s-body")),
+		chromedp.SendKeys(chromedp.ID("s-body"), "偃师区工信局"), chromedp.Click(chromedp.ID("s-submit")))
+	waitURL(t, ctx, "body=")
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS("svg.chart")))
+	before := must(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart").length`))
+	do(t, ctx, chromedp.Click(chromedp.CSS(`.series-table a[aria-pressed="false"]`)))
+	waitURL(t, ctx, "rows=")
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS("svg.chart")))
+	if after := must(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart").length`)); after != before+1 {
+		t.Errorf("charts %d → %d after choosing a row", before, after)
+	}
+	if b := download(t, ctx, dir, "#series-csv"); !bytes.HasPrefix(b, []byte("\ufeff机关,地区,项目,栏目,2022,2023")) {
+		t.Errorf("series CSV %q", b)
+	}
+
+	// Compare: a district's bodies, sorted by a figure, XLSX.
+	do(t, ctx, chromedp.Navigate(ts.URL+"/compare"), chromedp.WaitVisible(chromedp.ID("c-region")),
+		chromedp.SendKeys(chromedp.ID("c-region"), "偃师区"), chromedp.Click(chromedp.ID("c-submit")))
+	waitURL(t, ctx, "region=")
+	do(t, ctx, chromedp.WaitVisible(chromedp.ID("csort-new")), chromedp.Click(chromedp.ID("csort-new")))
+	waitURL(t, ctx, "sort=new")
+	do(t, ctx, chromedp.WaitVisible(chromedp.ID("compare")))
+	if first := must(t, ctx, chromedp.Text(chromedp.CSS(`#compare tbody tr th`))); !strings.HasPrefix(first, "偃师区工业和信息化局") {
+		t.Errorf("most requests first: %q", first)
+	}
+	if b := download(t, ctx, dir, "#compare-xlsx"); !bytes.HasPrefix(b, []byte("PK")) {
+		t.Errorf("compare XLSX is not a workbook (%d bytes)", len(b))
+	}
+
+	// Sites.
+	do(t, ctx, chromedp.Navigate(ts.URL+"/sites"), chromedp.WaitVisible(chromedp.ID("sites")))
+	if s := must(t, ctx, chromedp.Text(chromedp.ID("schedule"))); !strings.Contains(s, "没有安排例行抓取") {
+		t.Errorf("sites page schedule line %q", s)
+	}
+
+	// No script anywhere, so the CSP never has to allow one.
+	for _, p := range []string{"/", "/reports/" + r.y2022, "/series?body=" + url.QueryEscape("工信局"), "/compare?region=" + url.QueryEscape("偃师区"), "/sites"} {
+		do(t, ctx, chromedp.Navigate(ts.URL+p), chromedp.WaitReady("body"))
+		if n := must(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("script").length`)); n != 0 {
+			t.Errorf("%s: %d scripts", p, n)
+		}
+	}
+	shootPages(t, ctx, screenshotDir(t), ts.URL, r)
+}
+
+// shootPages saves every page at desktop and phone widths and checks that
+// on a phone the page does not scroll sideways (wide tables scroll inside
+// their box, label column in place).
+func shootPages(t *testing.T, ctx context.Context, dir, base string, r *rich) {
+	pages := []struct{ name, path string }{
+		{"search", "/"}, {"report", "/reports/" + r.y2022}, {"series", "/series?body=" + url.QueryEscape("偃师区工信局")},
+		{"compare", "/compare?region=" + url.QueryEscape("偃师区") + "&year=2023"}, {"sites", "/sites"},
+	}
+	for _, sz := range []struct {
+		name string
+		w, h int64
+		mob  bool
+	}{{"desktop", 1280, 900, false}, {"phone", 390, 844, true}} {
+		for _, p := range pages {
+			vo := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
+			if sz.mob {
+				vo = append(vo, chromedp.EmulateMobile)
+			}
+			do(t, ctx, chromedp.EmulateViewport(sz.w, sz.h, vo...), chromedp.Navigate(base+p.path), chromedp.WaitReady("main"))
+			if sz.mob {
+				over := must(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
+				if over > 1 {
+					t.Errorf("%s on a phone scrolls sideways by %dpx", p.name, over)
+				}
+				if p.name == "compare" {
+					// scroll the wide table: its label column stays in place
+					x0 := must(t, ctx, chromedp.Evaluate[float64](`document.querySelector("#compare tbody th").getBoundingClientRect().left`))
+					x1 := must(t, ctx, chromedp.Evaluate[float64](`(() => { const s = document.querySelector("#compare").parentElement; s.scrollLeft = 400; return document.querySelector("#compare tbody th").getBoundingClientRect().left })()`))
+					if x0 != x1 {
+						t.Errorf("compare label column moved from %v to %v when the table scrolled", x0, x1)
+					}
+				}
+			}
+			buf := must(t, ctx, chromedp.FullScreenshot(100))
+			if err := os.WriteFile(filepath.Join(dir, sz.name+"-"+p.name+".png"), buf, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	t.Logf("screenshots in %s", dir)
+}
