@@ -22,7 +22,7 @@ func TestParseCommand(t *testing.T) {
 		{"json two files", []string{"parse", "--json", dir + "html-2021-rich.html", dir + "text-2019-flat.txt"}, 0, 2, []string{`"schema":"nianbao.report/1"`, `"format":"2019"`}},
 		{"summary", []string{"parse", dir + "html-2021-bad-sums.html"}, 0, -1, []string{"status: ok", "✗ H2 requests.total.natural_person", "format: 2021"}},
 		{"tables for a human", []string{"parse", dir + "html-2021-bad-sums.html"}, 0, -1, []string{
-			"三、收到和处理政府信息公开申请情况 (requests)", "withheld.state_secret", "（七）总计", "行政诉讼·复议后起诉", "本年收费金额（万元）"}},
+			"三、收到和处理政府信息公开申请情况 (requests)", "withheld.state_secret", "（七）总计", "行政诉讼·复议后起诉", "本年收费金额（单位：万元）"}},
 		{"not a report still exit 0", []string{"parse", dir + "html-2023-jiedu.html"}, 0, -1, []string{"status: not_report"}},
 		{"unreadable file", []string{"parse", "--json", dir + "html-2021-rich.html", dir + "no-such-file.pdf"}, 2, 1, nil},
 	}
