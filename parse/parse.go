@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nianbao/nianbao/parse/extract"
+	"github.com/nianbao/nianbao/parse/ocr"
 	"github.com/nianbao/nianbao/parse/pdf"
 	"github.com/nianbao/nianbao/parse/report"
 	"github.com/nianbao/nianbao/sniff"
@@ -54,6 +55,9 @@ type Options struct {
 	// Timeout bounds the whole call (0: extract's and pdf's own defaults).
 	Timeout time.Duration
 	Logger  *slog.Logger
+	// Divisions, when set, confirms region names read by OCR (see
+	// ocr.CheckNames); nil: only the site's config and the title do.
+	Divisions ocr.Divisions
 }
 
 // Parse reads one stored file into a report. The reader is chosen by the
@@ -87,7 +91,26 @@ func Parse(ctx context.Context, data []byte, meta report.Meta, opts Options) (*r
 		log.Debug("parse: container not read", "file", meta.File, "media_type", mt, "code", warn.Code, "msg", warn.Message)
 	}
 	r := report.Parse(doc, meta)
+	if fromOCR(doc) {
+		// OCR misreads digits and names: its numbers are kept only where
+		// the report's arithmetic confirms them, its names only where
+		// something besides the scan does.
+		ocr.Gate(r)
+		ocr.CheckNames(r, meta, opts.Divisions)
+	}
 	return r, nil
+}
+
+// fromOCR: some of the document's text was read by OCR. The whole report
+// is then gated, tables from pages with a text layer too (a mixed
+// document is rare, and the gate only withholds).
+func fromOCR(doc *extract.Doc) bool {
+	for _, w := range doc.Warnings {
+		if w.Code == pdf.WarnOCR {
+			return true
+		}
+	}
+	return false
 }
 
 // extractDoc dispatches by media type. A returned warning explains why no
