@@ -4,11 +4,13 @@ import (
 	"context"
 	"image"
 	"regexp"
-	"sort"
 	"strings"
 )
 
 var intRE = regexp.MustCompile(`^[0-9]{1,12}$`)
+
+// noiseConf: a reading below this confidence counts as no reading.
+const noiseConf = 30
 
 // numericColumns: a column is numeric when most of its filled cells (not
 // spanned copies) read as whole numbers; the header rows above the
@@ -91,8 +93,11 @@ func readCells(ctx context.Context, img *image.Gray, t *Table, rec Recognizer, m
 	if len(todo) == 0 {
 		return 0, 0, nil
 	}
-	sheet, slots := stack(img, boxes, dpi, thr, 1)
-	devSave("cells", sheet)
+	each := make([]int, len(boxes))
+	for i := range each {
+		each[i] = i
+	}
+	sheet, slots := stack(img, boxes, each, dpi, thr, 1)
 	words, err := rec.Recognize(ctx, Request{Image: sheet, PSM: 6})
 	if err != nil {
 		return 0, 0, err
@@ -122,8 +127,13 @@ func readCells(ctx context.Context, img *image.Gray, t *Table, rec Recognizer, m
 		}
 	}
 	if len(todo) > 0 {
-		sheet, slots := stack(img, boxes, dpi, thr, 2)
-		devSave("digits", sheet)
+		// a row's numbers on one line: beside other digits a 0 is read
+		// as a digit, alone it is often taken for the letter O
+		rowOf := make([]int, len(todo))
+		for i, k := range todo {
+			rowOf[i] = k.r
+		}
+		sheet, slots := stack(img, boxes, rowOf, dpi, thr, 2)
 		words, err := rec.Recognize(ctx, Request{Image: sheet, PSM: 6, Lang: "eng", Whitelist: "0123456789"})
 		if err != nil {
 			return 0, 0, err
@@ -133,10 +143,13 @@ func readCells(ctx context.Context, img *image.Gray, t *Table, rec Recognizer, m
 			n++
 			a, ca := t.Rows[k.r][k.c], cellConf(t.Cells[k.r][k.c])
 			b, cb := cellText(got[i]), cellConf(got[i])
-			okA, okB := intRE.MatchString(a), intRE.MatchString(b)
+			// a digits-only reading near 0 confidence is noise (a 0
+			// forced into the whitelist comes out as 6 or 8), not a
+			// second opinion
+			okA, okB := intRE.MatchString(a), intRE.MatchString(b) && cb >= noiseConf
 			switch {
 			case okA && okB && a == b:
-			case okA && ca >= minConf && !okB && len(got[i]) == 0:
+			case okA && ca >= minConf && !okB:
 			case okB && cb >= minConf && !okA:
 				t.Rows[k.r][k.c], t.Cells[k.r][k.c] = b, got[i]
 			default:
@@ -157,12 +170,15 @@ func readCells(ctx context.Context, img *image.Gray, t *Table, rec Recognizer, m
 }
 
 // bySlot hands each word to the sheet slot its centre lies in.
-func bySlot(words []Word, slots [][2]int) [][]Word {
+func bySlot(words []Word, slots []image4) [][]Word {
 	got := make([][]Word, len(slots))
 	for _, w := range words {
-		k := sort.Search(len(slots), func(i int) bool { return slots[i][1] > w.cy() })
-		if k < len(slots) && w.cy() >= slots[k][0] {
-			got[k] = append(got[k], w)
+		x, y := w.cx(), w.cy()
+		for k, s := range slots {
+			if x >= s[0] && x < s[2] && y >= s[1] && y < s[3] {
+				got[k] = append(got[k], w)
+				break
+			}
 		}
 	}
 	return got
@@ -197,35 +213,60 @@ func hasInk(img *image.Gray, b image4, dpi int) bool {
 	return dark >= max(4, dpi*dpi/30000)
 }
 
-// stack pastes the cells' insides, scaled, one under the other on a
-// white sheet with a blank line between them, so that one recognition
-// reads them all; slots are each cell's vertical range on the sheet.
-func stack(img *image.Gray, boxes []image4, dpi int, t uint8, scale int) (*image.Gray, [][2]int) {
+// stack pastes the cells' insides, scaled and binarised, on a white
+// sheet: the cells of one line (line[i]) left to right with a wide gap,
+// lines one under another with a blank line between, so that one
+// recognition reads them all and no two cells run together; slots are
+// each cell's box on the sheet, padding included.
+func stack(img *image.Gray, boxes []image4, line []int, dpi int, t uint8, scale int) (*image.Gray, []image4) {
 	in := max(2, dpi/100)
 	pad := dpi / 6
-	w, h := 0, pad
-	for _, b := range boxes {
-		w = max(w, max(0, b[2]-b[0]-2*in)*scale)
-		h += max(0, b[3]-b[1]-2*in)*scale + pad
+	size := func(b image4) (int, int) {
+		return max(0, b[2]-b[0]-2*in) * scale, max(0, b[3]-b[1]-2*in) * scale
 	}
-	w += 2 * pad
-	sheet := image.NewGray(image.Rect(0, 0, w, h))
+	// sheet size: each line as wide as its cells, as tall as its tallest
+	type lineBox struct{ w, h, y int }
+	var lines []lineBox
+	idx := map[int]int{}
+	for i, b := range boxes {
+		k, ok := idx[line[i]]
+		if !ok {
+			k = len(lines)
+			idx[line[i]] = k
+			lines = append(lines, lineBox{w: pad})
+		}
+		cw, ch := size(b)
+		lines[k].w += cw + pad
+		lines[k].h = max(lines[k].h, ch)
+	}
+	w, h := 0, pad
+	for k := range lines {
+		lines[k].y = h
+		w = max(w, lines[k].w)
+		h += lines[k].h + pad
+	}
+	sheet := image.NewGray(image.Rect(0, 0, max(w, 1), h))
 	for i := range sheet.Pix {
 		sheet.Pix[i] = 255
 	}
-	slots := make([][2]int, len(boxes))
-	y := pad
+	slots := make([]image4, len(boxes))
+	xAt := make([]int, len(lines))
+	for k := range xAt {
+		xAt[k] = pad
+	}
 	for i, b := range boxes {
+		k := idx[line[i]]
+		x, y := xAt[k], lines[k].y
+		cw, ch := size(b)
 		x0, y0 := b[0]+in, b[1]+in
-		cw, ch := max(0, b[2]-b[0]-2*in), max(0, b[3]-b[1]-2*in)
-		for dy := 0; dy < ch*scale; dy++ {
+		for dy := 0; dy < ch; dy++ {
 			sy := y0 + dy/scale
 			if sy < 0 || sy >= img.Rect.Dy() {
 				continue
 			}
 			srow := img.Pix[sy*img.Stride:]
 			drow := sheet.Pix[(y+dy)*sheet.Stride:]
-			for dx := 0; dx < cw*scale; dx++ {
+			for dx := 0; dx < cw; dx++ {
 				sx := x0 + dx/scale
 				if sx < 0 || sx >= img.Rect.Dx() {
 					continue
@@ -233,12 +274,12 @@ func stack(img *image.Gray, boxes []image4, dpi int, t uint8, scale int) (*image
 				// Binary: the speckle of a scanned page's paper lowers
 				// tesseract's confidence in isolated digits.
 				if srow[sx] < t {
-					drow[pad+dx] = 0
+					drow[x+dx] = 0
 				}
 			}
 		}
-		slots[i] = [2]int{y - pad/2, y + ch*scale + pad/2}
-		y += ch*scale + pad
+		slots[i] = image4{x - pad/2, y - pad/2, x + cw + pad/2, y + lines[k].h + pad/2}
+		xAt[k] += cw + pad
 	}
 	return sheet, slots
 }
