@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nianbao/nianbao/internal/textfold"
+	"github.com/nianbao/nianbao/parse/extract"
 	"github.com/nianbao/nianbao/parse/report"
 )
 
@@ -49,18 +50,28 @@ func CheckNames(r *report.Report, meta report.Meta, div Divisions) {
 		}
 		return division && div != nil && div.Known(name)
 	}
+	// What the report would say from the listing and the config alone:
+	// the title's body and year, the config's body and region.
+	var known *report.Report
+	outside := func() *report.Report {
+		if known == nil {
+			known = report.Parse(&extract.Doc{Container: "text"}, report.Meta{Title: meta.Title, Body: meta.Body, Region: meta.Region, Year: meta.Year})
+		}
+		return known
+	}
 	var dropped []string
 	if !confirmed(r.Body, false) {
 		dropped = append(dropped, fmt.Sprintf("body %q", r.Body))
-		r.Body = meta.Body
+		k := outside()
+		r.Body = k.Body
 		if meta.Title != "" {
 			// the OCR'd title holds the same misreading
-			r.Title = meta.Title
+			r.Title = k.Title
 		}
 	}
 	if !confirmed(r.Region, true) {
 		dropped = append(dropped, fmt.Sprintf("region %q", r.Region))
-		r.Region = meta.Region
+		r.Region = outside().Region
 	}
 	if r.Year != nil {
 		known := meta.Year
