@@ -55,8 +55,9 @@ func threshold(g *image.Gray) uint8 {
 			best, t = between, i
 		}
 	}
-	// A blank page has one peak: Otsu then splits paper noise. Ink is dark.
-	return uint8(min(t, 200))
+	// t is the darkest class's last level. A blank page has one peak:
+	// Otsu then splits paper noise, so ink is capped at dark.
+	return uint8(min(t+1, 200))
 }
 
 // skewAngle estimates the page's rotation (radians, small) from its ink:
