@@ -28,9 +28,18 @@ var ocrVisible = []string{
 }
 
 // ocrTruth: the table cells of the DOCX sample that the scans show.
-func ocrTruth(t *testing.T) (map[string]any, *report.Report) {
+func ocrTruth(t *testing.T) (map[string]any, *report.Report) { return ocrTruthB(t) }
+
+func ocrTruthB(t testing.TB) (map[string]any, *report.Report) {
 	t.Helper()
-	r := parseFile(t, "../testdata/samples/report.docx", report.Meta{})
+	data, err := os.ReadFile("../testdata/samples/report.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Parse(context.Background(), data, report.Meta{File: "report.docx"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := map[string]any{}
 	for k, v := range reportCells(r) {
 		for _, p := range ocrVisible {
@@ -64,7 +73,9 @@ func scoreOCR(truth map[string]any, r *report.Report) (right int, wrong []string
 	return right, wrong
 }
 
-func needTesseract(t *testing.T) string {
+func needTesseract(t *testing.T) string { return needTesseractB(t) }
+
+func needTesseractB(t testing.TB) string {
 	t.Helper()
 	bin, err := exec.LookPath("tesseract")
 	if err != nil {

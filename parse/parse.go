@@ -18,7 +18,7 @@ import (
 // some input may change (templates, matching rules, readers): `crawler
 // reparse` re-runs the parser over archived originals whose stored version
 // differs.
-const Version = "report-1.2.0"
+const Version = "report-1.3.0"
 
 // Parse states for the archive ("parse state" of a document).
 const (
@@ -91,14 +91,18 @@ func Parse(ctx context.Context, data []byte, meta report.Meta, opts Options) (*r
 		log.Debug("parse: container not read", "file", meta.File, "media_type", mt, "code", warn.Code, "msg", warn.Message)
 	}
 	r := report.Parse(doc, meta)
+	gateOCR(r, doc, meta, opts)
+	return r, nil
+}
+
+// gateOCR: OCR misreads digits and names, so in a report read by OCR the
+// numbers are kept only where the report's arithmetic confirms them, the
+// names only where something besides the scan does.
+func gateOCR(r *report.Report, doc *extract.Doc, meta report.Meta, opts Options) {
 	if fromOCR(doc) {
-		// OCR misreads digits and names: its numbers are kept only where
-		// the report's arithmetic confirms them, its names only where
-		// something besides the scan does.
 		ocr.Gate(r)
 		ocr.CheckNames(r, meta, opts.Divisions)
 	}
-	return r, nil
 }
 
 // fromOCR: some of the document's text was read by OCR. The whole report

@@ -73,15 +73,25 @@ func skewAngle(g *image.Gray, t uint8) float64 {
 	// Sample ink pixels on a coarse lattice: enough for the profile,
 	// bounded work whatever the page size.
 	step := max(1, int(math.Sqrt(float64(w*h)/1_600_000)))
-	type pt struct{ x, y float64 }
+	type pt struct{ x, y float32 }
 	var pts []pt
-	for y := 0; y < h; y += step {
-		row := g.Pix[y*g.Stride:]
-		for x := 0; x < w; x += step {
-			if row[x] < t {
-				pts = append(pts, pt{float64(x), float64(y)})
+	// A page of mostly ink (a photo, a black scan) would sample ~1.6M
+	// points: the lattice is coarsened until at most maxPts are kept.
+	const maxPts = 400_000
+	for {
+		pts = pts[:0]
+		for y := 0; y < h && len(pts) <= maxPts; y += step {
+			row := g.Pix[y*g.Stride:]
+			for x := 0; x < w; x += step {
+				if row[x] < t {
+					pts = append(pts, pt{float32(x), float32(y)})
+				}
 			}
 		}
+		if len(pts) <= maxPts {
+			break
+		}
+		step *= 2
 	}
 	if len(pts) < 100 {
 		return 0
@@ -95,7 +105,7 @@ func skewAngle(g *image.Gray, t uint8) float64 {
 		clear(bins)
 		tan := math.Tan(a)
 		for _, p := range pts {
-			i := int((p.y-p.x*tan)/fs + off)
+			i := int((float64(p.y)-float64(p.x)*tan)/fs + off)
 			if i >= 0 && i < len(bins) {
 				bins[i]++
 			}

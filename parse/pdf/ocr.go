@@ -171,7 +171,7 @@ func (e *Engine) ocrPages(ctx context.Context, inst pdfium.Pdfium, d references.
 		if ctx.Err() != nil {
 			break
 		}
-		img, dpi, err := renderGray(inst, d, pages[i])
+		img, dpi, err := renderGray(inst, d, pages[i], opts.OCRDPI)
 		if err != nil {
 			<-sem
 			fail(i, err)
@@ -215,10 +215,12 @@ func (e *Engine) ocrPages(ctx context.Context, inst pdfium.Pdfium, d references.
 	return out
 }
 
-// renderGray renders a page in grey at ocrDPI (less for huge pages) and
+// renderGray renders a page in grey at dpi (0: ocrDPI; less for huge pages) and
 // copies it out of the wasm memory.
-func renderGray(inst pdfium.Pdfium, d references.FPDF_DOCUMENT, p pageText) (*image.Gray, int, error) {
-	dpi := ocrDPI
+func renderGray(inst pdfium.Pdfium, d references.FPDF_DOCUMENT, p pageText, dpi int) (*image.Gray, int, error) {
+	if dpi <= 0 {
+		dpi = ocrDPI
+	}
 	if p.width > 0 && p.height > 0 {
 		px := p.width / 72 * p.height / 72 // square inches
 		if limit := int(math.Sqrt(maxOCRPixels / px)); limit < dpi {
