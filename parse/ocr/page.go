@@ -77,7 +77,7 @@ func ReadPage(ctx context.Context, img *image.Gray, rec Recognizer, opts Options
 	rules := findRules(img, t, dpi*3/10, max(1, dpi/100), max(2, dpi/30))
 	pg.Rules = len(rules)
 	eraseRules(img, rules)
-	words, err := rec.Recognize(ctx, Request{Image: img, PSM: 6})
+	words, err := rec.Recognize(ctx, Request{Image: img, PSM: 6, DPI: dpi})
 	if err != nil {
 		return pg, fmt.Errorf("read page: %w", err)
 	}

@@ -98,7 +98,7 @@ func readCells(ctx context.Context, img *image.Gray, t *Table, rec Recognizer, m
 		each[i] = i
 	}
 	sheet, slots := stack(img, boxes, each, dpi, thr, 1)
-	words, err := rec.Recognize(ctx, Request{Image: sheet, PSM: 6})
+	words, err := rec.Recognize(ctx, Request{Image: sheet, PSM: 6, DPI: dpi})
 	if err != nil {
 		return 0, 0, err
 	}
@@ -134,7 +134,7 @@ func readCells(ctx context.Context, img *image.Gray, t *Table, rec Recognizer, m
 			rowOf[i] = k.r
 		}
 		sheet, slots := stack(img, boxes, rowOf, dpi, thr, 2)
-		words, err := rec.Recognize(ctx, Request{Image: sheet, PSM: 6, Lang: "eng", Whitelist: "0123456789"})
+		words, err := rec.Recognize(ctx, Request{Image: sheet, PSM: 6, Lang: "eng", Whitelist: "0123456789", DPI: dpi})
 		if err != nil {
 			return 0, 0, err
 		}

@@ -38,6 +38,9 @@ type Request struct {
 	PSM       int
 	Lang      string // "": chi_sim
 	Whitelist string
+	// DPI is the image's resolution, told to tesseract (0: 300); it is
+	// not part of a recording's key.
+	DPI int
 }
 
 // Recognizer reads the words of an image. Tesseract is the real one;
@@ -89,7 +92,11 @@ func (t Tesseract) Recognize(ctx context.Context, req Request) ([]Word, error) {
 	}
 	// The image's resolution: without it tesseract guesses from the
 	// pixels and warns.
-	args = append(args, "--dpi", "300", "tsv")
+	dpi := req.DPI
+	if dpi <= 0 {
+		dpi = 300
+	}
+	args = append(args, "--dpi", strconv.Itoa(dpi), "tsv")
 	cmd := exec.CommandContext(ctx, t.Bin, args...)
 	// One OpenMP thread: tesseract's default four spin and make parallel
 	// pages slower on a shared machine.
