@@ -26,8 +26,12 @@ type Table struct {
 // image4 is a pixel box: left, top, right, bottom.
 type image4 [4]int
 
-// tolerance for rules meeting, in pixels, as a share of the resolution:
-// set by the caller through gridTol.
+// maxCells bounds a table's grid (section 三 of the 2021 format has
+// 28 rows of 10 cells).
+const maxCells = 2000
+
+// gridTol: the tolerances of the grid, in pixels (they scale with the
+// resolution; ReadPage sets them).
 type gridTol struct {
 	snap int // rules this close are one boundary
 	meet int // a rule ending this close to another still meets it
@@ -129,7 +133,9 @@ func gridOf(rules []Rule, words []Word, inTable []bool, tol gridTol) (Table, boo
 	}
 	ys := boundaries(hp, tol.snap)
 	xs := boundaries(vp, tol.snap)
-	if len(ys) < 2 || len(xs) < 2 || len(ys) > 400 || len(xs) > 100 {
+	// A report table has a few hundred cells; a hatched or hostile image
+	// could make a grid of tens of thousands, each re-read: not a table.
+	if len(ys) < 2 || len(xs) < 2 || (len(ys)-1)*(len(xs)-1) > maxCells {
 		return Table{}, false
 	}
 	nr, nc := len(ys)-1, len(xs)-1

@@ -186,6 +186,8 @@ func (e *Engine) ocrPages(ctx context.Context, inst pdfium.Pdfium, d references.
 				fail(i, err)
 				return
 			}
+			e.log.Debug("pdf: OCR page", "page", i+1, "dpi", dpi, "skew_deg", pg.Skew, "rules", pg.Rules,
+				"cells_reread", pg.Reread, "cells_unread", pg.Unread)
 			blocks := pg.Blocks(OCRBlocks)
 			mu.Lock()
 			out[i] = blocks
