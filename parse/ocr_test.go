@@ -250,3 +250,16 @@ func TestOCRNamesChecked(t *testing.T) {
 		t.Errorf("no %s warning naming the OCR'd body: %v", ocr.WarnNameUnconfirmed, r.Warnings)
 	}
 }
+
+// TestOCRAbsentNeedsOCR: without tesseract a scan is parsed as before,
+// needs_ocr, with no number and no name taken from it.
+func TestOCRAbsentNeedsOCR(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no tesseract
+	r := parseOCR(t, "report-scan.pdf", nil, report.Meta{})
+	if got := Status(r); got != StatusNeedsOCR {
+		t.Errorf("status %s, want %s; warnings %v", got, StatusNeedsOCR, r.Warnings)
+	}
+	if r.Requests != nil || r.ReviewLitigation != nil || r.Active != nil {
+		t.Errorf("numbers without OCR: %+v %+v %+v", r.Requests, r.ReviewLitigation, r.Active)
+	}
+}
