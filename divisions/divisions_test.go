@@ -275,3 +275,21 @@ func TestResolveConcurrently(t *testing.T) {
 		}
 	}
 }
+
+func TestOfficialKnown(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want bool
+	}{
+		{"偃师区", true},
+		{"洛阳市偃师区", true},
+		{"偃师市", true},  // the former name still resolves
+		{"新华区", true},  // several divisions share it: still a division
+		{"候师区", false}, // an OCR misreading of 偃师区
+		{"", false},
+	} {
+		if got := (Official{}).Known(tc.name); got != tc.want {
+			t.Errorf("Known(%q) = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -392,3 +392,15 @@ func Lookup(s string) ([]*Division, error) {
 	}
 	return nil, fmt.Errorf("no division is called %q", s)
 }
+
+// Official answers parse/ocr's question — is this name an official
+// division? — from the table: a name or chain of names that Lookup
+// resolves (today's or a former one). An OCR misreading such as 候师区
+// for 偃师区 is not Known, so it never becomes a report's region.
+type Official struct{}
+
+// Known reports whether name resolves to at least one division.
+func (Official) Known(name string) bool {
+	ds, err := Lookup(name)
+	return err == nil && len(ds) > 0
+}

@@ -12,7 +12,9 @@ import (
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
+	"github.com/nianbao/nianbao/divisions"
 	"github.com/nianbao/nianbao/parse"
+	"github.com/nianbao/nianbao/parse/ocr"
 	"github.com/nianbao/nianbao/parse/pdf"
 	"github.com/nianbao/nianbao/parse/report"
 	"github.com/nianbao/nianbao/sniff"
@@ -62,6 +64,9 @@ type Options struct {
 	OCR     bool
 	Timeout time.Duration // per file; default 5 minutes
 	Log     *slog.Logger
+	// Divisions confirms region names read by OCR; nil means the
+	// official table (divisions.Official). See parse/ocr.
+	Divisions ocr.Divisions
 }
 
 // ParseFile returns the FileParser backed by package parse.
@@ -78,7 +83,11 @@ func ParseFile(o Options) FileParser {
 		t0 := time.Now()
 		meta := report.Meta{Title: in.Title, Body: in.Body, Region: in.Region,
 			Site: in.Site, URL: in.URL, MediaType: in.MediaType, File: in.Filename, Year: in.Year}
-		popts := parse.Options{Logger: log, Timeout: o.Timeout, PDF: po}
+		div := o.Divisions
+		if div == nil {
+			div = divisions.Official{}
+		}
+		popts := parse.Options{Logger: log, Timeout: o.Timeout, PDF: po, Divisions: div}
 		var rep *report.Report
 		var err error
 		if len(in.Parts) > 1 {

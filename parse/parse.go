@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nianbao/nianbao/parse/extract"
+	"github.com/nianbao/nianbao/parse/ocr"
 	"github.com/nianbao/nianbao/parse/pdf"
 	"github.com/nianbao/nianbao/parse/report"
 	"github.com/nianbao/nianbao/sniff"
@@ -17,7 +18,7 @@ import (
 // some input may change (templates, matching rules, readers): `crawler
 // reparse` re-runs the parser over archived originals whose stored version
 // differs.
-const Version = "report-1.2.0"
+const Version = "report-1.3.0"
 
 // Parse states for the archive ("parse state" of a document).
 const (
@@ -54,6 +55,9 @@ type Options struct {
 	// Timeout bounds the whole call (0: extract's and pdf's own defaults).
 	Timeout time.Duration
 	Logger  *slog.Logger
+	// Divisions, when set, confirms region names read by OCR (see
+	// ocr.CheckNames); nil: only the site's config and the title do.
+	Divisions ocr.Divisions
 }
 
 // Parse reads one stored file into a report. The reader is chosen by the
@@ -87,7 +91,30 @@ func Parse(ctx context.Context, data []byte, meta report.Meta, opts Options) (*r
 		log.Debug("parse: container not read", "file", meta.File, "media_type", mt, "code", warn.Code, "msg", warn.Message)
 	}
 	r := report.Parse(doc, meta)
+	gateOCR(r, doc, meta, opts)
 	return r, nil
+}
+
+// gateOCR: OCR misreads digits and names, so in a report read by OCR the
+// numbers are kept only where the report's arithmetic confirms them, the
+// names only where something besides the scan does.
+func gateOCR(r *report.Report, doc *extract.Doc, meta report.Meta, opts Options) {
+	if fromOCR(doc) {
+		ocr.Gate(r)
+		ocr.CheckNames(r, meta, opts.Divisions)
+	}
+}
+
+// fromOCR: some of the document's text was read by OCR. The whole report
+// is then gated, tables from pages with a text layer too (a mixed
+// document is rare, and the gate only withholds).
+func fromOCR(doc *extract.Doc) bool {
+	for _, w := range doc.Warnings {
+		if w.Code == pdf.WarnOCR {
+			return true
+		}
+	}
+	return false
 }
 
 // extractDoc dispatches by media type. A returned warning explains why no

@@ -47,5 +47,7 @@ func ParseParts(ctx context.Context, parts [][]byte, meta report.Meta, opts Opti
 	if joined.Container == "" {
 		joined.Container = "unknown"
 	}
-	return report.Parse(joined, meta), nil
+	r := report.Parse(joined, meta)
+	gateOCR(r, joined, meta, opts)
+	return r, nil
 }

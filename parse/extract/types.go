@@ -39,7 +39,7 @@ type Block struct {
 	// starts above or to the left (rowspan/colspan, vMerge/gridSpan), so a
 	// reader can take "the cells as written" by skipping the copies. Same
 	// shape as Rows; nil where the container has no merge information
-	// (PDF, text).
+	// (PDF text, text); set for a ruled table rebuilt by OCR.
 	Spanned [][]bool
 }
 

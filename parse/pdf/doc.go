@@ -6,8 +6,9 @@
 // It owns: the process-wide pdfium Engine (worker pool, on-disk compilation
 // cache, memory and time bounds), the fast path, rebuilding lines and
 // table rows from character positions, detecting pages without a text
-// layer (scans, text turned into outlines) and OCRing them with an
-// installed tesseract.
+// layer (scans, text turned into outlines), rendering them and handing
+// the images to package parse/ocr (tesseract when installed; tables
+// rebuilt from the page's rules and word boxes).
 //
 // The fast path (fast.go, fastfont.go, fastobj.go) exists because pdfium
 // spends most of its time on a text page loading each embedded font

@@ -16,6 +16,7 @@ import (
 	"github.com/klippa-app/go-pdfium/requests"
 
 	"github.com/nianbao/nianbao/parse/extract"
+	"github.com/nianbao/nianbao/parse/ocr"
 )
 
 // Errors a caller can test with errors.Is.
@@ -37,6 +38,7 @@ const (
 	WarnNeedsOCR     = "needs_ocr"      // pages without a usable text layer
 	WarnOCR          = "ocr"            // text came from OCR: numbers are unreliable
 	WarnOCRFailed    = "ocr_failed"     // tesseract ran but failed on a page
+	WarnOCRUnsure    = "ocr_unsure"     // table cells OCR could not read for sure: left blank
 	WarnPagesCut     = "pdf_pages_cut"  // more pages than Options.MaxPages
 	WarnPageError    = "pdf_page_error" // one page could not be read
 	WarnGarbled      = "pdf_garbled"    // many characters without a Unicode mapping
@@ -65,6 +67,12 @@ type Options struct {
 	OCRPageTimeout time.Duration
 	// Tesseract is the binary to run; "": look up "tesseract" on PATH.
 	Tesseract string
+	// OCRDPI is the resolution pages are rendered at for OCR. 0: 300
+	// (measured best on the sample scans: BenchmarkOCRResolution).
+	OCRDPI int
+	// Recognizer replaces tesseract as the OCR word source (tests); the
+	// pages are still rendered and their tables rebuilt.
+	Recognizer ocr.Recognizer
 	// PdfiumOnly skips the pure-Go fast path (fast.go) and reads every
 	// document with pdfium: for cross-checks and for narrowing down a bug.
 	PdfiumOnly bool

@@ -1,19 +1,16 @@
 package pdf
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"image/png"
+	"image"
 	"math"
-	"os"
 	"os/exec"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 	"unicode"
 
 	"github.com/klippa-app/go-pdfium"
@@ -21,6 +18,7 @@ import (
 	"github.com/klippa-app/go-pdfium/requests"
 
 	"github.com/nianbao/nianbao/parse/extract"
+	"github.com/nianbao/nianbao/parse/ocr"
 )
 
 const (
@@ -28,8 +26,6 @@ const (
 	// Render at most this many pixels per page (a 300 dpi A4 page is ~8.7M);
 	// huge or hostile page sizes get a lower resolution, not more memory.
 	maxOCRPixels = 40_000_000
-	// Cap on what one tesseract run may print.
-	maxOCROutput = 4 << 20
 )
 
 // layout turns the pages' characters into blocks, OCRing the pages that
@@ -57,7 +53,7 @@ func (e *Engine) layout(ctx context.Context, inst pdfium.Pdfium, d references.FP
 			Message: fmt.Sprintf("%d of %d characters have no Unicode mapping; text may be wrong", unmapped, totalChars+unmapped)})
 	}
 
-	ocrText := map[int]string{}
+	ocrText := map[int][]extract.Block{}
 	if len(ocrPages) > 0 {
 		doc.NeedsOCR = true
 		msg := fmt.Sprintf("%d of %d pages have no usable text layer (fewer than %d Chinese characters): %s",
@@ -68,14 +64,14 @@ func (e *Engine) layout(ctx context.Context, inst pdfium.Pdfium, d references.FP
 			if bin == "" {
 				bin, _ = exec.LookPath("tesseract")
 			}
-			if bin == "" {
+			if bin == "" && opts.Recognizer == nil {
 				msg += "; tesseract is not installed, pages left unread"
 			}
 		} else {
 			msg += "; OCR disabled"
 		}
 		doc.Warnings = append(doc.Warnings, extract.Warning{Code: WarnNeedsOCR, Message: msg})
-		if bin != "" {
+		if bin != "" || opts.OCR == OCRAuto && opts.Recognizer != nil {
 			ocrText = e.ocrPages(ctx, inst, d, bin, pages, ocrPages, doc, opts)
 		}
 	}
@@ -95,7 +91,7 @@ func (e *Engine) layout(ctx context.Context, inst pdfium.Pdfium, d references.FP
 			if i > 0 {
 				blocks = append(blocks, extract.Block{Text: pageBreakMark})
 			}
-			blocks = append(blocks, OCRBlocks(t)...)
+			blocks = append(blocks, t...)
 			prevOpen, prevTable = false, false
 			continue
 		}
@@ -135,18 +131,24 @@ func pageNeedsOCR(p pageText) bool {
 	return visible < hanPerPageForOCR || p.unmapped*2 > visible || letters >= hanPerPageForOCR
 }
 
-// ocrPages renders each page in order (pdfium is single-threaded) and runs
-// tesseract on the images in parallel. Failures become warnings.
-func (e *Engine) ocrPages(ctx context.Context, inst pdfium.Pdfium, d references.FPDF_DOCUMENT, bin string, pages []pageText, idx []int, doc *extract.Doc, opts Options) map[int]string {
+// ocrPages renders each page in order (pdfium is single-threaded) and
+// reads the images in parallel (package ocr: deskew, ruled tables, word
+// boxes). Failures become warnings.
+func (e *Engine) ocrPages(ctx context.Context, inst pdfium.Pdfium, d references.FPDF_DOCUMENT, bin string, pages []pageText, idx []int, doc *extract.Doc, opts Options) map[int][]extract.Block {
 	timeout := opts.OCRPageTimeout
 	if timeout <= 0 {
 		timeout = DefaultOCRPageTimeout
 	}
+	var rec ocr.Recognizer = ocr.Tesseract{Bin: bin, Timeout: timeout}
+	if opts.Recognizer != nil {
+		rec = opts.Recognizer
+	}
 	var (
 		mu       sync.Mutex
 		wg       sync.WaitGroup
-		out      = map[int]string{}
+		out      = map[int][]extract.Block{}
 		failures []string
+		unread   int
 	)
 	sem := make(chan struct{}, e.cfg.Workers)
 	fail := func(i int, err error) {
@@ -158,11 +160,10 @@ func (e *Engine) ocrPages(ctx context.Context, inst pdfium.Pdfium, d references.
 		if ctx.Err() != nil {
 			break
 		}
-		img, err := renderPNG(inst, d, pages[i])
-		if err != nil {
-			fail(i, err)
-			continue
-		}
+		// Wait for a reader first: a rendered page is held (about 9 MB
+		// at 300 dpi, three times that while it is read) only when a
+		// reader is free, so memory is bounded by the workers, not by the
+		// pages of a 50-page scan.
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
@@ -170,19 +171,29 @@ func (e *Engine) ocrPages(ctx context.Context, inst pdfium.Pdfium, d references.
 		if ctx.Err() != nil {
 			break
 		}
+		img, dpi, err := renderGray(inst, d, pages[i], opts.OCRDPI)
+		if err != nil {
+			<-sem
+			fail(i, err)
+			continue
+		}
 		wg.Add(1)
-		go func(i int, img []byte) {
+		go func(i int, img *image.Gray, dpi int) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			text, err := runTesseract(ctx, bin, img, timeout)
+			pg, err := ocr.ReadPage(ctx, img, rec, ocr.Options{DPI: dpi})
 			if err != nil {
 				fail(i, err)
 				return
 			}
+			e.log.Debug("pdf: OCR page", "page", i+1, "dpi", dpi, "skew_deg", pg.Skew, "rules", pg.Rules,
+				"cells_reread", pg.Reread, "cells_unread", pg.Unread)
+			blocks := pg.Blocks(OCRBlocks)
 			mu.Lock()
-			out[i] = text
+			out[i] = blocks
+			unread += pg.Unread
 			mu.Unlock()
-		}(i, img)
+		}(i, img, dpi)
 	}
 	wg.Wait()
 	if len(out) > 0 {
@@ -192,7 +203,11 @@ func (e *Engine) ocrPages(ctx context.Context, inst pdfium.Pdfium, d references.
 		}
 		sort.Ints(got)
 		doc.Warnings = append(doc.Warnings, extract.Warning{Code: WarnOCR,
-			Message: "text of pages " + pageList(got) + " is from OCR (tesseract chi_sim); numbers from OCR are unreliable"})
+			Message: "text of pages " + pageList(got) + " is from OCR (tesseract chi_sim); table numbers are kept only where the report's arithmetic holds"})
+	}
+	if unread > 0 {
+		doc.Warnings = append(doc.Warnings, extract.Warning{Code: WarnOCRUnsure,
+			Message: fmt.Sprintf("%d table cells left blank: read twice, neither reading sure", unread)})
 	}
 	if len(failures) > 0 {
 		sort.Strings(failures)
@@ -202,10 +217,12 @@ func (e *Engine) ocrPages(ctx context.Context, inst pdfium.Pdfium, d references.
 	return out
 }
 
-// renderPNG renders a page in grey at 300 dpi (less for huge pages) and
-// encodes it as PNG for tesseract's stdin.
-func renderPNG(inst pdfium.Pdfium, d references.FPDF_DOCUMENT, p pageText) ([]byte, error) {
-	dpi := ocrDPI
+// renderGray renders a page in grey at dpi (0: ocrDPI; less for huge pages) and
+// copies it out of the wasm memory.
+func renderGray(inst pdfium.Pdfium, d references.FPDF_DOCUMENT, p pageText, dpi int) (*image.Gray, int, error) {
+	if dpi <= 0 {
+		dpi = ocrDPI
+	}
 	if p.width > 0 && p.height > 0 {
 		px := p.width / 72 * p.height / 72 // square inches
 		if limit := int(math.Sqrt(maxOCRPixels / px)); limit < dpi {
@@ -218,58 +235,18 @@ func renderPNG(inst pdfium.Pdfium, d references.FPDF_DOCUMENT, p pageText) ([]by
 		ImageFormat: requests.RenderImageFormatGrayscale,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("render at %d dpi: %w", dpi, err)
+		return nil, 0, fmt.Errorf("render at %d dpi: %w", dpi, err)
 	}
 	defer res.Cleanup() // the pixels live in wasm memory until then
-	if res.Result.RenderedImage == nil {
-		return nil, errors.New("render: no image")
+	g, ok := res.Result.RenderedImage.(*image.Gray)
+	if !ok || g == nil {
+		return nil, 0, errors.New("render: no grey image")
 	}
-	// Table rules are left in: removing them from a tilted, noisy scan
-	// leaves stair-step fragments that tesseract reads as characters
-	// (measured on testdata/samples/report-scan.pdf: worse rows, not better).
-	img := res.Result.RenderedImage
-	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, img); err != nil {
-		return nil, fmt.Errorf("encode png: %w", err)
+	cp := image.NewGray(image.Rect(0, 0, g.Rect.Dx(), g.Rect.Dy()))
+	for y := 0; y < g.Rect.Dy(); y++ {
+		copy(cp.Pix[y*cp.Stride:(y+1)*cp.Stride], g.Pix[g.PixOffset(g.Rect.Min.X, g.Rect.Min.Y+y):])
 	}
-	return buf.Bytes(), nil
-}
-
-// runTesseract OCRs one PNG: simplified Chinese, one uniform block of text
-// (--psm 6 keeps table rows on one line), one OpenMP thread (tesseract's
-// default four threads spin and make parallel pages slower).
-func runTesseract(ctx context.Context, bin string, img []byte, timeout time.Duration) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-", "-", "-l", "chi_sim", "--psm", "6")
-	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
-	cmd.Stdin = bytes.NewReader(img)
-	stdout := &limitedBuffer{max: maxOCROutput}
-	var stderr limitedBuffer
-	stderr.max = 4096
-	cmd.Stdout, cmd.Stderr = stdout, &stderr
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return "", fmt.Errorf("tesseract: %w", ctx.Err())
-		}
-		return "", fmt.Errorf("tesseract: %w: %s", err, strings.TrimSpace(stderr.String()))
-	}
-	return stdout.String(), nil
-}
-
-// limitedBuffer keeps at most max bytes and silently drops the rest.
-type limitedBuffer struct {
-	bytes.Buffer
-	max int
-}
-
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if room := b.max - b.Len(); room > 0 {
-		b.Buffer.Write(p[:min(len(p), room)])
-	}
-	return len(p), nil
+	return cp, dpi, nil
 }
 
 // OCRBlocks turns tesseract's output into blocks. Tesseract separates

@@ -73,6 +73,9 @@ func buildItems(doc *extract.Doc) []item {
 	text := doc.Container == "text"
 	for _, b := range doc.Blocks {
 		if b.IsTable() {
+			// an OCR'd page's ruled table is a grid (it has merge
+			// information), not rows of text runs
+			pdf := pdf && b.Spanned == nil
 			for ri, row := range b.Rows {
 				if text {
 					// a text table's row may hold several of the table's

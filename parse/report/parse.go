@@ -55,6 +55,9 @@ type parser struct {
 	headAt    map[int]int // section → index of its heading item
 	has234    bool        // the report names section 二, 三 or 四
 	uncertain map[string]bool
+	// unheaded: table rows under 一 in a report whose 二 and 三
+	// headings are missing (a scan without the page that holds them)
+	unheaded map[int]bool
 
 	tpl      *Template
 	anyTable bool
@@ -106,6 +109,21 @@ func (p *parser) findSections() {
 	_, h3 := p.headAt[secRequests]
 	_, h4 := p.headAt[secReview]
 	p.has234 = h2 || h3 || h4
+	if !h2 && !h3 && h4 {
+		// A table grid under 一 (or above every heading) followed by 四 where 二 and 三 are not
+		// printed: the pages with those headings are missing (a partial
+		// scan). Its rows are placed by their labels alone (section
+		// unknown), as in a report with no headings at all.
+		for i, it := range p.items {
+			if it.kind == itemGrid && (p.sec[i] == secOverview || p.sec[i] == secNone) {
+				if p.unheaded == nil {
+					p.unheaded = map[int]bool{}
+				}
+				p.unheaded[i] = true
+				p.sec[i] = secNone
+			}
+		}
+	}
 }
 
 // inZone reports whether item i may hold table numbers. Sections 一, 五
@@ -114,7 +132,7 @@ func (p *parser) findSections() {
 func (p *parser) inZone(i int) bool {
 	s := p.sec[i]
 	if p.has234 {
-		return s == secActive || s == secRequests || s == secReview
+		return s == secActive || s == secRequests || s == secReview || p.unheaded[i]
 	}
 	return s != secOverview && s != secProblems && s != secOther
 }
