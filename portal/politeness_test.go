@@ -79,35 +79,52 @@ func TestPolitenessLive(t *testing.T) {
 	calm, burst := FleetHost(0), FleetHost(1)
 	calmReports, burstReports := p.Expected(FleetSite(0)), p.Expected(FleetSite(1))
 
-	// Each start at least 0.2 s after the previous one (a late wake-up
-	// only widens a gap, never narrows the next).
-	var last time.Time
-	for i := range 3 {
-		if i > 0 {
-			time.Sleep(time.Until(last.Add(200 * time.Millisecond)))
-		}
-		last = time.Now()
-		if f := get(t, p, calmReports[i].DetailURL); f.status != 200 {
-			t.Fatalf("calm request %d: %d", i, f.status)
-		}
-	}
-	var wg sync.WaitGroup
-	c := p.Client()
-	for i := range 4 {
-		wg.Go(func() {
-			resp, err := c.Get(burstReports[i].DetailURL)
-			if err != nil {
-				t.Errorf("burst request %d: %v", i, err)
-				return
+	// The judging below needs the requests to have happened as meant: the
+	// calm ones apart, the burst's four overlapping. On a loaded machine the
+	// burst's goroutines can start so late that they no longer overlap;
+	// that says nothing about the judge, so such a round is sent again.
+	for attempt := 1; ; attempt++ {
+		// Each start at least 0.2 s after the previous one (a late wake-up
+		// only widens a gap, never narrows the next).
+		var last time.Time
+		for i := range 3 {
+			if i > 0 {
+				time.Sleep(time.Until(last.Add(200 * time.Millisecond)))
 			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				t.Errorf("burst request %d: %d", i, resp.StatusCode)
+			last = time.Now()
+			if f := get(t, p, calmReports[i].DetailURL); f.status != 200 {
+				t.Fatalf("calm request %d: %d", i, f.status)
 			}
-		})
+		}
+		var wg sync.WaitGroup
+		c := p.Client()
+		for i := range 4 {
+			wg.Go(func() {
+				resp, err := c.Get(burstReports[i].DetailURL)
+				if err != nil {
+					t.Errorf("burst request %d: %v", i, err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					t.Errorf("burst request %d: %d", i, resp.StatusCode)
+				}
+			})
+		}
+		wg.Wait()
+		pre := p.Politeness(0, 4)
+		pc, pb := pre.Get(calm), pre.Get(burst)
+		if pc.MaxInFlight == 1 && pc.MinGap >= 180*time.Millisecond && pc.MinGap <= time.Second &&
+			pb.MaxInFlight == 4 && pb.MinGap < 100*time.Millisecond {
+			break
+		}
+		if attempt == 5 {
+			t.Fatalf("after %d rounds the requests never went out as meant (calm %+v, burst %+v)", attempt, pc, pb)
+		}
+		t.Logf("round %d: requests did not go out as meant (calm %+v, burst %+v); sending them again", attempt, pc, pb)
+		p.ResetStats()
 	}
-	wg.Wait()
 
 	type want struct{ gapV, parV int }
 	for _, tc := range []struct {
