@@ -1556,6 +1556,16 @@ func corpus(t *testing.T) []entry {
 		r.warnings = []string{"text_cut", "values_unplaceable", "row_missing", "table_missing", "section_missing"}
 		text(r, c.ts)
 	}
+	// PDFs laid out as WPS exports them: labels wrapped in narrow
+	// columns, every cell centred vertically in its row, so a row's
+	// values sit on the middle line of its label, or between two lines
+	pdf := func(r *rep, st pdfStyle) { out = append(out, entry{r, "pdf", "application/pdf", renderPDF(r, st)}) }
+	pdf(base("pdf-2021-wps", "2021", "偃师区自然资源局", "偃师区", 2023, 51), wpsStyle)
+	pdf(base("pdf-2019-wps", "2019", "孝感市交通运输局", "孝感市", 2020, 52), pdfStyle{active: 40, req: [3]float64{40, 50, 100}})
+	r = base("pdf-2021-wps-narrow", "2021", "偃师区人力资源和社会保障局", "偃师区", 2023, 53)
+	// list numbers with 、 and half-width brackets are the template's labels
+	r.labels = map[string]string{"other.other": "3、其他", "granted": "(一)予以公开", "unable.needs_creation": "2、没有现成信息需要另行制作"}
+	pdf(r, pdfStyle{active: 40, req: [3]float64{30, 40, 80}})
 	r = base("html-2009-no-nian", "2021", "上海市", "上海市", 2009, 39)
 	r.title = "2009上海市政府信息公开工作年度报告"
 	r.titleLines = []string{r.title}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/parse/extract"
 )
@@ -295,7 +296,11 @@ func layoutPage(lines []Line, prevTable, nextTable bool) pageLayout {
 				break
 			}
 		}
-		if prevT && nextT {
+		// the last row's label may end below its values, on lines set as
+		// close as a cell sets them
+		tail := i > 0 && kinds[i-1] == kindTable &&
+			lines[i-1].Bottom-lines[i].Top <= blockGapFrac*math.Max(lines[i].Height, lines[i-1].Height)
+		if prevT && (nextT || tail) {
 			kinds[i] = kindTable
 		} else {
 			kinds[i] = kindProse
@@ -312,14 +317,24 @@ func layoutPage(lines []Line, prevTable, nextTable bool) pageLayout {
 	}
 
 	var out pageLayout
-	var rows [][]string
+	var run []Line // the table lines since the last prose line
 	var para strings.Builder
 	var paraLast *Line
 	flushRows := func() {
-		if len(rows) > 0 {
-			out.blocks = append(out.blocks, extract.Block{Rows: rows})
-			rows = nil
+		if len(run) == 0 {
+			return
 		}
+		trs := rebuildRows(run)
+		rows := make([][]string, len(trs))
+		for k, tr := range trs {
+			row := make([]string, len(tr.Cells))
+			for j, c := range tr.Cells {
+				row[j] = c.Text
+			}
+			rows[k] = row
+		}
+		out.blocks = append(out.blocks, extract.Block{Rows: rows})
+		run = nil
 	}
 	flushPara := func() {
 		if para.Len() > 0 {
@@ -332,11 +347,7 @@ func layoutPage(lines []Line, prevTable, nextTable bool) pageLayout {
 		l := &lines[i]
 		if kinds[i] == kindTable {
 			flushPara()
-			row := make([]string, len(l.Cells))
-			for k, c := range l.Cells {
-				row[k] = c.Text
-			}
-			rows = append(rows, row)
+			run = append(run, *l)
 			continue
 		}
 		flushRows()
@@ -352,7 +363,7 @@ func layoutPage(lines []Line, prevTable, nextTable bool) pageLayout {
 		para.WriteString(text)
 		paraLast = l
 	}
-	out.endsTable = len(rows) > 0
+	out.endsTable = len(run) > 0
 	out.openEnd = paraLast != nil && paraLast.Right >= pr-1.5*paraLast.Height
 	flushRows()
 	flushPara()
@@ -368,7 +379,9 @@ func classify(l Line, width float64) lineKind {
 		return kindTable
 	}
 	// Section headings, full-width lines and finished sentences are prose.
-	if headingRE.MatchString(t) {
+	// A bare numeral ("三、") is no heading: it is a row group's label
+	// stacked in a narrow column, one or two characters a line.
+	if loc := headingRE.FindStringIndex(t); loc != nil && utf8.RuneCountInString(t[loc[1]:]) >= 2 {
 		return kindProse
 	}
 	if width > 0 && l.Right-l.Left > 0.6*width {
