@@ -1566,6 +1566,16 @@ func corpus(t *testing.T) []entry {
 	// list numbers with 、 and half-width brackets are the template's labels
 	r.labels = map[string]string{"other.other": "3、其他", "granted": "(一)予以公开", "unable.needs_creation": "2、没有现成信息需要另行制作"}
 	pdf(r, pdfStyle{active: 40, req: [3]float64{30, 40, 80}})
+	// table 三 cut by a page break inside the row group 不予公开, the
+	// group label 三、本年度办理结果 one character a line (a rotated
+	// label as the exports draw it), on the first page only
+	pdf(base("pdf-2021-wps-split", "2021", "偃师区民族宗教事务局", "偃师区", 2023, 54),
+		pdfStyle{active: 58, req: [3]float64{20, 50, 120}, breakBefore: "withheld.internal_affairs"})
+	// … and centred over all its rows, so that it runs on at the top of
+	// the next page, between the rows there, below the header rows drawn
+	// again
+	pdf(base("pdf-2021-wps-split-span", "2021", "偃师区退役军人事务局", "偃师区", 2023, 55),
+		pdfStyle{active: 58, req: [3]float64{20, 50, 120}, breakBefore: "withheld.third_party", spanPages: true, repeatHeader: true})
 	r = base("html-2009-no-nian", "2021", "上海市", "上海市", 2009, 39)
 	r.title = "2009上海市政府信息公开工作年度报告"
 	r.titleLines = []string{r.title}

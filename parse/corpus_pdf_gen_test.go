@@ -147,7 +147,7 @@ type tcell struct {
 // table lays out rows of cells over columns of the given widths, every
 // cell's text wrapped to its width and centred vertically over the rows
 // it spans. The table is kept on one page.
-func (w *pdfWriter) table(widths []float64, rows [][]tcell, size float64) {
+func (w *pdfWriter) table(widths []float64, rows [][]tcell, size float64, breakAt int, spanPages bool, headerRows int) {
 	const pad = 5.4 // WPS's default cell margin, 0.19 cm
 	lead := size * 1.3
 	left := pdfMarginX
@@ -201,10 +201,19 @@ func (w *pdfWriter) table(widths []float64, rows [][]tcell, size float64) {
 	pageOf := make([]int, len(rows)+1)
 	tops := make([]float64, len(rows)+1)
 	y := w.y
+	var headerH float64
+	for _, h := range heights[:headerRows] {
+		headerH += h
+	}
+	var repeatOn []int // pages the header rows are drawn again on
 	for i, h := range heights {
-		if y+h > pdfPageH-pdfMarginY && y > pdfMarginY {
+		if (y+h > pdfPageH-pdfMarginY && y > pdfMarginY) || i == breakAt {
 			w.newPage()
 			y = pdfMarginY
+			if headerRows > 0 {
+				repeatOn = append(repeatOn, len(w.pages)-1)
+				y += headerH
+			}
 		}
 		pageOf[i], tops[i] = len(w.pages)-1, y
 		y += h
@@ -228,7 +237,45 @@ func (w *pdfWriter) table(widths []float64, rows [][]tcell, size float64) {
 		y0, y1 := pdfPageH-tops[c.rowIndex], pdfPageH-bottomOf(c)
 		fmt.Fprintf(page, "0.5 w %.2f %.2f %.2f %.2f re S\n", c.x, y1, c.width, y0-y1)
 	}
+	for _, pg := range repeatOn {
+		for _, c := range cells {
+			if c.spanTo > headerRows {
+				continue
+			}
+			top := pdfMarginY + tops[c.rowIndex] - tops[0]
+			h := tops[c.spanTo] - tops[c.rowIndex]
+			ltop := top + (h-float64(len(c.wrapped))*lead)/2 + (lead-size)/2
+			for i, l := range c.wrapped {
+				w.textOn(pg, l, c.x+(c.width-textWidth(l, size))/2, ltop+float64(i)*lead, size)
+			}
+		}
+	}
+	// vt: the rows' tops as if on one endless page
+	vt := make([]float64, len(rows)+1)
+	for i, h := range heights {
+		vt[i+1] = vt[i] + h
+	}
+	place := func(v float64) (int, float64) { // endless-page y → page, y
+		r := 0
+		for r+1 < len(rows) && vt[r+1] <= v {
+			r++
+		}
+		return pageOf[r], tops[r] + v - vt[r]
+	}
 	for _, c := range cells {
+		if spanPages && pageOf[c.spanTo-1] != pageOf[c.rowIndex] {
+			vh := vt[c.spanTo] - vt[c.rowIndex]
+			vtop := vt[c.rowIndex] + (vh-float64(len(c.wrapped))*lead)/2 + (lead-size)/2
+			for i, l := range c.wrapped {
+				pg, y := place(vtop + float64(i)*lead)
+				x := c.x + pad
+				if c.center {
+					x = c.x + (c.width-textWidth(l, size))/2
+				}
+				w.textOn(pg, l, x, y, size)
+			}
+			continue
+		}
 		h := bottomOf(c) - tops[c.rowIndex]
 		top := tops[c.rowIndex] + (h-float64(len(c.wrapped))*lead)/2 + (lead-size)/2
 		for i, l := range c.wrapped {
@@ -312,6 +359,16 @@ func pdfFlate(data string) string {
 type pdfStyle struct {
 	active float64
 	req    [3]float64
+	// breakBefore: table 三 goes on on a new page from this row (a key
+	// of reqDefs), whatever room is left
+	breakBefore string
+	// spanPages: a merged cell cut by a page break is centred over all
+	// its rows, so its lines run on at the top of the next page (else it
+	// is centred over its part on its first page)
+	spanPages bool
+	// repeatHeader: table 三's three header rows are drawn again at the
+	// top of each page it runs on to ("repeat as header row")
+	repeatHeader bool
 }
 
 var wpsStyle = pdfStyle{active: 58, req: [3]float64{40, 50, 120}}
@@ -329,11 +386,11 @@ func renderPDF(r *rep, st pdfStyle) []byte {
 	}
 	if !r.noTables {
 		w.para(r.headings[1], body, 'l')
-		w.table(append([]float64{st.active}, repeat((448-st.active)/3, 3)...), pdfActiveRows(r), small)
+		w.table(append([]float64{st.active}, repeat((448-st.active)/3, 3)...), pdfActiveRows(r), small, -1, false, 0)
 		w.para(r.headings[2], body, 'l')
-		w.table(append(st.req[:], repeat((448-st.req[0]-st.req[1]-st.req[2])/7, 7)...), pdfRequestRows(r), small)
+		w.table(append(st.req[:], repeat((448-st.req[0]-st.req[1]-st.req[2])/7, 7)...), pdfRequestRows(r), small, pdfBreakAt(r, st.breakBefore), st.spanPages, map[bool]int{true: 3}[st.repeatHeader])
 		w.para(r.headings[3], body, 'l')
-		w.table(repeat(448.0/15, 15), pdfReviewRows(r), small)
+		w.table(repeat(448.0/15, 15), pdfReviewRows(r), small, -1, false, 0)
 	}
 	w.para(r.headings[4], body, 'l')
 	for _, p := range r.problems {
@@ -376,6 +433,14 @@ func pdfActiveRows(r *rep) [][]tcell {
 		}
 	}
 	return rows
+}
+
+// pdfBreakAt is the index in pdfRequestRows of the row of key, or -1.
+func pdfBreakAt(r *rep, key string) int {
+	if key == "" {
+		return -1
+	}
+	return 3 + indexOf(r.defs(), key) // after the three header rows
 }
 
 func pdfRequestRows(r *rep) [][]tcell {
