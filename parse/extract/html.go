@@ -718,6 +718,7 @@ func (w *htmlWalker) walk(n *html.Node, depth int, root bool) error {
 		return nil
 	case html.ElementNode:
 		if skipElement(n) || (!root && isChrome(n)) {
+			w.countTables(n) // table numbers follow the markup, read or not
 			return nil
 		}
 		switch n.DataAtom {
@@ -749,15 +750,35 @@ func (w *htmlWalker) walk(n *html.Node, depth int, root bool) error {
 	return nil
 }
 
+// countTables numbers the tables under a subtree that is not read.
+func (w *htmlWalker) countTables(n *html.Node) {
+	if n.Type == html.ElementNode && n.DataAtom == atom.Table {
+		w.g.nextTable()
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			w.countTables(c)
+		}
+	}
+}
+
 // table collects the rows that belong to this table (not to nested ones)
 // and emits it as a grid or, for layout tables, as its content.
 func (w *htmlWalker) table(n *html.Node, depth int) error {
-	t := &tableSrc{}
+	t := &tableSrc{index: w.g.nextTable()}
 	var caption []Block
 	var rowsOf func(p *html.Node, d int) error
+	tr := int32(0) // the table's <tr> elements so far, read or not
 	rowsOf = func(p *html.Node, d int) error {
 		for c := p.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode || skipElement(c) {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if skipElement(c) {
+				if c.DataAtom == atom.Tr {
+					tr++
+				}
+				w.countTables(c)
 				continue
 			}
 			switch c.DataAtom {
@@ -766,6 +787,8 @@ func (w *htmlWalker) table(n *html.Node, depth int) error {
 					if err := rowsOf(c, d+1); err != nil {
 						return err
 					}
+				} else {
+					w.countTables(c)
 				}
 			case atom.Caption:
 				sub := &htmlWalker{g: w.g, arena: w.arena}
@@ -780,6 +803,10 @@ func (w *htmlWalker) table(n *html.Node, depth int) error {
 					return err
 				}
 				t.rows = append(t.rows, row)
+				t.rowAt = append(t.rowAt, tr)
+				tr++
+			default:
+				w.countTables(c)
 			}
 		}
 		return nil
@@ -810,11 +837,14 @@ func (w *htmlWalker) row(tr *html.Node, depth int) ([]cellSrc, error) {
 	at := len(w.cells)
 	row := w.cells[at : at : at+n]
 	w.cells = w.cells[:at+n]
+	idx := int32(0) // the row's cells so far, read or not
 	for c := tr.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) {
 			continue
 		}
+		idx++
 		if skipElement(c) {
+			w.countTables(c)
 			continue
 		}
 		sub := w.cellWalker()
@@ -848,6 +878,7 @@ func (w *htmlWalker) row(tr *html.Node, depth int) ([]cellSrc, error) {
 			text:    text,
 			colspan: spanAttr(attr(c, "colspan"), 1),
 			rowspan: spanAttr(attr(c, "rowspan"), 1),
+			at:      idx,
 		})
 	}
 	return row, nil

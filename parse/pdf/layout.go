@@ -33,10 +33,12 @@ type Line struct {
 	hasSpaceChar bool
 }
 
-// Cell is a run of characters without a wide gap.
+// Cell is a run of characters without a wide gap, with the box around
+// them (PDF user space, y upwards).
 type Cell struct {
 	Text        string
 	Left, Right float64
+	Top, Bottom float64
 }
 
 // Text joins the cells with a single space.
@@ -184,10 +186,12 @@ func buildLine(chars []Char, typical float64) (Line, bool) {
 			}
 		}
 		if prev == nil {
-			cell = Cell{Left: c.Left, Right: c.Right}
+			cell = Cell{Left: c.Left, Right: c.Right, Top: c.Top, Bottom: c.Bottom}
 		}
 		cur = append(cur, c.R)
 		cell.Right = math.Max(cell.Right, c.Right)
+		cell.Top = math.Max(cell.Top, c.Top)
+		cell.Bottom = math.Min(cell.Bottom, c.Bottom)
 		cc := c
 		prev = &cc
 		spacePending = false
@@ -326,14 +330,19 @@ func layoutPage(lines []Line, prevTable, nextTable bool) pageLayout {
 		}
 		trs := rebuildRows(run)
 		rows := make([][]string, len(trs))
+		pos := make([][]extract.Pos, len(trs))
 		for k, tr := range trs {
 			row := make([]string, len(tr.Cells))
+			ps := make([]extract.Pos, len(tr.Cells))
 			for j, c := range tr.Cells {
 				row[j] = c.Text
+				// in user space here; placeBlocks names the page and
+				// turns the box to the page's top-left origin
+				ps[j] = extract.Pos{Kind: extract.PosPDF, Box: [4]float32{float32(c.Left), float32(c.Bottom), float32(c.Right), float32(c.Top)}}
 			}
-			rows[k] = row
+			rows[k], pos[k] = row, ps
 		}
-		out.blocks = append(out.blocks, extract.Block{Rows: rows})
+		out.blocks = append(out.blocks, extract.Block{Rows: rows, Pos: pos})
 		run = nil
 	}
 	flushPara := func() {
@@ -460,6 +469,26 @@ func dropPageNumbers(lines []Line, pageHeight float64) []Line {
 	return lines
 }
 
+// placeBlocks gives the cells' positions of one page's blocks their page
+// (0-based index) and turns their boxes from user space to points from
+// the page's top-left corner, as a viewer places an overlay.
+func placeBlocks(blocks []extract.Block, index int, height float64) {
+	for _, b := range blocks {
+		for _, row := range b.Pos {
+			for j := range row {
+				p := &row[j]
+				if p.Kind != extract.PosPDF {
+					continue
+				}
+				p.Page = int32(index + 1)
+				x0, y0, x1, y1 := p.Box[0], p.Box[1], p.Box[2], p.Box[3]
+				h := float32(height)
+				p.Box = [4]float32{x0, h - y1, x1, h - y0}
+			}
+		}
+	}
+}
+
 // mergeAcrossPages joins a table that ends one page with the table that
 // starts the next (blocks are produced page by page; a page break inside
 // a table must not split its rows into two tables). Page boundaries are
@@ -471,6 +500,11 @@ func mergeAcrossPages(blocks []extract.Block) []extract.Block {
 		if isPageBreak(b) {
 			if len(out) > 0 && out[len(out)-1].IsTable() && i+1 < len(blocks) && blocks[i+1].IsTable() {
 				last := &out[len(out)-1]
+				if last.Pos != nil && blocks[i+1].Pos != nil {
+					last.Pos = append(slices.Clip(last.Pos), blocks[i+1].Pos...)
+				} else {
+					last.Pos = nil
+				}
 				last.Rows = append(slices.Clip(last.Rows), blocks[i+1].Rows...)
 				i++
 			}

@@ -391,7 +391,7 @@ func onlyOn(b *block, isValue []bool, v int) bool {
 
 // blockCell joins a block's lines into one cell.
 func blockCell(b *block) Cell {
-	c := Cell{Left: math.Inf(1), Right: math.Inf(-1)}
+	c := Cell{Left: math.Inf(1), Right: math.Inf(-1), Top: math.Inf(-1), Bottom: math.Inf(1)}
 	var t strings.Builder
 	for _, f := range b.frags {
 		if t.Len() > 0 {
@@ -400,6 +400,8 @@ func blockCell(b *block) Cell {
 		t.WriteString(f.cell.Text)
 		c.Left = math.Min(c.Left, f.cell.Left)
 		c.Right = math.Max(c.Right, f.cell.Right)
+		c.Top = math.Max(c.Top, f.cell.Top)
+		c.Bottom = math.Min(c.Bottom, f.cell.Bottom)
 	}
 	c.Text = t.String()
 	return c
