@@ -85,6 +85,8 @@ type rep struct {
 	noH2      bool            // H2 not evaluated (an outcome row printed where it has no key)
 	// rows printed with too few values to place (blank cells left out)
 	unplaceable map[string]bool
+	// drawn: where renderPDF drew each value (the expected provenance)
+	drawn map[string]drawnAt
 }
 
 // schema keys (docs/schema.md), written out here independently of the parser's templates
@@ -1228,7 +1230,7 @@ func (r *rep) expected(t *testing.T, file, mediaType string) map[string]any {
 	}
 	warns := append([]string{}, r.warnings...)
 	sort.Strings(warns)
-	return map[string]any{
+	out := map[string]any{
 		"schema":            "nianbao.report/1",
 		"source":            map[string]any{"sha256": "", "url": "", "media_type": mediaType, "file": file},
 		"title":             r.title,
@@ -1244,6 +1246,33 @@ func (r *rep) expected(t *testing.T, file, mediaType string) map[string]any {
 		"warnings":          warns, // codes only: messages are prose
 		"meta":              map[string]any{"region": r.metaRegion, "title": r.metaTitle},
 	}
+	if r.drawn != nil {
+		// where the values stand: only values the report holds
+		prov := map[string]drawnAt{}
+		for k, d := range r.drawn {
+			if expectedValue(out, k) {
+				prov[k] = d
+			}
+		}
+		out["provenance"] = prov
+	}
+	return out
+}
+
+// expectedValue: the expectation holds a number at provenance key k.
+func expectedValue(exp map[string]any, k string) bool {
+	b, err := json.Marshal(exp)
+	if err != nil {
+		return false
+	}
+	var doc map[string]any
+	if json.Unmarshal(b, &doc) != nil {
+		return false
+	}
+	if i := strings.Index(k, "["); i > 0 {
+		k = k[:i] + "." + strings.TrimSuffix(k[i+1:], "]")
+	}
+	return tableCells(doc)[k] != nil
 }
 
 type kv struct {

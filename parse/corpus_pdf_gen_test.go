@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 )
@@ -30,10 +31,19 @@ type pdfWriter struct {
 	pages []*bytes.Buffer
 	y     float64
 	runes map[rune]bool
+	// drawn: where each value was drawn, by provenance key
+	drawn map[string]drawnAt
+}
+
+// drawnAt is a value's page (1-based) and box (points from the page's
+// top-left corner).
+type drawnAt struct {
+	Page int        `json:"page"`
+	Box  [4]float64 `json:"box"`
 }
 
 func newPDFWriter() *pdfWriter {
-	w := &pdfWriter{runes: map[rune]bool{}}
+	w := &pdfWriter{runes: map[rune]bool{}, drawn: map[string]drawnAt{}}
 	w.newPage()
 	return w
 }
@@ -136,6 +146,7 @@ func (w *pdfWriter) para(s string, size float64, align byte) {
 // tcell is one cell of a table: its text, first column, and spans.
 type tcell struct {
 	text             string
+	path             string // the value's provenance key, for values
 	col, cols, rows  int
 	center           bool
 	wrapped          []string
@@ -283,7 +294,12 @@ func (w *pdfWriter) table(widths []float64, rows [][]tcell, size float64, breakA
 			if c.center {
 				x = c.x + (c.width-textWidth(l, size))/2
 			}
-			w.textOn(pageOf[c.rowIndex], l, x, top+float64(i)*lead, size)
+			y := top + float64(i)*lead
+			w.textOn(pageOf[c.rowIndex], l, x, y, size)
+			if c.path != "" {
+				r2 := func(v float64) float64 { return math.Round(v*100) / 100 }
+				w.drawn[c.path] = drawnAt{pageOf[c.rowIndex] + 1, [4]float64{r2(x), r2(y), r2(x + textWidth(l, size)), r2(y + size)}}
+			}
 		}
 	}
 	w.y = y + lead
@@ -403,6 +419,7 @@ func renderPDF(r *rep, st pdfStyle) []byte {
 	for _, s := range r.signoff {
 		w.para(s, body, 'r')
 	}
+	r.drawn = w.drawn
 	return w.bytes()
 }
 
@@ -427,7 +444,7 @@ func pdfActiveRows(r *rep) [][]tcell {
 		for _, rw := range d.rows {
 			row := []tcell{{text: activeLabel(r, rw.key), col: 0}}
 			for i, c := range r.active[rw.key] {
-				row = append(row, tcell{text: c.text, col: 1 + i*span, cols: span, center: true})
+				row = append(row, tcell{text: c.text, path: "active." + rw.key + "." + d.fields[i], col: 1 + i*span, cols: span, center: true})
 			}
 			rows = append(rows, row)
 		}
@@ -485,7 +502,7 @@ func pdfRequestRows(r *rep) [][]tcell {
 			}
 		}
 		for i, c := range r.reqRow(d.key) {
-			row = append(row, tcell{text: c.text, col: 3 + i, center: true})
+			row = append(row, tcell{text: c.text, path: fmt.Sprintf("requests.%s[%d]", d.key, i), col: 3 + i, center: true})
 		}
 		rows = append(rows, row)
 	}
@@ -507,7 +524,7 @@ func pdfReviewRows(r *rep) [][]tcell {
 	var vals []tcell
 	if r.review != nil {
 		for i, c := range r.review {
-			vals = append(vals, tcell{text: c.text, col: i, center: true})
+			vals = append(vals, tcell{text: c.text, path: "review_litigation." + reviewGroups[i/5] + "." + reviewFields[i%5], col: i, center: true})
 		}
 	}
 	rows = append(rows, h2, h3, vals)

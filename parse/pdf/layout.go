@@ -226,9 +226,12 @@ const (
 // PageBlocks turns one page's lines into blocks: runs of table-like lines
 // become a Table block (one row per line, cells in order), the rest Text
 // blocks with wrapped prose lines joined into paragraphs. Page numbers at
-// the top or bottom edge are dropped.
+// the top or bottom edge are dropped. Cells' boxes are in points from the
+// page's top-left corner; their Page is 0 (the caller knows which).
 func PageBlocks(lines []Line, pageHeight float64) []extract.Block {
-	return layoutPage(dropPageNumbers(lines, pageHeight), false, false).blocks
+	blocks := layoutPage(dropPageNumbers(lines, pageHeight), false, false).blocks
+	placeBlocks(blocks, -1, pageHeight)
+	return blocks
 }
 
 // pageLayout is one page's blocks plus what is needed to join a paragraph

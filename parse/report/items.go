@@ -32,6 +32,9 @@ type item struct {
 	table bool
 	// heading is the section number when the item is a section heading.
 	heading int
+	// pos: where each of cells (grid rows) or toks (text lines) stands in
+	// the original; fullPos the same for full. Nil when not known.
+	pos, fullPos []extract.Pos
 }
 
 // buildItems flattens doc. PDF table rows are runs of text with blank
@@ -74,6 +77,10 @@ func buildItems(doc *extract.Doc) []item {
 	for _, b := range doc.Blocks {
 		if b.IsTable() {
 			for ri, row := range b.Rows {
+				var rowPos []extract.Pos
+				if ri < len(b.Pos) && len(b.Pos[ri]) == len(row) {
+					rowPos = b.Pos[ri]
+				}
 				if text {
 					// a text table's row may hold several of the table's
 					// rows (one cell per line): one item per label and
@@ -82,12 +89,19 @@ func buildItems(doc *extract.Doc) []item {
 					for _, sg := range rowSegments(fc) {
 						gi := gridItem(fc[sg[0]:sg[1]], nil)
 						gi.toks = row[sg[0]:sg[1]]
+						if rowPos != nil {
+							gi.pos = rowPos[sg[0]:sg[1]]
+						}
 						items = append(items, gi)
 					}
 					continue
 				}
 				if pdf {
-					items = append(items, textItem(strings.Join(row, " "), true))
+					it := textItem(strings.Join(row, " "), true)
+					if rowPos != nil {
+						it.pos = tokenPos(row, rowPos, len(it.toks))
+					}
+					items = append(items, it)
 					continue
 				}
 				var spanned []bool
@@ -96,6 +110,12 @@ func buildItems(doc *extract.Doc) []item {
 				}
 				gi := gridItem(foldRow(row), spanned)
 				gi.toks = row
+				if rowPos != nil {
+					gi.pos, gi.fullPos = rowPos, nil
+					if gi.full != nil {
+						gi.pos, gi.fullPos = writtenPos(rowPos, spanned), rowPos
+					}
+				}
 				items = append(items, gi)
 			}
 			if !pdf {
@@ -103,23 +123,72 @@ func buildItems(doc *extract.Doc) []item {
 			}
 			continue
 		}
-		for _, line := range strings.Split(b.Text, "\n") {
+		for li, line := range strings.Split(b.Text, "\n") {
+			// a text's lines are the block's lines, one a line
+			var at extract.Pos
+			if b.Line > 0 {
+				at = extract.Pos{Kind: extract.PosLine, Line: int32(b.Line + li)}
+			}
 			if cells, ok := splitSeparated(line); ok {
 				gi := gridItem(foldRow(cells), nil)
 				gi.toks = cells
+				if at.Kind != extract.PosNone {
+					gi.pos = repeatPos(at, len(cells))
+				}
 				items = append(items, gi)
 				continue
 			}
 			if strings.TrimSpace(line) == "" {
 				continue
 			}
-			items = append(items, textItem(line, false))
+			it := textItem(line, false)
+			if at.Kind != extract.PosNone {
+				it.pos = repeatPos(at, len(it.toks))
+			}
+			items = append(items, it)
 		}
 	}
 	for i := range items {
 		items[i].heading = headingOfItem(items[i])
 	}
 	return items
+}
+
+// repeatPos is n copies of at.
+func repeatPos(at extract.Pos, n int) []extract.Pos {
+	out := make([]extract.Pos, n)
+	for i := range out {
+		out[i] = at
+	}
+	return out
+}
+
+// writtenPos keeps the positions of the cells as written (gridItem's cells).
+func writtenPos(pos []extract.Pos, spanned []bool) []extract.Pos {
+	out := make([]extract.Pos, 0, len(pos))
+	for i, p := range pos {
+		if !spanned[i] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// tokenPos gives each token of a PDF row's text item the position of the
+// cell it came from: the row's cells tokenised one by one must give the
+// same n tokens as the joined row, else nil.
+func tokenPos(cells []string, pos []extract.Pos, n int) []extract.Pos {
+	out := make([]extract.Pos, 0, n)
+	for i, c := range cells {
+		k := len(textItem(c, true).toks)
+		for j := 0; j < k; j++ {
+			out = append(out, pos[i])
+		}
+	}
+	if len(out) != n {
+		return nil
+	}
+	return out
 }
 
 // rowSegments cuts a folded row before each label cell that follows a

@@ -38,6 +38,7 @@ func Parse(doc *extract.Doc, meta Meta) *Report {
 	p.tables()
 	p.sectionTexts()
 	p.classify()
+	r.Provenance = p.provenance()
 	if checks := runChecks(r, p.uncertain); len(r.Checks) == 0 {
 		r.Checks = checks // never nil: runChecks returns a made slice
 	} else {
@@ -61,6 +62,8 @@ type parser struct {
 	// per-table accumulators for aggregated cell warnings: code → paths
 	cellWarn map[string]map[string][]string
 	nums     floatSlab // the report's numbers
+	// prov: where each value placed was read (provenance.go)
+	prov map[string]extract.Pos
 }
 
 // floatSlab hands out *float64 for the report's values from shared
@@ -186,7 +189,10 @@ type cand struct {
 	// label token alone)
 	numbered bool
 	vals     []string // folded value cells/tokens
-	alt      *cand    // the same row read from the expanded grid
+	// pos: where each of vals stands in the original (zero when unknown);
+	// nil when nothing is known
+	pos []extract.Pos
+	alt *cand // the same row read from the expanded grid
 	sec      int
 	grid     bool
 	review   bool // a 行政复议 header was seen in this section
@@ -195,6 +201,8 @@ type cand struct {
 	glued bool
 	// cut: the text ends inside this row, and its last value was dropped
 	cut bool
+	// lastPos is where the last label cell (grid) stands
+	lastPos extract.Pos
 	// itLast is the item its last value was printed in
 	itLast int32
 	// where the label was printed, for messages: the tail is nlab tokens
@@ -217,6 +225,7 @@ func (p *parser) candidates() []cand {
 	out := make([]cand, 0, n)
 	var labels []string
 	var vals []string
+	var vpos []extract.Pos
 	sec := -1
 	review := false
 	glued := false
@@ -230,10 +239,10 @@ func (p *parser) candidates() []cand {
 			// messages name the row by its tail: the label run may begin
 			// with header text
 			ti, tt := p.advanceTokens(it0, tok0, len(labels)-k)
-			out = append(out, cand{last: l, label: l, tail: tail, numbered: numbered, vals: vals, sec: sec, review: review,
+			out = append(out, cand{last: l, label: l, tail: tail, numbered: numbered, vals: vals, pos: vpos, sec: sec, review: review,
 				glued: glued, it0: int32(ti), tok0: int32(tt), nlab: int32(k), itLast: int32(itLast)})
 		}
-		labels, vals, glued = nil, nil, false
+		labels, vals, vpos, glued = nil, nil, nil, false
 	}
 	for i, it := range p.items {
 		if !p.inZone(i) || it.heading != 0 {
@@ -257,9 +266,9 @@ func (p *parser) candidates() []cand {
 			flush()
 		case itemGrid:
 			flush()
-			c, ok := gridCand(it.cells)
+			c, ok := gridCand(it.cells, it.pos)
 			if it.full != nil && !it.noAlt {
-				if a, ok2 := gridCand(it.full); ok2 {
+				if a, ok2 := gridCand(it.full, it.fullPos); ok2 {
 					if !ok {
 						c, ok = a, true
 					} else {
@@ -283,6 +292,7 @@ func (p *parser) candidates() []cand {
 			for ti, t := range it.toks {
 				if isValueToken(t) {
 					vals = append(vals, t)
+					vpos = append(vpos, posOf(it.pos, ti))
 					itLast = i
 					continue
 				}
@@ -295,6 +305,7 @@ func (p *parser) candidates() []cand {
 					}
 					labels = append(labels, prefix)
 					vals, glued = append(vals, digits), true
+					vpos = append(vpos, posOf(it.pos, ti))
 					itLast = i
 					continue
 				}
@@ -352,7 +363,7 @@ func (p *parser) advanceTokens(it, tok, k int) (int, int) {
 // gridCand splits a grid row at its last label cell. A row whose last
 // cell is a label is returned (with no values) only when that label ends
 // in digits: its cells may have run into it.
-func gridCand(cells []string) (cand, bool) {
+func gridCand(cells []string, pos []extract.Pos) (cand, bool) {
 	last := -1
 	for i := len(cells) - 1; i >= 0; i-- {
 		if !isValueCell(cells[i]) {
@@ -378,10 +389,25 @@ func gridCand(cells []string) (cand, bool) {
 		parts = append(parts, c)
 	}
 	c := cand{label: strings.Join(parts, ""), vals: vals, grid: true}
+	if len(pos) == len(cells) {
+		// from the label cell on: unglueGrid may take its digits as a value
+		c.pos = pos[last+1:]
+		if last >= 0 {
+			c.lastPos = pos[last]
+		}
+	}
 	if last >= 0 {
 		c.last = cells[last]
 	}
 	return c, true
+}
+
+// posOf is pos[i], or nothing when pos is unknown.
+func posOf(pos []extract.Pos, i int) extract.Pos {
+	if i < len(pos) {
+		return pos[i]
+	}
+	return extract.Pos{}
 }
 
 // cutTrailingDigits splits "行政处罚88022" into "行政处罚" and "88022".
@@ -460,6 +486,9 @@ func (p *parser) unglueGrid(c *cand, sec int) bool {
 		return false
 	}
 	c.vals = append([]string{digits}, c.vals...)
+	if c.pos != nil {
+		c.pos = append([]extract.Pos{c.lastPos}, c.pos...)
+	}
 	c.label = strings.TrimSuffix(c.label, digits)
 	c.last = prefix
 	c.glued = true
@@ -526,37 +555,47 @@ func numberedTail(labels []string) (tail string, k int) {
 // fit takes exactly n values from c. Grid rows may carry extra blank cells
 // from span expansion at either end; anything else that does not give n
 // values is not placeable.
-func fit(c cand, n int) ([]string, bool) {
-	v, ok := fit1(c, n)
+func fit(c cand, n int) ([]string, []extract.Pos, bool) {
+	v, ps, ok := fit1(c, n)
 	if !ok && c.alt != nil {
 		return fit1(*c.alt, n)
 	}
-	return v, ok
+	return v, ps, ok
 }
 
-func fit1(c cand, n int) ([]string, bool) {
+// fit1 is fit of c itself; the positions are those of the values taken
+// (nil when unknown).
+func fit1(c cand, n int) ([]string, []extract.Pos, bool) {
 	v := c.vals
+	lo := 0 // v is c.vals[lo:lo+len(v)]
 	if c.glued && len(v) > 1 {
 		// digits at the end of a label are a value only when the row
 		// needs them: "行政许可¹ | 1243" has a footnote mark
-		if w, ok := fit1(cand{vals: v[1:], grid: c.grid, last: c.last}, n); ok {
-			return w, true
+		var ps []extract.Pos
+		if len(c.pos) == len(v) {
+			ps = c.pos[1:]
+		}
+		if w, wp, ok := fit1(cand{vals: v[1:], pos: ps, grid: c.grid, last: c.last}, n); ok {
+			return w, wp, true
 		}
 	}
-	if !c.grid {
-		return v, len(v) == n
+	if c.grid {
+		for len(v) > n && v[0] == "" {
+			v, lo = v[1:], lo+1
+		}
+		for len(v) > n && v[len(v)-1] == "" {
+			v = v[:len(v)-1]
+		}
+		// a label cell spanning two columns may be copied into the next one
+		for len(v) > n && (v[0] == c.last && c.last != "") {
+			v, lo = v[1:], lo+1
+		}
 	}
-	for len(v) > n && v[0] == "" {
-		v = v[1:]
+	var ps []extract.Pos
+	if len(c.pos) == len(c.vals) {
+		ps = c.pos[lo : lo+len(v)]
 	}
-	for len(v) > n && v[len(v)-1] == "" {
-		v = v[:len(v)-1]
-	}
-	// a label cell spanning two columns may be copied into the next one
-	for len(v) > n && (v[0] == c.last && c.last != "") {
-		v = v[1:]
-	}
-	return v, len(v) == n
+	return v, ps, len(v) == n
 }
 
 func hasNumber(vals []string) bool {
@@ -765,6 +804,9 @@ func (p *parser) cutLast(cands []cand) {
 	}
 	p.r.warn(WarnTextCut, "the text ends inside row %q: its last value %q may be cut off and is not read", p.printed(*c), c.vals[len(c.vals)-1])
 	c.vals = c.vals[:len(c.vals)-1]
+	if len(c.pos) > len(c.vals) {
+		c.pos = c.pos[:len(c.vals)]
+	}
 	c.cut = true
 	c.alt = nil
 }
@@ -931,7 +973,7 @@ func (p *parser) count(table, path string, c cell) *float64 {
 }
 
 func (p *parser) takeReview(f *found, c cand) {
-	vals, ok := fit(c, 15)
+	vals, ps, ok := fit(c, 15)
 	if !ok {
 		if toks, split := splitToks(c, 15); split && f.review == nil {
 			reading, why := decided(readRow(toks, 15, reviewRowRules), len(toks) > 1)
@@ -944,6 +986,7 @@ func (p *parser) takeReview(f *found, c cand) {
 			for i, r := range reading {
 				vals[i] = r.text
 			}
+			ps = repeatPos(commonPos(c), len(vals))
 			ok = true
 		}
 	}
@@ -962,6 +1005,7 @@ func (p *parser) takeReview(f *found, c cand) {
 	var out [15]*float64
 	for i, v := range vals {
 		out[i] = p.count("review_litigation", reviewPaths[i], parseCell(v))
+		p.place(reviewPaths[i], ps, i)
 	}
 	f.review = &ReviewLitigation{}
 	f.review.set(out)
@@ -973,12 +1017,12 @@ func (p *parser) takeRequest(f *found, spec RowSpec, c cand) {
 		return
 	}
 	row := RequestRow{Key: spec.Key}
-	vals, ok := fit(c, 7)
+	vals, ps, ok := fit(c, 7)
 	if !ok {
 		if toks, split := splitToks(c, 7); split {
 			// decided with the other rows (solvePending)
 			f.pending = append(f.pending, pendingReq{key: spec.Key, printed: p.printed(c), raw: strings.Join(toks, " "),
-				rr: readRow(toks, 7, requestRowRules), cover: len(toks) > 1})
+				rr: readRow(toks, 7, requestRowRules), cover: len(toks) > 1, at: commonPos(c)})
 			f.requests[spec.Key] = row
 			return
 		}
@@ -991,6 +1035,7 @@ func (p *parser) takeRequest(f *found, spec RowSpec, c cand) {
 	}
 	for i, v := range vals {
 		row.Values[i] = p.count("requests", reqPath(spec.Key, i), parseCell(v))
+		p.place(provRequest(spec.Key, i), ps, i)
 	}
 	f.requests[spec.Key] = row
 }
@@ -1051,6 +1096,7 @@ func (p *parser) solvePending(f *found, tpl *Template) {
 		p.r.warn(WarnRunTogether, "section 三: row %q: values printed as %q read as %s, the only reading that satisfies the table's arithmetic", q.printed, q.raw, readingText(o.reading))
 		for c, v := range o.reading {
 			row.Values[c] = p.count("requests", reqPath(q.key, c), parseCell(v.text))
+			p.place(provRequest(q.key, c), []extract.Pos{q.at}, 0)
 		}
 		f.requests[q.key] = row
 	}
@@ -1064,7 +1110,7 @@ func (p *parser) takeActive(f *found, spec ActiveSpec, c cand) {
 	}
 	row := ActiveRow{Key: spec.Key}
 	n := len(spec.Fields)
-	vals, ok := fit(c, n)
+	vals, ps, ok := fit(c, n)
 	if !ok {
 		if toks, split := splitToks(c, n); split {
 			// section 二 has no sum rule: only the digits can decide
@@ -1077,6 +1123,7 @@ func (p *parser) takeActive(f *found, spec ActiveSpec, c cand) {
 				for i, r := range reading {
 					vals[i] = r.text
 				}
+				ps = repeatPos(commonPos(c), n)
 				ok = true
 			}
 		} else {
@@ -1089,6 +1136,7 @@ func (p *parser) takeActive(f *found, spec ActiveSpec, c cand) {
 		unit := ""
 		if ok {
 			v, unit = p.activeValue(path, fs, parseCell(vals[i]))
+			p.place(path, ps, i)
 		} else {
 			p.uncertain[path] = true
 		}

@@ -50,6 +50,10 @@ type Report struct {
 	Sections         Sections          `json:"sections"`
 	Checks           []Check           `json:"checks"`
 	Warnings         []Warning         `json:"warnings"`
+	// Provenance says where each value stands in the original (key: the
+	// value's path, e.g. "requests.granted[6]"); absent when nothing is
+	// known, as in reports parsed before it existed.
+	Provenance map[string]Prov `json:"provenance,omitempty"`
 }
 
 // Source names the stored (or local) file a report was parsed from.
