@@ -17,7 +17,7 @@ import (
 // some input may change (templates, matching rules, readers): `crawler
 // reparse` re-runs the parser over archived originals whose stored version
 // differs.
-const Version = "report-1.2.0"
+const Version = "report-1.3.0"
 
 // Parse states for the archive ("parse state" of a document).
 const (

@@ -113,7 +113,7 @@ func buildItems(doc *extract.Doc) []item {
 				if rowPos != nil {
 					gi.pos, gi.fullPos = rowPos, nil
 					if gi.full != nil {
-						gi.pos, gi.fullPos = writtenPos(rowPos, spanned), rowPos
+						gi.pos, gi.fullPos = writtenPos(rowPos, spanned, len(gi.cells)), rowPos
 					}
 				}
 				items = append(items, gi)
@@ -163,9 +163,10 @@ func repeatPos(at extract.Pos, n int) []extract.Pos {
 	return out
 }
 
-// writtenPos keeps the positions of the cells as written (gridItem's cells).
-func writtenPos(pos []extract.Pos, spanned []bool) []extract.Pos {
-	out := make([]extract.Pos, 0, len(pos))
+// writtenPos keeps the positions of the n cells as written (gridItem's
+// cells).
+func writtenPos(pos []extract.Pos, spanned []bool, n int) []extract.Pos {
+	out := make([]extract.Pos, 0, n)
 	for i, p := range pos {
 		if !spanned[i] {
 			out = append(out, p)

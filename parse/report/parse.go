@@ -38,7 +38,6 @@ func Parse(doc *extract.Doc, meta Meta) *Report {
 	p.tables()
 	p.sectionTexts()
 	p.classify()
-	r.Provenance = p.provenance()
 	if checks := runChecks(r, p.uncertain); len(r.Checks) == 0 {
 		r.Checks = checks // never nil: runChecks returns a made slice
 	} else {
@@ -62,8 +61,6 @@ type parser struct {
 	// per-table accumulators for aggregated cell warnings: code → paths
 	cellWarn map[string]map[string][]string
 	nums     floatSlab // the report's numbers
-	// prov: where each value placed was read (provenance.go)
-	prov map[string]extract.Pos
 }
 
 // floatSlab hands out *float64 for the report's values from shared
@@ -191,11 +188,11 @@ type cand struct {
 	vals     []string // folded value cells/tokens
 	// pos: where each of vals stands in the original (zero when unknown);
 	// nil when nothing is known
-	pos []extract.Pos
-	alt *cand // the same row read from the expanded grid
-	sec      int
-	grid     bool
-	review   bool // a 行政复议 header was seen in this section
+	pos    []extract.Pos
+	alt    *cand // the same row read from the expanded grid
+	sec    int
+	grid   bool
+	review bool // a 行政复议 header was seen in this section
 	// glued: the first value was cut from the end of the label, where the
 	// row's cells ran into it ("行政处罚88022")
 	glued bool
@@ -1005,7 +1002,7 @@ func (p *parser) takeReview(f *found, c cand) {
 	var out [15]*float64
 	for i, v := range vals {
 		out[i] = p.count("review_litigation", reviewPaths[i], parseCell(v))
-		p.place(reviewPaths[i], ps, i)
+		p.place(reviewPaths[i], out[i], ps, i)
 	}
 	f.review = &ReviewLitigation{}
 	f.review.set(out)
@@ -1035,7 +1032,7 @@ func (p *parser) takeRequest(f *found, spec RowSpec, c cand) {
 	}
 	for i, v := range vals {
 		row.Values[i] = p.count("requests", reqPath(spec.Key, i), parseCell(v))
-		p.place(provRequest(spec.Key, i), ps, i)
+		p.place(provRequest(spec.Key, i), row.Values[i], ps, i)
 	}
 	f.requests[spec.Key] = row
 }
@@ -1096,7 +1093,7 @@ func (p *parser) solvePending(f *found, tpl *Template) {
 		p.r.warn(WarnRunTogether, "section 三: row %q: values printed as %q read as %s, the only reading that satisfies the table's arithmetic", q.printed, q.raw, readingText(o.reading))
 		for c, v := range o.reading {
 			row.Values[c] = p.count("requests", reqPath(q.key, c), parseCell(v.text))
-			p.place(provRequest(q.key, c), []extract.Pos{q.at}, 0)
+			p.place(provRequest(q.key, c), row.Values[c], []extract.Pos{q.at}, 0)
 		}
 		f.requests[q.key] = row
 	}
@@ -1136,7 +1133,7 @@ func (p *parser) takeActive(f *found, spec ActiveSpec, c cand) {
 		unit := ""
 		if ok {
 			v, unit = p.activeValue(path, fs, parseCell(vals[i]))
-			p.place(path, ps, i)
+			p.place(path, v, ps, i)
 		} else {
 			p.uncertain[path] = true
 		}

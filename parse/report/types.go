@@ -53,7 +53,7 @@ type Report struct {
 	// Provenance says where each value stands in the original (key: the
 	// value's path, e.g. "requests.granted[6]"); absent when nothing is
 	// known, as in reports parsed before it existed.
-	Provenance map[string]Prov `json:"provenance,omitempty"`
+	Provenance Provenance `json:"provenance,omitempty"`
 }
 
 // Source names the stored (or local) file a report was parsed from.
