@@ -87,6 +87,9 @@ type rep struct {
 	unplaceable map[string]bool
 	// drawn: where renderPDF drew each value (the expected provenance)
 	drawn map[string]drawnAt
+	// furniture: page furniture printed above the title ("Page8-",
+	// "来源：…"); intro: paragraphs between the title and section 一
+	furniture, intro []string
 }
 
 // schema keys (docs/schema.md), written out here independently of the parser's templates
@@ -399,10 +402,16 @@ func renderHTML(r *rep, st htmlStyle) string {
 		b.WriteString(`<div class="nav"><a href="/">首页</a> <a href="/zwgk">政务公开</a> 2021年统计 12 34 56</div><div class="position">当前位置：首页 &gt; 年报</div>`)
 	}
 	b.WriteString(`<div class="TRS_Editor">`)
+	for _, l := range r.furniture {
+		b.WriteString("<p>" + esc(l) + "</p>\n")
+	}
 	for _, l := range r.titleLines {
 		b.WriteString("<p style=\"text-align:center\"><strong>" + esc(l) + "</strong></p>\n")
 	}
 	para := func(s string) { b.WriteString("<p>" + esc(s) + "</p>\n") }
+	for _, l := range r.intro {
+		para(l)
+	}
 	para(r.headings[0])
 	for _, p := range r.overview {
 		para(p)
@@ -640,10 +649,17 @@ func renderText(r *rep, ts textStyle) string {
 			line("")
 		}
 	}
+	for _, l := range r.furniture {
+		line(l)
+	}
 	for _, l := range r.titleLines {
 		line(l)
 	}
 	line("")
+	for _, l := range r.intro {
+		line(l)
+		line("")
+	}
 	line(r.headings[0])
 	line("")
 	paras(r.overview)
@@ -1605,6 +1621,47 @@ func corpus(t *testing.T) []entry {
 	// again
 	pdf(base("pdf-2021-wps-split-span", "2021", "偃师区退役军人事务局", "偃师区", 2023, 55),
 		pdfStyle{active: 58, req: [3]float64{20, 50, 120}, breakBefore: "withheld.third_party", spanPages: true, repeatHeader: true})
+	// the body and year from the report's own words when the title lacks
+	// them: the opening sentence, the sign-off and its date; page
+	// furniture above the title is no part of it
+	r = base("text-2023-opening", "2021", "偃师区交通运输局", "偃师区", 2023, 56)
+	r.title = "政府信息公开工作年度报告"
+	r.titleLines = []string{"Page8-", r.title}
+	r.furniture = []string{"来源：偃师区人民政府", "report2023.pdf"}
+	r.intro = []string{"根据《中华人民共和国政府信息公开条例》规定，现公布偃师区交通运输局2023年政府信息公开工作年度报告。"}
+	r.signoff = []string{"2024年1月18日"}
+	r.warnings = []string{"title_missing", "year_from_text"}
+	text(r, textFlat)
+	r = base("html-2023-opening", "2021", "偃师区交通运输局", "偃师区", 2023, 56)
+	r.title = "2023年政府信息公开工作年度报告"
+	r.titleLines = []string{r.title}
+	r.furniture = []string{"来源：偃师区人民政府", "发布时间：2024-01-18", "Page8-"}
+	r.intro = []string{"根据《中华人民共和国政府信息公开条例》规定，现公布偃师区交通运输局2023年政府信息公开工作年度报告。"}
+	html(r, htmlStyle{})
+	// no title, no opening sentence: the year from the sign-off date
+	r = base("text-2022-signed", "2021", "偃师区水利局", "偃师区", 2022, 57)
+	r.title = "政府信息公开工作年度报告"
+	r.titleLines = []string{r.title}
+	r.overview = r.overview[1:] // no year in section 一 either
+	r.warnings = []string{"title_missing", "year_from_text"}
+	text(r, textFlat)
+	// the opening sentence and the sign-off name different bodies: none
+	r = base("text-2023-bodies-differ", "2021", "偃师区水利局", "偃师区", 2023, 58)
+	r.title = "2023年政府信息公开工作年度报告"
+	r.titleLines = []string{r.title}
+	r.intro = []string{"现公布偃师区农业农村局2023年政府信息公开工作年度报告。"}
+	r.body, r.region = "", ""
+	r.warnings = []string{"body_missing"}
+	text(r, textFlat)
+	// opening year and sign-off date disagree: no year
+	r = base("text-2023-years-differ", "2021", "偃师区林业局", "偃师区", 2023, 59)
+	r.title = "政府信息公开工作年度报告"
+	r.titleLines = []string{r.title}
+	r.intro = []string{"现公布偃师区林业局2022年政府信息公开工作年度报告。"}
+	r.overview = r.overview[1:]
+	r.year = 0
+	r.warnings = []string{"title_missing", "year_missing"}
+	text(r, textFlat)
 	r = base("html-2009-no-nian", "2021", "上海市", "上海市", 2009, 39)
 	r.title = "2009上海市政府信息公开工作年度报告"
 	r.titleLines = []string{r.title}
