@@ -32,6 +32,9 @@ type item struct {
 	table bool
 	// heading is the section number when the item is a section heading.
 	heading int
+	// sep: a grid row of a text rendition, its cells kept apart by bars
+	// (blank cells may have been left out)
+	sep bool
 	// pos: where each of cells (grid rows) or toks (text lines) stands in
 	// the original; fullPos the same for full. Nil when not known.
 	pos, fullPos []extract.Pos
@@ -89,6 +92,7 @@ func buildItems(doc *extract.Doc) []item {
 					for _, sg := range rowSegments(fc) {
 						gi := gridItem(fc[sg[0]:sg[1]], nil)
 						gi.toks = row[sg[0]:sg[1]]
+						gi.sep = true
 						if rowPos != nil {
 							gi.pos = rowPos[sg[0]:sg[1]]
 						}
@@ -132,6 +136,7 @@ func buildItems(doc *extract.Doc) []item {
 			if cells, ok := splitSeparated(line); ok {
 				gi := gridItem(foldRow(cells), nil)
 				gi.toks = cells
+				gi.sep = true
 				if at.Kind != extract.PosNone {
 					gi.pos = repeatPos(at, len(cells))
 				}

@@ -200,6 +200,8 @@ type cand struct {
 	cut bool
 	// lastPos is where the last label cell (grid) stands
 	lastPos extract.Pos
+	// sep: a text rendition's bar-separated row (item.sep)
+	sep bool
 	// itLast is the item its last value was printed in
 	itLast int32
 	// where the label was printed, for messages: the tail is nlab tokens
@@ -281,7 +283,7 @@ func (p *parser) candidates() []cand {
 				}
 			}
 			if ok {
-				c.sec, c.review = sec, review
+				c.sec, c.review, c.sep = sec, review, it.sep
 				c.it0, c.itLast = int32(i), int32(i)
 				out = append(out, c)
 			}
@@ -1023,6 +1025,14 @@ func (p *parser) takeRequest(f *found, spec RowSpec, c cand) {
 			f.requests[spec.Key] = row
 			return
 		}
+		if toks, ok := collapsedToks(c, 7); ok {
+			// blank cells left out between the bars: placed with the
+			// other rows (solvePending), pinned in every column
+			f.pending = append(f.pending, pendingReq{key: spec.Key, printed: p.printed(c), raw: strings.Join(toks, " | "),
+				rr: placeRow(toks, 7, requestRowRules), cover: true, collapsed: true, at: commonPos(c)})
+			f.requests[spec.Key] = row
+			return
+		}
 		p.r.warn(WarnUnplaceable, "section 三: row %q (%s) has %d values where 7 belong (%v); left null", p.printed(c), spec.Key, len(c.vals), c.vals)
 		for c := range RequestColumns {
 			p.uncertain[reqPath(spec.Key, c)] = true
@@ -1082,7 +1092,17 @@ func (p *parser) solvePending(f *found, tpl *Template) {
 	for i, q := range f.pending {
 		row := RequestRow{Key: q.key}
 		o := outs[i]
-		if o.reading == nil {
+		if q.collapsed {
+			if o.reading == nil {
+				p.r.warn(WarnUnplaceable, "section 三: row %q has %d values where 7 belong (%s), its blank cells left out; no single placement satisfies the table's arithmetic (%s); left null", q.printed, strings.Count(q.raw, "|")+1, q.raw, o.why)
+				for c := range RequestColumns {
+					p.uncertain[reqPath(q.key, c)] = true
+				}
+				f.requests[q.key] = row
+				continue
+			}
+			p.r.warn(WarnCollapsed, "section 三: row %q: values printed as %q with blank cells left out read as %s, the only placement that satisfies the table's arithmetic", q.printed, q.raw, readingText(o.reading))
+		} else if o.reading == nil {
 			p.r.warn(WarnRunTogetherUnresolved, "section 三: row %q: values printed as %q ran together; %s; left null", q.printed, q.raw, o.why)
 			for c := range RequestColumns {
 				p.uncertain[reqPath(q.key, c)] = true
@@ -1090,7 +1110,9 @@ func (p *parser) solvePending(f *found, tpl *Template) {
 			f.requests[q.key] = row
 			continue
 		}
-		p.r.warn(WarnRunTogether, "section 三: row %q: values printed as %q read as %s, the only reading that satisfies the table's arithmetic", q.printed, q.raw, readingText(o.reading))
+		if !q.collapsed {
+			p.r.warn(WarnRunTogether, "section 三: row %q: values printed as %q read as %s, the only reading that satisfies the table's arithmetic", q.printed, q.raw, readingText(o.reading))
+		}
 		for c, v := range o.reading {
 			row.Values[c] = p.count("requests", reqPath(q.key, c), parseCell(v.text))
 			p.place(provRequest(q.key, c), row.Values[c], []extract.Pos{q.at}, 0)

@@ -29,6 +29,9 @@ type pendingReq struct {
 	cover bool
 	// at is where the run of digits stands (all of it one cell or line)
 	at extract.Pos
+	// collapsed: the values were printed between bars with the blank
+	// cells left out; rr holds their placements (placeRow), not cuts
+	collapsed bool
 }
 
 // reqState is what the joint search knows of one row of section 三.
