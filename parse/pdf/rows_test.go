@@ -92,3 +92,55 @@ func TestRebuildRowsKeepsText(t *testing.T) {
 		t.Errorf("characters changed: got %v, want %v", got, want)
 	}
 }
+
+// FuzzRebuildRows lays out table-like pages from the input — labels and
+// numbers on a grid of columns, on lines and half lines — and requires
+// the rebuilt rows to keep every character exactly once, and every row
+// built around values to hold a number.
+func FuzzRebuildRows(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
+	f.Add([]byte("\x00\x10\x21\x02\x13\x24\x05\x16\x27\x08"))
+	words := []string{"一、本年新收", "申请数量", "（三）不予公开", "1.属于国家秘密", "已获取信息", "规章", "第二十条", "3", "12", "0", "减4", "/"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 400 {
+			return
+		}
+		var cs []Char
+		for i := 0; i+1 < len(data); i += 2 {
+			w := words[int(data[i])%len(words)]
+			col := float64(data[i+1] % 6)
+			half := float64(data[i+1]/6%40) * 7 // lines 14 apart, and half lines
+			cs = append(cs, text(w, 40+col*60, 800-half)...)
+		}
+		lines := BuildLines(cs)
+		rows := rebuildRows(lines)
+		count := func(rows [][]string) map[rune]int {
+			m := map[rune]int{}
+			for _, r := range rows {
+				for _, c := range r {
+					for _, ch := range c {
+						if ch != ' ' {
+							m[ch]++
+						}
+					}
+				}
+			}
+			return m
+		}
+		if got, want := count(rowTexts(rows)), count(cellTexts(lines)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("characters changed: got %v, want %v", got, want)
+		}
+		for _, r := range rows {
+			if !r.Values {
+				continue
+			}
+			has := false
+			for _, c := range r.Cells {
+				has = has || isNumberCell(c.Text)
+			}
+			if !has {
+				t.Fatalf("a row built around values holds none: %q", rowTexts([]TableRow{r}))
+			}
+		}
+	})
+}
