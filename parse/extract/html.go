@@ -128,6 +128,9 @@ func htmlDoc(root *html.Node, g *guard) (*Doc, error) {
 	if body == nil {
 		return finish(doc), nil
 	}
+	// tables are numbered in the whole page's document order: count the
+	// ones before the body first
+	g.tables = tablesBefore(root, body)
 	cells := cellPool.Get().(*[]cellSrc)
 	w := &htmlWalker{g: g, arena: &strArena{}, cells: *cells}
 	if err := w.walk(body, 0, true); err != nil {
@@ -140,6 +143,32 @@ func htmlDoc(root *html.Node, g *guard) (*Doc, error) {
 		cellPool.Put(cells)
 	}
 	return finish(doc), nil
+}
+
+// tablesBefore counts the <table> elements that come before target in
+// document order (pre-order), target's ancestors included.
+func tablesBefore(root, target *html.Node) int32 {
+	var n int32
+	var walk func(x *html.Node, depth int) bool // true once target is reached
+	walk = func(x *html.Node, depth int) bool {
+		if x == target {
+			return true
+		}
+		if depth > maxDepth*4 {
+			return false // as deep as the walker reads
+		}
+		if x.Type == html.ElementNode && x.DataAtom == atom.Table {
+			n++
+		}
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			if walk(c, depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(root, 0)
+	return n
 }
 
 // cellPool keeps the top walker's row slab from page to page.
