@@ -1689,6 +1689,12 @@ func corpus(t *testing.T) []entry {
 	r.furniture = []string{"来源：偃师区人民政府", "发布时间：2024-01-18", "Page8-"}
 	r.intro = []string{"根据《中华人民共和国政府信息公开条例》规定，现公布偃师区交通运输局2023年政府信息公开工作年度报告。"}
 	html(r, htmlStyle{})
+	r = base("pdf-2023-opening", "2021", "偃师区交通运输局", "偃师区", 2023, 61)
+	r.title = "2023年政府信息公开工作年度报告"
+	r.titleLines = []string{r.title}
+	r.furniture = []string{"Page1-", "nianbao2023.pdf"}
+	r.intro = []string{"根据《中华人民共和国政府信息公开条例》规定，现公布偃师区交通运输局2023年政府信息公开工作年度报告。"}
+	pdf(r, wpsStyle)
 	// no title, no opening sentence: the year from the sign-off date
 	r = base("text-2022-signed", "2021", "偃师区水利局", "偃师区", 2022, 57)
 	r.title = "政府信息公开工作年度报告"

@@ -392,10 +392,16 @@ var wpsStyle = pdfStyle{active: 58, req: [3]float64{40, 50, 120}}
 func renderPDF(r *rep, st pdfStyle) []byte {
 	w := newPDFWriter()
 	const body, small = 12.0, 9.0
+	for _, l := range r.furniture {
+		w.para(l, 9, 'x') // small, flush left
+	}
 	for _, l := range r.titleLines {
 		w.para(l, 14, 'c')
 	}
 	w.y += 8
+	for _, p := range r.intro {
+		w.para(p, body, 'l')
+	}
 	w.para(r.headings[0], body, 'l')
 	for _, p := range r.overview {
 		w.para(p, body, 'l')
