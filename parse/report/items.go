@@ -38,6 +38,8 @@ type item struct {
 	// pos: where each of cells (grid rows) or toks (text lines) stands in
 	// the original; fullPos the same for full. Nil when not known.
 	pos, fullPos []extract.Pos
+	// at is the place of every token of a text line (pos nil): one line
+	at extract.Pos
 }
 
 // buildItems flattens doc. PDF table rows are runs of text with blank
@@ -147,9 +149,7 @@ func buildItems(doc *extract.Doc) []item {
 				continue
 			}
 			it := textItem(line, false)
-			if at.Kind != extract.PosNone {
-				it.pos = repeatPos(at, len(it.toks))
-			}
+			it.at = at
 			items = append(items, it)
 		}
 	}

@@ -224,7 +224,27 @@ func (p *parser) candidates() []cand {
 	out := make([]cand, 0, n)
 	var labels []string
 	var vals []string
-	var vpos []extract.Pos
+	// positions of the values of text lines, kept only when the reader
+	// gave some (not for an HTML page's paragraphs, say); a row's are cut
+	// from one slab (posFrom on) instead of grown one by one
+	track := false
+	for _, b := range p.doc.Blocks {
+		if b.Line > 0 || b.Pos != nil {
+			track = true
+			break
+		}
+	}
+	var posSlab []extract.Pos
+	if track {
+		toks := 0
+		for _, it := range p.items {
+			if it.kind == itemText {
+				toks += len(it.toks)
+			}
+		}
+		posSlab = make([]extract.Pos, 0, toks)
+	}
+	posFrom := 0
 	sec := -1
 	review := false
 	glued := false
@@ -232,6 +252,10 @@ func (p *parser) candidates() []cand {
 	itLast := 0       // where the last value was printed
 	flush := func() {
 		if len(vals) > 0 {
+			var vpos []extract.Pos
+			if track && len(posSlab)-posFrom == len(vals) {
+				vpos = posSlab[posFrom:len(posSlab):len(posSlab)]
+			}
 			l := strings.Join(labels, "")
 			tail, k := numberedTail(labels)
 			numbered := startsNumbered(tail)
@@ -241,7 +265,8 @@ func (p *parser) candidates() []cand {
 			out = append(out, cand{last: l, label: l, tail: tail, numbered: numbered, vals: vals, pos: vpos, sec: sec, review: review,
 				glued: glued, it0: int32(ti), tok0: int32(tt), nlab: int32(k), itLast: int32(itLast)})
 		}
-		labels, vals, vpos, glued = nil, nil, nil, false
+		labels, vals, glued = nil, nil, false
+		posFrom = len(posSlab)
 	}
 	for i, it := range p.items {
 		if !p.inZone(i) || it.heading != 0 {
@@ -291,7 +316,9 @@ func (p *parser) candidates() []cand {
 			for ti, t := range it.toks {
 				if isValueToken(t) {
 					vals = append(vals, t)
-					vpos = append(vpos, posOf(it.pos, ti))
+					if track {
+						posSlab = append(posSlab, it.posOf(ti))
+					}
 					itLast = i
 					continue
 				}
@@ -304,7 +331,9 @@ func (p *parser) candidates() []cand {
 					}
 					labels = append(labels, prefix)
 					vals, glued = append(vals, digits), true
-					vpos = append(vpos, posOf(it.pos, ti))
+					if track {
+						posSlab = append(posSlab, it.posOf(ti))
+					}
 					itLast = i
 					continue
 				}
@@ -401,12 +430,12 @@ func gridCand(cells []string, pos []extract.Pos) (cand, bool) {
 	return c, true
 }
 
-// posOf is pos[i], or nothing when pos is unknown.
-func posOf(pos []extract.Pos, i int) extract.Pos {
-	if i < len(pos) {
-		return pos[i]
+// posOf is where token i of a text item stands (nothing when unknown).
+func (it *item) posOf(i int) extract.Pos {
+	if i < len(it.pos) {
+		return it.pos[i]
 	}
-	return extract.Pos{}
+	return it.at
 }
 
 // cutTrailingDigits splits "行政处罚88022" into "行政处罚" and "88022".
