@@ -79,6 +79,9 @@ func buildItems(doc *extract.Doc) []item {
 		return fc
 	}
 	text := doc.Container == "text"
+	// the positions of the cells as written, for rows with merged cells,
+	// cut from one slab
+	var written []extract.Pos
 	for _, b := range doc.Blocks {
 		if b.IsTable() {
 			for ri, row := range b.Rows {
@@ -119,7 +122,12 @@ func buildItems(doc *extract.Doc) []item {
 				if rowPos != nil {
 					gi.pos, gi.fullPos = rowPos, nil
 					if gi.full != nil {
-						gi.pos, gi.fullPos = writtenPos(rowPos, spanned, len(gi.cells)), rowPos
+						if cap(written)-len(written) < len(gi.cells) {
+							written = make([]extract.Pos, 0, max(64, len(gi.cells)))
+						}
+						at := len(written)
+						written = appendWritten(written, rowPos, spanned)
+						gi.pos, gi.fullPos = written[at:len(written):len(written)], rowPos
 					}
 				}
 				items = append(items, gi)
@@ -168,10 +176,9 @@ func repeatPos(at extract.Pos, n int) []extract.Pos {
 	return out
 }
 
-// writtenPos keeps the positions of the n cells as written (gridItem's
-// cells).
-func writtenPos(pos []extract.Pos, spanned []bool, n int) []extract.Pos {
-	out := make([]extract.Pos, 0, n)
+// appendWritten appends the positions of the cells as written (gridItem's
+// cells) to out.
+func appendWritten(out, pos []extract.Pos, spanned []bool) []extract.Pos {
 	for i, p := range pos {
 		if !spanned[i] {
 			out = append(out, p)

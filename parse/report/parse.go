@@ -227,21 +227,15 @@ func (p *parser) candidates() []cand {
 	// positions of the values of text lines, kept only when the reader
 	// gave some (not for an HTML page's paragraphs, say); a row's are cut
 	// from one slab (posFrom on) instead of grown one by one
-	track := false
-	for _, b := range p.doc.Blocks {
-		if b.Line > 0 || b.Pos != nil {
-			track = true
-			break
+	toks := 0
+	for _, it := range p.items {
+		if it.kind == itemText && (it.pos != nil || it.at.Kind != extract.PosNone) {
+			toks += len(it.toks)
 		}
 	}
+	track := toks > 0
 	var posSlab []extract.Pos
 	if track {
-		toks := 0
-		for _, it := range p.items {
-			if it.kind == itemText {
-				toks += len(it.toks)
-			}
-		}
 		posSlab = make([]extract.Pos, 0, toks)
 	}
 	posFrom := 0
