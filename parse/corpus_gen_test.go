@@ -85,6 +85,14 @@ type rep struct {
 	noH2      bool            // H2 not evaluated (an outcome row printed where it has no key)
 	// rows printed with too few values to place (blank cells left out)
 	unplaceable map[string]bool
+	// drawn: where renderPDF drew each value (the expected provenance)
+	drawn map[string]drawnAt
+	// furniture: page furniture printed above the title ("Page8-",
+	// "来源：…"); intro: paragraphs between the title and section 一
+	furniture, intro []string
+	// collapsed: 三 rows whose zero cells are printed blank, and left out
+	// of a "| a | b |" row (textPipeCollapsed)
+	collapsed map[string]bool
 }
 
 // schema keys (docs/schema.md), written out here independently of the parser's templates
@@ -397,10 +405,16 @@ func renderHTML(r *rep, st htmlStyle) string {
 		b.WriteString(`<div class="nav"><a href="/">首页</a> <a href="/zwgk">政务公开</a> 2021年统计 12 34 56</div><div class="position">当前位置：首页 &gt; 年报</div>`)
 	}
 	b.WriteString(`<div class="TRS_Editor">`)
+	for _, l := range r.furniture {
+		b.WriteString("<p>" + esc(l) + "</p>\n")
+	}
 	for _, l := range r.titleLines {
 		b.WriteString("<p style=\"text-align:center\"><strong>" + esc(l) + "</strong></p>\n")
 	}
 	para := func(s string) { b.WriteString("<p>" + esc(s) + "</p>\n") }
+	for _, l := range r.intro {
+		para(l)
+	}
 	para(r.headings[0])
 	for _, p := range r.overview {
 		para(p)
@@ -638,10 +652,17 @@ func renderText(r *rep, ts textStyle) string {
 			line("")
 		}
 	}
+	for _, l := range r.furniture {
+		line(l)
+	}
 	for _, l := range r.titleLines {
 		line(l)
 	}
 	line("")
+	for _, l := range r.intro {
+		line(l)
+		line("")
+	}
 	line(r.headings[0])
 	line("")
 	paras(r.overview)
@@ -997,6 +1018,33 @@ func cuts(digits string, n int) [][]float64 {
 	return out
 }
 
+// placements lists the ways to put a row's printed (non-blank) values, in
+// order, into its 7 cells, the others 0.
+func placements(row []cv) [][]float64 {
+	var vals []float64
+	for _, c := range row {
+		if c.text != "" {
+			vals = append(vals, v0(c))
+		}
+	}
+	var out [][]float64
+	cur := make([]float64, len(row))
+	var rec func(i, from int)
+	rec = func(i, from int) {
+		if i == len(vals) {
+			out = append(out, slices.Clone(cur))
+			return
+		}
+		for c := from; c <= len(row)-(len(vals)-i); c++ {
+			cur[c] = vals[i]
+			rec(i+1, c+1)
+			cur[c] = 0
+		}
+	}
+	rec(0, 0)
+	return out
+}
+
 func wants(cs []cv) []float64 {
 	out := make([]float64, len(cs))
 	for i, c := range cs {
@@ -1076,14 +1124,20 @@ func (r *rep) resolve(t *testing.T) {
 	// combination under H1 and H2 over the rows printed apart
 	var keys []string
 	for _, d := range defs {
-		if r.glued[d.key] {
+		if r.glued[d.key] || r.collapsed[d.key] {
 			keys = append(keys, d.key)
 		}
 	}
 	reads := map[string][][]float64{}
 	for _, k := range keys {
 		printed := r.requests[k]
-		for _, c := range cuts(joinText(printed[:]), 7) {
+		var all [][]float64
+		if r.collapsed[k] {
+			all = placements(printed[:])
+		} else {
+			all = cuts(joinText(printed[:]), 7)
+		}
+		for _, c := range all {
 			if c[0]+c[1]+c[2]+c[3]+c[4]+c[5] == c[6] {
 				reads[k] = append(reads[k], c)
 			}
@@ -1141,16 +1195,31 @@ func (r *rep) resolve(t *testing.T) {
 		}
 	}
 	rec(0, map[string][]float64{})
+	collapsedDecided, collapsedUndecided := false, false
 	for _, k := range keys {
 		if found && agree[k] {
 			if printed := r.requests[k]; !slices.Equal(seen[k], wants(printed[:])) {
 				t.Fatalf("%s: %s decided as %v, not as printed: the generator's input breaks the rules", r.name, k, seen[k])
 			}
-			decided = true
+			if r.collapsed[k] {
+				collapsedDecided = true
+			} else {
+				decided = true
+			}
 			continue
 		}
-		undecided = true
+		if r.collapsed[k] {
+			collapsedUndecided = true
+		} else {
+			undecided = true
+		}
 		r.uncertain[k] = true
+	}
+	if collapsedDecided {
+		r.warnings = append(r.warnings, "cells_collapsed", "blank_cell")
+	}
+	if collapsedUndecided {
+		r.warnings = append(r.warnings, "values_unplaceable")
 	}
 	if decided {
 		r.warnings = append(r.warnings, "run_together")
@@ -1228,7 +1297,7 @@ func (r *rep) expected(t *testing.T, file, mediaType string) map[string]any {
 	}
 	warns := append([]string{}, r.warnings...)
 	sort.Strings(warns)
-	return map[string]any{
+	out := map[string]any{
 		"schema":            "nianbao.report/1",
 		"source":            map[string]any{"sha256": "", "url": "", "media_type": mediaType, "file": file},
 		"title":             r.title,
@@ -1244,6 +1313,33 @@ func (r *rep) expected(t *testing.T, file, mediaType string) map[string]any {
 		"warnings":          warns, // codes only: messages are prose
 		"meta":              map[string]any{"region": r.metaRegion, "title": r.metaTitle},
 	}
+	if r.drawn != nil {
+		// where the values stand: only values the report holds
+		prov := map[string]drawnAt{}
+		for k, d := range r.drawn {
+			if expectedValue(out, k) {
+				prov[k] = d
+			}
+		}
+		out["provenance"] = prov
+	}
+	return out
+}
+
+// expectedValue: the expectation holds a number at provenance key k.
+func expectedValue(exp map[string]any, k string) bool {
+	b, err := json.Marshal(exp)
+	if err != nil {
+		return false
+	}
+	var doc map[string]any
+	if json.Unmarshal(b, &doc) != nil {
+		return false
+	}
+	if i := strings.Index(k, "["); i > 0 {
+		k = k[:i] + "." + strings.TrimSuffix(k[i+1:], "]")
+	}
+	return tableCells(doc)[k] != nil
 }
 
 type kv struct {
@@ -1556,6 +1652,89 @@ func corpus(t *testing.T) []entry {
 		r.warnings = []string{"text_cut", "values_unplaceable", "row_missing", "table_missing", "section_missing"}
 		text(r, c.ts)
 	}
+	// PDFs laid out as WPS exports them: labels wrapped in narrow
+	// columns, every cell centred vertically in its row, so a row's
+	// values sit on the middle line of its label, or between two lines
+	pdf := func(r *rep, st pdfStyle) { out = append(out, entry{r, "pdf", "application/pdf", renderPDF(r, st)}) }
+	pdf(base("pdf-2021-wps", "2021", "偃师区自然资源局", "偃师区", 2023, 51), wpsStyle)
+	pdf(base("pdf-2019-wps", "2019", "孝感市交通运输局", "孝感市", 2020, 52), pdfStyle{active: 40, req: [3]float64{40, 50, 100}})
+	r = base("pdf-2021-wps-narrow", "2021", "偃师区人力资源和社会保障局", "偃师区", 2023, 53)
+	// list numbers with 、 and half-width brackets are the template's labels
+	r.labels = map[string]string{"other.other": "3、其他", "granted": "(一)予以公开", "unable.needs_creation": "2、没有现成信息需要另行制作"}
+	pdf(r, pdfStyle{active: 40, req: [3]float64{30, 40, 80}})
+	// table 三 cut by a page break inside the row group 不予公开, the
+	// group label 三、本年度办理结果 one character a line (a rotated
+	// label as the exports draw it), on the first page only
+	pdf(base("pdf-2021-wps-split", "2021", "偃师区民族宗教事务局", "偃师区", 2023, 54),
+		pdfStyle{active: 58, req: [3]float64{20, 50, 120}, breakBefore: "withheld.internal_affairs"})
+	// … and centred over all its rows, so that it runs on at the top of
+	// the next page, between the rows there, below the header rows drawn
+	// again
+	pdf(base("pdf-2021-wps-split-span", "2021", "偃师区退役军人事务局", "偃师区", 2023, 55),
+		pdfStyle{active: 58, req: [3]float64{20, 50, 120}, breakBefore: "withheld.third_party", spanPages: true, repeatHeader: true})
+	// the body and year from the report's own words when the title lacks
+	// them: the opening sentence, the sign-off and its date; page
+	// furniture above the title is no part of it
+	r = base("text-2023-opening", "2021", "偃师区交通运输局", "偃师区", 2023, 56)
+	r.title = "政府信息公开工作年度报告"
+	r.titleLines = []string{"Page8-", r.title}
+	r.furniture = []string{"来源：偃师区人民政府", "report2023.pdf"}
+	r.intro = []string{"根据《中华人民共和国政府信息公开条例》规定，现公布偃师区交通运输局2023年政府信息公开工作年度报告。"}
+	r.signoff = []string{"2024年1月18日"}
+	r.warnings = []string{"title_missing", "year_from_text"}
+	text(r, textFlat)
+	r = base("html-2023-opening", "2021", "偃师区交通运输局", "偃师区", 2023, 56)
+	r.title = "2023年政府信息公开工作年度报告"
+	r.titleLines = []string{r.title}
+	r.furniture = []string{"来源：偃师区人民政府", "发布时间：2024-01-18", "Page8-"}
+	r.intro = []string{"根据《中华人民共和国政府信息公开条例》规定，现公布偃师区交通运输局2023年政府信息公开工作年度报告。"}
+	html(r, htmlStyle{})
+	r = base("pdf-2023-opening", "2021", "偃师区交通运输局", "偃师区", 2023, 61)
+	r.title = "2023年政府信息公开工作年度报告"
+	r.titleLines = []string{r.title}
+	r.furniture = []string{"Page1-", "nianbao2023.pdf"}
+	r.intro = []string{"根据《中华人民共和国政府信息公开条例》规定，现公布偃师区交通运输局2023年政府信息公开工作年度报告。"}
+	pdf(r, wpsStyle)
+	// no title, no opening sentence: the year from the sign-off date
+	r = base("text-2022-signed", "2021", "偃师区水利局", "偃师区", 2022, 57)
+	r.title = "政府信息公开工作年度报告"
+	r.titleLines = []string{r.title}
+	r.overview = r.overview[1:] // no year in section 一 either
+	r.warnings = []string{"title_missing", "year_from_text"}
+	text(r, textFlat)
+	// the opening sentence and the sign-off name different bodies: none
+	r = base("text-2023-bodies-differ", "2021", "偃师区水利局", "偃师区", 2023, 58)
+	r.title = "2023年政府信息公开工作年度报告"
+	r.titleLines = []string{r.title}
+	r.intro = []string{"现公布偃师区农业农村局2023年政府信息公开工作年度报告。"}
+	r.body, r.region = "", ""
+	r.warnings = []string{"body_missing"}
+	text(r, textFlat)
+	// opening year and sign-off date disagree: no year
+	r = base("text-2023-years-differ", "2021", "偃师区林业局", "偃师区", 2023, 59)
+	r.title = "政府信息公开工作年度报告"
+	r.titleLines = []string{r.title}
+	r.intro = []string{"现公布偃师区林业局2022年政府信息公开工作年度报告。"}
+	r.overview = r.overview[1:]
+	r.year = 0
+	r.warnings = []string{"title_missing", "year_missing"}
+	text(r, textFlat)
+	// "| a | b |" rows with their blank cells left out, two rows of them:
+	// the table's arithmetic places their values (H2 and H1 pin every
+	// column), the blank cells are null
+	r = base("text-2021-pipe-collapsed-two", "2021", "偃师区司法局", "偃师区", 2023, 60)
+	r.collapsed = map[string]bool{}
+	for _, k := range []string{"withheld.state_secret", "not_processed.repeated"} {
+		row := r.requests[k]
+		for i := range row {
+			if v0(row[i]) == 0 {
+				row[i] = blank()
+			}
+		}
+		r.requests[k] = row
+		r.collapsed[k] = true
+	}
+	text(r, textPipeCollapsed)
 	r = base("html-2009-no-nian", "2021", "上海市", "上海市", 2009, 39)
 	r.title = "2009上海市政府信息公开工作年度报告"
 	r.titleLines = []string{r.title}

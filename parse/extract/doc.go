@@ -2,6 +2,11 @@
 // text; PDF lives in parse/pdf) into a Doc: paragraphs and table grids in
 // reading order, with spans expanded, plus the container's own title.
 //
+// Every table cell says where it stands in the original (Block.Pos): the
+// table's index among the document's tables in document order (read or
+// not), the row and the cell as the markup has them, or the text's line,
+// so that a value can be shown in place.
+//
 // It owns byte-level reading, container guards (size, time, zip-bomb and
 // encryption checks) and Normalize, the text folding the report parser uses
 // before it matches labels. HTML trees come from internal/htmltree (the

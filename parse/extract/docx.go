@@ -381,12 +381,13 @@ func wint(se xml.StartElement, def int) int {
 }
 
 func (x *docxReader) table() (*tableSrc, error) {
+	index := x.g.nextTable()
 	if x.depth >= maxDepth {
 		return &tableSrc{}, x.skip()
 	}
 	x.depth++
 	defer func() { x.depth-- }()
-	t := &tableSrc{}
+	t := &tableSrc{index: index}
 	depth := 0
 	for {
 		tok, err := x.token()
@@ -447,7 +448,7 @@ func (x *docxReader) row() ([]cellSrc, error) {
 				}
 				if before > 0 {
 					// Grid columns skipped before the first cell.
-					row = append(row, cellSrc{colspan: before, rowspan: 1})
+					row = append(row, cellSrc{colspan: before, rowspan: 1, pad: true})
 				}
 			case "tblPrEx":
 				if err := x.skip(); err != nil {

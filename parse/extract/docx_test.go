@@ -54,9 +54,13 @@ func TestDOCXStructures(t *testing.T) {
 		{Text: "文本框"},
 		{Text: "内容控件"},
 		{Rows: [][]string{{"合并", "合并", "a"}, {"合并", "合并", "b"}, {"", "x", ""}},
-			Spanned: [][]bool{{F, T, F}, {T, T, F}, {F, F, F}}},
+			Spanned: [][]bool{{F, T, F}, {T, T, F}, {F, F, F}},
+			// merged copies point at the cell as written; gridBefore is no cell
+			Pos: [][]Pos{{cellAt(0, 0, 0), cellAt(0, 0, 0), cellAt(0, 0, 1)}, {cellAt(0, 0, 0), cellAt(0, 0, 0), cellAt(0, 1, 1)},
+				{{}, cellAt(0, 2, 0), cellAt(0, 2, 1)}}},
 		{Text: "外层说明"},
-		{Rows: [][]string{{"1", "2"}}, Spanned: [][]bool{{F, F}}},
+		// the layout table around it is table 1
+		{Rows: [][]string{{"1", "2"}}, Spanned: [][]bool{{F, F}}, Pos: [][]Pos{{cellAt(2, 0, 0), cellAt(2, 0, 1)}}},
 	}
 	if !reflect.DeepEqual(d.Blocks, want) {
 		t.Errorf("blocks\n got %+v\nwant %+v", d.Blocks, want)
@@ -93,4 +97,9 @@ func BenchmarkHTML(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// cellAt is the position of a markup cell.
+func cellAt(table, row, col int32) Pos {
+	return Pos{Kind: PosCell, Table: table, Row: row, Col: col}
 }

@@ -27,6 +27,20 @@ func fuzzCheck(t *testing.T, d *Doc, err error, rectangular bool) {
 	if rectangular {
 		checkRectangular(t, d)
 	}
+	// positions, where given, are one per cell
+	for _, b := range d.Blocks {
+		if b.Pos == nil {
+			continue
+		}
+		if len(b.Pos) != len(b.Rows) {
+			t.Fatalf("%d rows of positions for %d rows", len(b.Pos), len(b.Rows))
+		}
+		for r := range b.Rows {
+			if len(b.Pos[r]) != len(b.Rows[r]) {
+				t.Fatalf("row %d: %d positions for %d cells", r, len(b.Pos[r]), len(b.Rows[r]))
+			}
+		}
+	}
 }
 
 func FuzzHTMLGrid(f *testing.F) {

@@ -16,11 +16,22 @@ type cellSrc struct {
 	colspan int  // ≥ 1
 	rowspan int  // ≥ 1 (HTML); 0 = to the end of the table
 	vcont   bool // DOCX/DOC vertical-merge continuation: repeats the cell above
+	// pad: grid columns a row skips (DOCX gridBefore, DOC rows narrower
+	// than the table), no cell of the markup
+	pad bool
+	// at is 1 + the cell's index in its row as the markup has it, where
+	// the reader skips cells (HTML); 0 when the cells read are the row's
+	at int32
 }
 
 // tableSrc is one table as written: rows of physical cells.
 type tableSrc struct {
 	rows [][]cellSrc
+	// index of the table in document order (guard.nextTable)
+	index int32
+	// rowAt is each row's index among the table's rows as the markup has
+	// them, where the reader skips rows (HTML); nil when rows are all read
+	rowAt []int32
 }
 
 const maxSpan = 1000 // HTML caps colspan at 1000; we cap rowspan the same way.
@@ -128,7 +139,77 @@ func (t *tableSrc) emit(out []Block, g *guard) ([]Block, error) {
 	if len(rows) == 0 {
 		return out, nil
 	}
-	return append(out, Block{Rows: rows, Spanned: spanned}), nil
+	return append(out, Block{Rows: rows, Spanned: spanned, Pos: t.positions(rows, spanned)}), nil
+}
+
+// positions gives each position of the expanded grid the markup cell it
+// shows: the grid is rebuilt the way expandGrid builds it, positions only.
+func (t *tableSrc) positions(rows [][]string, spanned [][]bool) [][]Pos {
+	n := 0
+	for _, r := range rows {
+		n += len(r)
+	}
+	slab := make([]Pos, n)
+	out := make([][]Pos, len(rows))
+	for r := range rows {
+		out[r], slab = slab[:len(rows[r]):len(rows[r])], slab[len(rows[r]):]
+	}
+	nrows := len(rows)
+	for r, cs := range t.rows {
+		col, k := 0, int32(0)
+		for _, c := range cs {
+			for col < len(out[r]) && out[r][col].Kind != PosNone {
+				col++
+			}
+			cspan := min(max(c.colspan, 1), maxSpan)
+			rspan := c.rowspan
+			if rspan <= 0 || rspan > nrows-r {
+				rspan = nrows - r
+			}
+			rspan = min(rspan, maxSpan)
+			at := Pos{Kind: PosCell, Table: t.index, Row: int32(r), Col: k}
+			if r < len(t.rowAt) {
+				at.Row = t.rowAt[r]
+			}
+			if c.at > 0 {
+				at.Col = c.at - 1
+			}
+			if !c.pad {
+				k++
+			}
+			for dr := 0; dr < rspan; dr++ {
+				for dc := 0; dc < cspan; dc++ {
+					rr, cc := r+dr, col+dc
+					if cc >= len(out[rr]) || out[rr][cc].Kind != PosNone {
+						continue
+					}
+					out[rr][cc] = at
+					if c.pad {
+						out[rr][cc].Kind = PosCell
+						out[rr][cc].Col = -1
+					}
+				}
+			}
+			if c.vcont && r > 0 {
+				for dc := 0; dc < cspan; dc++ {
+					cc := col + dc
+					if cc < len(out[r-1]) && cc < len(rows[r]) && spanned[r][cc] && rows[r][cc] == rows[r-1][cc] {
+						out[r][cc] = out[r-1][cc]
+					}
+				}
+			}
+			col += cspan
+		}
+	}
+	// positions of padding (no markup cell) are unknown
+	for r := range out {
+		for c := range out[r] {
+			if out[r][c].Col < 0 {
+				out[r][c] = Pos{}
+			}
+		}
+	}
+	return out
 }
 
 // expandGrid places cells on a grid the way HTML table layout does: each

@@ -211,3 +211,37 @@ func TestHTMLStubPageWarns(t *testing.T) {
 		t.Errorf("blocks %+v warnings %+v; want none and a no_text warning", d.Blocks, d.Warnings)
 	}
 }
+
+// TestHTMLPositions: a cell's position is its table's index among all the
+// page's tables in document order (a layout table, a table in a nav bar
+// that is not read, nested tables all count), its <tr> and its <td> as the
+// markup has them (hidden rows and cells count, spans do not expand).
+func TestHTMLPositions(t *testing.T) {
+	page := `<body><nav><table><tr><td>菜单</td><td>首页</td></tr></table></nav>
+<div id=zoom><table><tr><td><p>说明</p>
+  <table><tr><td rowspan=2>规章</td><td>1</td><td>2</td></tr>
+    <tr style="display:none"><td>x</td><td>y</td></tr>
+    <tr><td style="display:none">z</td><td>3</td><td>4</td></tr></table>
+</td></tr></table></div></body>`
+	d, err := HTML([]byte(page), "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var grid *Block
+	for i := range d.Blocks {
+		if d.Blocks[i].IsTable() {
+			grid = &d.Blocks[i]
+		}
+	}
+	if grid == nil {
+		t.Fatalf("no table in %+v", d.Blocks)
+	}
+	// tables: 0 in the nav, 1 the layout table, 2 the data table
+	want := [][]Pos{{cellAt(2, 0, 0), cellAt(2, 0, 1), cellAt(2, 0, 2)}, {cellAt(2, 0, 0), cellAt(2, 2, 1), cellAt(2, 2, 2)}}
+	if !reflect.DeepEqual(grid.Rows, [][]string{{"规章", "1", "2"}, {"规章", "3", "4"}}) {
+		t.Fatalf("rows %q", grid.Rows)
+	}
+	if !reflect.DeepEqual(grid.Pos, want) {
+		t.Errorf("positions\n got %+v\nwant %+v", grid.Pos, want)
+	}
+}

@@ -128,6 +128,9 @@ func htmlDoc(root *html.Node, g *guard) (*Doc, error) {
 	if body == nil {
 		return finish(doc), nil
 	}
+	// tables are numbered in the whole page's document order: count the
+	// ones before the body first
+	g.tables = tablesBefore(root, body)
 	cells := cellPool.Get().(*[]cellSrc)
 	w := &htmlWalker{g: g, arena: &strArena{}, cells: *cells}
 	if err := w.walk(body, 0, true); err != nil {
@@ -140,6 +143,32 @@ func htmlDoc(root *html.Node, g *guard) (*Doc, error) {
 		cellPool.Put(cells)
 	}
 	return finish(doc), nil
+}
+
+// tablesBefore counts the <table> elements that come before target in
+// document order (pre-order), target's ancestors included.
+func tablesBefore(root, target *html.Node) int32 {
+	var n int32
+	var walk func(x *html.Node, depth int) bool // true once target is reached
+	walk = func(x *html.Node, depth int) bool {
+		if x == target {
+			return true
+		}
+		if depth > maxDepth*4 {
+			return false // as deep as the walker reads
+		}
+		if x.Type == html.ElementNode && x.DataAtom == atom.Table {
+			n++
+		}
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			if walk(c, depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(root, 0)
+	return n
 }
 
 // cellPool keeps the top walker's row slab from page to page.
@@ -718,6 +747,7 @@ func (w *htmlWalker) walk(n *html.Node, depth int, root bool) error {
 		return nil
 	case html.ElementNode:
 		if skipElement(n) || (!root && isChrome(n)) {
+			w.countTables(n) // table numbers follow the markup, read or not
 			return nil
 		}
 		switch n.DataAtom {
@@ -749,15 +779,35 @@ func (w *htmlWalker) walk(n *html.Node, depth int, root bool) error {
 	return nil
 }
 
+// countTables numbers the tables under a subtree that is not read.
+func (w *htmlWalker) countTables(n *html.Node) {
+	if n.Type == html.ElementNode && n.DataAtom == atom.Table {
+		w.g.nextTable()
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			w.countTables(c)
+		}
+	}
+}
+
 // table collects the rows that belong to this table (not to nested ones)
 // and emits it as a grid or, for layout tables, as its content.
 func (w *htmlWalker) table(n *html.Node, depth int) error {
-	t := &tableSrc{}
+	t := &tableSrc{index: w.g.nextTable()}
 	var caption []Block
 	var rowsOf func(p *html.Node, d int) error
+	tr := int32(0) // the table's <tr> elements so far, read or not
 	rowsOf = func(p *html.Node, d int) error {
 		for c := p.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode || skipElement(c) {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if skipElement(c) {
+				if c.DataAtom == atom.Tr {
+					tr++
+				}
+				w.countTables(c)
 				continue
 			}
 			switch c.DataAtom {
@@ -766,6 +816,8 @@ func (w *htmlWalker) table(n *html.Node, depth int) error {
 					if err := rowsOf(c, d+1); err != nil {
 						return err
 					}
+				} else {
+					w.countTables(c)
 				}
 			case atom.Caption:
 				sub := &htmlWalker{g: w.g, arena: w.arena}
@@ -780,6 +832,10 @@ func (w *htmlWalker) table(n *html.Node, depth int) error {
 					return err
 				}
 				t.rows = append(t.rows, row)
+				t.rowAt = append(t.rowAt, tr)
+				tr++
+			default:
+				w.countTables(c)
 			}
 		}
 		return nil
@@ -810,11 +866,14 @@ func (w *htmlWalker) row(tr *html.Node, depth int) ([]cellSrc, error) {
 	at := len(w.cells)
 	row := w.cells[at : at : at+n]
 	w.cells = w.cells[:at+n]
+	idx := int32(0) // the row's cells so far, read or not
 	for c := tr.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) {
 			continue
 		}
+		idx++
 		if skipElement(c) {
+			w.countTables(c)
 			continue
 		}
 		sub := w.cellWalker()
@@ -848,6 +907,7 @@ func (w *htmlWalker) row(tr *html.Node, depth int) ([]cellSrc, error) {
 			text:    text,
 			colspan: spanAttr(attr(c, "colspan"), 1),
 			rowspan: spanAttr(attr(c, "rowspan"), 1),
+			at:      idx,
 		})
 	}
 	return row, nil

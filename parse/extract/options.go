@@ -69,6 +69,15 @@ type guard struct {
 	ctx      context.Context
 	n        int
 	err      error
+	// tables counts the document's tables in document order, for Pos.Table
+	tables int32
+}
+
+// nextTable numbers a table: call it where the table starts, before its
+// cells (nested tables come after the table holding them).
+func (g *guard) nextTable() int32 {
+	g.tables++
+	return g.tables - 1
 }
 
 func newGuard(o Options) *guard {

@@ -32,36 +32,44 @@ func Text(data []byte, opts Options) (doc *Doc, err error) {
 	if strings.ContainsAny(s, "\r\f") {
 		s = lineEnds.Replace(s)
 	}
+	// positions: the 1-based line of each paragraph's first line, of each
+	// row, of each cell of a cell-per-line run
 	var para []string
+	paraLine := 0
 	var rows [][]string
+	var rowsPos [][]Pos
+	lineNo := 0
 	flushPara := func() {
 		if len(para) > 0 {
-			doc.Blocks = append(doc.Blocks, Block{Text: strings.Join(para, "\n")})
+			doc.Blocks = append(doc.Blocks, Block{Text: strings.Join(para, "\n"), Line: paraLine})
 			para = nil
 		}
 	}
 	flushRows := func() {
 		if len(rows) > 0 {
-			doc.Blocks = append(doc.Blocks, Block{Rows: rows})
-			rows = nil
+			doc.Blocks = append(doc.Blocks, Block{Rows: rows, Pos: rowsPos})
+			rows, rowsPos = nil, nil
 		}
 	}
+	at := func(n int) Pos { return Pos{Kind: PosLine, Line: int32(n)} }
 	// a table printed one cell per line, with a line of bars between
 	// cells ("规章" / "|" / "0" / "|" / "3"): its cells in order, as one
 	// row (the report parser tells the table's rows apart by their labels)
 	var run []string
+	var runPos []Pos
 	inRun, afterBar := false, false
 	flushRun := func() {
 		if inRun && len(run) > 0 {
-			doc.Blocks = append(doc.Blocks, Block{Rows: [][]string{run}})
+			doc.Blocks = append(doc.Blocks, Block{Rows: [][]string{run}, Pos: [][]Pos{runPos}})
 		}
-		run, inRun, afterBar = nil, false, false
+		run, runPos, inRun, afterBar = nil, nil, false, false
 	}
 	last := ""
 	for line := range strings.SplitSeq(s, "\n") {
 		if err := g.tick(); err != nil {
 			return nil, err
 		}
+		lineNo++
 		line = strings.TrimFunc(line, isSpaceRune)
 		last = line
 		if inRun {
@@ -71,14 +79,17 @@ func Text(data []byte, opts Options) (doc *Doc, err error) {
 			case bars > 0:
 				if afterBar {
 					run = append(run, "") // two bars with nothing between
+					runPos = append(runPos, at(lineNo))
 				}
 				for k := 1; k < bars; k++ {
 					run = append(run, "")
+					runPos = append(runPos, at(lineNo))
 				}
 				afterBar = true
 				continue
 			case afterBar:
 				run = append(run, line)
+				runPos = append(runPos, at(lineNo))
 				afterBar = false
 				continue
 			}
@@ -94,15 +105,18 @@ func Text(data []byte, opts Options) (doc *Doc, err error) {
 			inRun, afterBar = true, true
 			if n := len(para); n > 0 {
 				run = append(run, para[n-1])
+				runPos = append(runPos, at(paraLine+n-1))
 				para = para[:n-1]
 			} else if n := len(rows); n > 0 && len(rows[n-1]) == 1 {
 				run = append(run, rows[n-1][0])
-				rows = rows[:n-1]
+				runPos = append(runPos, rowsPos[n-1][0])
+				rows, rowsPos = rows[:n-1], rowsPos[:n-1]
 			}
 			flushPara()
 			flushRows()
 			for k := 1; k < bars; k++ {
 				run = append(run, "")
+				runPos = append(runPos, at(lineNo))
 			}
 			continue
 		}
@@ -110,10 +124,18 @@ func Text(data []byte, opts Options) (doc *Doc, err error) {
 			flushPara()
 			if cells != nil {
 				rows = append(rows, cells)
+				ps := make([]Pos, len(cells))
+				for i := range ps {
+					ps[i] = at(lineNo)
+				}
+				rowsPos = append(rowsPos, ps)
 			}
 			continue
 		}
 		flushRows()
+		if len(para) == 0 {
+			paraLine = lineNo
+		}
 		para = append(para, line)
 	}
 	flushRun()

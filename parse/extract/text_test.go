@@ -65,11 +65,13 @@ func TestTextPipeTables(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// positions: each row's line (the rule line 7 is no row)
 			want := []Block{
-				{Text: "二、主动公开政府信息情况"},
-				{Rows: [][]string{{"第二十条第(一)项", "", "", "", "信息内容"}, {"规章", "1", "0", "3"}, {"行政规范性文件", "5", "2", "27"}}},
-				{Rows: [][]string{{"信息内容", "本年处理决定数量"}, {"行政许可", "1243"}}},
-				{Text: "正文里有一个 | 竖线\na|b"},
+				{Text: "二、主动公开政府信息情况", Line: 1},
+				{Rows: [][]string{{"第二十条第(一)项", "", "", "", "信息内容"}, {"规章", "1", "0", "3"}, {"行政规范性文件", "5", "2", "27"}},
+					Pos: [][]Pos{linesAt(2, 2, 2, 2, 2), linesAt(3, 3, 3, 3), linesAt(4, 4, 4, 4)}},
+				{Rows: [][]string{{"信息内容", "本年处理决定数量"}, {"行政许可", "1243"}}, Pos: [][]Pos{linesAt(6, 6), linesAt(8, 8)}},
+				{Text: "正文里有一个 | 竖线\na|b", Line: 9},
 			}
 			if !reflect.DeepEqual(d.Blocks, want) {
 				t.Errorf("blocks\n got %+v\nwant %+v", d.Blocks, want)
@@ -100,10 +102,11 @@ func TestTextCellPerLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// each cell at its own line, a blank cell at the bar line that holds it
 	want := []Block{
-		{Text: "二、主动公开政府信息情况"},
-		{Rows: [][]string{{"规章", "0", "", "3", "行政许可", "", "", "1243"}}},
-		{Text: "下一段正文。"},
+		{Text: "二、主动公开政府信息情况", Line: 1},
+		{Rows: [][]string{{"规章", "0", "", "3", "行政许可", "", "", "1243"}}, Pos: [][]Pos{linesAt(2, 4, 6, 7, 9, 10, 12, 13)}},
+		{Text: "下一段正文。", Line: 14},
 	}
 	if !reflect.DeepEqual(d.Blocks, want) {
 		t.Errorf("blocks\n got %+v\nwant %+v", d.Blocks, want)
@@ -132,4 +135,13 @@ func TestTextLastLineCut(t *testing.T) {
 			t.Errorf("%q: LastLineCut = %v, want %v", tt.in, d.LastLineCut, tt.cut)
 		}
 	}
+}
+
+// linesAt is the positions of cells at the given lines.
+func linesAt(lines ...int32) []Pos {
+	out := make([]Pos, len(lines))
+	for i, l := range lines {
+		out[i] = Pos{Kind: PosLine, Line: l}
+	}
+	return out
 }

@@ -41,6 +41,41 @@ type Block struct {
 	// shape as Rows; nil where the container has no merge information
 	// (PDF text, text); set for a ruled table rebuilt by OCR.
 	Spanned [][]bool
+	// Pos says where each cell of Rows stands in the original: same shape
+	// as Rows, nil where the reader does not know. A merged cell's copies
+	// point at the cell as written. Not part of the Doc's JSON: readers of
+	// one PDF disagree on boxes (a font's line box against its glyphs' ink).
+	Pos [][]Pos `json:"-"`
+	// Line is the 1-based line of the text where a Text block starts
+	// (text container; its lines follow one a line), else 0.
+	Line int `json:"-"`
+}
+
+// PosKind tells which fields of a Pos are set.
+type PosKind uint8
+
+const (
+	PosNone PosKind = iota
+	PosPDF          // Page and Box
+	PosCell         // Table, Row and Col
+	PosLine         // Line
+)
+
+// Pos is where a cell stands in the original document.
+type Pos struct {
+	Kind PosKind
+	// Page is the 1-based PDF page.
+	Page int32
+	// Box is x0, y0, x1, y1 in PDF points with the origin at the page's
+	// top-left corner (y grows downwards).
+	Box [4]float32
+	// Table is the 0-based index of the table among the document's tables
+	// in document order (nested and layout tables count), Row the index of
+	// its row (<tr>, w:tr) within it, Col the index of the cell within the
+	// row as the markup has it (not span-expanded).
+	Table, Row, Col int32
+	// Line is the 1-based line of the extracted text.
+	Line int32
 }
 
 // IsTable reports whether b is a table.

@@ -447,6 +447,7 @@ var cp1252 = map[byte]rune{0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x
 
 // docTable is a table being assembled at one nesting level.
 type docTable struct {
+	index   int32 // in document order (guard.nextTable)
 	rows    [][]cellSrc
 	row     []cellSrc
 	cell    []Block
@@ -481,7 +482,7 @@ func (w *word97) build() ([]Block, error) {
 			t.rows = append(t.rows, t.row)
 			t.tdefs = append(t.tdefs, nil)
 		}
-		ts := &tableSrc{rows: applyTDefs(t.rows, t.tdefs)}
+		ts := &tableSrc{rows: applyTDefs(t.rows, t.tdefs), index: t.index}
 		var err error
 		var tmp []Block
 		if tmp, err = ts.emit(nil, w.g); err != nil {
@@ -584,7 +585,7 @@ func (w *word97) build() ([]Block, error) {
 				}
 			}
 			for len(stack) < depth {
-				stack = append(stack, &docTable{})
+				stack = append(stack, &docTable{index: w.g.nextTable()})
 			}
 			text := textPara()
 			if depth == 0 {
@@ -709,7 +710,7 @@ func applyTDefs(rows [][]cellSrc, tdefs [][]byte) [][]cellSrc {
 				c.colspan = right - left
 			}
 			if i == 0 && left > 0 {
-				nr = append(nr, cellSrc{colspan: left, rowspan: 1})
+				nr = append(nr, cellSrc{colspan: left, rowspan: 1, pad: true})
 			}
 			if d.hmerge[i] == 2 && len(nr) > 0 && len(c.blocks) == 0 {
 				nr[len(nr)-1].colspan += c.colspan

@@ -209,9 +209,11 @@ func TestDOCSynthetic(t *testing.T) {
 		{Text: "一、总体情况"},
 		{Text: "abc“q”\nnext"},
 		{Rows: [][]string{{"合并", "合并", "a"}, {"合并", "合并", "b"}, {"x", "y", "z"}},
-			Spanned: [][]bool{{F, T, F}, {T, T, F}, {F, F, F}}},
+			Spanned: [][]bool{{F, T, F}, {T, T, F}, {F, F, F}},
+			Pos: [][]Pos{{cellAt(0, 0, 0), cellAt(0, 0, 0), cellAt(0, 0, 1)}, {cellAt(0, 0, 0), cellAt(0, 0, 0), cellAt(0, 1, 1)},
+				{cellAt(0, 2, 0), cellAt(0, 2, 1), cellAt(0, 2, 2)}}},
 		{Text: "表后"},
-		{Rows: [][]string{{"1", "2"}}, Spanned: [][]bool{{F, F}}},
+		{Rows: [][]string{{"1", "2"}}, Spanned: [][]bool{{F, F}}, Pos: [][]Pos{{cellAt(2, 0, 0), cellAt(2, 0, 1)}}},
 		{Text: "结尾"},
 	}
 	if !reflect.DeepEqual(d.Blocks, want) {

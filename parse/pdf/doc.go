@@ -29,6 +29,12 @@
 // /FontBBox line box instead, which the layout treats alike (same output
 // on the fixtures) and which keeps punctuation on its line.
 //
+// Table rows (rows.go): WPS and Word centre a cell's text vertically, so
+// a wrapped label's lines stand above and below its row's values. A run of
+// table lines is rebuilt into rows from the geometry — the label column's
+// text cut into cells by line pitch, each cell given to the value line its
+// centre is on — and text the geometry does not place stays where it was.
+//
 // Decompression bombs (inflate.go): pdfium decodes a stream whole, with
 // no limit of its own, so before a document reaches it every stream that
 // pdfium would decode is inflated once into a counter — found by its

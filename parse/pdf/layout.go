@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/parse/extract"
 )
@@ -32,10 +33,12 @@ type Line struct {
 	hasSpaceChar bool
 }
 
-// Cell is a run of characters without a wide gap.
+// Cell is a run of characters without a wide gap, with the box around
+// them (PDF user space, y upwards).
 type Cell struct {
 	Text        string
 	Left, Right float64
+	Top, Bottom float64
 }
 
 // Text joins the cells with a single space.
@@ -183,10 +186,12 @@ func buildLine(chars []Char, typical float64) (Line, bool) {
 			}
 		}
 		if prev == nil {
-			cell = Cell{Left: c.Left, Right: c.Right}
+			cell = Cell{Left: c.Left, Right: c.Right, Top: c.Top, Bottom: c.Bottom}
 		}
 		cur = append(cur, c.R)
 		cell.Right = math.Max(cell.Right, c.Right)
+		cell.Top = math.Max(cell.Top, c.Top)
+		cell.Bottom = math.Min(cell.Bottom, c.Bottom)
 		cc := c
 		prev = &cc
 		spacePending = false
@@ -221,9 +226,12 @@ const (
 // PageBlocks turns one page's lines into blocks: runs of table-like lines
 // become a Table block (one row per line, cells in order), the rest Text
 // blocks with wrapped prose lines joined into paragraphs. Page numbers at
-// the top or bottom edge are dropped.
+// the top or bottom edge are dropped. Cells' boxes are in points from the
+// page's top-left corner; their Page is 0 (the caller knows which).
 func PageBlocks(lines []Line, pageHeight float64) []extract.Block {
-	return layoutPage(dropPageNumbers(lines, pageHeight), false, false).blocks
+	blocks := layoutPage(dropPageNumbers(lines, pageHeight), false, false).blocks
+	placeBlocks(blocks, -1, pageHeight)
+	return blocks
 }
 
 // pageLayout is one page's blocks plus what is needed to join a paragraph
@@ -295,7 +303,11 @@ func layoutPage(lines []Line, prevTable, nextTable bool) pageLayout {
 				break
 			}
 		}
-		if prevT && nextT {
+		// the last row's label may end below its values, on lines set as
+		// close as a cell sets them
+		tail := i > 0 && kinds[i-1] == kindTable &&
+			lines[i-1].Bottom-lines[i].Top <= blockGapFrac*math.Max(lines[i].Height, lines[i-1].Height)
+		if prevT && (nextT || tail) {
 			kinds[i] = kindTable
 		} else {
 			kinds[i] = kindProse
@@ -312,14 +324,29 @@ func layoutPage(lines []Line, prevTable, nextTable bool) pageLayout {
 	}
 
 	var out pageLayout
-	var rows [][]string
+	var run []Line // the table lines since the last prose line
 	var para strings.Builder
 	var paraLast *Line
 	flushRows := func() {
-		if len(rows) > 0 {
-			out.blocks = append(out.blocks, extract.Block{Rows: rows})
-			rows = nil
+		if len(run) == 0 {
+			return
 		}
+		trs := rebuildRows(run)
+		rows := make([][]string, len(trs))
+		pos := make([][]extract.Pos, len(trs))
+		for k, tr := range trs {
+			row := make([]string, len(tr.Cells))
+			ps := make([]extract.Pos, len(tr.Cells))
+			for j, c := range tr.Cells {
+				row[j] = c.Text
+				// in user space here; placeBlocks names the page and
+				// turns the box to the page's top-left origin
+				ps[j] = extract.Pos{Kind: extract.PosPDF, Box: [4]float32{float32(c.Left), float32(c.Bottom), float32(c.Right), float32(c.Top)}}
+			}
+			rows[k], pos[k] = row, ps
+		}
+		out.blocks = append(out.blocks, extract.Block{Rows: rows, Pos: pos})
+		run = nil
 	}
 	flushPara := func() {
 		if para.Len() > 0 {
@@ -332,11 +359,7 @@ func layoutPage(lines []Line, prevTable, nextTable bool) pageLayout {
 		l := &lines[i]
 		if kinds[i] == kindTable {
 			flushPara()
-			row := make([]string, len(l.Cells))
-			for k, c := range l.Cells {
-				row[k] = c.Text
-			}
-			rows = append(rows, row)
+			run = append(run, *l)
 			continue
 		}
 		flushRows()
@@ -352,7 +375,7 @@ func layoutPage(lines []Line, prevTable, nextTable bool) pageLayout {
 		para.WriteString(text)
 		paraLast = l
 	}
-	out.endsTable = len(rows) > 0
+	out.endsTable = len(run) > 0
 	out.openEnd = paraLast != nil && paraLast.Right >= pr-1.5*paraLast.Height
 	flushRows()
 	flushPara()
@@ -368,7 +391,9 @@ func classify(l Line, width float64) lineKind {
 		return kindTable
 	}
 	// Section headings, full-width lines and finished sentences are prose.
-	if headingRE.MatchString(t) {
+	// A bare numeral ("三、") is no heading: it is a row group's label
+	// stacked in a narrow column, one or two characters a line.
+	if loc := headingRE.FindStringIndex(t); loc != nil && utf8.RuneCountInString(t[loc[1]:]) >= 2 {
 		return kindProse
 	}
 	if width > 0 && l.Right-l.Left > 0.6*width {
@@ -447,6 +472,26 @@ func dropPageNumbers(lines []Line, pageHeight float64) []Line {
 	return lines
 }
 
+// placeBlocks gives the cells' positions of one page's blocks their page
+// (0-based index) and turns their boxes from user space to points from
+// the page's top-left corner, as a viewer places an overlay.
+func placeBlocks(blocks []extract.Block, index int, height float64) {
+	for _, b := range blocks {
+		for _, row := range b.Pos {
+			for j := range row {
+				p := &row[j]
+				if p.Kind != extract.PosPDF {
+					continue
+				}
+				p.Page = int32(index + 1)
+				x0, y0, x1, y1 := p.Box[0], p.Box[1], p.Box[2], p.Box[3]
+				h := float32(height)
+				p.Box = [4]float32{x0, h - y1, x1, h - y0}
+			}
+		}
+	}
+}
+
 // mergeAcrossPages joins a table that ends one page with the table that
 // starts the next (blocks are produced page by page; a page break inside
 // a table must not split its rows into two tables). Page boundaries are
@@ -458,6 +503,11 @@ func mergeAcrossPages(blocks []extract.Block) []extract.Block {
 		if isPageBreak(b) {
 			if len(out) > 0 && out[len(out)-1].IsTable() && i+1 < len(blocks) && blocks[i+1].IsTable() {
 				last := &out[len(out)-1]
+				if last.Pos != nil && blocks[i+1].Pos != nil {
+					last.Pos = append(slices.Clip(last.Pos), blocks[i+1].Pos...)
+				} else {
+					last.Pos = nil
+				}
 				last.Rows = append(slices.Clip(last.Rows), blocks[i+1].Rows...)
 				i++
 			}

@@ -105,7 +105,10 @@ func TestPageBlocks(t *testing.T) {
 		{Text: "一、总体情况"},
 		{Text: "（一）" + full[:3*36] + full + "尾句。"},
 		{Text: "二、主动公开政府信息情况"},
-		{Rows: [][]string{{"信息内容", "本年制发件数"}, {"规章", "1", "0"}, {"第二十条第（五）项"}, {"行政许可", "1243"}}},
+		{Rows: [][]string{{"信息内容", "本年制发件数"}, {"规章", "1", "0"}, {"第二十条第（五）项"}, {"行政许可", "1243"}},
+			// boxes in points from the page's top-left corner
+			Pos: [][]extract.Pos{{box(50, 121, 90, 133), box(200, 121, 260, 133)}, {box(50, 136, 70, 148), box(220, 136, 225, 148), box(300, 136, 305, 148)},
+				{box(50, 151, 140, 163)}, {box(50, 166, 90, 178), box(220, 166, 240, 178)}}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
@@ -195,4 +198,9 @@ func FuzzLayout(f *testing.F) {
 		_ = PageBlocks(lines, 842)
 		_ = OCRBlocks(string(data))
 	})
+}
+
+// box is the position of a cell on an unnamed page (PageBlocks).
+func box(x0, y0, x1, y1 float32) extract.Pos {
+	return extract.Pos{Kind: extract.PosPDF, Box: [4]float32{x0, y0, x1, y1}}
 }

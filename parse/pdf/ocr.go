@@ -97,6 +97,7 @@ func (e *Engine) layout(ctx context.Context, inst pdfium.Pdfium, d references.FP
 		}
 		nextTable := i+1 < len(pages) && startsWithTable(pageLines[i+1])
 		pl := layoutPage(pageLines[i], prevTable, nextTable)
+		placeBlocks(pl.blocks, p.index, p.height)
 		if n := len(blocks); prevOpen && pl.contStart && n > 0 && !blocks[n-1].IsTable() {
 			// A paragraph running over the page break: one Text block.
 			blocks[n-1].Text += joinSep(blocks[n-1].Text, pl.blocks[0].Text) + pl.blocks[0].Text

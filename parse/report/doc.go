@@ -10,6 +10,13 @@
 // Template value, not a new code path. The format is detected from the
 // table headers and row labels, never from the year.
 //
+// Each value placed also records where it stands in the original
+// (provenance.go: PDF page and box, table cell, text line), from the
+// positions the readers give every cell (extract.Block.Pos). The body and
+// year, when the title lacks them, come from the report's own words
+// (docmeta.go: the opening sentence, the sign-off and its date), or stay
+// empty with a warning where those disagree.
+//
 // It owns the JSON contract "nianbao.report/1". It must not read files,
 // sniff containers or touch the network (package parse does dispatch), and
 // it must never invent a number: a value it cannot place with confidence is

@@ -34,12 +34,23 @@ func matchTitle(folded string) (titleHit, bool) {
 	if utf8.RuneCountInString(folded[m[1]:]) > 8 {
 		return titleHit{}, false
 	}
+	// nor is a sentence that announces it ("根据…，现公布…年度报告。"):
+	// that is the opening sentence (docmeta.go)
+	if pre := folded[:m[4]]; strings.ContainsAny(pre, "。,;；") || strings.Contains(pre, "公布") || strings.Contains(pre, "发布") {
+		return titleHit{}, false
+	}
 	y, _ := strconv.Atoi(folded[m[4]:m[5]])
 	body := cleanBody(folded[m[2]:m[3]])
 	if body == "" {
 		body = cleanBody(folded[m[6]:m[7]])
 	}
 	return titleHit{title: folded, body: body, year: y}, true
+}
+
+// titlePart: a line that may continue a title broken over lines — short,
+// not a sentence.
+func titlePart(folded string) bool {
+	return utf8.RuneCountInString(folded) <= 40 && !strings.ContainsAny(folded, "。,;；:")
 }
 
 func cleanBody(s string) string {
@@ -65,13 +76,18 @@ func (p *parser) header() {
 	var lines []string
 	for i := 0; i < first && len(lines) < 15; i++ {
 		it := p.items[i]
-		if it.kind == itemText && !it.table && it.folded != "" {
+		if it.kind == itemText && !it.table && it.folded != "" && !isFurniture(it.folded) {
 			lines = append(lines, it.folded)
 		}
 	}
 	for i := 0; i < len(lines) && !ok; i++ {
 		joined := ""
 		for w := 0; w < 3 && i+w < len(lines) && !ok; w++ {
+			// a title broken over lines is joined; a sentence after it
+			// (the opening "现公布…年度报告。") is no part of it
+			if w > 0 && !titlePart(lines[i+w]) {
+				break
+			}
 			joined += lines[i+w]
 			hit, ok = matchTitle(joined)
 		}
@@ -104,13 +120,19 @@ func (p *parser) header() {
 	if r.Body == "" {
 		r.Body = fold(p.meta.Body)
 	}
-	if r.Body == "" && p.doc.Publisher != "" && publisherRe.MatchString(p.doc.Publisher) {
+	conflict := false
+	if r.Body == "" {
+		// the report's own words (docmeta.go) before the page's metadata
+		var names [2]string
+		r.Body, conflict, names = p.bodyFromText()
+		if conflict {
+			r.warn(WarnNoBody, "the opening sentence names %q and the sign-off %q: the issuing body is left empty", names[0], names[1])
+		}
+	}
+	if r.Body == "" && !conflict && p.doc.Publisher != "" && publisherRe.MatchString(p.doc.Publisher) {
 		r.Body = fold(p.doc.Publisher)
 	}
-	if r.Body == "" {
-		r.Body = p.signature()
-	}
-	if r.Body == "" {
+	if r.Body == "" && !conflict {
 		r.warn(WarnNoBody, "the issuing body is named neither in the title nor in the site metadata")
 	}
 
@@ -122,10 +144,13 @@ func (p *parser) header() {
 		y := p.meta.Year
 		r.Year = &y
 	default:
-		if y := p.yearFromText(); y > 0 {
+		switch y, how := p.yearFromDoc(); {
+		case y > 0:
 			r.Year = &y
-			r.warn(WarnYearFromText, "data year %d taken from the report text, not a title", y)
-		} else {
+			r.warn(WarnYearFromText, "data year %d taken from the report text (%s), not a title", y, how)
+		case how != "":
+			r.warn(WarnNoYear, "data year not found: %s", how)
+		default:
 			r.warn(WarnNoYear, "data year not found")
 		}
 	}

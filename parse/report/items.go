@@ -32,6 +32,14 @@ type item struct {
 	table bool
 	// heading is the section number when the item is a section heading.
 	heading int
+	// sep: a grid row of a text rendition, its cells kept apart by bars
+	// (blank cells may have been left out)
+	sep bool
+	// pos: where each of cells (grid rows) or toks (text lines) stands in
+	// the original; fullPos the same for full. Nil when not known.
+	pos, fullPos []extract.Pos
+	// at is the place of every token of a text line (pos nil): one line
+	at extract.Pos
 }
 
 // buildItems flattens doc. PDF table rows are runs of text with blank
@@ -71,12 +79,19 @@ func buildItems(doc *extract.Doc) []item {
 		return fc
 	}
 	text := doc.Container == "text"
+	// the positions of the cells as written, for rows with merged cells,
+	// cut from one slab
+	var written []extract.Pos
 	for _, b := range doc.Blocks {
 		if b.IsTable() {
 			// an OCR'd page's ruled table is a grid (it has merge
 			// information), not rows of text runs
 			pdf := pdf && b.Spanned == nil
 			for ri, row := range b.Rows {
+				var rowPos []extract.Pos
+				if ri < len(b.Pos) && len(b.Pos[ri]) == len(row) {
+					rowPos = b.Pos[ri]
+				}
 				if text {
 					// a text table's row may hold several of the table's
 					// rows (one cell per line): one item per label and
@@ -85,12 +100,20 @@ func buildItems(doc *extract.Doc) []item {
 					for _, sg := range rowSegments(fc) {
 						gi := gridItem(fc[sg[0]:sg[1]], nil)
 						gi.toks = row[sg[0]:sg[1]]
+						gi.sep = true
+						if rowPos != nil {
+							gi.pos = rowPos[sg[0]:sg[1]]
+						}
 						items = append(items, gi)
 					}
 					continue
 				}
 				if pdf {
-					items = append(items, textItem(strings.Join(row, " "), true))
+					it := textItem(strings.Join(row, " "), true)
+					if rowPos != nil {
+						it.pos = tokenPos(row, rowPos, len(it.toks))
+					}
+					items = append(items, it)
 					continue
 				}
 				var spanned []bool
@@ -99,6 +122,17 @@ func buildItems(doc *extract.Doc) []item {
 				}
 				gi := gridItem(foldRow(row), spanned)
 				gi.toks = row
+				if rowPos != nil {
+					gi.pos, gi.fullPos = rowPos, nil
+					if gi.full != nil {
+						if cap(written)-len(written) < len(gi.cells) {
+							written = make([]extract.Pos, 0, max(64, len(gi.cells)))
+						}
+						at := len(written)
+						written = appendWritten(written, rowPos, spanned)
+						gi.pos, gi.fullPos = written[at:len(written):len(written)], rowPos
+					}
+				}
 				items = append(items, gi)
 			}
 			if !pdf {
@@ -106,23 +140,71 @@ func buildItems(doc *extract.Doc) []item {
 			}
 			continue
 		}
-		for _, line := range strings.Split(b.Text, "\n") {
+		for li, line := range strings.Split(b.Text, "\n") {
+			// a text's lines are the block's lines, one a line
+			var at extract.Pos
+			if b.Line > 0 {
+				at = extract.Pos{Kind: extract.PosLine, Line: int32(b.Line + li)}
+			}
 			if cells, ok := splitSeparated(line); ok {
 				gi := gridItem(foldRow(cells), nil)
 				gi.toks = cells
+				gi.sep = true
+				if at.Kind != extract.PosNone {
+					gi.pos = repeatPos(at, len(cells))
+				}
 				items = append(items, gi)
 				continue
 			}
 			if strings.TrimSpace(line) == "" {
 				continue
 			}
-			items = append(items, textItem(line, false))
+			it := textItem(line, false)
+			it.at = at
+			items = append(items, it)
 		}
 	}
 	for i := range items {
 		items[i].heading = headingOfItem(items[i])
 	}
 	return items
+}
+
+// repeatPos is n copies of at.
+func repeatPos(at extract.Pos, n int) []extract.Pos {
+	out := make([]extract.Pos, n)
+	for i := range out {
+		out[i] = at
+	}
+	return out
+}
+
+// appendWritten appends the positions of the cells as written (gridItem's
+// cells) to out.
+func appendWritten(out, pos []extract.Pos, spanned []bool) []extract.Pos {
+	for i, p := range pos {
+		if !spanned[i] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// tokenPos gives each token of a PDF row's text item the position of the
+// cell it came from: the row's cells tokenised one by one must give the
+// same n tokens as the joined row, else nil.
+func tokenPos(cells []string, pos []extract.Pos, n int) []extract.Pos {
+	out := make([]extract.Pos, 0, n)
+	for i, c := range cells {
+		k := len(textItem(c, true).toks)
+		for j := 0; j < k; j++ {
+			out = append(out, pos[i])
+		}
+	}
+	if len(out) != n {
+		return nil
+	}
+	return out
 }
 
 // rowSegments cuts a folded row before each label cell that follows a

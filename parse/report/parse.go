@@ -204,15 +204,22 @@ type cand struct {
 	// label token alone)
 	numbered bool
 	vals     []string // folded value cells/tokens
-	alt      *cand    // the same row read from the expanded grid
-	sec      int
-	grid     bool
-	review   bool // a 行政复议 header was seen in this section
+	// pos: where each of vals stands in the original (zero when unknown);
+	// nil when nothing is known
+	pos    []extract.Pos
+	alt    *cand // the same row read from the expanded grid
+	sec    int
+	grid   bool
+	review bool // a 行政复议 header was seen in this section
 	// glued: the first value was cut from the end of the label, where the
 	// row's cells ran into it ("行政处罚88022")
 	glued bool
 	// cut: the text ends inside this row, and its last value was dropped
 	cut bool
+	// lastPos is where the last label cell (grid) stands
+	lastPos extract.Pos
+	// sep: a text rendition's bar-separated row (item.sep)
+	sep bool
 	// itLast is the item its last value was printed in
 	itLast int32
 	// where the label was printed, for messages: the tail is nlab tokens
@@ -235,6 +242,21 @@ func (p *parser) candidates() []cand {
 	out := make([]cand, 0, n)
 	var labels []string
 	var vals []string
+	// positions of the values of text lines, kept only when the reader
+	// gave some (not for an HTML page's paragraphs, say); a row's are cut
+	// from one slab (posFrom on) instead of grown one by one
+	toks := 0
+	for _, it := range p.items {
+		if it.kind == itemText && (it.pos != nil || it.at.Kind != extract.PosNone) {
+			toks += len(it.toks)
+		}
+	}
+	track := toks > 0
+	var posSlab []extract.Pos
+	if track {
+		posSlab = make([]extract.Pos, 0, toks)
+	}
+	posFrom := 0
 	sec := -1
 	review := false
 	glued := false
@@ -242,16 +264,21 @@ func (p *parser) candidates() []cand {
 	itLast := 0       // where the last value was printed
 	flush := func() {
 		if len(vals) > 0 {
+			var vpos []extract.Pos
+			if track && len(posSlab)-posFrom == len(vals) {
+				vpos = posSlab[posFrom:len(posSlab):len(posSlab)]
+			}
 			l := strings.Join(labels, "")
 			tail, k := numberedTail(labels)
 			numbered := startsNumbered(tail)
 			// messages name the row by its tail: the label run may begin
 			// with header text
 			ti, tt := p.advanceTokens(it0, tok0, len(labels)-k)
-			out = append(out, cand{last: l, label: l, tail: tail, numbered: numbered, vals: vals, sec: sec, review: review,
+			out = append(out, cand{last: l, label: l, tail: tail, numbered: numbered, vals: vals, pos: vpos, sec: sec, review: review,
 				glued: glued, it0: int32(ti), tok0: int32(tt), nlab: int32(k), itLast: int32(itLast)})
 		}
 		labels, vals, glued = nil, nil, false
+		posFrom = len(posSlab)
 	}
 	for i, it := range p.items {
 		if !p.inZone(i) || it.heading != 0 {
@@ -275,9 +302,9 @@ func (p *parser) candidates() []cand {
 			flush()
 		case itemGrid:
 			flush()
-			c, ok := gridCand(it.cells)
+			c, ok := gridCand(it.cells, it.pos)
 			if it.full != nil && !it.noAlt {
-				if a, ok2 := gridCand(it.full); ok2 {
+				if a, ok2 := gridCand(it.full, it.fullPos); ok2 {
 					if !ok {
 						c, ok = a, true
 					} else {
@@ -293,7 +320,7 @@ func (p *parser) candidates() []cand {
 				}
 			}
 			if ok {
-				c.sec, c.review = sec, review
+				c.sec, c.review, c.sep = sec, review, it.sep
 				c.it0, c.itLast = int32(i), int32(i)
 				out = append(out, c)
 			}
@@ -301,6 +328,9 @@ func (p *parser) candidates() []cand {
 			for ti, t := range it.toks {
 				if isValueToken(t) {
 					vals = append(vals, t)
+					if track {
+						posSlab = append(posSlab, it.posOf(ti))
+					}
 					itLast = i
 					continue
 				}
@@ -313,6 +343,9 @@ func (p *parser) candidates() []cand {
 					}
 					labels = append(labels, prefix)
 					vals, glued = append(vals, digits), true
+					if track {
+						posSlab = append(posSlab, it.posOf(ti))
+					}
 					itLast = i
 					continue
 				}
@@ -370,7 +403,7 @@ func (p *parser) advanceTokens(it, tok, k int) (int, int) {
 // gridCand splits a grid row at its last label cell. A row whose last
 // cell is a label is returned (with no values) only when that label ends
 // in digits: its cells may have run into it.
-func gridCand(cells []string) (cand, bool) {
+func gridCand(cells []string, pos []extract.Pos) (cand, bool) {
 	last := -1
 	for i := len(cells) - 1; i >= 0; i-- {
 		if !isValueCell(cells[i]) {
@@ -396,10 +429,25 @@ func gridCand(cells []string) (cand, bool) {
 		parts = append(parts, c)
 	}
 	c := cand{label: strings.Join(parts, ""), vals: vals, grid: true}
+	if len(pos) == len(cells) {
+		// from the label cell on: unglueGrid may take its digits as a value
+		c.pos = pos[last+1:]
+		if last >= 0 {
+			c.lastPos = pos[last]
+		}
+	}
 	if last >= 0 {
 		c.last = cells[last]
 	}
 	return c, true
+}
+
+// posOf is where token i of a text item stands (nothing when unknown).
+func (it *item) posOf(i int) extract.Pos {
+	if i < len(it.pos) {
+		return it.pos[i]
+	}
+	return it.at
 }
 
 // cutTrailingDigits splits "行政处罚88022" into "行政处罚" and "88022".
@@ -478,6 +526,9 @@ func (p *parser) unglueGrid(c *cand, sec int) bool {
 		return false
 	}
 	c.vals = append([]string{digits}, c.vals...)
+	if c.pos != nil {
+		c.pos = append([]extract.Pos{c.lastPos}, c.pos...)
+	}
 	c.label = strings.TrimSuffix(c.label, digits)
 	c.last = prefix
 	c.glued = true
@@ -544,37 +595,47 @@ func numberedTail(labels []string) (tail string, k int) {
 // fit takes exactly n values from c. Grid rows may carry extra blank cells
 // from span expansion at either end; anything else that does not give n
 // values is not placeable.
-func fit(c cand, n int) ([]string, bool) {
-	v, ok := fit1(c, n)
+func fit(c cand, n int) ([]string, []extract.Pos, bool) {
+	v, ps, ok := fit1(c, n)
 	if !ok && c.alt != nil {
 		return fit1(*c.alt, n)
 	}
-	return v, ok
+	return v, ps, ok
 }
 
-func fit1(c cand, n int) ([]string, bool) {
+// fit1 is fit of c itself; the positions are those of the values taken
+// (nil when unknown).
+func fit1(c cand, n int) ([]string, []extract.Pos, bool) {
 	v := c.vals
+	lo := 0 // v is c.vals[lo:lo+len(v)]
 	if c.glued && len(v) > 1 {
 		// digits at the end of a label are a value only when the row
 		// needs them: "行政许可¹ | 1243" has a footnote mark
-		if w, ok := fit1(cand{vals: v[1:], grid: c.grid, last: c.last}, n); ok {
-			return w, true
+		var ps []extract.Pos
+		if len(c.pos) == len(v) {
+			ps = c.pos[1:]
+		}
+		if w, wp, ok := fit1(cand{vals: v[1:], pos: ps, grid: c.grid, last: c.last}, n); ok {
+			return w, wp, true
 		}
 	}
-	if !c.grid {
-		return v, len(v) == n
+	if c.grid {
+		for len(v) > n && v[0] == "" {
+			v, lo = v[1:], lo+1
+		}
+		for len(v) > n && v[len(v)-1] == "" {
+			v = v[:len(v)-1]
+		}
+		// a label cell spanning two columns may be copied into the next one
+		for len(v) > n && (v[0] == c.last && c.last != "") {
+			v, lo = v[1:], lo+1
+		}
 	}
-	for len(v) > n && v[0] == "" {
-		v = v[1:]
+	var ps []extract.Pos
+	if len(c.pos) == len(c.vals) {
+		ps = c.pos[lo : lo+len(v)]
 	}
-	for len(v) > n && v[len(v)-1] == "" {
-		v = v[:len(v)-1]
-	}
-	// a label cell spanning two columns may be copied into the next one
-	for len(v) > n && (v[0] == c.last && c.last != "") {
-		v = v[1:]
-	}
-	return v, len(v) == n
+	return v, ps, len(v) == n
 }
 
 func hasNumber(vals []string) bool {
@@ -783,6 +844,9 @@ func (p *parser) cutLast(cands []cand) {
 	}
 	p.r.warn(WarnTextCut, "the text ends inside row %q: its last value %q may be cut off and is not read", p.printed(*c), c.vals[len(c.vals)-1])
 	c.vals = c.vals[:len(c.vals)-1]
+	if len(c.pos) > len(c.vals) {
+		c.pos = c.pos[:len(c.vals)]
+	}
 	c.cut = true
 	c.alt = nil
 }
@@ -949,7 +1013,7 @@ func (p *parser) count(table, path string, c cell) *float64 {
 }
 
 func (p *parser) takeReview(f *found, c cand) {
-	vals, ok := fit(c, 15)
+	vals, ps, ok := fit(c, 15)
 	if !ok {
 		if toks, split := splitToks(c, 15); split && f.review == nil {
 			reading, why := decided(readRow(toks, 15, reviewRowRules), len(toks) > 1)
@@ -962,6 +1026,7 @@ func (p *parser) takeReview(f *found, c cand) {
 			for i, r := range reading {
 				vals[i] = r.text
 			}
+			ps = repeatPos(commonPos(c), len(vals))
 			ok = true
 		}
 	}
@@ -980,6 +1045,7 @@ func (p *parser) takeReview(f *found, c cand) {
 	var out [15]*float64
 	for i, v := range vals {
 		out[i] = p.count("review_litigation", reviewPaths[i], parseCell(v))
+		p.place(reviewPaths[i], out[i], ps, i)
 	}
 	f.review = &ReviewLitigation{}
 	f.review.set(out)
@@ -991,12 +1057,20 @@ func (p *parser) takeRequest(f *found, spec RowSpec, c cand) {
 		return
 	}
 	row := RequestRow{Key: spec.Key}
-	vals, ok := fit(c, 7)
+	vals, ps, ok := fit(c, 7)
 	if !ok {
 		if toks, split := splitToks(c, 7); split {
 			// decided with the other rows (solvePending)
 			f.pending = append(f.pending, pendingReq{key: spec.Key, printed: p.printed(c), raw: strings.Join(toks, " "),
-				rr: readRow(toks, 7, requestRowRules), cover: len(toks) > 1})
+				rr: readRow(toks, 7, requestRowRules), cover: len(toks) > 1, at: commonPos(c)})
+			f.requests[spec.Key] = row
+			return
+		}
+		if toks, ok := collapsedToks(c, 7); ok {
+			// blank cells left out between the bars: placed with the
+			// other rows (solvePending), pinned in every column
+			f.pending = append(f.pending, pendingReq{key: spec.Key, printed: p.printed(c), raw: strings.Join(toks, " | "),
+				rr: placeRow(toks, 7, requestRowRules), cover: true, collapsed: true, at: commonPos(c)})
 			f.requests[spec.Key] = row
 			return
 		}
@@ -1009,6 +1083,7 @@ func (p *parser) takeRequest(f *found, spec RowSpec, c cand) {
 	}
 	for i, v := range vals {
 		row.Values[i] = p.count("requests", reqPath(spec.Key, i), parseCell(v))
+		p.place(provRequest(spec.Key, i), row.Values[i], ps, i)
 	}
 	f.requests[spec.Key] = row
 }
@@ -1058,7 +1133,17 @@ func (p *parser) solvePending(f *found, tpl *Template) {
 	for i, q := range f.pending {
 		row := RequestRow{Key: q.key}
 		o := outs[i]
-		if o.reading == nil {
+		if q.collapsed {
+			if o.reading == nil {
+				p.r.warn(WarnUnplaceable, "section 三: row %q has %d values where 7 belong (%s), its blank cells left out; no single placement satisfies the table's arithmetic (%s); left null", q.printed, strings.Count(q.raw, "|")+1, q.raw, o.why)
+				for c := range RequestColumns {
+					p.uncertain[reqPath(q.key, c)] = true
+				}
+				f.requests[q.key] = row
+				continue
+			}
+			p.r.warn(WarnCollapsed, "section 三: row %q: values printed as %q with blank cells left out read as %s, the only placement that satisfies the table's arithmetic", q.printed, q.raw, readingText(o.reading))
+		} else if o.reading == nil {
 			p.r.warn(WarnRunTogetherUnresolved, "section 三: row %q: values printed as %q ran together; %s; left null", q.printed, q.raw, o.why)
 			for c := range RequestColumns {
 				p.uncertain[reqPath(q.key, c)] = true
@@ -1066,9 +1151,12 @@ func (p *parser) solvePending(f *found, tpl *Template) {
 			f.requests[q.key] = row
 			continue
 		}
-		p.r.warn(WarnRunTogether, "section 三: row %q: values printed as %q read as %s, the only reading that satisfies the table's arithmetic", q.printed, q.raw, readingText(o.reading))
+		if !q.collapsed {
+			p.r.warn(WarnRunTogether, "section 三: row %q: values printed as %q read as %s, the only reading that satisfies the table's arithmetic", q.printed, q.raw, readingText(o.reading))
+		}
 		for c, v := range o.reading {
 			row.Values[c] = p.count("requests", reqPath(q.key, c), parseCell(v.text))
+			p.place(provRequest(q.key, c), row.Values[c], []extract.Pos{q.at}, 0)
 		}
 		f.requests[q.key] = row
 	}
@@ -1082,7 +1170,7 @@ func (p *parser) takeActive(f *found, spec ActiveSpec, c cand) {
 	}
 	row := ActiveRow{Key: spec.Key}
 	n := len(spec.Fields)
-	vals, ok := fit(c, n)
+	vals, ps, ok := fit(c, n)
 	if !ok {
 		if toks, split := splitToks(c, n); split {
 			// section 二 has no sum rule: only the digits can decide
@@ -1095,6 +1183,7 @@ func (p *parser) takeActive(f *found, spec ActiveSpec, c cand) {
 				for i, r := range reading {
 					vals[i] = r.text
 				}
+				ps = repeatPos(commonPos(c), n)
 				ok = true
 			}
 		} else {
@@ -1107,6 +1196,7 @@ func (p *parser) takeActive(f *found, spec ActiveSpec, c cand) {
 		unit := ""
 		if ok {
 			v, unit = p.activeValue(path, fs, parseCell(vals[i]))
+			p.place(path, v, ps, i)
 		} else {
 			p.uncertain[path] = true
 		}

@@ -357,3 +357,43 @@ func TestLabelDigitsOnlyWhenNeeded(t *testing.T) {
 		}
 	}
 }
+
+// TestProvenanceJSON: provenance marshals to the documented shapes and
+// reads back to the same values; a report without it (older archives)
+// reads as none.
+func TestProvenanceJSON(t *testing.T) {
+	in := Provenance{
+		{Key: "requests.granted[6]", Kind: ProvPDF, Page: 3, Box: [4]float32{72.5, 100.25, 80, 110.75}},
+		{Key: "active.licensing.decisions", Kind: ProvCell, Table: 0, Row: 5, Col: 7},
+		{Key: "review_litigation.review.upheld", Kind: ProvLine, Line: 41},
+	}
+	b, err := json.Marshal(Report{Provenance: in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `"provenance":{"requests.granted[6]":{"page":3,"box":[72.5,100.25,80,110.75]},"active.licensing.decisions":{"table":0,"row":5,"col":7},"review_litigation.review.upheld":{"line":41}}`
+	if !strings.Contains(string(b), want) {
+		t.Errorf("JSON %s\nwant it to hold %s", b, want)
+	}
+	var back Report
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Provenance, in) {
+		t.Errorf("read back %+v, want %+v", back.Provenance, in)
+	}
+	if got, ok := back.Provenance.Get("active.licensing.decisions"); !ok || got.Row != 5 {
+		t.Errorf("Get: %+v %v", got, ok)
+	}
+	b, err = json.Marshal(Report{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "provenance") {
+		t.Errorf("a report without provenance writes it: %s", b)
+	}
+	var old Report
+	if err := json.Unmarshal([]byte(`{"schema":"nianbao.report/1","provenance":null}`), &old); err != nil || old.Provenance != nil {
+		t.Errorf("null provenance: %v %+v", err, old.Provenance)
+	}
+}

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"github.com/nianbao/nianbao/parse/extract"
+
 	"sort"
 )
 
@@ -25,6 +27,11 @@ type pendingReq struct {
 	// missing (blank, or lost) rather than run together: the reading must
 	// be pinned by a rule linking it to other rows in every column
 	cover bool
+	// at is where the run of digits stands (all of it one cell or line)
+	at extract.Pos
+	// collapsed: the values were printed between bars with the blank
+	// cells left out; rr holds their placements (placeRow), not cuts
+	collapsed bool
 }
 
 // reqState is what the joint search knows of one row of section 三.

@@ -331,3 +331,67 @@ func readingText(r []cellVal) string {
 	}
 	return string(b)
 }
+
+// Collapsed rows. A text rendition printed as "| a | b |" rows may leave
+// a row's blank cells out ("| 1.属于国家秘密 | 2 | 2 |" for 2, -, -, -, -,
+// -, 2): its values are whole cells, but which columns they stand in is
+// lost. placeRow enumerates the placements — the values in order, the
+// other cells blank — that satisfy the row's own rules; the rules linking
+// rows decide among them (solve.go), as for run-together rows.
+
+// collapsedToks gives a bar-separated row's values when they are fewer
+// than its n cells and every one is a plain count: none blank (a blank
+// between bars means blank cells were kept), none a sign, decimal or unit.
+func collapsedToks(c cand, n int) ([]string, bool) {
+	if !c.sep || !c.grid || c.cut || c.glued || len(c.vals) == 0 || len(c.vals) >= n {
+		return nil, false
+	}
+	for _, t := range c.vals {
+		if t == "" || !allDigits(t) || len(t) > maxPartDigits || (len(t) > 1 && t[0] == '0') {
+			return nil, false
+		}
+	}
+	return c.vals, true
+}
+
+// placeRow lists the placements of toks (in order) into n cells, the
+// other cells blank (counting 0 in the rules), that satisfy rules.
+func placeRow(toks []string, n int, rules []sumRule) rowReadings {
+	var out rowReadings
+	k := len(toks)
+	cols := make([]int, k)
+	var rec func(i, from int)
+	rec = func(i, from int) {
+		if out.overflow {
+			return
+		}
+		if i == k {
+			out.digitOnly = min(out.digitOnly+1, 2)
+			r := make([]cellVal, n)
+			for j, c := range cols {
+				r[c] = cellVal{text: toks[j], v: digitsValue(toks[j])}
+			}
+			for _, ru := range rules {
+				var sum float64
+				for c := ru.from; c < ru.to; c++ {
+					sum += r[c].v
+				}
+				if sum != r[ru.total].v {
+					return
+				}
+			}
+			if len(out.list) == maxReadings {
+				out.overflow = true
+				return
+			}
+			out.list = append(out.list, r)
+			return
+		}
+		for c := from; c <= n-(k-i); c++ {
+			cols[i] = c
+			rec(i+1, c+1)
+		}
+	}
+	rec(0, 0)
+	return out
+}

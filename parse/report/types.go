@@ -50,6 +50,10 @@ type Report struct {
 	Sections         Sections          `json:"sections"`
 	Checks           []Check           `json:"checks"`
 	Warnings         []Warning         `json:"warnings"`
+	// Provenance says where each value stands in the original (key: the
+	// value's path, e.g. "requests.granted[6]"); absent when nothing is
+	// known, as in reports parsed before it existed.
+	Provenance Provenance `json:"provenance,omitempty"`
 }
 
 // Source names the stored (or local) file a report was parsed from.
@@ -115,6 +119,10 @@ const (
 	WarnLabelAmbiguous        = "label_ambiguous" // a label that could be two template rows: not placed
 	WarnGroupAsRow            = "group_as_row"    // a row group printed as one row
 	WarnTextCut               = "text_cut"        // the text ends inside a table row
+	// WarnCollapsed: a bar-separated row printed with its blank cells left
+	// out ("| 1.属于国家秘密 | 2 | 2 |"), its values placed in the only
+	// columns the report's arithmetic allows; the blank cells are null.
+	WarnCollapsed = "cells_collapsed"
 )
 
 // Num returns a pointer to v (for building expected reports).
