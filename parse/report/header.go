@@ -215,6 +215,13 @@ func (p *parser) yearFromText() int {
 // placeRe takes one administrative place name off the front of a body name.
 var placeRe = regexp.MustCompile(`^\p{Han}{1,8}?(?:省|自治区|特别行政区|自治州|地区|盟|市|县|区|旗|镇|乡|街道)`)
 
+// notPlace: a name placeRe takes for a place that is the start of a
+// department's name instead (偃师区住房和城乡建设局, 偃师区城市管理局).
+// Real places ending in 城市 (晋城市, 盐城市) have more than two characters.
+func notPlace(pl string) bool {
+	return pl == "城市" || strings.Contains(pl, "城乡") || strings.Contains(pl, "住房")
+}
+
 // region combines the site's region with the place names that start the
 // body's name: site 河南省洛阳市 + body 偃师区工业和信息化局 → 河南省洛阳市偃师区.
 func region(site, body string) string {
@@ -227,8 +234,10 @@ func region(site, body string) string {
 			break
 		}
 		pl := rest[:loc[1]]
-		// a one-character "区…" prefix is not a place name
-		if utf8.RuneCountInString(pl) < 2 {
+		// a one-character "区…" prefix is not a place name, nor are the
+		// department words that end in a place suffix: 住房和城乡(建设局),
+		// 城市(管理局).
+		if utf8.RuneCountInString(pl) < 2 || notPlace(pl) {
 			break
 		}
 		places = append(places, pl)

@@ -258,6 +258,11 @@ func TestRegion(t *testing.T) {
 		{"", "舒兰市市场监督管理局", "舒兰市"},
 		{"", "国家税务总局", ""},
 		{"上海市", "上海市人民政府办公厅", "上海市"},
+		// department names that end in a place suffix are not places
+		{"河南省洛阳市", "偃师区住房和城乡建设局", "河南省洛阳市偃师区"},
+		{"河南省洛阳市", "偃师区城市管理局", "河南省洛阳市偃师区"},
+		{"", "住房和城乡建设局", ""},
+		{"山西省", "晋城市城市管理局", "山西省晋城市"},
 	}
 	for _, tt := range tests {
 		if got := region(tt.site, tt.body); got != tt.want {
