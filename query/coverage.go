@@ -107,6 +107,13 @@ func (b BodyCoverage) Count(s string) int {
 // and for each data year whether a report exists, was late or is missing
 // (deadlines of alert.Deadline, counted at o.Now).
 func CoverageFor(ctx context.Context, a *archive.Archive, o CoverageOptions) (*Coverage, error) {
+	return CoverageOf(ctx, a.ForEachDocument, o)
+}
+
+// CoverageOf is CoverageFor over the documents each yields, for a caller
+// that already holds them in memory (the web page's list of documents:
+// only the fields of the document record are read, never the parsed JSON).
+func CoverageOf(ctx context.Context, each func(func(*archive.Document) error) error, o CoverageOptions) (*Coverage, error) {
 	ds, err := divisions.Lookup(o.Region)
 	if err != nil {
 		return nil, fmt.Errorf("coverage: --region %q: %w", o.Region, err)
@@ -140,7 +147,7 @@ func CoverageFor(ctx context.Context, a *archive.Archive, o CoverageOptions) (*C
 		reports map[int][]report
 	}
 	groups := map[string]*group{}
-	err = a.ForEachDocument(func(d *archive.Document) error {
+	err = each(func(d *archive.Document) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

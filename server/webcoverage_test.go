@@ -37,31 +37,58 @@ func TestCoveragePage(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
+	// A city: one summary row per county-level division, the city's own
+	// bodies in full, every overdue body listed.
 	code, page := get("?region=" + url.QueryEscape("洛阳市") + "&years=2019-2023")
 	if code != 200 {
 		t.Fatalf("status %d\n%s", code, page)
 	}
 	for _, want := range []string{
-		"河南省 › 洛阳市",
-		`<a href="/reports/` + f.good + `">✓</a>`, // 偃师区工信局 2023, undated: published
+		`<a href="/coverage?region=410000&amp;years=2019-2023">河南省</a> › <a href="/coverage?region=410300&amp;years=2019-2023">洛阳市</a>`,
+		`<a href="/coverage?region=410307&amp;years=2019-2023">河南省 › 洛阳市 › 偃师区</a>`, // the district's summary row opens its grid
+		`<td class="cv miss" title="按期 0，迟 0，缺 1，未到期 0">缺1</td>`,                                   // 嵩县's government, 2019
 		"洛阳市人力资源和社会保障局",
 		"嵩县人民政府", // listed by the division table, never archived
 		`id="overdue"`,
-		`class="y missing"`,
 		"&lt;b&gt;某&lt;/b&gt;局", // a body name from a page is text, not markup
+		`href="/coverage?as=csv&amp;region=410300&amp;years=2019-2023"`,
 	} {
 		if !strings.Contains(page, want) {
-			t.Errorf("page lacks %q", want)
+			t.Errorf("city page lacks %q", want)
 		}
 	}
 	if strings.Contains(page, "<b>某</b>局") {
 		t.Error("a body's markup reached the page")
 	}
+	if strings.Contains(page, "/reports/"+f.good) {
+		t.Error("the city page shows a district's bodies row by row")
+	}
+	// A district: every body's row, each report a link.
+	code, page = get("?region=410307&years=2019-2023")
+	if code != 200 {
+		t.Fatalf("district: status %d\n%s", code, page)
+	}
+	for _, want := range []string{
+		`<td class="cv ok"><a href="/reports/` + f.good + `" title="未标发布日期">按期</a></td>`, // 偃师区工信局 2023, undated: published
+		`<td class="cv miss"><span title="期限 2020-01-31 已过">缺</span></td>`,                 // its 2019: a department's deadline passed
+		`<th scope="row"><a href="/series?body=%E5%81%83%E5%B8%88%E5%8C%BA%E5%B7%A5%E4%B8%9A%E5%92%8C%E4%BF%A1%E6%81%AF%E5%8C%96%E5%B1%80&amp;region=410307">偃师区工业和信息化局</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("district page lacks %q", want)
+		}
+	}
 	if code, page := get(""); code != 200 || !strings.Contains(page, `id="coverage-form"`) || !strings.Contains(page, "2018-2023") {
 		t.Errorf("empty form: %d", code)
 	}
-	if code, page := get("?region=" + url.QueryEscape("新华区")); code != 400 || !strings.Contains(page, `id="coverage-error"`) {
-		t.Errorf("ambiguous region: %d", code)
+	if code, page := get("?region=" + url.QueryEscape("新华区")); code != 400 || !strings.Contains(page, `id="coverage-error"`) ||
+		strings.Count(page, `<li><a href="/coverage?region=`) < 2 {
+		t.Errorf("ambiguous region: %d, want the candidates as links\n%s", code, page)
+	}
+	for _, q := range []string{"?region=" + url.QueryEscape("不存在县"), "?region=410307&years=1900-2024", "?region=410307&sort=x",
+		"?region=410307&as=pdf", "?as=csv", "?region=410307&region=410300"} {
+		if code, page := get(q); code != 400 || !strings.Contains(page, `id="coverage-error"`) {
+			t.Errorf("%s: %d, want 400 with the reason", q, code)
+		}
 	}
 	if code, _ := get("?region=4103&years=2019-"); code != 400 {
 		t.Errorf("open year range: %d", code)
