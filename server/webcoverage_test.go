@@ -46,7 +46,7 @@ func TestCoveragePage(t *testing.T) {
 	for _, want := range []string{
 		`<a href="/coverage?region=410000&amp;years=2019-2023">河南省</a> › <a href="/coverage?region=410300&amp;years=2019-2023">洛阳市</a>`,
 		`<a href="/coverage?region=410307&amp;years=2019-2023">河南省 › 洛阳市 › 偃师区</a>`, // the district's summary row opens its grid
-		`<td class="cv miss" title="按期 0，迟 0，缺 1，未到期 0">缺1</td>`,                                   // 嵩县's government, 2019
+		`<td class="cv miss" title="按期 0，迟 0，缺 1，未到期 0">缺1</td>`,                    // 嵩县's government, 2019
 		"洛阳市人力资源和社会保障局",
 		"嵩县人民政府", // listed by the division table, never archived
 		`id="overdue"`,
@@ -70,7 +70,7 @@ func TestCoveragePage(t *testing.T) {
 	}
 	for _, want := range []string{
 		`<td class="cv ok"><a href="/reports/` + f.good + `" title="未标发布日期">按期</a></td>`, // 偃师区工信局 2023, undated: published
-		`<td class="cv miss"><span title="期限 2020-01-31 已过">缺</span></td>`,                 // its 2019: a department's deadline passed
+		`<td class="cv miss"><span title="期限 2020-01-31 已过">缺</span></td>`,               // its 2019: a department's deadline passed
 		`<th scope="row"><a href="/series?body=%E5%81%83%E5%B8%88%E5%8C%BA%E5%B7%A5%E4%B8%9A%E5%92%8C%E4%BF%A1%E6%81%AF%E5%8C%96%E5%B1%80&amp;region=410307">偃师区工业和信息化局</a>`,
 	} {
 		if !strings.Contains(page, want) {
