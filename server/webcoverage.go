@@ -165,9 +165,7 @@ func (s *Server) pageCoverage(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Options = coverageOptions(docs)
 	if p.Years == "" {
-		// the last six data years whose reports are due by now
-		y := s.now().In(alert.Shanghai).Year()
-		p.Years = strconv.Itoa(y-6) + "-" + strconv.Itoa(y-1)
+		p.Years = yearsText(s.coverageYears())
 	}
 	switch {
 	case len([]rune(p.Region)) > maxFilterLen:
@@ -268,6 +266,28 @@ func (s *Server) pageCoverage(w http.ResponseWriter, r *http.Request) {
 		p.Groups = append(p.Groups, cg)
 	}
 	s.render(w, http.StatusOK, "coverage", p)
+}
+
+// coverageYears is the default range: the six data years up to last
+// year (whose reports are due, or nearly, by now).
+func (s *Server) coverageYears() (from, to int) {
+	y := s.now().In(alert.Shanghai).Year()
+	return y - 6, y - 1
+}
+
+// regionCoverageHref links a report's region to its coverage grid: its
+// county-level division (a township's report is in its county's grid),
+// over years that include the report's. "" when the region is not
+// resolved.
+func (s *Server) regionCoverageHref(d *archive.Document) string {
+	if len(d.RegionCode) < 6 {
+		return ""
+	}
+	from, to := s.coverageYears()
+	if d.Year != 0 && (d.Year < from || d.Year > to) {
+		from, to = d.Year-2, d.Year+3
+	}
+	return coverageHref(d.RegionCode[:6], yearsText(from, to))
 }
 
 // seriesHref is a body's /series page, within its own division.

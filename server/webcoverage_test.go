@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,10 +16,12 @@ import (
 	"github.com/nianbao/nianbao/query"
 )
 
-func TestCoveragePage(t *testing.T) {
-	f := newFixture(t)
-	for _, id := range []string{f.good, f.xss, f.old, f.lookalike} {
-		if err := f.arc.UpdateDocument(id, func(d *archive.Document) error {
+// resolveRegions resolves the documents' regions as ingest does, from
+// their configured region text.
+func resolveRegions(t testing.TB, arc *archive.Archive, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		if err := arc.UpdateDocument(id, func(d *archive.Document) error {
 			d.HintRegion = d.Region
 			ingest.ResolveRegion(d, "")
 			return nil
@@ -25,6 +29,11 @@ func TestCoveragePage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+func TestCoveragePage(t *testing.T) {
+	f := newFixture(t)
+	resolveRegions(t, f.arc, f.good, f.xss, f.old, f.lookalike)
 	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
 	_, ts := f.start(t, func(o *Options) { o.Now = func() time.Time { return now } })
 	get := func(q string) (int, string) {
@@ -121,6 +130,104 @@ func TestCoveragePage(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != 400 {
 			t.Errorf("/api/coverage%s: %d, want 400", q, resp.StatusCode)
+		}
+	}
+}
+
+// The grid's CSV: every body (a city's districts too, though the city's
+// page shows them as summary rows), one column per year, in the page's words.
+func TestCoverageCSV(t *testing.T) {
+	f := newFixture(t)
+	resolveRegions(t, f.arc, f.good, f.xss, f.old, f.lookalike)
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	_, ts := f.start(t, func(o *Options) { o.Now = func() time.Time { return now } })
+	resp, b := get(t, ts.URL+"/coverage?region="+url.QueryEscape("洛阳市")+"&years=2019-2023&as=csv")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != ctypeCSV ||
+		!strings.Contains(resp.Header.Get("Content-Disposition"), "nianbao-coverage-410300-2019-2023.csv") {
+		t.Fatalf("csv: %d %v", resp.StatusCode, resp.Header)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rows[0], ","); got != "区划代码,区划,机关,类别,区划表所列,2019,2020,2021,2022,2023" {
+		t.Errorf("header %q", got)
+	}
+	want := map[string]string{
+		"偃师区工业和信息化局":    "410307,河南省洛阳市偃师区,部门,,缺,缺,缺,缺,按期",
+		"嵩县人民政府":        "410325,河南省洛阳市嵩县,政府,是,缺,缺,缺,缺,缺",
+		"洛阳市人力资源和社会保障局": "410300,河南省洛阳市,部门,,按期,缺,缺,缺,缺",
+	}
+	seen := 0
+	for _, r := range rows[1:] {
+		if w, ok := want[r[2]]; ok {
+			seen++
+			if got := strings.Join(append(r[:2:2], r[3:]...), ","); got != w {
+				t.Errorf("%s: %q, want %q", r[2], got, w)
+			}
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("CSV rows %v", rows)
+	}
+}
+
+// Other pages link to a region's coverage: the report page from its
+// resolved region (the county's grid, over years that hold the report),
+// /compare from the region compared.
+func TestCoverageLinks(t *testing.T) {
+	f := newFixture(t)
+	resolveRegions(t, f.arc, f.good, f.old)
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	_, ts := f.start(t, func(o *Options) { o.Now = func() time.Time { return now } })
+	for _, c := range []struct{ path, want string }{
+		{"/reports/" + f.good, `<a href="/coverage?region=410307&amp;years=2018-2023" id="coverage-link">`},
+		{"/reports/" + f.old, `<a href="/coverage?region=410300&amp;years=2018-2023" id="coverage-link">`},
+		{"/compare?region=" + url.QueryEscape("偃师区"), `<a href="/coverage?region=410307" id="compare-coverage">`},
+	} {
+		_, b := get(t, ts.URL+c.path)
+		if !strings.Contains(string(b), c.want) {
+			t.Errorf("%s lacks %s", c.path, c.want)
+		}
+	}
+	// an unresolved region has no grid to link to
+	if _, b := get(t, ts.URL+"/reports/"+f.xss); strings.Contains(string(b), `id="coverage-link"`) {
+		t.Error("a report without a resolved region links to a coverage grid")
+	}
+}
+
+// Every field the coverage page shows is escaped: body names and region
+// paths from the archive, and the region and years a reader typed.
+func TestCoverageEscapesEveryField(t *testing.T) {
+	r := newRich(t)
+	resolveRegions(t, r.arc, r.good, r.xss, r.old, r.y2022, r.y2023b, r.hostile)
+	// A region path stored by an older or foreign resolver: text, whatever it says.
+	if err := r.arc.UpdateDocument(r.hostile, func(d *archive.Document) error {
+		d.RegionCode, d.RegionPath = "410307", []string{"河南省", "洛阳市", "偃师区<svg onload=alert(12)>"}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, ts := r.start(t, nil)
+	pages := []string{
+		"/coverage?region=410307&years=2019-2023", "/coverage?region=" + url.QueryEscape("洛阳市") + "&years=2019-2023",
+		"/coverage?region=" + url.QueryEscape("<svg onload=alert(13)>"),
+		"/coverage?region=410307&years=" + url.QueryEscape("<img src=x onerror=alert(14)>"),
+		"/coverage?region=" + url.QueryEscape(`"><img src=x onerror=alert(15)>`),
+		"/reports/" + r.hostile,
+	}
+	for _, p := range pages {
+		_, b := get(t, ts.URL+p)
+		for _, bad := range []string{"<img src=x", "<svg onload", `"><img`} {
+			if strings.Contains(string(b), bad) {
+				t.Errorf("%s: unescaped %q", p, bad)
+			}
+		}
+	}
+	_, b := get(t, ts.URL+"/coverage?region=410307&years=2019-2023")
+	for _, want := range []string{"&lt;img src=x onerror=alert(2)&gt;局", "偃师区&lt;svg onload=alert(12)&gt;"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("coverage page lacks escaped %q", want)
 		}
 	}
 }
