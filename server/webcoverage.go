@@ -77,7 +77,7 @@ type coverageCell struct {
 
 type overdueView struct {
 	Place, Body, Href string
-	Years             []int
+	Years             string // 2019–2021、2023
 }
 
 type coverageStats struct {
@@ -225,7 +225,7 @@ func (s *Server) pageCoverage(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, n := range []int{3, 6, 10} {
 		y := strconv.Itoa(to-n+1) + "-" + strconv.Itoa(to)
-		p.YearTabs = append(p.YearTabs, tabLink{Label: fmt.Sprintf("截至 %d 年的 %d 年", to, n), Href: coverageHref(cov.RegionCode, y), On: y == years})
+		p.YearTabs = append(p.YearTabs, tabLink{Label: fmt.Sprintf("近 %d 年（%d–%d）", n, to-n+1, to), Href: coverageHref(cov.RegionCode, y), On: y == years})
 	}
 	p.CSV = coverageHref(cov.RegionCode, years, "as", "csv")
 	p.Deadlines = "部门年报的期限是次年1月31日，人民政府和乡镇（街道）是次年3月31日（2018 年度及以前均为次年3月31日）。"
@@ -241,13 +241,13 @@ func (s *Server) pageCoverage(w http.ResponseWriter, r *http.Request) {
 			p.MoreOver++
 			continue
 		}
-		o := overdueView{Place: b.RegionPath[len(b.RegionPath)-1], Body: b.Body, Href: seriesHref(b)}
+		var missing []int
 		for _, y := range b.Years {
 			if y.Status == query.CovMissing {
-				o.Years = append(o.Years, y.Year)
+				missing = append(missing, y.Year)
 			}
 		}
-		p.Overdue = append(p.Overdue, o)
+		p.Overdue = append(p.Overdue, overdueView{Place: b.RegionPath[len(b.RegionPath)-1], Body: b.Body, Href: seriesHref(b), Years: yearRuns(missing)})
 	}
 	summary := region.Level < divisions.County
 	for _, g := range groupCoverage(cov) {
@@ -256,6 +256,9 @@ func (s *Server) pageCoverage(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		cg := coverageGroup{Label: g.Path, Code: g.Code, Href: coverageHref(g.Code, years)}
+		if summary {
+			cg.Label = cov.RegionPath[len(cov.RegionPath)-1] + "本级机关"
+		}
 		for _, b := range g.Bodies {
 			row := coverageRow{Label: b.Body, Href: seriesHref(b), Note: coverageKindLabel[b.Kind]}
 			for _, y := range b.Years {
@@ -290,6 +293,27 @@ func (s *Server) regionCoverageHref(d *archive.Document) string {
 	return coverageHref(d.RegionCode[:6], yearsText(from, to))
 }
 
+// yearRuns writes sorted years with runs joined: 2019–2021、2023.
+func yearRuns(ys []int) string {
+	var parts []string
+	for i := 0; i < len(ys); {
+		j := i
+		for j+1 < len(ys) && ys[j+1] == ys[j]+1 {
+			j++
+		}
+		switch {
+		case j == i:
+			parts = append(parts, strconv.Itoa(ys[i]))
+		case j == i+1:
+			parts = append(parts, strconv.Itoa(ys[i]), strconv.Itoa(ys[j]))
+		default:
+			parts = append(parts, strconv.Itoa(ys[i])+"–"+strconv.Itoa(ys[j]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, "、")
+}
+
 // seriesHref is a body's /series page, within its own division.
 func seriesHref(b query.BodyCoverage) string {
 	v := url.Values{}
@@ -301,7 +325,7 @@ func seriesHref(b query.BodyCoverage) string {
 // summaryRow sums a county's grid per year: how many bodies lack the
 // year's report, or are late with it.
 func summaryRow(g countyBodies, years string) coverageRow {
-	row := coverageRow{Label: g.Path, Href: coverageHref(g.Code, years), Note: fmt.Sprintf("%d 个机关", len(g.Bodies))}
+	row := coverageRow{Label: g.Name, Href: coverageHref(g.Code, years), Note: fmt.Sprintf("%d 个机关", len(g.Bodies))}
 	for i := range g.Bodies[0].Years {
 		var n [4]int // published, late, missing, not due
 		for _, b := range g.Bodies {
@@ -404,7 +428,8 @@ func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
 // countyBodies is one county-level division's bodies (a township's
 // bodies count in their county's).
 type countyBodies struct {
-	Path   string
+	Path   string // 河南省 › 洛阳市 › 偃师区
+	Name   string // 偃师区
 	Code   string
 	Bodies []query.BodyCoverage
 }
@@ -423,7 +448,11 @@ func groupCoverage(c *query.Coverage) []countyBodies {
 		if !ok {
 			i = len(out)
 			at[k] = i
-			out = append(out, countyBodies{Path: strings.Join(path, " › "), Code: k})
+			g := countyBodies{Path: strings.Join(path, " › "), Code: k}
+			if len(path) > 0 {
+				g.Name = path[len(path)-1]
+			}
+			out = append(out, g)
 		}
 		out[i].Bodies = append(out[i].Bodies, b)
 	}

@@ -54,10 +54,11 @@ func TestCoveragePage(t *testing.T) {
 	}
 	for _, want := range []string{
 		`<a href="/coverage?region=410000&amp;years=2019-2023">河南省</a> › <a href="/coverage?region=410300&amp;years=2019-2023">洛阳市</a>`,
-		`<a href="/coverage?region=410307&amp;years=2019-2023">河南省 › 洛阳市 › 偃师区</a>`, // the district's summary row opens its grid
+		`<a href="/coverage?region=410307&amp;years=2019-2023">偃师区</a> <small class="muted">3 个机关</small>`, // the district's summary row opens its grid
 		`<td class="cv miss" title="按期 0，迟 0，缺 1，未到期 0">缺1</td>`,                    // 嵩县's government, 2019
 		"洛阳市人力资源和社会保障局",
-		"嵩县人民政府", // listed by the division table, never archived
+		"嵩县人民政府</a>：缺 2019–2023 年度", // listed by the division table, never archived
+		"洛阳市本级机关",
 		`id="overdue"`,
 		"&lt;b&gt;某&lt;/b&gt;局", // a body name from a page is text, not markup
 		`href="/coverage?as=csv&amp;region=410300&amp;years=2019-2023"`,
@@ -228,6 +229,23 @@ func TestCoverageEscapesEveryField(t *testing.T) {
 	for _, want := range []string{"&lt;img src=x onerror=alert(2)&gt;局", "偃师区&lt;svg onload=alert(12)&gt;"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("coverage page lacks escaped %q", want)
+		}
+	}
+}
+
+func TestYearRuns(t *testing.T) {
+	for _, c := range []struct {
+		in   []int
+		want string
+	}{
+		{nil, ""},
+		{[]int{2020}, "2020"},
+		{[]int{2020, 2021}, "2020、2021"},
+		{[]int{2019, 2020, 2021, 2023}, "2019–2021、2023"},
+		{[]int{2015, 2017, 2018, 2019, 2020, 2024}, "2015、2017–2020、2024"},
+	} {
+		if got := yearRuns(c.in); got != c.want {
+			t.Errorf("yearRuns(%v) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
