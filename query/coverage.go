@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nianbao/nianbao/alert"
@@ -264,14 +265,18 @@ func bodyKey(body string, dv *divisions.Division) string {
 }
 
 func formerNames(d *divisions.Division) []string {
-	var out []string
+	return formerNameIndex()[d.Code()]
+}
+
+// formerNameIndex is divisions.Renames by new code, built once: bodyKey
+// asks for every document of a grid (a province's: every report in it).
+var formerNameIndex = sync.OnceValue(func() map[string][]string {
+	out := map[string][]string{}
 	for _, r := range divisions.Renames() {
-		if r.NewCode == d.Code() {
-			out = append(out, r.OldName)
-		}
+		out[r.NewCode] = append(out[r.NewCode], r.OldName)
 	}
 	return out
-}
+})
 
 func bodyKind(body string, dv *divisions.Division) string {
 	switch {

@@ -31,7 +31,7 @@ import (
 const maxCoverageYears = 30
 
 // maxOverdueShown bounds the overdue list on the page (the CSV has all).
-const maxOverdueShown = 200
+const maxOverdueShown = 100
 
 type coveragePage struct {
 	Title, Nav string
@@ -340,7 +340,12 @@ func summaryRow(g countyBodies, years string) coverageRow {
 				n[3]++
 			}
 		}
-		c := coverageCell{Title: fmt.Sprintf("按期 %d，迟 %d，缺 %d，未到期 %d", n[0], n[1], n[2], n[3])}
+		c := coverageCell{}
+		if kinds := min(n[0], 1) + min(n[1], 1) + min(n[2], 1) + min(n[3], 1); kinds > 1 {
+			// the text names the worst; the title the mix (only when
+			// there is one: a province has thousands of these cells)
+			c.Title = fmt.Sprintf("按期 %d，迟 %d，缺 %d，未到期 %d", n[0], n[1], n[2], n[3])
+		}
 		switch {
 		case n[2] > 0:
 			c.Class, c.Text = "miss", fmt.Sprintf("缺%d", n[2])

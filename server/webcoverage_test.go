@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -55,7 +56,7 @@ func TestCoveragePage(t *testing.T) {
 	for _, want := range []string{
 		`<a href="/coverage?region=410000&amp;years=2019-2023">河南省</a> › <a href="/coverage?region=410300&amp;years=2019-2023">洛阳市</a>`,
 		`<a href="/coverage?region=410307&amp;years=2019-2023">偃师区</a> <small class="muted">3 个机关</small>`, // the district's summary row opens its grid
-		`<td class="cv miss" title="按期 0，迟 0，缺 1，未到期 0">缺1</td>`,                    // 嵩县's government, 2019
+		`<td class="cv miss" title="按期 2，迟 0，缺 1，未到期 0">缺1</td>`,                                           // 偃师区 2023: two bodies published, its government did not
 		"洛阳市人力资源和社会保障局",
 		"嵩县人民政府</a>：缺 2019–2023 年度", // listed by the division table, never archived
 		"洛阳市本级机关",
@@ -72,6 +73,24 @@ func TestCoveragePage(t *testing.T) {
 	}
 	if strings.Contains(page, "/reports/"+f.good) {
 		t.Error("the city page shows a district's bodies row by row")
+	}
+	// A province: over a hundred county governments owe a report; the
+	// page lists the first hundred and says how many more the CSV has.
+	resp, err := http.Get(ts.URL + "/api/coverage?region=410000&years=2023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prov query.Coverage
+	err = json.NewDecoder(resp.Body).Decode(&prov)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("province api: %d %v", resp.StatusCode, err)
+	}
+	if n := len(prov.Overdue()); n <= maxOverdueShown {
+		t.Fatalf("province: %d overdue bodies, want more than %d", n, maxOverdueShown)
+	} else if _, page := get("?region=410000&years=2023"); strings.Count(page, "年度</li>") != maxOverdueShown ||
+		!strings.Contains(page, fmt.Sprintf("另有 %d 个机关逾期，见 CSV。", n-maxOverdueShown)) {
+		t.Errorf("province page lists %d overdue bodies, want %d and a note of the other %d", strings.Count(page, "年度</li>"), maxOverdueShown, n-maxOverdueShown)
 	}
 	// A district: every body's row, each report a link.
 	code, page = get("?region=410307&years=2019-2023")
@@ -104,7 +123,7 @@ func TestCoveragePage(t *testing.T) {
 		t.Errorf("open year range: %d", code)
 	}
 
-	resp, err := http.Get(ts.URL + "/api/coverage?region=410307&years=2022-2023")
+	resp, err = http.Get(ts.URL + "/api/coverage?region=410307&years=2022-2023")
 	if err != nil {
 		t.Fatal(err)
 	}
