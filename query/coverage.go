@@ -148,6 +148,7 @@ func CoverageOf(ctx context.Context, each func(func(*archive.Document) error) er
 		reports map[int][]report
 	}
 	groups := map[string]*group{}
+	keys := map[[2]string]string{}
 	err = each(func(d *archive.Document) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -169,7 +170,14 @@ func CoverageOf(ctx context.Context, each func(func(*archive.Document) error) er
 		if d.Year < o.YearFrom || d.Year > o.YearTo {
 			return nil
 		}
-		k := d.RegionCode + "\x00" + bodyKey(d.Body, dv)
+		// bodyKey folds and tokenizes: once per spelling, not per report
+		mk := [2]string{d.RegionCode, d.Body}
+		bk, ok := keys[mk]
+		if !ok {
+			bk = bodyKey(d.Body, dv)
+			keys[mk] = bk
+		}
+		k := d.RegionCode + "\x00" + bk
 		g := groups[k]
 		if g == nil {
 			g = &group{row: BodyCoverage{Body: d.Body, Kind: bodyKind(d.Body, dv), RegionCode: d.RegionCode,
