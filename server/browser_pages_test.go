@@ -176,12 +176,22 @@ func TestBrowserPages(t *testing.T) {
 		t.Errorf("coverage CSV %q", b)
 	}
 
+	// Every coverage cell's text is readable on its colour (WCAG AA, 4.5:1).
+	do(t, ctx, chromedp.Navigate(ts.URL+"/coverage?region=410307&years=2017-2024"), chromedp.WaitVisible(chromedp.CSS("table.cov")))
+	if worst := must(t, ctx, chromedp.Evaluate[string](contrastJS)); worst != "" {
+		t.Errorf("coverage cells below 4.5:1 contrast: %s", worst)
+	}
+
 	// No script anywhere, so the CSP never has to allow one.
 	for _, p := range []string{"/", "/reports/" + r.y2022, "/series?body=" + url.QueryEscape("工信局"), "/compare?region=" + url.QueryEscape("偃师区"), "/sites",
 		"/coverage?region=410307", "/coverage?region=" + url.QueryEscape("洛阳市")} {
 		do(t, ctx, chromedp.Navigate(ts.URL+p), chromedp.WaitReady("body"))
 		if n := must(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("script").length`)); n != 0 {
 			t.Errorf("%s: %d scripts", p, n)
+		}
+		// nor inline style, which style-src 'self' blocks
+		if n := must(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("style, [style]").length`)); n != 0 {
+			t.Errorf("%s: %d inline styles", p, n)
 		}
 	}
 	shootPages(t, ctx, screenshotDir(t), ts.URL, r)
@@ -238,3 +248,21 @@ func shootPages(t *testing.T, ctx context.Context, dir, base string, r *rich) {
 	}
 	t.Logf("screenshots in %s", dir)
 }
+
+// contrastJS lists the coverage cells, legend chips and grey notes whose text has
+// less than 4.5:1 contrast with their background (a transparent cell
+// shows the table's white), by WCAG 2's relative luminance.
+const contrastJS = `(() => {
+  const rgb = s => s.match(/[\d.]+/g).map(Number);
+  const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const bad = [];
+  for (const el of document.querySelectorAll("td.cv, td.cv a, td.cv span, .legend .cv, .muted")) {
+    const st = getComputedStyle(el);
+    let bg = null;
+    for (let x = el; x && !bg; x = x.parentElement) { const c = rgb(getComputedStyle(x).backgroundColor); if (c.length < 4 || c[3] > 0) bg = c; }
+    const [l1, l2] = [lum(rgb(st.color)), lum(bg || [255, 255, 255])].sort((a, b) => b - a);
+    const ratio = (l1 + 0.05) / (l2 + 0.05);
+    if (ratio < 4.5) bad.push(el.className + " " + el.textContent + ": " + ratio.toFixed(2));
+  }
+  return [...new Set(bad)].join("; ");
+})()`
