@@ -223,9 +223,10 @@ func (s *Server) pageCoverage(w http.ResponseWriter, r *http.Request) {
 	for x := region; x != nil; x = x.Parent {
 		p.Crumbs = append([]regionLink{{Label: x.Name, Code: x.Code(), Href: coverageHref(x.Code(), years)}}, p.Crumbs...)
 	}
+	_, last := s.coverageYears()
 	for _, n := range []int{3, 6, 10} {
-		y := strconv.Itoa(to-n+1) + "-" + strconv.Itoa(to)
-		p.YearTabs = append(p.YearTabs, tabLink{Label: fmt.Sprintf("近 %d 年（%d–%d）", n, to-n+1, to), Href: coverageHref(cov.RegionCode, y), On: y == years})
+		y := strconv.Itoa(last-n+1) + "-" + strconv.Itoa(last)
+		p.YearTabs = append(p.YearTabs, tabLink{Label: fmt.Sprintf("近 %d 年", n), Href: coverageHref(cov.RegionCode, y), On: y == years})
 	}
 	p.CSV = coverageHref(cov.RegionCode, years, "as", "csv")
 	p.Deadlines = "部门年报的期限是次年1月31日，人民政府和乡镇（街道）是次年3月31日（2018 年度及以前均为次年3月31日）。"

@@ -63,6 +63,8 @@ func TestCoveragePage(t *testing.T) {
 		`id="overdue"`,
 		"&lt;b&gt;某&lt;/b&gt;局", // a body name from a page is text, not markup
 		`href="/coverage?as=csv&amp;region=410300&amp;years=2019-2023"`,
+		`<a href="/coverage?region=410300&amp;years=2021-2023">近 3 年</a>`, // ranges end with the last year due (2023 in June 2024)
+		`<a href="/coverage?region=410300&amp;years=2014-2023">近 10 年</a>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("city page lacks %q", want)
