@@ -229,7 +229,7 @@ func (s *Server) pageCoverage(w http.ResponseWriter, r *http.Request) {
 		p.YearTabs = append(p.YearTabs, tabLink{Label: fmt.Sprintf("近 %d 年", n), Href: coverageHref(cov.RegionCode, y), On: y == years})
 	}
 	p.CSV = coverageHref(cov.RegionCode, years, "as", "csv")
-	p.Deadlines = "部门年报的期限是次年1月31日，人民政府和乡镇（街道）是次年3月31日（2018 年度及以前均为次年3月31日）。"
+	p.Deadlines = "部门年报的期限是次年1月31日，人民政府和乡镇（街道）是次年3月31日（2018 年度及以前均为次年3月31日）。每个县级人民政府都列出，即使从未收录过它的年报。"
 	p.Stats.Bodies = len(cov.Bodies)
 	for _, b := range cov.Bodies {
 		p.Stats.Published += b.Count(query.CovPublished)
