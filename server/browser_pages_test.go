@@ -205,6 +205,7 @@ func shootPages(t *testing.T, ctx context.Context, dir, base string, r *rich) {
 		{"search", "/"}, {"report", "/reports/" + r.y2022}, {"series", "/series?body=" + url.QueryEscape("偃师区工信局")},
 		{"compare", "/compare?region=" + url.QueryEscape("偃师区") + "&year=2023"}, {"sites", "/sites"},
 		{"coverage", "/coverage?region=410307&years=2017-2024"}, {"coverage-city", "/coverage?region=" + url.QueryEscape("洛阳市") + "&years=2019-2024"},
+		{"coverage-choose", "/coverage?region=" + url.QueryEscape("新华区")},
 	}
 	for _, sz := range []struct {
 		name string
