@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nianbao/nianbao/alert"
@@ -107,6 +108,13 @@ func (b BodyCoverage) Count(s string) int {
 // and for each data year whether a report exists, was late or is missing
 // (deadlines of alert.Deadline, counted at o.Now).
 func CoverageFor(ctx context.Context, a *archive.Archive, o CoverageOptions) (*Coverage, error) {
+	return CoverageOf(ctx, a.ForEachDocument, o)
+}
+
+// CoverageOf is CoverageFor over the documents each yields, for a caller
+// that already holds them in memory (the web page's list of documents:
+// only the fields of the document record are read, never the parsed JSON).
+func CoverageOf(ctx context.Context, each func(func(*archive.Document) error) error, o CoverageOptions) (*Coverage, error) {
 	ds, err := divisions.Lookup(o.Region)
 	if err != nil {
 		return nil, fmt.Errorf("coverage: --region %q: %w", o.Region, err)
@@ -140,7 +148,8 @@ func CoverageFor(ctx context.Context, a *archive.Archive, o CoverageOptions) (*C
 		reports map[int][]report
 	}
 	groups := map[string]*group{}
-	err = a.ForEachDocument(func(d *archive.Document) error {
+	keys := map[[2]string]string{}
+	err = each(func(d *archive.Document) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -161,7 +170,14 @@ func CoverageFor(ctx context.Context, a *archive.Archive, o CoverageOptions) (*C
 		if d.Year < o.YearFrom || d.Year > o.YearTo {
 			return nil
 		}
-		k := d.RegionCode + "\x00" + bodyKey(d.Body, dv)
+		// bodyKey folds and tokenizes: once per spelling, not per report
+		mk := [2]string{d.RegionCode, d.Body}
+		bk, ok := keys[mk]
+		if !ok {
+			bk = bodyKey(d.Body, dv)
+			keys[mk] = bk
+		}
+		k := d.RegionCode + "\x00" + bk
 		g := groups[k]
 		if g == nil {
 			g = &group{row: BodyCoverage{Body: d.Body, Kind: bodyKind(d.Body, dv), RegionCode: d.RegionCode,
@@ -257,14 +273,18 @@ func bodyKey(body string, dv *divisions.Division) string {
 }
 
 func formerNames(d *divisions.Division) []string {
-	var out []string
+	return formerNameIndex()[d.Code()]
+}
+
+// formerNameIndex is divisions.Renames by new code, built once: bodyKey
+// asks for every document of a grid (a province's: every report in it).
+var formerNameIndex = sync.OnceValue(func() map[string][]string {
+	out := map[string][]string{}
 	for _, r := range divisions.Renames() {
-		if r.NewCode == d.Code() {
-			out = append(out, r.OldName)
-		}
+		out[r.NewCode] = append(out[r.NewCode], r.OldName)
 	}
 	return out
-}
+})
 
 func bodyKind(body string, dv *divisions.Division) string {
 	switch {

@@ -6,15 +6,18 @@ import (
 	"sort"
 
 	"github.com/nianbao/nianbao/archive"
-
+	"github.com/nianbao/nianbao/divisions"
 	"github.com/nianbao/nianbao/internal/textfold"
 )
 
 // Gap is a body that published a report for LastYear but none for
 // MissingYear = LastYear+1: a late or absent report (--missing).
 type Gap struct {
-	Body        string `json:"body"`
-	Region      string `json:"region"`
+	Body   string `json:"body"`
+	Region string `json:"region"`
+	// RegionCode is the division the body's reports resolved to; "" when
+	// they did not, and the body's years were then grouped by region text.
+	RegionCode  string `json:"region_code"`
 	Site        string `json:"site"`
 	LastYear    int    `json:"last_year"`
 	MissingYear int    `json:"missing_year"`
@@ -32,13 +35,19 @@ type Gap struct {
 // late before anyone has published 2024 reports). --format and
 // --failed-checks do not apply: a report that fails checks still exists.
 // Reports without a body or year cannot be placed and are skipped.
+//
+// A body's reports are one series when they resolved to the same division
+// and name the same body within it (coverage's rule: 洛阳市偃师区财政局
+// and 偃师区财政局 of 410307 are one), whatever their region text says;
+// reports with no resolved region are grouped by body and region text,
+// so two 新华区 stay apart only when the text tells them apart.
 func Missing(ctx context.Context, a *archive.Archive, f Filter) ([]Gap, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	type group struct {
-		body, region, site string
-		years              map[int]Ref
+		body, region, code, site string
+		years                    map[int]Ref
 	}
 	groups := map[string]*group{}
 	sel := Filter{Body: f.Body, Region: f.Region, Site: f.Site}
@@ -57,13 +66,18 @@ func Missing(ctx context.Context, a *archive.Archive, f Filter) ([]Gap, error) {
 		if d.ParseStatus == "not_report" {
 			return nil
 		}
-		k := GroupKey(d.Body) + "\x00" + textfold.Fold(d.Region, textfold.Name)
+		k := "text\x00" + GroupKey(d.Body) + "\x00" + textfold.Fold(d.Region, textfold.Name)
+		code := ""
+		if dv := divisions.ByCode(d.RegionCode); dv != nil {
+			code = d.RegionCode
+			k = "code\x00" + code + "\x00" + bodyKey(d.Body, dv)
+		}
 		g := groups[k]
 		if g == nil {
 			g = &group{years: map[int]Ref{}}
 			groups[k] = g
 		}
-		g.body, g.region, g.site = d.Body, d.Region, d.Site
+		g.body, g.region, g.code, g.site = d.Body, d.Region, code, d.Site
 		if old, ok := g.years[d.Year]; !ok || d.ID < old.ID {
 			g.years[d.Year] = Ref{ID: d.ID, Year: d.Year, Body: d.Body, Region: d.Region, Site: d.Site, URL: d.URL}
 		}
@@ -88,7 +102,7 @@ func Missing(ctx context.Context, a *archive.Archive, f Filter) ([]Gap, error) {
 				continue
 			}
 			last := g.years[y]
-			gap := Gap{Body: g.body, Region: g.region, Site: last.Site, LastYear: y, MissingYear: m,
+			gap := Gap{Body: g.body, Region: g.region, RegionCode: g.code, Site: last.Site, LastYear: y, MissingYear: m,
 				LastID: last.ID, LastURL: last.URL, LaterYears: []int{}}
 			for _, later := range years {
 				if later > m {

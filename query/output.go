@@ -203,12 +203,12 @@ func (r Record) Table() []string {
 
 // CSVHeader implements Row.
 func (Gap) CSVHeader() []string {
-	return []string{"body", "region", "site", "last_year", "missing_year", "last_id", "last_url", "later_years"}
+	return []string{"body", "region", "site", "last_year", "missing_year", "last_id", "last_url", "later_years", "region_code"}
 }
 
 // CSV implements Row.
 func (g Gap) CSV() []string {
-	return []string{g.Body, g.Region, g.Site, strconv.Itoa(g.LastYear), strconv.Itoa(g.MissingYear), g.LastID, g.LastURL, joinInts(g.LaterYears)}
+	return []string{g.Body, g.Region, g.Site, strconv.Itoa(g.LastYear), strconv.Itoa(g.MissingYear), g.LastID, g.LastURL, joinInts(g.LaterYears), g.RegionCode}
 }
 
 // TableHeader implements Row.

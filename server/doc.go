@@ -21,5 +21,6 @@
 // The web page (web*.go, templates/) is server-rendered with no script:
 // the search list (facets, sorting, pages, downloads), the report page
 // (original beside the tables, value provenance, related reports), /series
-// (SVG charts), /compare and /sites.
+// (SVG charts), /compare, /coverage (who in a region published which
+// year's report, late or missing against the legal deadlines) and /sites.
 package server

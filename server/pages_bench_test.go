@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/divisions"
 )
 
 // benchPagesArchive holds n parsed reports (tables of section 二, 三 and
@@ -38,6 +39,9 @@ func benchPagesArchive(b *testing.B, n int) (*archive.Archive, string) {
 		"checks":            []any{map[string]any{"rule": "H1", "where": "requests.total", "ok": true}},
 		"sections":          map[string]any{"overview": "本年度，我局认真贯彻落实《中华人民共和国政府信息公开条例》。"}}
 	raw, _ := json.Marshal(parsed)
+	// district k is resolved to a real county-level division of 河南省, as
+	// ingest would resolve it (the coverage grid reads codes, not text)
+	counties := divisions.Counties(divisions.ByCode("410000"))
 	var id0 string
 	batch := 500
 	for start := 0; start < n; start += batch {
@@ -54,7 +58,8 @@ func benchPagesArchive(b *testing.B, n int) (*archive.Archive, string) {
 				Capture: &archive.Capture{URL: u, FinalURL: u, Status: 200, Site: "s", DocID: id, Headers: archive.Headers{"Content-Type": "application/pdf"}},
 				Doc: &archive.Document{ID: id, Site: "s", URL: u, Title: fmt.Sprintf("第%d局%d年政府信息公开工作年度报告", i%300, 2014+i%10),
 					Body: fmt.Sprintf("第%d区第%d局", i%30, i%300), Region: region, Year: 2014 + i%10, Format: "2021", ParseStatus: "ok",
-					FailedChecks: i % 7 / 6, FirstSeen: time.Now(), Parsed: raw, Files: []archive.FileRef{{URL: u, Role: "attachment"}}}})
+					FailedChecks: i % 7 / 6, FirstSeen: time.Now(), Parsed: raw, Files: []archive.FileRef{{URL: u, Role: "attachment"}},
+					RegionCode: benchCounty(counties, i%30).Code(), RegionPath: benchCounty(counties, i%30).Path(), RegionLevel: "county"}})
 		}
 		for _, f := range fetches {
 			if err := arc.CommitFetch(f); err != nil {
@@ -63,6 +68,11 @@ func benchPagesArchive(b *testing.B, n int) (*archive.Archive, string) {
 		}
 	}
 	return arc, id0
+}
+
+// benchCounty is the division bench district k resolves to.
+func benchCounty(counties []*divisions.Division, k int) *divisions.Division {
+	return counties[k*5%len(counties)]
 }
 
 // BenchmarkPages10k times each web page over 10,000 reports (server time:
@@ -82,6 +92,7 @@ func BenchmarkPages10k(b *testing.B) {
 		b.Fatal(err)
 	}
 	h := s.Handler()
+	county := benchCounty(divisions.Counties(divisions.ByCode("410000")), 1)
 	for _, p := range []struct{ name, path string }{
 		{"search", "/"},
 		{"search-year-sorted", "/?year=2020&sort=body&order=asc"},
@@ -90,6 +101,12 @@ func BenchmarkPages10k(b *testing.B) {
 		{"series", "/series?body=" + url.QueryEscape("第0区第0局")},
 		{"compare", "/compare?region=" + url.QueryEscape("第1区")},
 		{"sites", "/sites"},
+		// a district's grid (10 bodies × 10 years), its city (a summary
+		// row per district), the whole province (~160 rows, overdue list capped)
+		{"coverage", "/coverage?region=" + county.Code() + "&years=2014-2023"},
+		{"coverage-city", "/coverage?region=" + county.Parent.Code() + "&years=2014-2023"},
+		{"coverage-province", "/coverage?region=410000&years=2014-2023"},
+		{"coverage-csv-province", "/coverage?region=410000&years=2014-2023&as=csv"},
 		{"search-after-a-write", "/"},
 	} {
 		b.Run(p.name, func(b *testing.B) {

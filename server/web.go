@@ -120,7 +120,7 @@ func formatLabel(s string) string {
 func newWeb(loc *time.Location) (*web, error) {
 	w := &web{pages: map[string]*template.Template{}}
 	funcs := funcMap(loc)
-	for _, name := range []string{"search", "report", "sites", "series", "compare", "error"} {
+	for _, name := range []string{"search", "report", "sites", "series", "compare", "coverage", "error"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/divisions"
 	"github.com/nianbao/nianbao/export"
 	"github.com/nianbao/nianbao/parse/report"
 	"github.com/nianbao/nianbao/query"
@@ -116,6 +117,8 @@ type comparePage struct {
 	CSV, XLSX  string
 	Searched   bool
 	Sort       string
+	// CoverageHref: who in the compared region published at all.
+	CoverageHref string
 }
 
 type compareHead struct {
@@ -176,6 +179,9 @@ func (s *Server) pageCompare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Searched = true
+	if ds, err := divisions.Lookup(f.Region); f.Region != "" && err == nil && len(ds) == 1 {
+		p.CoverageHref = coverageHref(ds[0].Code(), "")
+	}
 	all := f
 	all.YearFrom, all.YearTo = 0, 0
 	docs, err := s.query(r.Context(), s.arc, all)

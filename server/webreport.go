@@ -244,6 +244,8 @@ type reportPage struct {
 	OtherYears, SameYear []relatedDoc
 	Warnings             []warnView
 	SeriesHref           string
+	// CoverageHref: the coverage grid of the report's region.
+	CoverageHref string
 	// HasSources: some value says where it stands in the original.
 	HasSources bool
 }
@@ -388,6 +390,7 @@ func (s *Server) pageReport(w http.ResponseWriter, r *http.Request) {
 	if d.Body != "" {
 		p.SeriesHref = "/series?body=" + url.QueryEscape(d.Body)
 	}
+	p.CoverageHref = s.regionCoverageHref(d)
 	if p.Provenance, err = s.provenance(d); err != nil {
 		s.log.Error("provenance", "id", id, "err", err)
 	}
