@@ -1,0 +1,132 @@
+package main
+
+import (
+	"errors"
+	"go/build"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/nianbao/nianbao/"
+
+// layer is each package's place in the layering README's architecture
+// section draws: a package imports only packages of a lower layer. A new
+// package gets a layer here, so where it sits is decided, not drifted into.
+var layer = map[string]int{
+	"sniff": 0, "charset": 0, "internal/textfold": 0, "internal/htmltree": 0,
+	"schedule": 0, "divisions/internal/build": 0,
+
+	"divisions": 1, "sites": 1, "crawl/fetch": 1, "parse/extract": 1,
+
+	"config": 2, "archive": 2, "parse/pdf": 2, "parse/report": 2,
+
+	"parse": 3, "alert": 3, "portal": 3,
+
+	"ingest": 4, "query": 4,
+
+	"crawl": 5, "export": 5, "search": 5,
+
+	"server": 6,
+
+	"internal/cli": 7,
+
+	"cmd/crawler": 8, "divisions/gen": 8,
+
+	// Test helpers and file-only packages: no production code imports
+	// them (checked below), so their layer only bounds what they import.
+	"query/querytest": 3, "internal/htmltree/htmltreetest": 1, "deploy": 0,
+}
+
+// only names packages whose project imports are a closed list, for the
+// reasons their doc.go gives.
+var only = map[string][]string{
+	"archive":     {"sniff"},           // stores what it is given; sniff names a blob's type
+	"portal":      {"config", "sniff"}, // the independent oracle: no crawler or parser code
+	"sites":       {"internal/htmltree", "internal/textfold"},
+	"crawl/fetch": {"charset", "internal/textfold", "sniff"},
+}
+
+// readers read the stored reading: they never crawl, ingest or parse
+// files (parse/report is imported for the report schema only).
+var readers = []string{"query", "export", "search", "server", "alert"}
+
+var notForReaders = []string{"crawl", "ingest", "parse", "parse/pdf", "parse/extract"}
+
+var testHelpers = []string{"query/querytest", "internal/htmltree/htmltreetest"}
+
+// TestLayering holds every package's non-test imports to the layering.
+func TestLayering(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	imports := map[string][]string{} // package → project packages it imports
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "testdata") {
+			return filepath.SkipDir
+		}
+		p, err := build.ImportDir(path, 0)
+		if err != nil {
+			var none *build.NoGoError
+			if errors.As(err, &none) {
+				return nil
+			}
+			t.Errorf("%s: %v", path, err)
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		var own []string
+		for _, imp := range p.Imports {
+			if s, ok := strings.CutPrefix(imp, module); ok {
+				own = append(own, s)
+			}
+		}
+		imports[rel] = own
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imports) < 20 {
+		t.Fatalf("found only %d packages under %s", len(imports), root)
+	}
+	for pkg, own := range imports {
+		l, ok := layer[pkg]
+		if !ok {
+			t.Errorf("package %s has no layer: add it to the table here and to README's architecture section", pkg)
+			continue
+		}
+		for _, imp := range own {
+			if il, ok := layer[imp]; ok && il >= l {
+				t.Errorf("%s (layer %d) imports %s (layer %d): a package imports only lower layers", pkg, l, imp, il)
+			}
+			if allowed, ok := only[pkg]; ok && !slices.Contains(allowed, imp) {
+				t.Errorf("%s imports %s; it may import only %v", pkg, imp, allowed)
+			}
+			if slices.Contains(readers, pkg) && slices.Contains(notForReaders, imp) {
+				t.Errorf("%s imports %s: readers use the stored reading, never the crawl or parse pipeline", pkg, imp)
+			}
+			if slices.Contains(testHelpers, imp) {
+				t.Errorf("%s imports the test helper %s", pkg, imp)
+			}
+		}
+	}
+	for pkg := range layer {
+		if _, ok := imports[pkg]; !ok {
+			if _, err := os.Stat(filepath.Join(root, pkg)); err != nil {
+				t.Errorf("layer table names %s, which is gone: remove it here and in README", pkg)
+			}
+		}
+	}
+}
