@@ -75,7 +75,7 @@ reported); it is non-zero only when a file cannot be read.`,
 						fmt.Fprintln(app.Stdout, string(b))
 						continue
 					}
-					if err := printSummary(app.Stdout, path, len(data), r); err != nil {
+					if err := printSummary(app.Stdout, TermWidth(app.Stdout), path, len(data), r); err != nil {
 						return err
 					}
 				}
@@ -97,7 +97,7 @@ reported); it is non-zero only when a file cannot be read.`,
 // missing title, body, year and tables that follow from it. The path and
 // everything read from the file go through query.Printable: a control
 // character in a file name or a report is shown, not sent to the terminal.
-func printSummary(w io.Writer, path string, size int, r *report.Report) error {
+func printSummary(w io.Writer, width int, path string, size int, r *report.Report) error {
 	p := query.Printable
 	if why := unreadReason(r, size); why != "" {
 		_, err := fmt.Fprintf(w, "%s: status %s: %s\n", p(path), parse.StatusFailed, p(oneLine(why)))
@@ -122,7 +122,7 @@ func printSummary(w io.Writer, path string, size int, r *report.Report) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", p(path), err)
 		}
-		if err := query.RenderTables(w, rep); err != nil {
+		if err := query.RenderTables(w, rep, width); err != nil {
 			return err
 		}
 		fmt.Fprintln(w)

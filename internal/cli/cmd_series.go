@@ -97,7 +97,7 @@ When --body matches several bodies, each gets its own series.`,
 					if i > 0 {
 						fmt.Fprintln(w)
 					}
-					if err := query.RenderSeries(w, s); err != nil {
+					if err := query.RenderSeries(w, s, TermWidth(app.Stdout)); err != nil {
 						return err
 					}
 				}
