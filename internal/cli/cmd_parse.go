@@ -143,8 +143,20 @@ func printSummary(w io.Writer, width int, path string, size int, r *report.Repor
 	for _, f := range failed {
 		fmt.Fprintf(w, "    ✗ %s\n", f)
 	}
+	// A file that is not a report gets the warning that says why; the
+	// missing title, year and tables that follow from it are noise here
+	// (--json keeps them all).
+	notReport := parse.Status(r) == parse.StatusNotReport
+	hidden := 0
 	for _, wn := range r.Warnings {
+		if notReport && wn.Code != report.WarnNotReport {
+			hidden++
+			continue
+		}
 		fmt.Fprintf(w, "  warning %s: %s\n", wn.Code, p(oneLine(wn.Message)))
+	}
+	if hidden > 0 {
+		fmt.Fprintf(w, "  (%s from it: --json lists them)\n", plural(hidden, "more warning follows", "more warnings follow"))
 	}
 	return nil
 }
