@@ -29,7 +29,7 @@ once their deadline has passed.
 				if region == "" || years == "" {
 					return withExit(2, fmt.Errorf("coverage needs --region and --years (e.g. --region 洛阳市 --years 2019-2024)"))
 				}
-				from, to, err := query.ParseYears(years)
+				from, to, err := parseYearsFlag("years", years)
 				if err != nil {
 					return withExit(2, err)
 				}

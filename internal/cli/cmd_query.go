@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -20,7 +21,7 @@ type filterFlags struct {
 func (ff *filterFlags) bind(fs *pflag.FlagSet, yearFlag string) {
 	fs.StringVar(&ff.body, "body", "", "issuing body: full name, part of it, or a short form (工信局 ↔ 工业和信息化局; see query/ALIASES.md)")
 	fs.StringVar(&ff.year, yearFlag, "", "data year or range: 2023, 2019-2023, 2019- or -2023")
-	fs.StringVar(&ff.region, "region", "", "region at any level: 河南省, 洛阳市, 偃师区")
+	fs.StringVar(&ff.region, "region", "", "region at any level, by name or division code: 河南省, 洛阳市, 偃师区, 410307")
 	fs.StringVar(&ff.site, "site", "", "config site name")
 	fs.StringVar(&ff.format, "format", "", "table format: 2019 or 2021 (also legacy, unknown)")
 	fs.BoolVar(&ff.failed, "failed-checks", false, "only reports whose own numbers do not add up")
@@ -31,9 +32,27 @@ func (ff *filterFlags) filter() (query.Filter, error) {
 	if err != nil {
 		return query.Filter{}, err
 	}
+	switch ff.format {
+	case query.OutTable, query.OutJSON, query.OutJSONL, query.OutCSV, "xlsx", "zip":
+		// --format names a report's table format; readers reach for it to
+		// choose the output's.
+		return query.Filter{}, fmt.Errorf("bad --format %q: --format picks the reports' table format (%s); the output's is --output",
+			ff.format, strings.Join(query.Formats, ", "))
+	}
 	f := query.Filter{Body: ff.body, YearFrom: from, YearTo: to, Region: ff.region, Site: ff.site,
 		Format: ff.format, FailedChecks: ff.failed}
 	return f, f.Validate()
+}
+
+// parseYearsFlag is query.ParseYears for a command whose flag is named
+// flag (series and coverage take --years): its errors name that flag,
+// not query's --year.
+func parseYearsFlag(flag, s string) (from, to int, err error) {
+	from, to, err = query.ParseYears(s)
+	if err != nil && flag != "year" {
+		err = errors.New(strings.ReplaceAll(err.Error(), `--year "`, "--"+flag+` "`))
+	}
+	return from, to, err
 }
 
 // describe renders the selection for README/warcinfo.

@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Flag mistakes a new reader makes are answered in the terms of the flag
+// typed: --format is the reports' table format (the output's is --output),
+// and series and coverage name their own flag, --years.
+func TestFlagMistakesNameTheFlag(t *testing.T) {
+	db, _ := queryArchive(t)
+	out := filepath.Join(t.TempDir(), "x.csv")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"query", "--format", "table"}, `bad --format "table": --format picks the reports' table format (2019, 2021, legacy, unknown); the output's is --output`},
+		{[]string{"export", "--format", "csv", "-o", out}, `bad --format "csv": --format picks the reports' table format`},
+		{[]string{"query", "--format", "2020"}, `bad --format "2020": want one of 2019, 2021, legacy, unknown`},
+		{[]string{"coverage", "--region", "洛阳市", "--years", "20x"}, `bad year "20x" in --years "20x"`},
+		{[]string{"series", "--body", "教育局", "--years", "20x"}, `bad year "20x" in --years "20x"`},
+	} {
+		_, errOut, code := runQ(append([]string{"--archive", db}, tc.args...)...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}
+
+// Every command that filters by region says a division code works too,
+// as it does (410300 is 洛阳市).
+func TestRegionHelpNamesCodes(t *testing.T) {
+	db, _ := queryArchive(t)
+	for _, c := range []string{"query", "export", "search", "reparse", "series", "coverage", "import"} {
+		out, _, code := runQ(c, "--help")
+		if code != 0 || !strings.Contains(out, "410307") {
+			t.Errorf("%s --help: exit %d, --region does not mention codes:\n%s", c, code, out)
+		}
+	}
+	byName, _, _ := runQ("--archive", db, "query", "--region", "洛阳市")
+	byCode, _, _ := runQ("--archive", db, "query", "--region", "410300")
+	if byName == "" || byName != byCode {
+		t.Errorf("--region 410300 and 洛阳市 differ:\n%s\n%s", byCode, byName)
+	}
+}
