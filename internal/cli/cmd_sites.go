@@ -37,6 +37,15 @@ func init() {
 					fmt.Fprintf(app.Stdout, "%s\t%s\t%s\tfamily=%s\n", s.Name, orDefault(s.Region, "-"), strings.Join(s.Start, " "), orDefault(s.Family, "auto"))
 				}
 				fmt.Fprintf(app.Stdout, "families: %s\n", strings.Join(sites.Families(), ", "))
+				if len(cfg.Sites) == 0 {
+					// Without this, a run from the wrong folder lists the
+					// families alone, as if that were all there is.
+					where := fmt.Sprintf("%s has no sites:", cfg.Path)
+					if cfg.Path == "" {
+						where = fmt.Sprintf("no config file %s; --config names one", app.ConfigPath)
+					}
+					fmt.Fprintf(app.Stderr, "no sites configured (%s)\n", where)
+				}
 				return nil
 			},
 		})

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,5 +44,26 @@ func TestRegionHelpNamesCodes(t *testing.T) {
 	byCode, _, _ := runQ("--archive", db, "query", "--region", "410300")
 	if byName == "" || byName != byCode {
 		t.Errorf("--region 410300 and 洛阳市 differ:\n%s\n%s", byCode, byName)
+	}
+}
+
+// sites list says when no site is configured, and why, instead of
+// printing the families alone as if nothing were wrong.
+func TestSitesListSaysWhenNoneConfigured(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.yaml")
+	os.WriteFile(empty, []byte("crawl:\n  delay: 2s\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		// The package's folder has no config.yaml, the default.
+		{[]string{"sites", "list"}, "no sites configured (no config file ./config.yaml; --config names one)\n"},
+		{[]string{"--config", empty, "sites", "list"}, "no sites configured (" + empty + " has no sites:)\n"},
+	} {
+		out, errOut, code := runQ(tc.args...)
+		if code != 0 || !strings.HasPrefix(out, "families: ") || errOut != tc.want {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want stderr %q", tc.args, code, out, errOut, tc.want)
+		}
 	}
 }
