@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -65,5 +66,29 @@ func TestSitesListSaysWhenNoneConfigured(t *testing.T) {
 		if code != 0 || !strings.HasPrefix(out, "families: ") || errOut != tc.want {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want stderr %q", tc.args, code, out, errOut, tc.want)
 		}
+	}
+}
+
+// search's table names its columns as query's does: a reader moving from
+// one listing to the other meets the same headers.
+func TestSearchTableHeaderMatchesQuery(t *testing.T) {
+	db, _ := queryArchive(t)
+	q, _, code := runTerm(200, "--archive", db, "query")
+	if code != 0 {
+		t.Fatalf("query: exit %d", code)
+	}
+	s, errOut, code := runTerm(200, "--archive", db, "search", "偃师")
+	if code != 0 {
+		t.Fatalf("search: exit %d: %s", code, errOut)
+	}
+	qh := strings.Fields(strings.SplitN(q, "\n", 2)[0])
+	sh := strings.Fields(strings.SplitN(s, "\n", 2)[0])
+	for _, name := range []string{"ID", "年份", "机关", "body", "标题", "title"} {
+		if !slices.Contains(qh, name) || !slices.Contains(sh, name) {
+			t.Errorf("header %q: query %v, search %v", name, qh, sh)
+		}
+	}
+	if !slices.Contains(sh, "摘录") || !slices.Contains(sh, "snippet") {
+		t.Errorf("search header %v lacks 摘录 snippet", sh)
 	}
 }
