@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/divisions"
 	"github.com/nianbao/nianbao/query"
 )
 
@@ -84,6 +85,19 @@ func noMatch(filters string) string {
 		return "no reports match (the archive holds none)"
 	}
 	return "no reports match (" + filters + ")"
+}
+
+// regionHint says, after an empty selection, that --region named no
+// division and was matched as text ("" when it named one): a misspelt
+// place otherwise reads as a place with no reports.
+func regionHint(region string) string {
+	if region == "" {
+		return ""
+	}
+	if _, err := divisions.Lookup(region); err == nil {
+		return ""
+	}
+	return fmt.Sprintf("; no division is called %q, so it was matched as text in the reports' region names", region)
 }
 
 // outputKind resolves --output: a table on a terminal, JSON Lines otherwise.
@@ -192,7 +206,7 @@ in the --year range if given, and never after the newest year in the archive.`,
 					case out.Count() == 0 && missing:
 						fmt.Fprintf(app.Stderr, "no missing reports (%s)\n", ff.describe("year"))
 					case out.Count() == 0:
-						fmt.Fprintln(app.Stderr, noMatch(ff.describe("year")))
+						fmt.Fprintln(app.Stderr, noMatch(ff.describe("year"))+regionHint(ff.region))
 					case missing:
 						fmt.Fprintf(app.Stderr, "%s\n", plural(out.Count(), "missing report", "missing reports"))
 					default:

@@ -92,3 +92,23 @@ func TestSearchTableHeaderMatchesQuery(t *testing.T) {
 		t.Errorf("search header %v lacks 摘录 snippet", sh)
 	}
 }
+
+// An empty selection whose --region names no division says so: a
+// misspelt place otherwise reads as a place without reports.
+func TestNoMatchSaysRegionNamesNoDivision(t *testing.T) {
+	db, _ := queryArchive(t)
+	hint := `; no division is called "不存在市", so it was matched as text in the reports' region names`
+	_, errOut, code := runTerm(120, "--archive", db, "query", "--region", "不存在市")
+	if code != 0 || errOut != "no reports match (--region 不存在市)"+hint+"\n" {
+		t.Errorf("query: exit %d, stderr %q", code, errOut)
+	}
+	_, errOut, code = runTerm(120, "--archive", db, "query", "--region", "洛阳市", "--year", "1990")
+	if code != 0 || errOut != "no reports match (--year 1990 --region 洛阳市)\n" {
+		t.Errorf("query, a real division: exit %d, stderr %q", code, errOut)
+	}
+	out := filepath.Join(t.TempDir(), "x.csv")
+	_, errOut, code = runQ("--archive", db, "export", "--region", "不存在市", "-o", out)
+	if code != 1 || !strings.Contains(errOut, hint+": nothing exported") {
+		t.Errorf("export: exit %d, stderr %q", code, errOut)
+	}
+}
