@@ -114,7 +114,7 @@ Then try: crawler --archive ` + "./data/demo.db" + ` stats`,
 				return serveDemo(ctx, app, arc, p, addr)
 			},
 		}
-		cmd.Flags().StringVar(&db, "db", "./data/demo.db", "demo archive file (recreated; only a previous demo archive is deleted; default: --archive if given)")
+		cmd.Flags().StringVar(&db, "db", "./data/demo.db", "demo archive file, recreated (only a previous demo archive is deleted); --archive, if given, replaces this default")
 		cmd.Flags().BoolVar(&force, "force", false, "delete the --db file even if it is not a previous demo archive")
 		cmd.Flags().IntVar(&maxList, "list", 12, "documents to list per site (0: none)")
 		cmd.Flags().BoolVar(&serve, "serve", false, "then serve the demo archive's web page and API (no crawl schedule)")

@@ -112,3 +112,19 @@ func TestNoMatchSaysRegionNamesNoDivision(t *testing.T) {
 		t.Errorf("export: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// Each flag's help names its default once: cobra appends it, so a usage
+// text that states its own "default:" reads twice.
+func TestHelpStatesEachDefaultOnce(t *testing.T) {
+	for _, c := range []string{"demo", "query", "export", "search", "series", "coverage", "show", "parse", "import", "reparse", "reregion", "retract", "stats", "verify", "crawl", "serve", "backup", "reindex"} {
+		out, _, code := runQ(c, "--help")
+		if code != 0 {
+			t.Fatalf("%s --help: exit %d", c, code)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if strings.Contains(l, "default:") && strings.Contains(l, "(default ") {
+				t.Errorf("%s --help names a default twice: %q", c, strings.TrimSpace(l))
+			}
+		}
+	}
+}
