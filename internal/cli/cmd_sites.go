@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl"
 	"github.com/nianbao/nianbao/crawl/fetch"
 	"github.com/nianbao/nianbao/divisions"
@@ -40,11 +41,7 @@ func init() {
 				if len(cfg.Sites) == 0 {
 					// Without this, a run from the wrong folder lists the
 					// families alone, as if that were all there is.
-					where := fmt.Sprintf("%s has no sites:", cfg.Path)
-					if cfg.Path == "" {
-						where = fmt.Sprintf("no config file %s; --config names one", app.ConfigPath)
-					}
-					fmt.Fprintf(app.Stderr, "no sites configured (%s)\n", where)
+					fmt.Fprintln(app.Stderr, noSitesConfigured(cfg))
 				}
 				return nil
 			},
@@ -180,4 +177,14 @@ func printCheck(app *App, name, region string, start []string, run archive.Run, 
 	for _, n := range run.Notes {
 		fmt.Fprintf(w, "Note: %s\n", p(n))
 	}
+}
+
+// noSitesConfigured says why cfg has no sites: no config file was found
+// (only the default path may be missing; a --config that is missing is an
+// error before this), or the file has no sites: entry.
+func noSitesConfigured(cfg *config.Config) string {
+	if cfg.Path == "" {
+		return "no sites configured (no config file: ./config.yaml is read by default, --config names another)"
+	}
+	return fmt.Sprintf("no sites configured (%s has no sites:)", cfg.Path)
 }

@@ -49,7 +49,8 @@ func TestRegionHelpNamesCodes(t *testing.T) {
 }
 
 // sites list says when no site is configured, and why, instead of
-// printing the families alone as if nothing were wrong.
+// printing the families alone as if nothing were wrong; crawl refuses
+// with the same reason.
 func TestSitesListSaysWhenNoneConfigured(t *testing.T) {
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.yaml")
@@ -59,12 +60,23 @@ func TestSitesListSaysWhenNoneConfigured(t *testing.T) {
 		want string
 	}{
 		// The package's folder has no config.yaml, the default.
-		{[]string{"sites", "list"}, "no sites configured (no config file ./config.yaml; --config names one)\n"},
+		{[]string{"sites", "list"}, "no sites configured (no config file: ./config.yaml is read by default, --config names another)\n"},
 		{[]string{"--config", empty, "sites", "list"}, "no sites configured (" + empty + " has no sites:)\n"},
 	} {
 		out, errOut, code := runQ(tc.args...)
 		if code != 0 || !strings.HasPrefix(out, "families: ") || errOut != tc.want {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want stderr %q", tc.args, code, out, errOut, tc.want)
+		}
+		// crawl refuses with the same reason, before opening any archive.
+		db := filepath.Join(dir, "never.db")
+		crawlArgs := append([]string{"--archive", db, "crawl"}, tc.args[:len(tc.args)-2]...)
+		_, errOut, code = runQ(crawlArgs...)
+		want := "crawler: " + strings.TrimSuffix(tc.want, "\n") + ": add a sites: entry (name, region, start)\n"
+		if code != 2 || errOut != want {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", crawlArgs, code, errOut, want)
+		}
+		if _, err := os.Stat(db); err == nil {
+			t.Errorf("%v created the archive", crawlArgs)
 		}
 	}
 }
