@@ -99,7 +99,10 @@ Then try: crawler --archive ` + "./data/demo.db" + ` stats`,
 
 				ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 				defer stop()
-				fmt.Fprintf(app.Stdout, "Imitation portal on %s (%d sites); crawling into %s …\n\n", p.Start(), len(p.Sites()), db)
+				// The sites keep real portals' host names, which the log lines
+				// below name; say at once that none of them is reached.
+				fmt.Fprintf(app.Stdout, "Imitation portal on %s (%d sites); crawling into %s …\n", p.Start(), len(p.Sites()), db)
+				fmt.Fprintf(app.Stdout, "Its sites use real portals' host names, all answered by the imitation on %s: nothing leaves this machine.\n\n", p.Start())
 				results := runCrawl(ctx, app, parser, crawl.Options{
 					Store: arc, Config: dcfg, Resolve: p.Resolve(), LoopbackOnly: true, NoPoliteness: true,
 				}, p.Sites())
