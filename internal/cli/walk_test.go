@@ -23,6 +23,8 @@ func TestFlagMistakesNameTheFlag(t *testing.T) {
 		{[]string{"query", "--format", "2020"}, `bad --format "2020": want one of 2019, 2021, legacy, unknown`},
 		{[]string{"coverage", "--region", "洛阳市", "--years", "20x"}, `bad year "20x" in --years "20x"`},
 		{[]string{"series", "--body", "教育局", "--years", "20x"}, `bad year "20x" in --years "20x"`},
+		// coverage writes jsonl too (its JSON on one line): the error lists it.
+		{[]string{"coverage", "--region", "洛阳市", "--years", "2022-2023", "--output", "xml"}, `bad --output "xml": want table, json, jsonl or csv`},
 	} {
 		_, errOut, code := runQ(append([]string{"--archive", db}, tc.args...)...)
 		if code != 2 || !strings.Contains(errOut, tc.want) {
