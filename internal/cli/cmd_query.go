@@ -87,9 +87,10 @@ func noMatch(filters string) string {
 	return "no reports match (" + filters + ")"
 }
 
-// regionHint says, after an empty selection, that --region named no
+// regionHint says, after a selection's count, that --region named no
 // division and was matched as text ("" when it named one): a misspelt
-// place otherwise reads as a place with no reports.
+// place otherwise reads as a place with no reports, and a part of a name
+// (偃师) as the division it resembles.
 func regionHint(region string) string {
 	if region == "" {
 		return ""
@@ -210,7 +211,7 @@ in the --year range if given, and never after the newest year in the archive.`,
 					case missing:
 						fmt.Fprintf(app.Stderr, "%s\n", plural(out.Count(), "missing report", "missing reports"))
 					default:
-						fmt.Fprintf(app.Stderr, "%s\n", plural(out.Count(), "report", "reports"))
+						fmt.Fprintf(app.Stderr, "%s%s\n", plural(out.Count(), "report", "reports"), regionHint(ff.region))
 					}
 				}
 				return nil

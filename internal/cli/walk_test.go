@@ -107,9 +107,10 @@ func TestSearchTableHeaderMatchesQuery(t *testing.T) {
 	}
 }
 
-// An empty selection whose --region names no division says so: a
-// misspelt place otherwise reads as a place without reports.
-func TestNoMatchSaysRegionNamesNoDivision(t *testing.T) {
+// A selection whose --region names no division says so after its count:
+// a misspelt place otherwise reads as a place without reports, and part
+// of a name as the division it resembles.
+func TestSelectionSaysRegionNamesNoDivision(t *testing.T) {
 	db, _ := queryArchive(t)
 	hint := `; no division is called "不存在市", so it was matched as text in the reports' region names`
 	_, errOut, code := runTerm(120, "--archive", db, "query", "--region", "不存在市")
@@ -119,6 +120,12 @@ func TestNoMatchSaysRegionNamesNoDivision(t *testing.T) {
 	_, errOut, code = runTerm(120, "--archive", db, "query", "--region", "洛阳市", "--year", "1990")
 	if code != 0 || errOut != "no reports match (--year 1990 --region 洛阳市)\n" {
 		t.Errorf("query, a real division: exit %d, stderr %q", code, errOut)
+	}
+	// Text that names no division but matches some region names: the
+	// count says how it was matched.
+	_, errOut, code = runTerm(120, "--archive", db, "query", "--region", "偃师")
+	if code != 0 || !strings.HasSuffix(errOut, ` reports; no division is called "偃师", so it was matched as text in the reports' region names`+"\n") {
+		t.Errorf("query --region 偃师: exit %d, stderr %q", code, errOut)
 	}
 	out := filepath.Join(t.TempDir(), "x.csv")
 	_, errOut, code = runQ("--archive", db, "export", "--region", "不存在市", "-o", out)
