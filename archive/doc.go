@@ -7,6 +7,8 @@
 // users query by (body, year, region, site, URL, hash).
 //
 // It must not fetch, parse or interpret content: it stores what it is
-// given, exactly, and answers lookups. Derived data (parsed JSON) is stored
-// only as a rebuildable cache on the Document.
+// given, exactly, and answers lookups (beyond naming each blob's media type
+// with package sniff, its one project import). No other package reads its
+// buckets or key layouts: readers go through its methods. Derived data
+// (parsed JSON) is stored only as a rebuildable cache on the Document.
 package archive

@@ -102,7 +102,8 @@ func decodeStrict(b []byte, c *Config) error {
 		if errors.As(err, &te) {
 			msgs := make([]string, len(te.Errors))
 			for i, m := range te.Errors {
-				msgs[i] = unknownFieldRe.ReplaceAllString(m, `unknown key "$1" (in $2)`)
+				m = unknownFieldRe.ReplaceAllString(m, `unknown key "$1" (in $2)`)
+				msgs[i] = scalarForListRe.ReplaceAllString(m, "one value ($1) where a list is wanted: write it in brackets, [value], or as one \"- value\" per line")
 			}
 			return errors.New(strings.Join(msgs, "; "))
 		}
@@ -113,6 +114,11 @@ func decodeStrict(b []byte, c *Config) error {
 
 // unknownFieldRe matches yaml.v3's "line N: field X not found in type config.T".
 var unknownFieldRe = regexp.MustCompile(`field (\S+) not found in type config\.(\w+)`)
+
+// scalarForListRe matches yaml.v3's "line N: cannot unmarshal !!str `x` into
+// []string": one value written where a list is wanted (start: URL rather
+// than start: [URL]), which reads as Go to a new user.
+var scalarForListRe = regexp.MustCompile("cannot unmarshal !!\\w+ (`[^`]*`) into \\[\\]string")
 
 // Validate reports the first problem that would make the config unusable.
 // A site needs a name, a region and at least one absolute http(s) start

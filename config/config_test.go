@@ -25,6 +25,7 @@ func TestLoadValidates(t *testing.T) {
 		{"relative start", "sites: [{name: a, region: 河南省, start: [notaurl]}]", []string{`start "notaurl"`, "http"}},
 		{"ftp start", "sites: [{name: a, region: 河南省, start: [\"ftp://x/\"]}]", []string{`start "ftp://x/"`, "http"}},
 		{"no host", "sites: [{name: a, region: 河南省, start: [\"http:///path\"]}]", []string{"no host"}},
+		{"one start, not a list", "sites:\n  - name: a\n    region: 河南省\n    start: http://a.gov.cn/\n", []string{"line 4", "where a list is wanted: write it in brackets, [value], or as one \"- value\" per line"}},
 		{"duplicate", "sites: [{name: a, region: 河南省, start: [\"http://a.gov.cn/\"]}, {name: a, region: 河南省, start: [\"http://b.gov.cn/\"]}]", []string{"duplicate name"}},
 	}
 	for _, tc := range tests {

@@ -21,8 +21,10 @@
 // and parallelism from the server's side rather than the crawler's.
 //
 // It must not: listen on anything but 127.0.0.1, depend on the crawler or
-// parser packages (the portal is the independent oracle), use time or
-// randomness in anything it serves (bytes, ETags, Last-Modified and a
-// Fleet's delays are deterministic across runs; only the TLS key is
-// random), or panic on a strange request.
+// parser packages (the portal is the independent oracle; it imports only
+// config, to hand out its sites as config entries, and sniff, to label the
+// files it serves in Expected), use time or randomness in anything it
+// serves (bytes, ETags, Last-Modified and a Fleet's delays are
+// deterministic across runs; only the TLS key is random), or panic on a
+// strange request.
 package portal

@@ -14,15 +14,21 @@ import (
 
 // FindDocument resolves a reader's reference to one document (`crawler
 // show ID|URL`): an id in any letter case, or a URL — the report's page,
-// one of its files or a listing it was seen on — as stored, else after
-// dropping the #fragment and lower-casing scheme and host, else by
-// canonical form (www., index.html, query order), which costs one pass
-// over the documents. Retracted documents are found too: a reader asking
+// one of its files or a listing it was seen on, with or without its
+// scheme — as stored, else after dropping the #fragment and lower-casing
+// scheme and host, else by canonical form (www., index.html, query order,
+// https as http), which costs one pass over the documents. Retracted documents are found too: a reader asking
 // for one by name is shown it, marked. Nothing found is archive.ErrNotFound.
 func FindDocument(ctx context.Context, arc *archive.Archive, ref string) (*archive.Document, error) {
 	ref = strings.TrimSpace(ref)
 	if !strings.Contains(ref, "://") {
-		return arc.Document(strings.ToLower(ref))
+		if !strings.ContainsAny(ref, "./") {
+			return arc.Document(strings.ToLower(ref))
+		}
+		// A URL copied from a browser's address bar, which hides the
+		// scheme (ids are hex, never holding a dot or a slash). The
+		// canonical form below makes https and http alike.
+		ref = "http://" + ref
 	}
 	var tried []string
 	for _, u := range urlVariants(ref) {

@@ -31,7 +31,11 @@ func TestFindDocument(t *testing.T) {
 		{"http://yanshi.gov.cn/a.pdf", ids[0]},                // a file of the report
 		{"http://www.yanshi.gov.cn/a.html", ids[0]},           // canonical form
 		{"http://yanshi.gov.cn/b/index.html?x=2&y=1", ids[1]}, // query order
-		{"http://yanshi.gov.cn/A.html", ""},                   // paths keep their case
+		{"yanshi.gov.cn/a.html", ids[0]},                      // pasted without its scheme
+		{"https://yanshi.gov.cn/a.pdf", ids[0]},               // https for http
+		{"www.yanshi.gov.cn/b/?y=1&x=2", ids[1]},
+		{"yanshi.gov.cn/c.html", ""},
+		{"http://yanshi.gov.cn/A.html", ""}, // paths keep their case
 		{"http://yanshi.gov.cn/c.html", ""},
 		{"0000000000000000", ""},
 	} {

@@ -512,7 +512,7 @@ func TestSeriesCarryOver(t *testing.T) {
 		t.Error("SR1 evaluated for 2020 without a 2019 report")
 	}
 	var buf bytes.Buffer
-	if err := query.RenderSeries(&buf, s); err != nil {
+	if err := query.RenderSeries(&buf, s, 0); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -539,7 +539,7 @@ func TestSeriesCarryOver(t *testing.T) {
 func TestRenderReport(t *testing.T) {
 	rep, _ := query.DecodeReport(querytest.Report{Body: "偃师区工业和信息化局", Year: 2023, FailedChecks: 1}.JSON())
 	var buf bytes.Buffer
-	if err := query.RenderReport(&buf, rep); err != nil {
+	if err := query.RenderReport(&buf, rep, 0); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

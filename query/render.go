@@ -30,7 +30,9 @@ func Grid(cells []Cell) *Table {
 		}
 		vals[pos{c.RowKey, c.ColKey}] = v
 	}
-	t := &Table{Header: []string{"", "key"}, Right: map[int]bool{}, MaxWidth: map[int]int{0: 40}}
+	// Both the label and the key may be cut to fit a terminal (Table.Width):
+	// each tells a row apart when the other is cut, and numbers never are.
+	t := &Table{Header: []string{"", "key"}, Right: map[int]bool{}, MaxWidth: map[int]int{0: 40, 1: 0}}
 	for i, c := range cols {
 		l := colLabel[c]
 		if l == "" {
@@ -50,14 +52,15 @@ func Grid(cells []Cell) *Table {
 }
 
 // RenderReport prints every table of a parsed report as a grid, then the
-// checks that failed and the parser's warnings.
-func RenderReport(w io.Writer, rep *Report) error {
+// checks that failed and the parser's warnings. width is the terminal's
+// (0: unknown, no limit): the grids' label and key columns are cut to fit.
+func RenderReport(w io.Writer, rep *Report, width int) error {
 	if rep == nil {
 		_, err := fmt.Fprintln(w, "(no parsed tables: see the parse status and warnings above; `crawler reparse` re-runs the parser)")
 		return err
 	}
 	fmt.Fprintf(w, "format %s\n", rep.Format)
-	if err := RenderTables(w, rep); err != nil {
+	if err := RenderTables(w, rep, width); err != nil {
 		return err
 	}
 	failed := rep.FailedChecks()
@@ -75,8 +78,8 @@ func RenderReport(w io.Writer, rep *Report) error {
 }
 
 // RenderTables prints every table of a parsed report as a grid, each
-// after a blank line and its heading.
-func RenderTables(w io.Writer, rep *Report) error {
+// after a blank line and its heading, fitted to width as RenderReport's.
+func RenderTables(w io.Writer, rep *Report, width int) error {
 	for _, tb := range Tables {
 		cells, err := rep.CellsOf(tb)
 		if err != nil {
@@ -87,7 +90,9 @@ func RenderTables(w io.Writer, rep *Report) error {
 			fmt.Fprintln(w, "  (table not found in this report: no numbers)")
 			continue
 		}
-		if err := Grid(cells).Render(w); err != nil {
+		g := Grid(cells)
+		g.Width = width
+		if err := g.Render(w); err != nil {
 			return err
 		}
 	}
@@ -102,8 +107,8 @@ func numOrNull(v *float64) string {
 }
 
 // RenderSeries prints one body's series: a grid of values by year, then
-// the SR1 carry-over checks.
-func RenderSeries(w io.Writer, s *Series) error {
+// the SR1 carry-over checks; the grid fits width as RenderReport's.
+func RenderSeries(w io.Writer, s *Series, width int) error {
 	fmt.Fprintf(w, "%s", s.Body)
 	if s.Region != "" {
 		fmt.Fprintf(w, " (%s)", s.Region)
@@ -120,7 +125,7 @@ func RenderSeries(w io.Writer, s *Series) error {
 		fmt.Fprintf(w, " — %s", s.Rows[0].ColLabel)
 	}
 	fmt.Fprintln(w)
-	t := &Table{Header: []string{"", "key"}, Right: map[int]bool{}, MaxWidth: map[int]int{0: 48}}
+	t := &Table{Header: []string{"", "key"}, Right: map[int]bool{}, MaxWidth: map[int]int{0: 48, 1: 0}, Width: width}
 	for i, y := range s.Years {
 		t.Header = append(t.Header, strconv.Itoa(y))
 		t.Right[i+2] = true

@@ -1,6 +1,3 @@
-// Package search is the full-text index of the archive: a bleve index kept
-// next to the archive file (ARCHIVE.index/), derived from the archive and
-// rebuilt or repaired from it at any time (Reconcile).
 package search
 
 import (

@@ -35,9 +35,11 @@ func (r Record) CSV() []string {
 	return append(r.Record.CSV(), fmt.Sprintf("%.4f", r.Score), r.Snippet)
 }
 
-// TableHeader is the table's header.
+// TableHeader is the table's header, worded as query's (the same
+// columns carry the same names in both listings).
 func (Record) TableHeader() []string {
-	return []string{"id", "year", "body", "title", "snippet"}
+	h := query.Record{}.TableHeader()
+	return []string{h[0], h[1], h[2], h[8], "摘录 snippet"}
 }
 
 // TableMaxWidth caps wide columns.

@@ -41,8 +41,9 @@ func dropHanSpaces(s string) string {
 }
 
 // Text is the searchable text of d, unfolded: title, issuing body,
-// region, then from the parsed JSON the sections 一/五/六, every table
-// label and any OCR text.
+// region, then from the parsed JSON the sections 一/五/六, every label it
+// carries (the extra local rows'; the national tables' fixed labels are
+// not in it, and would match every report) and any OCR text.
 func Text(d *archive.Document) string {
 	var b strings.Builder
 	add := func(s string) {

@@ -29,7 +29,7 @@ once their deadline has passed.
 				if region == "" || years == "" {
 					return withExit(2, fmt.Errorf("coverage needs --region and --years (e.g. --region 洛阳市 --years 2019-2024)"))
 				}
-				from, to, err := query.ParseYears(years)
+				from, to, err := parseYearsFlag("years", years)
 				if err != nil {
 					return withExit(2, err)
 				}
@@ -41,7 +41,7 @@ once their deadline has passed.
 					kind = query.OutJSON // one document, not a stream of rows
 				}
 				if kind != query.OutTable && kind != query.OutJSON && kind != query.OutCSV && kind != query.OutJSONL {
-					return withExit(2, fmt.Errorf("bad --output %q: want table, json or csv", output))
+					return withExit(2, fmt.Errorf("bad --output %q: want table, json, jsonl or csv", output))
 				}
 				arc, err := app.openArchive(cmd, true)
 				if err != nil {
@@ -61,7 +61,7 @@ once their deadline has passed.
 		f := cmd.Flags()
 		f.StringVar(&region, "region", "", "division name at any level, or its code (洛阳市, 410307)")
 		f.StringVar(&years, "years", "", "data years, a closed range: 2019-2024")
-		f.StringVar(&output, "output", "", "table, json or csv (default: table on a terminal, json otherwise)")
+		f.StringVar(&output, "output", "", "table, json, jsonl (the same JSON on one line) or csv (default: table on a terminal, json otherwise)")
 		return cmd
 	})
 }

@@ -70,7 +70,7 @@ Ends with a per-site table. Exit status 3 when a site failed entirely.`,
 // selectSites picks the named sites (all when none named).
 func selectSites(cfg *config.Config, names []string) ([]config.Site, error) {
 	if len(cfg.Sites) == 0 {
-		return nil, fmt.Errorf("no sites in %s: add a sites: entry (name, region, start)", orDefault(cfg.Path, "config.yaml"))
+		return nil, fmt.Errorf("%s: add a sites: entry (name, region, start)", noSitesConfigured(cfg))
 	}
 	if len(names) == 0 {
 		return cfg.Sites, nil

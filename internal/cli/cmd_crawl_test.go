@@ -107,7 +107,7 @@ func TestDemoCommand(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("demo exit %d\n%s\n%s", code, out, errs)
 		}
-		for _, s := range []string{"Imitation portal on http://127.0.0.1:", "yanshi (河南省洛阳市偃师区):", "documents (", "crawler --archive"} {
+		for _, s := range []string{"Imitation portal on http://127.0.0.1:", "nothing leaves this machine", "yanshi (河南省洛阳市偃师区):", "documents (", "crawler --archive"} {
 			if !strings.Contains(out, s) {
 				t.Errorf("demo output lacks %q:\n%s", s, out)
 			}

@@ -99,7 +99,10 @@ Then try: crawler --archive ` + "./data/demo.db" + ` stats`,
 
 				ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 				defer stop()
-				fmt.Fprintf(app.Stdout, "Imitation portal on %s (%d sites); crawling into %s …\n\n", p.Start(), len(p.Sites()), db)
+				// The sites keep real portals' host names, which the log lines
+				// below name; say at once that none of them is reached.
+				fmt.Fprintf(app.Stdout, "Imitation portal on %s (%d sites); crawling into %s …\n", p.Start(), len(p.Sites()), db)
+				fmt.Fprintf(app.Stdout, "Its sites use real portals' host names, all answered by the imitation on %s: nothing leaves this machine.\n\n", p.Start())
 				results := runCrawl(ctx, app, parser, crawl.Options{
 					Store: arc, Config: dcfg, Resolve: p.Resolve(), LoopbackOnly: true, NoPoliteness: true,
 				}, p.Sites())
@@ -114,7 +117,7 @@ Then try: crawler --archive ` + "./data/demo.db" + ` stats`,
 				return serveDemo(ctx, app, arc, p, addr)
 			},
 		}
-		cmd.Flags().StringVar(&db, "db", "./data/demo.db", "demo archive file (recreated; only a previous demo archive is deleted; default: --archive if given)")
+		cmd.Flags().StringVar(&db, "db", "./data/demo.db", "demo archive file, recreated (only a previous demo archive is deleted); --archive, if given, replaces this default")
 		cmd.Flags().BoolVar(&force, "force", false, "delete the --db file even if it is not a previous demo archive")
 		cmd.Flags().IntVar(&maxList, "list", 12, "documents to list per site (0: none)")
 		cmd.Flags().BoolVar(&serve, "serve", false, "then serve the demo archive's web page and API (no crawl schedule)")

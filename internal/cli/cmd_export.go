@@ -58,7 +58,7 @@ export succeeds (through a temporary file next to it).`,
 					return err
 				}
 				if len(refs) == 0 {
-					return withExit(1, fmt.Errorf("%s: nothing exported, %s not written", noMatch(ff.describe("year")), out))
+					return withExit(1, fmt.Errorf("%s: nothing exported, %s not written", noMatch(ff.describe("year"))+regionHint(ff.region), out))
 				}
 				dst, err := app.output().Create(out, 0o644) // an export is meant to be shared
 				if err != nil {

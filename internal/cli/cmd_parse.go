@@ -75,7 +75,7 @@ reported); it is non-zero only when a file cannot be read.`,
 						fmt.Fprintln(app.Stdout, string(b))
 						continue
 					}
-					if err := printSummary(app.Stdout, path, len(data), r); err != nil {
+					if err := printSummary(app.Stdout, TermWidth(app.Stdout), path, len(data), r); err != nil {
 						return err
 					}
 				}
@@ -97,7 +97,7 @@ reported); it is non-zero only when a file cannot be read.`,
 // missing title, body, year and tables that follow from it. The path and
 // everything read from the file go through query.Printable: a control
 // character in a file name or a report is shown, not sent to the terminal.
-func printSummary(w io.Writer, path string, size int, r *report.Report) error {
+func printSummary(w io.Writer, width int, path string, size int, r *report.Report) error {
 	p := query.Printable
 	if why := unreadReason(r, size); why != "" {
 		_, err := fmt.Fprintf(w, "%s: status %s: %s\n", p(path), parse.StatusFailed, p(oneLine(why)))
@@ -122,7 +122,7 @@ func printSummary(w io.Writer, path string, size int, r *report.Report) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", p(path), err)
 		}
-		if err := query.RenderTables(w, rep); err != nil {
+		if err := query.RenderTables(w, rep, width); err != nil {
 			return err
 		}
 		fmt.Fprintln(w)
@@ -143,8 +143,20 @@ func printSummary(w io.Writer, path string, size int, r *report.Report) error {
 	for _, f := range failed {
 		fmt.Fprintf(w, "    ✗ %s\n", f)
 	}
+	// A file that is not a report gets the warning that says why; the
+	// missing title, year and tables that follow from it are noise here
+	// (--json keeps them all).
+	notReport := parse.Status(r) == parse.StatusNotReport
+	hidden := 0
 	for _, wn := range r.Warnings {
+		if notReport && wn.Code != report.WarnNotReport {
+			hidden++
+			continue
+		}
 		fmt.Fprintf(w, "  warning %s: %s\n", wn.Code, p(oneLine(wn.Message)))
+	}
+	if hidden > 0 {
+		fmt.Fprintf(w, "  (%s from it: --json lists them)\n", plural(hidden, "more warning follows", "more warnings follow"))
 	}
 	return nil
 }

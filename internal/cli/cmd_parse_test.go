@@ -77,3 +77,31 @@ func TestParseUnreadFileOneLine(t *testing.T) {
 		}
 	}
 }
+
+// A readable file that is not a report shows the warning that says why,
+// and counts the ones that follow from it (no title, year or tables)
+// instead of listing them; --json keeps them all.
+func TestParseNotReportOneWarning(t *testing.T) {
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notes, []byte("# Meeting notes\n\nNothing about annual reports here.\n"), 0o644)
+	for _, tc := range []struct{ path, warning string }{
+		{notes, "  warning not_report: no report title, no section headings and no tables: probably not a report\n"},
+		{"../../testdata/reports/html-2023-jiedu.html", "  warning not_report: title \"偃师区发展和改革委员会2023年政府信息公开工作年度报告解读\" names an interpretation"},
+	} {
+		out, errOut, code := runQ("parse", tc.path)
+		if code != 0 || !strings.Contains(out, "status: not_report") || !strings.Contains(out, tc.warning) {
+			t.Errorf("%s: exit %d:\n%s%s", tc.path, code, out, errOut)
+		}
+		if n := strings.Count(out, "  warning "); n != 1 {
+			t.Errorf("%s: %d warnings printed, want the one:\n%s", tc.path, n, out)
+		}
+		if !strings.Contains(out, "more warnings follow from it: --json lists them)") {
+			t.Errorf("%s: the hidden warnings are not counted:\n%s", tc.path, out)
+		}
+		out, _, _ = runQ("parse", "--json", tc.path)
+		if !strings.Contains(out, `"code":"not_report"`) || !strings.Contains(out, `"code":"table_missing"`) {
+			t.Errorf("%s: --json lost warnings: %s", tc.path, out)
+		}
+	}
+}

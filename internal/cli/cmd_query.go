@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/divisions"
 	"github.com/nianbao/nianbao/query"
 )
 
@@ -20,7 +22,7 @@ type filterFlags struct {
 func (ff *filterFlags) bind(fs *pflag.FlagSet, yearFlag string) {
 	fs.StringVar(&ff.body, "body", "", "issuing body: full name, part of it, or a short form (工信局 ↔ 工业和信息化局; see query/ALIASES.md)")
 	fs.StringVar(&ff.year, yearFlag, "", "data year or range: 2023, 2019-2023, 2019- or -2023")
-	fs.StringVar(&ff.region, "region", "", "region at any level: 河南省, 洛阳市, 偃师区")
+	fs.StringVar(&ff.region, "region", "", "region at any level, by name or division code: 河南省, 洛阳市, 偃师区, 410307")
 	fs.StringVar(&ff.site, "site", "", "config site name")
 	fs.StringVar(&ff.format, "format", "", "table format: 2019 or 2021 (also legacy, unknown)")
 	fs.BoolVar(&ff.failed, "failed-checks", false, "only reports whose own numbers do not add up")
@@ -31,9 +33,27 @@ func (ff *filterFlags) filter() (query.Filter, error) {
 	if err != nil {
 		return query.Filter{}, err
 	}
+	switch ff.format {
+	case query.OutTable, query.OutJSON, query.OutJSONL, query.OutCSV, "xlsx", "zip":
+		// --format names a report's table format; readers reach for it to
+		// choose the output's.
+		return query.Filter{}, fmt.Errorf("bad --format %q: --format picks the reports' table format (%s); the output's is --output",
+			ff.format, strings.Join(query.Formats, ", "))
+	}
 	f := query.Filter{Body: ff.body, YearFrom: from, YearTo: to, Region: ff.region, Site: ff.site,
 		Format: ff.format, FailedChecks: ff.failed}
 	return f, f.Validate()
+}
+
+// parseYearsFlag is query.ParseYears for a command whose flag is named
+// flag (series and coverage take --years): its errors name that flag,
+// not query's --year.
+func parseYearsFlag(flag, s string) (from, to int, err error) {
+	from, to, err = query.ParseYears(s)
+	if err != nil && flag != "year" {
+		err = errors.New(strings.ReplaceAll(err.Error(), `--year "`, "--"+flag+` "`))
+	}
+	return from, to, err
 }
 
 // describe renders the selection for README/warcinfo.
@@ -65,6 +85,20 @@ func noMatch(filters string) string {
 		return "no reports match (the archive holds none)"
 	}
 	return "no reports match (" + filters + ")"
+}
+
+// regionHint says, after a selection's count, that --region named no
+// division and was matched as text ("" when it named one): a misspelt
+// place otherwise reads as a place with no reports, and a part of a name
+// (偃师) as the division it resembles.
+func regionHint(region string) string {
+	if region == "" {
+		return ""
+	}
+	if _, err := divisions.Lookup(region); err == nil {
+		return ""
+	}
+	return fmt.Sprintf("; no division is called %q, so it was matched as text in the reports' region names", region)
 }
 
 // outputKind resolves --output: a table on a terminal, JSON Lines otherwise.
@@ -173,11 +207,11 @@ in the --year range if given, and never after the newest year in the archive.`,
 					case out.Count() == 0 && missing:
 						fmt.Fprintf(app.Stderr, "no missing reports (%s)\n", ff.describe("year"))
 					case out.Count() == 0:
-						fmt.Fprintln(app.Stderr, noMatch(ff.describe("year")))
+						fmt.Fprintln(app.Stderr, noMatch(ff.describe("year"))+regionHint(ff.region))
 					case missing:
 						fmt.Fprintf(app.Stderr, "%s\n", plural(out.Count(), "missing report", "missing reports"))
 					default:
-						fmt.Fprintf(app.Stderr, "%s\n", plural(out.Count(), "report", "reports"))
+						fmt.Fprintf(app.Stderr, "%s%s\n", plural(out.Count(), "report", "reports"), regionHint(ff.region))
 					}
 				}
 				return nil

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -38,10 +37,9 @@ When --body matches several bodies, each gets its own series.`,
 				if body == "" {
 					return withExit(2, fmt.Errorf("--body is required"))
 				}
-				from, to, err := query.ParseYears(years)
+				from, to, err := parseYearsFlag("years", years)
 				if err != nil {
-					// ParseYears names query's flag, --year; this one is --years.
-					return withExit(2, errors.New(strings.ReplaceAll(err.Error(), `--year "`, `--years "`)))
+					return withExit(2, err)
 				}
 				kind := output
 				if kind == "" {
@@ -97,7 +95,7 @@ When --body matches several bodies, each gets its own series.`,
 					if i > 0 {
 						fmt.Fprintln(w)
 					}
-					if err := query.RenderSeries(w, s); err != nil {
+					if err := query.RenderSeries(w, s, TermWidth(app.Stdout)); err != nil {
 						return err
 					}
 				}
@@ -107,7 +105,7 @@ When --body matches several bodies, each gets its own series.`,
 		fs := cmd.Flags()
 		fs.StringVar(&body, "body", "", "issuing body: full name, part, or short form (required)")
 		fs.StringVar(&years, "years", "", "year range, e.g. 2019-2024")
-		fs.StringVar(&region, "region", "", "region at any level, to tell same-named bodies apart")
+		fs.StringVar(&region, "region", "", "region at any level, by name or division code (洛阳市, 410307), to tell same-named bodies apart")
 		fs.StringVar(&site, "site", "", "config site name")
 		fs.StringVar(&table, "table", query.TableRequests, "requests, active or review_litigation")
 		fs.StringVar(&column, "column", "total", "requests column: total, natural_person, …, or all")

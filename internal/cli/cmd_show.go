@@ -165,7 +165,7 @@ func printShow(app *App, d *archive.Document, caps map[string][]archive.Capture)
 		fmt.Fprintf(w, "\nparsed data unreadable: %v\n", err)
 	} else {
 		fmt.Fprintln(w)
-		if err := query.RenderReport(w, rep); err != nil {
+		if err := query.RenderReport(w, rep, TermWidth(app.Stdout)); err != nil {
 			return err
 		}
 	}

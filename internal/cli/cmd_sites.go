@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl"
 	"github.com/nianbao/nianbao/crawl/fetch"
 	"github.com/nianbao/nianbao/divisions"
@@ -37,6 +38,11 @@ func init() {
 					fmt.Fprintf(app.Stdout, "%s\t%s\t%s\tfamily=%s\n", s.Name, orDefault(s.Region, "-"), strings.Join(s.Start, " "), orDefault(s.Family, "auto"))
 				}
 				fmt.Fprintf(app.Stdout, "families: %s\n", strings.Join(sites.Families(), ", "))
+				if len(cfg.Sites) == 0 {
+					// Without this, a run from the wrong folder lists the
+					// families alone, as if that were all there is.
+					fmt.Fprintln(app.Stderr, noSitesConfigured(cfg))
+				}
 				return nil
 			},
 		})
@@ -171,4 +177,14 @@ func printCheck(app *App, name, region string, start []string, run archive.Run, 
 	for _, n := range run.Notes {
 		fmt.Fprintf(w, "Note: %s\n", p(n))
 	}
+}
+
+// noSitesConfigured says why cfg has no sites: no config file was found
+// (only the default path may be missing; a --config that is missing is an
+// error before this), or the file has no sites: entry.
+func noSitesConfigured(cfg *config.Config) string {
+	if cfg.Path == "" {
+		return "no sites configured (no config file: ./config.yaml is read by default, --config names another)"
+	}
+	return fmt.Sprintf("no sites configured (%s has no sites:)", cfg.Path)
 }

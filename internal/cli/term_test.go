@@ -109,3 +109,52 @@ func TestCrawlLiveLineOnTerminal(t *testing.T) {
 		t.Errorf("not a terminal, yet terminal output:\n%q", errs)
 	}
 }
+
+// On a terminal, the report grids of parse and show fit its width by
+// cutting the row label and key columns, never a number; on a wide one,
+// or off a terminal, nothing is cut.
+func TestReportTablesFitTerminal(t *testing.T) {
+	const file = "../../testdata/reports/html-2021-rich.html"
+	full, _, code := runQ("parse", file)
+	if code != 0 || !strings.Contains(full, "withheld.prohibited_by_law") {
+		t.Fatalf("parse: exit %d:\n%s", code, full)
+	}
+	if wide, _, _ := runTerm(300, "parse", file); wide != full {
+		t.Errorf("a 300-cell terminal changed the output:\n%s", wide)
+	}
+	// The active table's number columns (its fees header alone is 26 cells)
+	// and the narrowest label and key need 106 cells; everything else fits
+	// the terminal.
+	const narrowest = 106
+	for _, width := range []int{120, 100} {
+		out, errOut, code := runTerm(width, "parse", file)
+		if code != 0 {
+			t.Fatalf("width %d: exit %d: %s", width, code, errOut)
+		}
+		if !strings.Contains(out, "…") {
+			t.Errorf("width %d: nothing was cut:\n%s", width, out)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			w := runewidth.StringWidth(l)
+			if w > max(width, narrowest) || (strings.Contains(l, "withheld.") && w > width) {
+				t.Errorf("width %d: a line of %d cells: %q", width, w, l)
+			}
+		}
+		// Every number survives: the total row ends as it does uncut.
+		if got, want := lastField(out, "（七）总计"), lastField(full, "（七）总计"); got != want {
+			t.Errorf("width %d: the total row's numbers read %q, want %q", width, got, want)
+		}
+	}
+}
+
+// lastField is the last seven fields (the requests table's numbers) of
+// the line of out holding label.
+func lastField(out, label string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, label) {
+			f := strings.Fields(l)
+			return strings.Join(f[len(f)-7:], " ")
+		}
+	}
+	return "no line " + label
+}
