@@ -294,54 +294,75 @@ func (c *cbcReader) Read(p []byte) (int, error) {
 // findEncrypt returns the encryption dictionary the file's last trailer
 // (classic or a cross-reference stream's dictionary) names, and the first
 // string of that trailer's /ID; nil when there is none or it cannot be
-// read.
+// read. The last maxEncryptKeys "/Encrypt" keys are tried, last first
+// (pdfium reads the last trailer and the ones it chains to), and the work
+// stays linear in the file's size on hostile files: each key looks back
+// for its dictionary no further than the key before it and reads it no
+// further than the key after it (a dictionary holds one), and the
+// objects they refer to are found in one pass.
 func findEncrypt(data []byte) (pdfDict, []byte) {
-	const key = "/Encrypt"
-	// The last trailers are the ones pdfium reads; trying a few bounds
-	// the work on a file made of "/Encrypt" keys.
-	tries := 16
-	looked := map[pdfRef]pdfDict{} // each reference is looked up once
-	for end := len(data); tries > 0; tries-- {
-		i := bytes.LastIndex(data[:end], []byte(key))
-		if i < 0 {
-			return nil, nil
+	var trailers []pdfDict // last first
+	refs := map[pdfRef]pdfDict{}
+	next, cur := len(data), lastEncryptKey(data, len(data))
+	for tries := 0; cur >= 0 && tries < maxEncryptKeys; tries++ {
+		prev := lastEncryptKey(data, cur)
+		from := 0
+		if prev >= 0 {
+			from = prev + len(encryptKey)
 		}
-		end = i
-		// A key, not the start of a longer name (/EncryptMetadata).
-		if k := i + len(key); k < len(data) && !isWhite(data[k]) && !isDelim(data[k]) {
-			continue
-		}
-		trailer := dictAround(data, i)
-		if trailer == nil {
-			continue
-		}
-		var enc pdfDict
-		switch e := trailer["Encrypt"].(type) {
-		case pdfDict:
-			enc = e
-		case pdfRef:
-			if _, seen := looked[e]; !seen {
-				looked[e] = findObjectDict(data, e)
+		if t := dictAround(data[:next], from, cur); t != nil {
+			trailers = append(trailers, t)
+			if r, ok := t["Encrypt"].(pdfRef); ok {
+				refs[r] = nil
 			}
-			enc = looked[e]
+		}
+		next, cur = cur, prev
+	}
+	if len(refs) > 0 {
+		findObjectDicts(data, refs)
+	}
+	for _, t := range trailers {
+		enc, _ := t["Encrypt"].(pdfDict)
+		if r, ok := t["Encrypt"].(pdfRef); ok {
+			enc = refs[r]
 		}
 		if enc == nil {
 			continue
 		}
 		var id []byte
-		if ids, ok := trailer["ID"].([]any); ok && len(ids) > 0 {
-			s, _ := ids[0].(pdfString)
-			id = s
+		if ids, ok := t["ID"].([]any); ok && len(ids) > 0 {
+			id, _ = ids[0].(pdfString)
 		}
 		return enc, id
 	}
 	return nil, nil
 }
 
+const (
+	encryptKey     = "/Encrypt"
+	maxEncryptKeys = 64
+)
+
+// lastEncryptKey is the position of the last "/Encrypt" key before end
+// (not the start of a longer name such as /EncryptMetadata), or -1.
+func lastEncryptKey(data []byte, end int) int {
+	for {
+		i := bytes.LastIndex(data[:end], []byte(encryptKey))
+		if i < 0 {
+			return -1
+		}
+		if k := i + len(encryptKey); k == len(data) || isWhite(data[k]) || isDelim(data[k]) {
+			return i
+		}
+		end = i
+	}
+}
+
 // dictAround parses the trailer or object dictionary holding the key at
-// pos: the one after the nearest "trailer" or "obj" keyword before it.
-func dictAround(data []byte, pos int) pdfDict {
-	lo := max(0, pos-64<<10)
+// pos: the one after the nearest "trailer" or "obj" keyword between from
+// and pos (and within 64 KiB of pos), ending within data.
+func dictAround(data []byte, from, pos int) pdfDict {
+	lo := max(from, pos-64<<10)
 	start := -1
 	for _, kw := range []string{"trailer", "obj"} {
 		if j := bytes.LastIndex(data[lo:pos], []byte(kw)); j >= 0 && lo+j+len(kw) > start {
@@ -360,28 +381,29 @@ func dictAround(data []byte, pos int) pdfDict {
 	return d
 }
 
-// findObjectDict finds the last definition of object ref ("num gen
-// obj") in data and reads the dictionary after it.
-func findObjectDict(data []byte, ref pdfRef) pdfDict {
-	for end := len(data); ; {
+// findObjectDicts fills refs with the dictionary of each object's last
+// definition ("num gen obj <<…>>") in data, in one pass from the end. A
+// dictionary is read no further than the next "obj" keyword (its
+// "endobj" comes after it), which keeps the pass linear.
+func findObjectDicts(data []byte, refs map[pdfRef]pdfDict) {
+	left := len(refs)
+	for end, next := len(data), len(data); left > 0; next = end {
 		j := bytes.LastIndex(data[:end], []byte("obj"))
 		if j < 0 {
-			return nil
+			return
 		}
 		end = j
-		if num, gen, ok := objHeaderBefore(data, j); !ok || num != ref.num || gen != ref.gen {
+		num, gen, ok := objHeaderBefore(data, j)
+		r := pdfRef{num, gen}
+		if d, want := refs[r]; !ok || !want || d != nil {
 			continue
 		}
-		l := &lexer{b: data, pos: j + len("obj")}
-		if d, ok := noErr(l.object(0, true)).(pdfDict); ok {
-			return d
+		l := &lexer{b: data[:next], pos: j + len("obj")}
+		if v, err := l.object(0, true); err == nil {
+			if d, ok := v.(pdfDict); ok {
+				refs[r] = d
+				left--
+			}
 		}
 	}
-}
-
-func noErr(v any, err error) any {
-	if err != nil {
-		return nil
-	}
-	return v
 }
