@@ -99,32 +99,3 @@ func TestCrawlAndSitesCheckCommands(t *testing.T) {
 		t.Errorf("blocked site: exit %d, want 3\n%s", code, out)
 	}
 }
-
-func TestDemoCommand(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "demo", "demo.db")
-	for i := 0; i < 2; i++ { // the second run recreates the archive
-		out, errs, code := runCrawlCLI("--config", filepath.Join(t.TempDir(), "none.yaml"), "demo", "--db", db, "--list", "3")
-		if code != 0 {
-			t.Fatalf("demo exit %d\n%s\n%s", code, out, errs)
-		}
-		for _, s := range []string{"Imitation portal on http://127.0.0.1:", "yanshi (河南省洛阳市偃师区):", "documents (", "crawler --archive"} {
-			if !strings.Contains(out, s) {
-				t.Errorf("demo output lacks %q:\n%s", s, out)
-			}
-		}
-		a, err := archive.Open(db, archive.Options{ReadOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := a.Stats()
-		a.Close()
-		p := portal.New(portal.Options{})
-		want := 0
-		for _, s := range p.Sites() {
-			want += len(p.Expected(s.Name))
-		}
-		if err != nil || st.Documents != want {
-			t.Errorf("run %d: demo archive holds %d documents (%v), want %d", i, st.Documents, err, want)
-		}
-	}
-}
