@@ -30,6 +30,8 @@ var (
 	ErrNewer    = errors.New("archive was written by a newer nianbao")
 )
 
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
 // Bucket names. Index keys are composite: parts joined by 0x00.
 var (
 	bMeta      = []byte("meta")
@@ -374,7 +376,7 @@ func lastPart(k []byte) string {
 	return s
 }
 
-// putJSON stores v as json.Marshal encodes it (see appendRecord), sealed
+// putJSON stores v as json.Marshal encodes it, sealed
 // (see seal.go).
 func putJSON(b *bolt.Bucket, k []byte, v any) error {
 	data, err := appendSealedRecord(nil, k, v)

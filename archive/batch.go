@@ -9,6 +9,43 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
+// Fetch is everything one fetch changes, committed in one transaction so a
+// URL counts as done only once its capture (and blob, stored before) are in.
+type Fetch struct {
+	// Blob, when set, is stored in the same transaction (when it fits in
+	// one: up to chunksPerTx chunks; larger blobs are stored first) and its
+	// hash, size and media type fill in Capture and any Doc file whose
+	// SHA256 is empty and whose URL is the capture's.
+	Blob    []byte
+	Capture *Capture // nil for 304 / blocked / error
+	State   *URLState
+	Site    string
+	Done    string // frontier URL to mark done
+	New     []FrontierItem
+	Doc     *Document // optional insert/replace
+}
+
+// CommitFetch applies f atomically.
+func (a *Archive) CommitFetch(f Fetch) error { return a.CommitFetches([]Fetch{f}) }
+
+func fillBlob(f *Fetch, info BlobInfo) {
+	f.Capture.SHA256, f.Capture.Size = info.SHA256, info.Size
+	if f.Capture.MediaType == "" {
+		f.Capture.MediaType = info.MediaType
+	}
+	if f.Doc != nil {
+		for i := range f.Doc.Files {
+			fr := &f.Doc.Files[i]
+			if fr.SHA256 == "" && (fr.URL == f.Capture.URL || fr.URL == f.Capture.FinalURL) {
+				fr.SHA256, fr.Size = info.SHA256, info.Size
+				if fr.MediaType == "" {
+					fr.MediaType = info.MediaType
+				}
+			}
+		}
+	}
+}
+
 // CommitFetches applies several fetches in one transaction, all or none:
 // the crawl engine's group commit (one write transaction, one fsync, per
 // batch instead of per URL). Blobs are hashed and compressed before the

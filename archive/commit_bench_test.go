@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -92,4 +93,23 @@ func BenchmarkCommitFetchesCrawlLike(b *testing.B) {
 	// Pages written (bbolt rewrites every page a transaction touches):
 	// the part of the commit cost that timing noise does not blur.
 	b.ReportMetric(float64(pages)/float64(b.N*n), "pages/fetch")
+}
+
+// BenchmarkRecordJSON encodes and seals the records of one crawl-like
+// fetch (capture, document, URL state, frontier item) as a commit does.
+func BenchmarkRecordJSON(b *testing.B) {
+	f := crawlLikeFetches(2)[1]
+	f.Capture.SHA256 = strings.Repeat("ab", 32)
+	recs := []any{f.Capture, f.Doc, f.State, crawlLikeFetches(1)[0].New[0]}
+	k := []byte("key")
+	b.ReportAllocs()
+	var buf []byte
+	for i := 0; i < b.N; i++ {
+		for _, r := range recs {
+			var err error
+			if buf, err = appendSealedRecord(buf[:0], k, r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }

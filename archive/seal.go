@@ -36,16 +36,21 @@ func recordSum(k, data []byte) uint32 {
 	return crc32.Update(crc32.Update(0, castagnoli, k), castagnoli, data)
 }
 
-// appendSealedRecord appends v, encoded as json.Marshal would (see
-// appendRecord), sealed under key k.
+// appendSealedRecord appends v, encoded by json.Marshal, sealed under key
+// k. The stored format is json.Marshal's bytes: a field added to a record
+// type is stored with no other change. (Hand-written encoders for the
+// per-fetch records saved about 5 µs of CPU a fetch, 2 % of the loopback
+// crawl benchmark's CPU and nothing measurable in a crawl paced by
+// politeness, and every field had to be written twice.)
 func appendSealedRecord(dst, k []byte, v any) ([]byte, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return dst, err
+	}
 	start := len(dst)
 	dst = append(dst, sealTag, 0, 0, 0, 0)
-	dst, err := appendRecord(dst, v)
-	if err != nil {
-		return dst[:start], err
-	}
-	binary.BigEndian.PutUint32(dst[start+1:], recordSum(k, dst[start+sealLen:]))
+	dst = append(dst, data...)
+	binary.BigEndian.PutUint32(dst[start+1:], recordSum(k, data))
 	return dst, nil
 }
 

@@ -181,18 +181,3 @@ func imitationPages(t testing.TB) []corpusPage {
 // fixtures only; the analyses are single-threaded, and walking the
 // portals there takes a minute.
 func fewPages() bool { return testing.Short() && raceBuild }
-
-func TestCorpusSize(t *testing.T) {
-	if fewPages() {
-		t.Skip("portals not walked under -race -short")
-	}
-	gen, imp, fix := generatedPages(t), imitationPages(t), fixturePages(t)
-	kinds := map[string]int{}
-	for _, p := range imp {
-		kinds[p.Kind]++
-	}
-	t.Logf("generated %d pages, imitation %d pages (%v), fixtures %d", len(gen), len(imp), kinds, len(fix))
-	if len(gen) < 300 || len(imp) < 100 {
-		t.Fatalf("corpus too small")
-	}
-}

@@ -1,10 +1,7 @@
 package pdf
 
 import (
-	"bytes"
-	"compress/zlib"
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,37 +10,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nianbao/nianbao/parse/pdf/pdftest"
 )
 
-// bombPDF returns a valid one-page PDF whose content stream is
-// FlateDecode of inflated zero bytes (≈1 KiB of file per MiB inflated,
-// so 2 GiB make a 2 MB file).
+// bombPDF returns a valid one-page PDF whose content stream (object 4)
+// is FlateDecode of inflated zero bytes (≈1 KiB of file per MiB
+// inflated, so 2 GiB make a 2 MB file).
 func bombPDF(tb testing.TB, inflated int64) []byte {
-	tb.Helper()
-	var z bytes.Buffer
-	zw, err := zlib.NewWriterLevel(&z, zlib.BestCompression)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	chunk := make([]byte, 1<<20)
-	for left := inflated; left > 0; left -= int64(len(chunk)) {
-		if _, err := zw.Write(chunk[:min(left, int64(len(chunk)))]); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	data := z.Bytes()
-	font := "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-		fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", len(data), data),
-		font,
-	}
-	return synthPDF(objs, xrefTable)
+	return pdftest.Bomb(inflated, pdftest.Plain)
 }
 
 // peakRSS runs this test binary again with only the test named run and
@@ -76,79 +51,6 @@ func vmHWM() string {
 		}
 	}
 	return ""
-}
-
-// TestPDFBombChild is the child half of TestPDFBombBounded: it reads the
-// bomb named by NIANBAO_BOMB with the test engine (two workers, the
-// default memory limit) and prints the result and its peak memory.
-func TestPDFBombChild(t *testing.T) {
-	path := os.Getenv("NIANBAO_BOMB")
-	if path == "" {
-		t.Skip("child of TestPDFBombBounded")
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := Options{OCR: OCROff, PdfiumOnly: os.Getenv("NIANBAO_BOMB_PDFIUM") != ""}
-	start := time.Now()
-	doc, err := testEngine.Extract(context.Background(), data, opts)
-	pages := -1
-	if doc != nil {
-		pages = doc.Pages
-	}
-	fmt.Printf("RESULT pages=%d took=%v err=%v\n", pages, time.Since(start).Round(time.Millisecond), err)
-	fmt.Printf("VmHWM=%s kB\n", vmHWM())
-}
-
-// TestPDFBombBounded: a 2 MB PDF whose content stream inflates to 2 GiB
-// is refused with a clear error before pdfium reads it, and reading it
-// costs the process (measured alone, in a child) well under 1 GB; with
-// the fast path and without it. Even with that check off, pdfium reading
-// the whole bomb stays under 1 GB: its instances' memory is mapped, not
-// grown by copying in the Go heap (before both: 2.5 GB).
-//
-// The figures without either defence:
-//
-//	NIANBAO_BOMB_NOSCAN=1 NIANBAO_BOMB_NOMMAP=1 go test -run TestPDFBombBounded -v ./parse/pdf
-func TestPDFBombBounded(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a 2 GiB flate bomb (≈5 s)")
-	}
-	bomb := bombPDF(t, 2<<30)
-	if len(bomb) > 3<<20 {
-		t.Fatalf("bomb is %d bytes", len(bomb))
-	}
-	path := filepath.Join(t.TempDir(), "bomb.pdf")
-	if err := os.WriteFile(path, bomb, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	const bound = 1 << 30
-	for _, c := range []struct {
-		name    string
-		env     []string
-		refused bool
-	}{
-		{"fast path first", nil, true},
-		{"pdfium only", []string{"NIANBAO_BOMB_PDFIUM=1"}, true},
-		{"pdfium reading it", []string{"NIANBAO_BOMB_PDFIUM=1", "NIANBAO_BOMB_NOSCAN=1"}, false},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			peak, out := peakRSS(t, "TestPDFBombChild", append([]string{"NIANBAO_BOMB=" + path}, c.env...)...)
-			res := regexp.MustCompile(`RESULT .*`).FindString(out)
-			t.Logf("%d-byte bomb: peak RSS %d MiB; %s", len(bomb), peak>>20, res)
-			if peak >= bound {
-				t.Errorf("peak RSS %d MiB, want under %d MiB", peak>>20, bound>>20)
-			}
-			want := "err=pdf: a content stream (object 4) inflates past 256 MiB: not parsed"
-			if !c.refused {
-				want = "err=<nil>"
-			}
-			if !strings.HasSuffix(res, want) {
-				t.Errorf("got %q, want it to end %q", res, want)
-			}
-		})
-	}
 }
 
 // TestWasmMemoryMapped: instances' memory comes from the mapping

@@ -41,7 +41,11 @@
 // "stream" keyword, not through the possibly damaged cross-reference —
 // and a document with a stream over MaxStreamInflate, or streams over
 // MaxTotalInflate together, fails with ErrInflateLimit ("a content stream
-// (object 4) inflates past 256 MiB: not parsed"). Each instance's linear
+// (object 4) inflates past 256 MiB: not parsed"). In an encrypted file
+// that anyone may open (the standard security handler with an empty user
+// password: RC4 or AES, revisions 2–6), the streams are read decrypted
+// too (decrypt.go), as pdfium would decrypt them; files that need a
+// password pdfium cannot open either. Each instance's linear
 // memory is (on Linux) its own mapping of the limit's size outside the Go heap
 // (wasmmem_linux.go): wazero's default grows it by copying, which cost the
 // process about three times the limit; mapped, an instance costs the

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 )
 
 // Before pdfium reads a document, every stream it might decode is
@@ -97,6 +98,7 @@ func (c *capReader) Read(p []byte) (int, error) {
 func checkInflate(ctx context.Context, data []byte, perStream, total int64) error {
 	var sum int64
 	buf := make([]byte, 32<<10)
+	dec := newDecrypter(data) // nil unless encrypted (decrypt.go)
 	for pos, prev := 0, 0; ; {
 		i := bytes.Index(data[pos:], []byte("stream"))
 		if i < 0 {
@@ -129,11 +131,31 @@ func checkInflate(ctx context.Context, data []byte, perStream, total int64) erro
 			continue
 		}
 		over := false
-		r, ok := info.reader(data[start:], perStream, &over)
-		if !ok {
-			continue
+		count := func(src func() io.Reader) int64 {
+			r, ok := info.reader(src, perStream, &over)
+			if !ok {
+				return 0
+			}
+			n, _ := io.CopyBuffer(io.Discard, &capReader{r: r, left: perStream, over: &over, ctx: ctx}, buf)
+			return n
 		}
-		n, _ := io.CopyBuffer(io.Discard, &capReader{r: r, left: perStream, over: &over, ctx: ctx}, buf)
+		raw := data[start:]
+		n := count(func() io.Reader { return bytes.NewReader(raw) })
+		// In an encrypted file, also as pdfium decrypts it (a stream it
+		// does not decrypt, such as a cross-reference stream, was read
+		// above).
+		if dec != nil && !over && ctx.Err() == nil {
+			if r := dec.stream(raw, info.num, info.gen); r != nil {
+				used := false
+				n = max(n, count(func() io.Reader {
+					if used {
+						return dec.stream(raw, info.num, info.gen)
+					}
+					used = true
+					return r
+				}))
+			}
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -151,6 +173,7 @@ func checkInflate(ctx context.Context, data []byte, perStream, total int64) erro
 // streamInfo is what the scan knows of one stream's dictionary.
 type streamInfo struct {
 	num     int      // object number, -1 unknown
+	gen     int      // generation number
 	filters []string // nil with known false: unknown, taken for Flate
 	known   bool
 	image   bool
@@ -168,27 +191,7 @@ func streamInfoBefore(data []byte, from, kw int) streamInfo {
 		return info
 	}
 	j += lo
-	// The object number: "num gen obj".
-	k := j
-	for k > 0 && isWhite(data[k-1]) {
-		k--
-	}
-	for k > 0 && data[k-1] >= '0' && data[k-1] <= '9' {
-		k--
-	}
-	for k > 0 && isWhite(data[k-1]) {
-		k--
-	}
-	e := k
-	for k > 0 && data[k-1] >= '0' && data[k-1] <= '9' {
-		k--
-	}
-	if k < e {
-		l := &lexer{b: data[k:e]}
-		if f, err := parseNumber(l.word()); err == nil {
-			info.num = int(f)
-		}
-	}
+	info.num, info.gen, _ = objHeaderBefore(data, j)
 	l := &lexer{b: data[:kw], pos: j + len("obj")}
 	v, err := l.object(0, true)
 	d, ok := v.(pdfDict)
@@ -223,6 +226,35 @@ func streamInfoBefore(data []byte, from, kw int) streamInfo {
 	return info
 }
 
+// objHeaderBefore reads "num gen" before the "obj" keyword at j.
+func objHeaderBefore(data []byte, j int) (num, gen int, ok bool) {
+	k := j
+	for k > 0 && isWhite(data[k-1]) {
+		k--
+	}
+	genEnd := k
+	for k > 0 && data[k-1] >= '0' && data[k-1] <= '9' {
+		k--
+	}
+	genStart := k
+	for k > 0 && isWhite(data[k-1]) {
+		k--
+	}
+	numEnd := k
+	for k > 0 && data[k-1] >= '0' && data[k-1] <= '9' {
+		k--
+	}
+	if k == numEnd || genStart == genEnd || numEnd == genStart {
+		return -1, 0, false
+	}
+	num, err1 := strconv.Atoi(string(data[k:numEnd]))
+	gen, err2 := strconv.Atoi(string(data[genStart:genEnd]))
+	if err1 != nil || err2 != nil {
+		return -1, 0, false
+	}
+	return num, gen, true
+}
+
 // kind names the stream for the error message.
 func (s streamInfo) kind() string {
 	d := s.dict
@@ -249,10 +281,11 @@ func (s streamInfo) kind() string {
 	return "a content stream"
 }
 
-// reader decodes raw (the data from the stream's start to the end of the
-// file) through the stream's filters, each stage capped at perStream.
-// ok is false when there is nothing to count (no filter reads it).
-func (s streamInfo) reader(raw []byte, perStream int64, over *bool) (io.Reader, bool) {
+// reader decodes the stream's data (from its start to the end of the
+// file; src returns a fresh reader of it each time) through the stream's
+// filters, each stage capped at perStream. ok is false when there is
+// nothing to count (no filter reads it).
+func (s streamInfo) reader(src func() io.Reader, perStream int64, over *bool) (io.Reader, bool) {
 	filters := s.filters
 	if !s.known {
 		filters = []string{"FlateDecode"}
@@ -260,7 +293,7 @@ func (s streamInfo) reader(raw []byte, perStream int64, over *bool) (io.Reader, 
 	if len(filters) == 0 {
 		return nil, false // unfiltered: its size is its length in the file
 	}
-	var r io.Reader = bytes.NewReader(raw)
+	r := src()
 	for i, f := range filters {
 		if i > 0 {
 			// Intermediate results are held whole by pdfium: cap them too.
@@ -275,7 +308,7 @@ func (s streamInfo) reader(raw []byte, perStream int64, over *bool) (io.Reader, 
 				}
 				// Named FlateDecode without a zlib header: try it as bare
 				// deflate data.
-				zr = flate.NewReader(bytes.NewReader(raw))
+				zr = flate.NewReader(src())
 			}
 			r = zr
 		case "ASCIIHexDecode", "AHx":

@@ -21,6 +21,9 @@ import (
 // file served for every report made ten "工信局 2023" reports). Reports
 // whose only file is an image-only scan are left out: OCR is off.
 func TestCrawledReportsParseAsListed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: crawls the imitation portal and parses every report (runs without -short)")
+	}
 	h := newHarness(t, portal.New(portal.Options{}))
 	e, err := New(Options{
 		Store: h.a, Config: h.cfg, Resolve: h.p.Resolve(), LoopbackOnly: true, NoPoliteness: true,

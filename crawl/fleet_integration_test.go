@@ -110,6 +110,9 @@ func fleetEngine(t *testing.T, cfg *config.Config, resolve map[string]string, op
 // own entry) crawl at once, yet the host sees one request at a time and
 // never two starts closer than 0.9 × delay.
 func TestSitesSharingAHostKeepItsDelay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: crawls with real politeness delays (runs without -short)")
+	}
 	const delay = 60 * time.Millisecond
 	log := newHostLog()
 	srv := httptest.NewServer(log.wrap(reportSite(12, 5*time.Millisecond)))
@@ -193,6 +196,9 @@ func silentListener(t *testing.T) string {
 // A host that does not answer costs its site one timeout and is parked
 // for the run; the other sites go on at their own pace meanwhile.
 func TestSilentHostDoesNotSlowOtherSites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: crawls with real politeness delays (runs without -short)")
+	}
 	srv := httptest.NewServer(reportSite(15, 2*time.Millisecond))
 	defer srv.Close()
 	resolve := map[string]string{
@@ -242,6 +248,9 @@ func TestSilentHostDoesNotSlowOtherSites(t *testing.T) {
 // When no host answers at all, the run ends in seconds and says so in
 // one line naming the failure.
 func TestNetworkDownRunEndsFast(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: crawls with real politeness delays (runs without -short)")
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -288,6 +297,9 @@ func TestNetworkDownRunEndsFast(t *testing.T) {
 // The strictest politeness of the sites reaching a host applies to it,
 // whichever site asks first; a site alone on its host keeps its own.
 func TestStrictestPoliteness(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: crawls with real politeness delays (runs without -short)")
+	}
 	cfg := &config.Default().Crawl
 	cfg.Delay, cfg.Parallelism = config.Duration(time.Second), 2
 	half, tenth := config.Duration(500*time.Millisecond), config.Duration(100*time.Millisecond)
@@ -319,6 +331,9 @@ func TestStrictestPoliteness(t *testing.T) {
 // in flight for the whole run: a site takes the cap only as fast as its
 // hosts' politeness lets it, and the small sites finish first.
 func TestGiantSiteDoesNotHoldTheRest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: crawls with real politeness delays (runs without -short)")
+	}
 	p := portal.Fleet(6, portal.FleetOptions{Sizes: func(i int) int {
 		if i == 0 {
 			return 400
