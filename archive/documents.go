@@ -202,14 +202,21 @@ func (a *Archive) FindDocuments(q Query) ([]*Document, error) {
 			return tx.Bucket(bDocs).ForEach(func(k, _ []byte) error { return visit(string(k)) })
 		}
 	})
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Year != out[j].Year {
-			return out[i].Year < out[j].Year
-		}
-		if out[i].Body != out[j].Body {
-			return out[i].Body < out[j].Body
-		}
-		return out[i].ID < out[j].ID
-	})
+	SortDocuments(out)
 	return out, err
+}
+
+// SortDocuments puts documents in the archive's listing order: data year,
+// then body, then id — the order FindDocuments returns and readers that
+// filter their own copy of the list (the server's) keep.
+func SortDocuments(docs []*Document) {
+	sort.SliceStable(docs, func(i, j int) bool {
+		if docs[i].Year != docs[j].Year {
+			return docs[i].Year < docs[j].Year
+		}
+		if docs[i].Body != docs[j].Body {
+			return docs[i].Body < docs[j].Body
+		}
+		return docs[i].ID < docs[j].ID
+	})
 }

@@ -121,15 +121,7 @@ func (s *Server) cachedQuery(ctx context.Context, _ *archive.Archive, f query.Fi
 		}
 		out = append(out, d)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Year != out[j].Year {
-			return out[i].Year < out[j].Year
-		}
-		if out[i].Body != out[j].Body {
-			return out[i].Body < out[j].Body
-		}
-		return out[i].ID < out[j].ID
-	})
+	archive.SortDocuments(out) // the order archive.FindDocuments gives
 	return out, nil
 }
 
