@@ -105,20 +105,7 @@ func OnePage(content []byte, m Method) []byte {
 		objs = append(objs, e.dict)
 		trailer = fmt.Sprintf(" /Encrypt %d 0 R /ID [<%x> <%x>]", len(objs), e.id, e.id)
 	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, trailer, xref)
-	return b.Bytes()
+	return Assemble(objs, trailer)
 }
 
 // encryption is what a writer derives for the empty user password and
