@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/nianbao/nianbao/archive"
-	"github.com/nianbao/nianbao/crawl/fetch"
+	"github.com/nianbao/nianbao/internal/urlcanon"
 )
 
 // FindDocument resolves a reader's reference to one document (`crawler
@@ -41,7 +41,7 @@ func FindDocument(ctx context.Context, arc *archive.Archive, ref string) (*archi
 			return d, err
 		}
 	}
-	want := fetch.CanonicalURL(tried[len(tried)-1])
+	want := urlcanon.Key(tried[len(tried)-1])
 	var found *archive.Document
 	err := arc.ForEachDocument(func(d *archive.Document) error {
 		if err := ctx.Err(); err != nil {
@@ -55,7 +55,7 @@ func FindDocument(ctx context.Context, arc *archive.Archive, ref string) (*archi
 			urls = append(urls, s.URL)
 		}
 		for _, u := range urls {
-			if u != "" && fetch.CanonicalURL(u) == want {
+			if u != "" && urlcanon.Key(u) == want {
 				found = d
 				return ErrStop
 			}
