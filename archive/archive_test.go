@@ -605,3 +605,33 @@ func TestCommitFetchesQueuedAndDoneInOneGroup(t *testing.T) {
 		}
 	}
 }
+
+// DocumentIDs lists the ids under a prefix in order, and stops at limit.
+func TestDocumentIDs(t *testing.T) {
+	a := openTemp(t)
+	for _, id := range []string{"abc1000000000000", "abc2000000000000", "abd0000000000000", "ffff000000000000"} {
+		if err := a.PutDocument(&Document{ID: id, Site: "s", URL: "http://x/" + id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		prefix string
+		limit  int
+		want   string
+	}{
+		{"abc", 0, "abc1000000000000,abc2000000000000"},
+		{"ab", 0, "abc1000000000000,abc2000000000000,abd0000000000000"},
+		{"ab", 2, "abc1000000000000,abc2000000000000"},
+		{"abd0000000000000", 0, "abd0000000000000"},
+		{"abe", 0, ""},
+		{"", 0, "abc1000000000000,abc2000000000000,abd0000000000000,ffff000000000000"},
+	} {
+		got, err := a.DocumentIDs(tc.prefix, tc.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := strings.Join(got, ","); s != tc.want {
+			t.Errorf("DocumentIDs(%q, %d) = %s, want %s", tc.prefix, tc.limit, s, tc.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package archive
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -74,6 +75,32 @@ func (a *Archive) UpdateDocument(id string, fn func(d *Document) error) error {
 		return c.putDoc(d)
 	})
 }
+
+// DocumentIDs returns the ids that start with prefix, in order, at most
+// limit of them (limit ≤ 0: all). It reads keys only, so a reader can
+// resolve an abbreviated id without decoding every document.
+func (a *Archive) DocumentIDs(prefix string, limit int) ([]string, error) {
+	var out []string
+	err := a.view(func(tx *bolt.Tx) error {
+		return forEachPrefix(tx.Bucket(bDocs), []byte(prefix), func(k, _ []byte) error {
+			if limit > 0 && len(out) == limit {
+				return errStopIDs
+			}
+			out = append(out, string(k))
+			return nil
+		})
+	})
+	if errors.Is(err, errStopIDs) {
+		err = nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("document ids %q: %w", prefix, err)
+	}
+	return out, nil
+}
+
+// errStopIDs ends DocumentIDs' walk once it holds limit ids.
+var errStopIDs = errors.New("enough ids")
 
 // ForEachDocument visits all documents in id order.
 func (a *Archive) ForEachDocument(fn func(*Document) error) error {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/nianbao/nianbao/archive"
-	"github.com/nianbao/nianbao/crawl/fetch"
+	"github.com/nianbao/nianbao/internal/urlcanon"
 	"github.com/nianbao/nianbao/portal"
 	"github.com/nianbao/nianbao/sites"
 )
@@ -131,7 +131,7 @@ func TestTwinURLDoesNotDependOnFetchOrder(t *testing.T) {
 		for _, e := range h.p.Expected("xinan") {
 			var d *archive.Document
 			for _, x := range docs {
-				if fetch.CanonicalURL(x.URL) == fetch.CanonicalURL(e.DetailURL) {
+				if urlcanon.Key(x.URL) == urlcanon.Key(e.DetailURL) {
 					d = x
 				}
 			}

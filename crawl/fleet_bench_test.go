@@ -24,6 +24,7 @@ import (
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl/fetch"
 	"github.com/nianbao/nianbao/ingest"
+	"github.com/nianbao/nianbao/internal/urlcanon"
 	"github.com/nianbao/nianbao/portal"
 )
 
@@ -38,7 +39,7 @@ func bareCollyFleet(ctx context.Context, sites []config.Site, reports []string, 
 		hosts = append(hosts, s.Hosts...)
 	}
 	for _, u := range reports {
-		want[fetch.CanonicalURL(u)] = true
+		want[urlcanon.Key(u)] = true
 	}
 	c := colly.NewCollector(colly.Async(true), colly.StdlibContext(ctx), colly.AllowedDomains(hosts...))
 	c.WithTransport(rt)
@@ -52,7 +53,7 @@ func bareCollyFleet(ctx context.Context, sites []config.Site, reports []string, 
 	c.OnResponse(func(r *colly.Response) {
 		mu.Lock()
 		pages++
-		if u := fetch.CanonicalURL(r.Request.URL.String()); want[u] {
+		if u := urlcanon.Key(r.Request.URL.String()); want[u] {
 			seen[u] = true
 		}
 		mu.Unlock()

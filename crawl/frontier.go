@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
-	"github.com/nianbao/nianbao/crawl/fetch"
+	"github.com/nianbao/nianbao/internal/urlcanon"
 	"github.com/nianbao/nianbao/sites"
 )
 
@@ -67,7 +67,7 @@ func (r *siteRun) loadFrontier() error {
 		}}
 		for i, s := range r.site.Start {
 			items = append(items, archive.FrontierItem{
-				URL: fetch.CanonicalURL(s), Site: r.site.Name, Kind: sites.KindStart,
+				URL: urlcanon.Key(s), Site: r.site.Name, Kind: sites.KindStart,
 				Score: 1000 - float64(i), Extra: map[string]string{"url": s},
 			})
 		}

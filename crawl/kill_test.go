@@ -11,7 +11,7 @@ import (
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
-	"github.com/nianbao/nianbao/crawl/fetch"
+	"github.com/nianbao/nianbao/internal/urlcanon"
 )
 
 // The kill test re-executes the test binary as a crawl child: TestMain
@@ -78,22 +78,22 @@ func snapshot(t *testing.T, a *archive.Archive, sites []config.Site) []string {
 	err := a.ForEachDocument(func(d *archive.Document) error {
 		var files, sights []string
 		for _, f := range d.Files {
-			files = append(files, f.Role+" "+fetch.CanonicalURL(f.URL)+" "+f.SHA256)
+			files = append(files, f.Role+" "+urlcanon.Key(f.URL)+" "+f.SHA256)
 		}
 		for _, s := range d.Sightings {
-			sights = append(sights, fetch.CanonicalURL(s.URL)+"<"+fetch.CanonicalURL(s.From))
+			sights = append(sights, urlcanon.Key(s.URL)+"<"+urlcanon.Key(s.From))
 		}
 		sort.Strings(files)
 		sort.Strings(sights)
 		out = append(out, fmt.Sprintf("doc %s %s %q %d %q %s %s parse=%s files=%v seen=%v",
-			d.ID, fetch.CanonicalURL(d.URL), d.Title, d.Year, d.Body, d.PublishedAt, d.Site, d.ParseStatus, files, sights))
+			d.ID, urlcanon.Key(d.URL), d.Title, d.Year, d.Body, d.PublishedAt, d.Site, d.ParseStatus, files, sights))
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = a.ForEachCapture(func(c *archive.Capture) error {
-		out = append(out, fmt.Sprintf("capture %s %s %d doc=%s", fetch.CanonicalURL(c.URL), c.SHA256, c.Status, c.DocID))
+		out = append(out, fmt.Sprintf("capture %s %s %d doc=%s", urlcanon.Key(c.URL), c.SHA256, c.Status, c.DocID))
 		return nil
 	})
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
-	"github.com/nianbao/nianbao/crawl/fetch"
+	"github.com/nianbao/nianbao/internal/urlcanon"
 	"github.com/nianbao/nianbao/portal"
 	"github.com/nianbao/nianbao/sniff"
 )
@@ -111,13 +111,13 @@ func checkExpected(t *testing.T, h *harness) {
 		exp := h.p.Expected(s.Name)
 		byKey := map[string]*archive.Document{}
 		for _, d := range docs[s.Name] {
-			byKey[fetch.CanonicalURL(d.URL)] = d
+			byKey[urlcanon.Key(d.URL)] = d
 		}
 		matched := map[string]bool{}
 		for _, e := range exp {
 			var d *archive.Document
 			for _, u := range append([]string{e.DetailURL}, e.AltURLs...) {
-				if x := byKey[fetch.CanonicalURL(u)]; x != nil {
+				if x := byKey[urlcanon.Key(u)]; x != nil {
 					d = x
 				}
 			}
@@ -252,7 +252,7 @@ func TestIncrementalRecrawl(t *testing.T) {
 	}
 	h.clk.add(24 * time.Hour)
 	h.crawl(t)
-	if _, err := h.a.Document(archive.DocID("yanshi", fetch.CanonicalURL(added.DetailURL))); err != nil {
+	if _, err := h.a.Document(archive.DocID("yanshi", urlcanon.Key(added.DetailURL))); err != nil {
 		t.Errorf("added report %s not archived: %v", added.DetailURL, err)
 	}
 	checkExpected(t, h)
@@ -316,7 +316,7 @@ func TestReplacedReportIsNewCapture(t *testing.T) {
 		if changed == 0 {
 			t.Errorf("replaced report %s: no file has an old and a new capture", e.DetailURL)
 		}
-		d, err := h.a.Document(archive.DocID(e.Site, fetch.CanonicalURL(e.DetailURL)))
+		d, err := h.a.Document(archive.DocID(e.Site, urlcanon.Key(e.DetailURL)))
 		if err != nil {
 			t.Fatal(err)
 		}

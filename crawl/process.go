@@ -13,6 +13,7 @@ import (
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/charset"
 	"github.com/nianbao/nianbao/crawl/fetch"
+	"github.com/nianbao/nianbao/internal/urlcanon"
 	"github.com/nianbao/nianbao/sites"
 	"github.com/nianbao/nianbao/sniff"
 )
@@ -422,7 +423,7 @@ func (r *siteRun) links(parent *item, pageURL string, a sites.Analysis, docID st
 		if err != nil || !r.hosts.allowed(lu) {
 			continue
 		}
-		key := fetch.CanonicalURL(l.URL)
+		key := urlcanon.Key(l.URL)
 		if l.Form != "" {
 			// A POSTed list: each form (page) is its own frontier item.
 			key += "\x00POST\x00" + l.Form
@@ -710,9 +711,9 @@ func (r *siteRun) recordSighting(it *item) {
 // upsertFile replaces the file with the same canonical URL or appends it;
 // it reports whether the document's content changed.
 func upsertFile(d *archive.Document, f archive.FileRef) bool {
-	key := fetch.CanonicalURL(f.URL)
+	key := urlcanon.Key(f.URL)
 	for i, o := range d.Files {
-		if fetch.CanonicalURL(o.URL) == key {
+		if urlcanon.Key(o.URL) == key {
 			if o.SHA256 == f.SHA256 {
 				if f.Filename != "" && o.Filename == "" {
 					d.Files[i].Filename = f.Filename
@@ -739,9 +740,9 @@ func addSighting(d *archive.Document, s archive.Sighting) {
 		d.Sightings = append(d.Sightings, s)
 		return
 	}
-	from, u := fetch.CanonicalURL(s.From), fetch.CanonicalURL(s.URL)
+	from, u := urlcanon.Key(s.From), urlcanon.Key(s.URL)
 	for _, o := range d.Sightings {
-		if fetch.CanonicalURL(o.From) == from && fetch.CanonicalURL(o.URL) == u {
+		if urlcanon.Key(o.From) == from && urlcanon.Key(o.URL) == u {
 			return
 		}
 	}

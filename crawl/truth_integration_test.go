@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
-	"github.com/nianbao/nianbao/crawl/fetch"
 	"github.com/nianbao/nianbao/ingest"
+	"github.com/nianbao/nianbao/internal/urlcanon"
 	"github.com/nianbao/nianbao/portal"
 )
 
@@ -37,7 +37,7 @@ func TestCrawledReportsParseAsListed(t *testing.T) {
 
 	byURL := map[string]*archive.Document{}
 	if err := h.a.ForEachDocument(func(d *archive.Document) error {
-		byURL[fetch.CanonicalURL(d.URL)] = d
+		byURL[urlcanon.Key(d.URL)] = d
 		return nil
 	}); err != nil {
 		t.Fatal(err)
@@ -53,7 +53,7 @@ func TestCrawledReportsParseAsListed(t *testing.T) {
 			var d *archive.Document
 			for _, u := range append([]string{x.DetailURL}, x.AltURLs...) {
 				if d == nil {
-					d = byURL[fetch.CanonicalURL(u)]
+					d = byURL[urlcanon.Key(u)]
 				}
 			}
 			if d == nil {

@@ -12,7 +12,7 @@ import (
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl"
-	"github.com/nianbao/nianbao/crawl/fetch"
+	"github.com/nianbao/nianbao/internal/urlcanon"
 	"github.com/nianbao/nianbao/portal"
 	"github.com/nianbao/nianbao/sites"
 )
@@ -62,14 +62,14 @@ func checkArchived(t *testing.T, p *portal.Portal, site string, a *archive.Archi
 	}
 	byURL := map[string]*archive.Document{}
 	for _, d := range docs {
-		byURL[fetch.CanonicalURL(d.URL)] = d
+		byURL[urlcanon.Key(d.URL)] = d
 	}
 	matched := map[string]bool{}
 	var missing []string
 	for _, e := range p.Expected(site) {
 		var d *archive.Document
 		for _, u := range append([]string{e.DetailURL}, e.AltURLs...) {
-			if x := byURL[fetch.CanonicalURL(u)]; x != nil {
+			if x := byURL[urlcanon.Key(u)]; x != nil {
 				d = x
 			}
 		}

@@ -23,9 +23,9 @@ var layer = map[string]int{
 	"schedule": 0, "divisions/internal/build": 0,
 	"deploy": 0, // deployment files and their tests: no Go code to import
 
-	"divisions": 1, "sites": 1, "crawl/fetch": 1, "parse/extract": 1,
+	"divisions": 1, "sites": 1, "internal/urlcanon": 1, "parse/extract": 1,
 
-	"config": 2, "archive": 2, "parse/report": 2,
+	"crawl/fetch": 2, "config": 2, "archive": 2, "parse/report": 2,
 
 	"parse/ocr": 3, "alert": 3, "portal": 3,
 
@@ -48,14 +48,18 @@ var only = map[string][]string{
 	"archive":     {"sniff"},           // stores what it is given; sniff names a blob's type
 	"portal":      {"config", "sniff"}, // the independent oracle: no crawler or parser code
 	"sites":       {"internal/htmltree", "internal/textfold"},
-	"crawl/fetch": {"charset", "internal/textfold", "sniff"},
+	"crawl/fetch": {"charset", "internal/textfold", "internal/urlcanon", "sniff"},
+	// pure string work: the read side imports it, so it must not bring
+	// network code with it
+	"internal/urlcanon": {"internal/textfold"},
 }
 
-// readers read the stored reading: they never crawl, ingest or parse
-// files (parse/report is imported for the report schema only).
+// readers read the stored reading: they never crawl, fetch, ingest or
+// parse files (parse/report is imported for the report schema only; a
+// URL's canonical form comes from internal/urlcanon, not the transport).
 var readers = []string{"query", "export", "search", "server", "alert"}
 
-var notForReaders = []string{"crawl", "ingest", "parse", "parse/pdf", "parse/ocr", "parse/extract"}
+var notForReaders = []string{"crawl", "crawl/fetch", "ingest", "parse", "parse/pdf", "parse/ocr", "parse/extract"}
 
 // isTestHelper: a package whose name ends in "test" (query/querytest,
 // internal/htmltree/htmltreetest, …) builds fixtures for tests. It needs

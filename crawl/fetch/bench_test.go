@@ -51,9 +51,3 @@ func BenchmarkClassify(b *testing.B) {
 		})
 	}
 }
-
-func BenchmarkCanonicalURL(b *testing.B) {
-	for b.Loop() {
-		CanonicalURL("https://WWW.cqqj.gov.cn/zwgk_159/zfxxgknb/qzfxxgknb/202403/t20240327_13086081_wap.html?b=2&amp;a=1#x")
-	}
-}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/nianbao/nianbao/charset"
 	"github.com/nianbao/nianbao/internal/textfold"
+	"github.com/nianbao/nianbao/internal/urlcanon"
 	"github.com/nianbao/nianbao/sniff"
 )
 
@@ -158,7 +159,7 @@ func Classify(resp *Response, expectDocument bool) Verdict {
 			return v
 		}
 		if target, detail, ok := pg.redirect(resp.URL); ok {
-			if resp.URL != "" && CanonicalURL(target) == CanonicalURL(resp.URL) {
+			if resp.URL != "" && urlcanon.Key(target) == urlcanon.Key(resp.URL) {
 				v.Kind, v.Reason, v.Detail = KindBlocked, JSChallenge, "page only reloads itself: "+detail
 				return v
 			}
@@ -505,8 +506,8 @@ func detectWAF(resp *Response, pg *page) (reason, detail, target string) {
 
 	// 网站卫士: the redirect or the page it leads to.
 	for _, u := range []string{resp.Header.Get("Location"), resp.URL} {
-		if u != "" && isWZWSPath(u) {
-			if real, ok := UnwrapWZWS(u); ok {
+		if u != "" && urlcanon.IsWZWS(u) {
+			if real, ok := urlcanon.UnwrapWZWS(u); ok {
 				target = absURL(resp.URL, real)
 			}
 			return WAFWzws, "WZWSREL challenge URL " + u, target

@@ -5,8 +5,9 @@
 // per-host politeness limiter; a robots.txt cache (RFC 9309); response
 // classification (WAF challenges, soft 404s, JS-redirect shells, HTML error
 // pages served instead of files); Content-Disposition filenames; provenance
-// headers and conditional-GET validators; and URL canonicalisation and link
-// resolution for dedupe.
+// headers and conditional-GET validators; and link resolution (an href on a
+// page to the absolute URL to fetch). When two URLs are one document is
+// internal/urlcanon's to say, shared with the read side.
 //
 // It owns how bytes are fetched and judged, not what is crawled. It must
 // not: decode or transcode the bytes it returns (charset decoding happens

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/charset"
+	"github.com/nianbao/nianbao/internal/urlcanon"
 )
 
 // Filename returns the file name a download should carry: from the
@@ -66,7 +67,7 @@ func continued(params map[string]string, name string) (string, bool) {
 				}
 			}
 			encoded = true
-			b = append(b, pctDecode(v, false)...)
+			b = append(b, urlcanon.Unescape(v, false)...)
 		} else if v, ok := params[k]; ok {
 			b = append(b, v...)
 		} else {
@@ -158,7 +159,7 @@ func decodeExtValue(v string) string {
 	if parts := strings.SplitN(v, "'", 3); len(parts) == 3 {
 		label, enc = strings.ToLower(strings.TrimSpace(parts[0])), parts[2]
 	}
-	b := pctDecode(enc, false)
+	b := urlcanon.Unescape(enc, false)
 	return bytesToText(b, label)
 }
 
@@ -172,7 +173,7 @@ func decodePlainValue(v string) string {
 	}
 	if isASCII(v) && hasPctEscape(v) {
 		// URLEncoder output: "+" is a space, a literal "+" is %2B.
-		return bytesToText(pctDecode(v, true), "")
+		return bytesToText(urlcanon.Unescape(v, true), "")
 	}
 	if !utf8.ValidString(v) {
 		return bytesToText([]byte(v), "gb18030")
@@ -300,34 +301,6 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c >= 'a':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
-}
-
-// pctDecode decodes %XX escapes leniently: a "%" not followed by two hex
-// digits stays literal (url.QueryUnescape would fail the whole name).
-func pctDecode(s string, plusSpace bool) []byte {
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-		case c == '+' && plusSpace:
-			b = append(b, ' ')
-		default:
-			b = append(b, c)
-		}
-	}
-	return b
-}
-
 // cleanName reduces a decoded name to a safe bare file name.
 func cleanName(s string) string {
 	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
@@ -359,7 +332,7 @@ func nameFromURL(rawURL string) string {
 	if rawURL == "" {
 		return ""
 	}
-	if real, ok := UnwrapWZWS(rawURL); ok {
+	if real, ok := urlcanon.UnwrapWZWS(rawURL); ok {
 		rawURL = real
 	}
 	u, err := url.Parse(rawURL)
@@ -375,5 +348,5 @@ func nameFromURL(rawURL string) string {
 		return ""
 	}
 	// Path escapes: "+" is literal here, unlike in URLEncoder output.
-	return cleanName(bytesToText(pctDecode(seg, false), ""))
+	return cleanName(bytesToText(urlcanon.Unescape(seg, false), ""))
 }

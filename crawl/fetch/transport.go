@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nianbao/nianbao/internal/urlcanon"
 	"golang.org/x/net/http/httpproxy"
 )
 
@@ -176,7 +177,7 @@ func checkRedirect(req *http.Request, via []*http.Request, max int) error {
 	if len(via) >= max {
 		return fmt.Errorf("fetch: stopped after %d redirects", len(via))
 	}
-	if isWZWSPath(req.URL.Path) {
+	if urlcanon.IsWZWS(req.URL.Path) {
 		return http.ErrUseLastResponse
 	}
 	for _, v := range via {

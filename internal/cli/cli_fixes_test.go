@@ -64,6 +64,52 @@ func TestShowFindsSpellings(t *testing.T) {
 	}
 }
 
+// `show` takes an id's unambiguous prefix; an ambiguous one lists the
+// candidates and exits 1, as a report that is not there does.
+func TestShowIDPrefix(t *testing.T) {
+	db, ids := queryArchive(t)
+	a, err := archive.Open(db, archive.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*archive.Document{
+		{ID: "abcdef0000000001", Site: "t", URL: "http://t.gov.cn/1.html", Title: "甲局2023年报告", Year: 2023},
+		{ID: "abcdef0000000002", Site: "t", URL: "http://t.gov.cn/2.html", Body: "乙局"},
+	} {
+		if err := a.PutDocument(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	out, errOut, code := runQ("--archive", db, "show", ids["ys22"][:6])
+	if code != 0 || !strings.Contains(out, ids["ys22"]) {
+		t.Errorf("show %s: exit %d, want 0 and the report %s: %s%s", ids["ys22"][:6], code, ids["ys22"], out, errOut)
+	}
+	out, errOut, code = runQ("--archive", db, "show", "ABCDEF")
+	if code != 1 || out != "" {
+		t.Errorf("show ABCDEF: exit %d, stdout %q; want 1 and nothing", code, out)
+	}
+	for _, want := range []string{"ambiguous", "abcdef0000000001  2023  甲局2023年报告", "abcdef0000000002        乙局"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("show ABCDEF: stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if _, errOut, code := runQ("--archive", db, "show", "abcde"); code != 1 || !strings.Contains(errOut, "no report") {
+		t.Errorf("show abcde (shorter than a prefix may be): exit %d: %s", code, errOut)
+	}
+	// retract names a report the same way, and an ambiguous prefix
+	// retracts nothing (exit 2, as for an id that is not there).
+	if _, errOut, code := runQ("--archive", db, "retract", "abcdef", "--reason", "test"); code != 2 || !strings.Contains(errOut, "abcdef0000000002") {
+		t.Errorf("retract abcdef: exit %d, want 2 and the candidates: %s", code, errOut)
+	}
+	if out, _, _ := runQ("--archive", db, "show", "abcdef0000000001"); strings.Contains(out, "RETRACTED") {
+		t.Errorf("an ambiguous retract retracted a candidate:\n%s", out)
+	}
+}
+
 func TestStatsFileSize(t *testing.T) {
 	db, _ := queryArchive(t)
 	fi, err := os.Stat(db)

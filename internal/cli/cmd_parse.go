@@ -4,8 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,7 +33,8 @@ content, not its name. With --json, one JSON object per file per line
 (docs/schema.md); otherwise a short summary per file.
 
 Exit status is 0 even when a file does not parse as a report (that is
-reported); it is non-zero only when a file cannot be read.`,
+reported); 1 when a file cannot be read (missing, unreadable) — the files
+that can are parsed all the same; 2 for a usage error.`,
 			Args: cobra.MinimumNArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				// The PDF engine caches its compiled module under the
@@ -57,7 +60,11 @@ reported); it is non-zero only when a file cannot be read.`,
 					}
 					data, err := os.ReadFile(path)
 					if err != nil {
-						fmt.Fprintf(app.Stderr, "crawler parse: %s\n", query.Printable(err.Error()))
+						msg := err.Error()
+						if errors.Is(err, fs.ErrNotExist) {
+							msg = "no such file: " + path
+						}
+						fmt.Fprintf(app.Stderr, "crawler parse: %s\n", query.Printable(msg))
 						unreadable++
 						continue
 					}
@@ -80,7 +87,10 @@ reported); it is non-zero only when a file cannot be read.`,
 					}
 				}
 				if unreadable > 0 {
-					return withExit(2, fmt.Errorf("%d of %d files could not be read", unreadable, len(args)))
+					// A file that is not there is not a usage error
+					// (exit 2): the command was right, the file system
+					// said no — exit 1, as import and show do.
+					return withExit(1, fmt.Errorf("%d of %d files could not be read", unreadable, len(args)))
 				}
 				return nil
 			},

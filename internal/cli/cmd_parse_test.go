@@ -24,7 +24,7 @@ func TestParseCommand(t *testing.T) {
 		{"tables for a human", []string{"parse", dir + "html-2021-bad-sums.html"}, 0, -1, []string{
 			"三、收到和处理政府信息公开申请情况 (requests)", "withheld.state_secret", "（七）总计", "行政诉讼·复议后起诉", "本年收费金额（单位：万元）"}},
 		{"not a report still exit 0", []string{"parse", dir + "html-2023-jiedu.html"}, 0, -1, []string{"status: not_report"}},
-		{"unreadable file", []string{"parse", "--json", dir + "html-2021-rich.html", dir + "no-such-file.pdf"}, 2, 1, nil},
+		{"unreadable file", []string{"parse", "--json", dir + "html-2021-rich.html", dir + "no-such-file.pdf"}, 1, 1, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,6 +51,29 @@ func TestParseCommand(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A missing file is not a usage error: exit 1 (2 is for a bad flag or a
+// missing argument), naming the file, and the other files are parsed.
+func TestParseMissingFile(t *testing.T) {
+	const dir = "../../testdata/reports/"
+	missing := filepath.Join(t.TempDir(), "nosuchfile")
+	out, errOut, code := runQ("parse", missing)
+	if code != 1 || out != "" {
+		t.Errorf("parse %s: exit %d, stdout %q; want 1 and nothing", missing, code, out)
+	}
+	for _, want := range []string{"crawler parse: no such file: " + missing, "1 of 1 files could not be read"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	out, errOut, code = runQ("parse", missing, dir+"text-2019-flat.txt")
+	if code != 1 || !strings.Contains(out, "format: 2019") || !strings.Contains(errOut, "1 of 2 files could not be read") {
+		t.Errorf("a missing file beside a good one: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, _, code := runQ("parse"); code != 2 {
+		t.Errorf("parse with no file: exit %d, want 2 (usage)", code)
 	}
 }
 

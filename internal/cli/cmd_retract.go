@@ -57,6 +57,9 @@ Retracting writes to the archive: like import, it waits for another writer
 				defer arc.Close()
 				defer app.updateIndex(cmd.Context(), arc)
 				d, err := query.FindDocument(cmd.Context(), arc, args[0])
+				if amb := (*query.AmbiguousError)(nil); errors.As(err, &amb) {
+					return withExit(2, ambiguity(amb)) // as for an id that is not there
+				}
 				if errors.Is(err, archive.ErrNotFound) {
 					return withExit(2, fmt.Errorf("no report %q in %s (ids are listed by `crawler query`; retracted ones by `crawler query --retracted`)",
 						args[0], arc.Path()))

@@ -43,6 +43,9 @@ func init() {
 				defer arc.Close()
 				d, err := query.FindDocument(cmd.Context(), arc, args[0])
 				if err != nil {
+					if amb := (*query.AmbiguousError)(nil); errors.As(err, &amb) {
+						return withExit(1, ambiguity(amb))
+					}
 					if errors.Is(err, archive.ErrNotFound) {
 						return withExit(1, fmt.Errorf("no report %q in %s (ids are listed by `crawler query`)", args[0], arc.Path()))
 					}
@@ -71,6 +74,25 @@ func init() {
 		cmd.Flags().StringVar(&output, "output", "", "table (default) or json")
 		return cmd
 	})
+}
+
+// ambiguity is the message for an id prefix several reports share: the
+// candidates, one a line, so the reader can pick one (printed through
+// query.Printable with the rest of an error).
+func ambiguity(e *query.AmbiguousError) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%v; give more of the id:", e)
+	for _, d := range e.Candidates {
+		year := ""
+		if d.Year != 0 {
+			year = fmt.Sprint(d.Year)
+		}
+		fmt.Fprintf(&b, "\n  %s  %4s  %s", d.ID, year, or(or(d.Title, d.Body), d.URL))
+	}
+	if e.More {
+		b.WriteString("\n  …")
+	}
+	return errors.New(b.String())
 }
 
 // printShow prints a report for a terminal. Everything in it came from a

@@ -13,8 +13,8 @@ import (
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl"
-	"github.com/nianbao/nianbao/crawl/fetch"
 	"github.com/nianbao/nianbao/divisions"
+	"github.com/nianbao/nianbao/internal/urlcanon"
 	"github.com/nianbao/nianbao/query"
 	"github.com/nianbao/nianbao/sites"
 )
@@ -111,7 +111,7 @@ func printCheck(app *App, name, region string, start []string, run archive.Run, 
 	byURL := map[string]crawl.Explanation{}
 	for _, x := range exps {
 		tally[x.Family]++
-		byURL[fetch.CanonicalURL(x.URL)] = x
+		byURL[urlcanon.Key(x.URL)] = x
 	}
 	if len(exps) > 0 {
 		// The evidence: the first page the winning family was detected on.
@@ -156,7 +156,7 @@ func printCheck(app *App, name, region string, start []string, run archive.Run, 
 	for _, d := range docs {
 		fmt.Fprintf(w, "  %d  %s\n      %s\n", d.Year, p(d.Title), p(d.URL))
 		why := "title names a report (format.md §7)"
-		if x, ok := byURL[fetch.CanonicalURL(d.URL)]; ok && x.Analysis.Report != nil {
+		if x, ok := byURL[urlcanon.Key(d.URL)]; ok && x.Analysis.Report != nil {
 			why = x.Analysis.Report.Reason
 		}
 		fmt.Fprintf(w, "      why: %s; body %q\n", p(why), d.Body)

@@ -49,4 +49,71 @@ func TestDemoCommand(t *testing.T) {
 			t.Errorf("run %d: demo summary lacks %q (the file's size):\n%s", i, onDisk, out)
 		}
 	}
+	readmeSearchExamples(t, db)
+}
+
+// readmeSearchExamples runs README's `crawler search` examples on the demo
+// archive: a reader trying them there must see reports, not an empty list.
+func readmeSearchExamples(t *testing.T, db string) {
+	t.Helper()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(readme), "### `crawler search QUERY`\n")
+	if !ok {
+		t.Fatal("README has no `crawler search QUERY` section")
+	}
+	_, block, _ := strings.Cut(sec, "```sh\n")
+	block, _, _ = strings.Cut(block, "```")
+	n := 0
+	for _, line := range strings.Split(block, "\n") {
+		words := shellWords(line)
+		if len(words) < 3 || words[0] != "crawler" || words[1] != "search" {
+			continue
+		}
+		n++
+		// The last --output wins: JSON lines count the reports whatever
+		// format the example asks for.
+		args := append([]string{"--archive", db}, words[1:]...)
+		out, errs, code := runCrawlCLI(append(args, "--output", "jsonl")...)
+		if code != 0 || strings.Count(out, `"id":`) == 0 {
+			t.Errorf("README's `%s` on the demo archive: exit %d, no report\n%s%s", line, code, out, errs)
+		}
+	}
+	if n == 0 {
+		t.Error("README's search section shows no `crawler search` example")
+	}
+}
+
+// shellWords splits a line as sh does for the quoting README's examples
+// use: words separated by spaces, '…' and "…" quoting.
+func shellWords(line string) []string {
+	var words []string
+	var w strings.Builder
+	inWord := false
+	var quote rune
+	for _, r := range line {
+		switch {
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			w.WriteRune(r)
+		case r == '\'' || r == '"':
+			quote, inWord = r, true
+		case r == ' ' || r == '\t':
+			if inWord {
+				words = append(words, w.String())
+				w.Reset()
+				inWord = false
+			}
+		default:
+			w.WriteRune(r)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, w.String())
+	}
+	return words
 }

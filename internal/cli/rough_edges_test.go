@@ -111,7 +111,7 @@ func TestControlCharactersEscaped(t *testing.T) {
 		t.Errorf("parse: exit %d: %q %q", code, out, errOut)
 	}
 	_, errOut, code = runQ("parse", name+"\x07missing")
-	if code != 2 || rawControl.MatchString(errOut) || !strings.Contains(errOut, `\x07missing`) {
+	if code != 1 || rawControl.MatchString(errOut) || !strings.Contains(errOut, `\x07missing`) { // missing, not a usage error
 		t.Errorf("parse of a missing file: exit %d: %q", code, errOut)
 	}
 

@@ -1,4 +1,4 @@
-package fetch
+package urlcanon
 
 import (
 	"net/url"
@@ -7,7 +7,7 @@ import (
 )
 
 // PreferTwin reports whether a rather than b should name a document, a
-// and b being two forms of one URL (the same CanonicalURL: www. and bare
+// and b being two forms of one URL (the same Key: www. and bare
 // host, http and https, a _wap twin). The choice is fixed, so that which
 // twin a crawl happened to fetch first does not decide it: first not a
 // _wap (mobile) twin; then a form on the host of one of starts (the site's
