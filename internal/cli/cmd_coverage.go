@@ -61,6 +61,7 @@ once their deadline has passed.
 		f := cmd.Flags()
 		f.StringVar(&region, "region", "", "division name at any level, or its code (洛阳市, 410307)")
 		f.StringVar(&years, "years", "", "data years, a closed range: 2019-2024")
+		yearSpellings(f, "years")
 		f.StringVar(&output, "output", "", "table, json, jsonl (the same JSON on one line) or csv (default: table on a terminal, json otherwise)")
 		return cmd
 	})

@@ -26,6 +26,22 @@ func (ff *filterFlags) bind(fs *pflag.FlagSet, yearFlag string) {
 	fs.StringVar(&ff.site, "site", "", "config site name")
 	fs.StringVar(&ff.format, "format", "", "table format: 2019 or 2021 (also legacy, unknown)")
 	fs.BoolVar(&ff.failed, "failed-checks", false, "only reports whose own numbers do not add up")
+	yearSpellings(fs, yearFlag)
+}
+
+// yearSpellings lets a command whose years flag is named name (--year on
+// query, export, search, reparse; --years on series and coverage) take the
+// other spelling too: both take the same year grammar, and a reader moving
+// between commands should not have to remember which is which. The flag
+// keeps one name in --help.
+func yearSpellings(fs *pflag.FlagSet, name string) {
+	other := map[string]string{"year": "years", "years": "year"}[name]
+	fs.SetNormalizeFunc(func(_ *pflag.FlagSet, n string) pflag.NormalizedName {
+		if n == other {
+			n = name
+		}
+		return pflag.NormalizedName(n)
+	})
 }
 
 func (ff *filterFlags) filter() (query.Filter, error) {

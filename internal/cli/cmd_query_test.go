@@ -64,6 +64,8 @@ func TestQueryCommand(t *testing.T) {
 		{[]string{"--body", "人力资源和社会保障局"}, []string{"rs22"}},
 		{[]string{"--year", "2022"}, []string{"ys22", "rs22"}},
 		{[]string{"--year", "2022-2023", "--region", "偃师区"}, []string{"ys22", "ys23"}},
+		// series and coverage spell it --years: query takes that too
+		{[]string{"--years", "2022-2023", "--region", "偃师区"}, []string{"ys22", "ys23"}},
 		{[]string{"--failed-checks"}, []string{"ys22"}},
 		{[]string{"--site", "luoyang", "--format", "2021"}, []string{"rs22"}},
 		{[]string{"--format", "2019"}, nil},
@@ -168,6 +170,12 @@ func TestSeriesCommand(t *testing.T) {
 	var series []map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &series) != nil || len(series) != 1 {
 		t.Errorf("series json: %.200s", out)
+	}
+	// query's spelling, --year, works on series too, with the same result.
+	yearOut, _, code := runQ("--archive", db, "series", "--body", "偃师区工信局", "--year", "2021-2023")
+	yearsOut, _, code2 := runQ("--archive", db, "series", "--body", "偃师区工信局", "--years", "2021-2023")
+	if code != 0 || code2 != 0 || yearOut != yearsOut {
+		t.Errorf("series --year (exit %d) and --years (exit %d) differ:\n%s\n---\n%s", code, code2, yearOut, yearsOut)
 	}
 	if _, _, code := runQ("--archive", db, "series"); code != 2 {
 		t.Errorf("no --body: exit %d", code)

@@ -105,6 +105,7 @@ When --body matches several bodies, each gets its own series.`,
 		fs := cmd.Flags()
 		fs.StringVar(&body, "body", "", "issuing body: full name, part, or short form (required)")
 		fs.StringVar(&years, "years", "", "year range, e.g. 2019-2024")
+		yearSpellings(fs, "years")
 		fs.StringVar(&region, "region", "", "region at any level, by name or division code (洛阳市, 410307), to tell same-named bodies apart")
 		fs.StringVar(&site, "site", "", "config site name")
 		fs.StringVar(&table, "table", query.TableRequests, "requests, active or review_litigation")
