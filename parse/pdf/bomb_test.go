@@ -58,7 +58,7 @@ func vmHWM() string {
 // mapping of an instance killed mid-document is released once no
 // instance runs.
 func TestWasmMemoryMapped(t *testing.T) {
-	if !useMappedMemory || newWasmMemory() == nil {
+	if !useMappedMemory || newWasmMemory(0, 0) == nil {
 		t.Skip("no mapped wasm memory on this platform")
 	}
 	e, err := NewEngine(context.Background(), Config{CacheDir: filepath.Join(os.TempDir(), "nianbao-test-cache"), Workers: 1})
