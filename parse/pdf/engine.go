@@ -22,9 +22,9 @@ import (
 
 // Defaults for Config and Options fields left zero.
 const (
-	DefaultTimeout        = 2 * time.Minute
-	DefaultMaxPages       = 500
-	DefaultMaxBytes       = 200 << 20
+	DefaultTimeout  = 2 * time.Minute
+	DefaultMaxPages = 500
+	DefaultMaxBytes = 200 << 20
 	// DefaultTotalMemoryMB bounds the linear memories of all pdfium
 	// instances together (on Linux): with the Go heap of two workers
 	// OCRing 40-megapixel pages, the process stays under 1 GB whatever a
@@ -36,7 +36,7 @@ const (
 	reuseBelow = 96 << 20
 	// limitSlack: wazero's own per-instance limit lies this far above
 	// ours, so the allocator sees, and records, the growth it refuses.
-	limitSlack = 64 << 20
+	limitSlack            = 64 << 20
 	DefaultOCRPageTimeout = 90 * time.Second
 	// cacheSubdir is where, under Config.CacheDir, the compiled pdfium
 	// module lives (≈21 MB); deleting it only costs one slow start.

@@ -22,6 +22,7 @@ import (
 	"hash"
 	"image"
 	"image/jpeg"
+	"strings"
 	"sync"
 )
 
@@ -123,21 +124,28 @@ type Image struct {
 }
 
 // ImagePage is a one-page PDF of w × h points (a scan: no text) whose
-// content paints img over the whole page.
-func ImagePage(w, h float64, img Image) []byte {
-	content := fmt.Sprintf("q %g 0 0 %g 0 0 cm /Im1 Do Q", w, h)
-	cs := "/DeviceGray"
-	if img.RGB {
-		cs = "/DeviceRGB"
-	}
-	return write([]string{
+// content paints each image over the whole page.
+func ImagePage(w, h float64, imgs ...Image) []byte {
+	var content, names strings.Builder
+	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>", w, h),
-		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
-		fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 /Filter /%s /Length %d >>\nstream\n%s\nendstream",
-			img.Width, img.Height, cs, img.Filter, len(img.Data), img.Data),
-	}, "")
+		"", // the page, once the images are numbered
+		"", // its content
+	}
+	for i, img := range imgs {
+		cs := "/DeviceGray"
+		if img.RGB {
+			cs = "/DeviceRGB"
+		}
+		fmt.Fprintf(&content, "q %g 0 0 %g 0 0 cm /Im%d Do Q\n", w, h, i+1)
+		fmt.Fprintf(&names, " /Im%d %d 0 R", i+1, len(objs)+1)
+		objs = append(objs, fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 /Filter /%s /Length %d >>\nstream\n%s\nendstream",
+			img.Width, img.Height, cs, img.Filter, len(img.Data), img.Data))
+	}
+	objs[2] = fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /XObject <<%s >> >> /Contents 4 0 R >>", w, h, names.String())
+	objs[3] = fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", content.Len(), content.String())
+	return write(objs, "")
 }
 
 // write lays out objects 1, 2, ... with a classic cross-reference table;
