@@ -3,11 +3,15 @@ package pdf
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/klippa-app/go-pdfium/requests"
 
 	"github.com/nianbao/nianbao/parse/ocr"
 	"github.com/nianbao/nianbao/parse/pdf/pdftest"
@@ -94,5 +98,75 @@ func TestMemoryBudgetRefuses(t *testing.T) {
 	doc, err := e.Extract(context.Background(), readSample(t, "report-chromium-cid.pdf"), Options{PdfiumOnly: true})
 	if err != nil || doc.Pages == 0 {
 		t.Fatalf("after the refusal, a report: %v", err)
+	}
+}
+
+// syncBuffer is a log destination safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestMemoryBudgetReadsAgainAlone: a document refused memory that
+// another document holds (here a 60 MB file kept open in the other
+// instance, of a 100 MiB budget) is read again once it can be read alone,
+// and then succeeds: the budget bounds the process, not which of two
+// documents happens to be read beside a big one.
+func TestMemoryBudgetReadsAgainAlone(t *testing.T) {
+	if !useMappedMemory || newWasmMemory(0, 0) == nil {
+		t.Skip("no memory budget on this platform")
+	}
+	logs := &syncBuffer{}
+	e, err := NewEngine(context.Background(), Config{CacheDir: filepath.Join(os.TempDir(), "nianbao-test-cache"), Workers: 2, TotalMemoryMB: 100,
+		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	// The other document: held open, as a document being read.
+	e.exclusive.RLock()
+	inst, release, err := e.instance(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := append(pdftest.OnePage(pdftest.Zlib([]byte("BT /F1 12 Tf 72 700 Td (x) Tj ET")), pdftest.Plain), make([]byte, 60<<20)...)
+	opened, err := inst.OpenDocument(&requests.OpenDocument{File: &held})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := pdftest.ImagePage(595, 842, pdftest.Image{Width: 4000, Height: 4000, Filter: "FlateDecode", Data: pdftest.BombStream(4000 * 4000)})
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.Extract(context.Background(), page, Options{Recognizer: &sizeRecorder{}})
+		done <- err
+	}()
+	// Wait until the page was refused and waits to be read alone.
+	for !strings.Contains(logs.String(), "reading again alone") {
+		select {
+		case err := <-done:
+			t.Fatalf("the page ended (err %v) without being read again alone; logs:\n%s", err, logs.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	_, _ = inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: opened.Document})
+	release()
+	e.exclusive.RUnlock()
+	if err := <-done; err != nil {
+		t.Fatalf("read alone: %v", err)
+	}
+	if used := e.mem.usedPeakBytes(); used > 100<<20 {
+		t.Errorf("instances held %d MiB together, budget 100 MiB", used>>20)
 	}
 }

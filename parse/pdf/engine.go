@@ -245,9 +245,11 @@ func (e *Engine) instance(ctx context.Context) (pdfium.Pdfium, func(), error) {
 	stop := context.AfterFunc(ctx, kill)
 	release := func() {
 		if stop() { // not killed on a timeout
-			if mem.bytes() > reuseBelow {
+			if mem.bytes() > reuseBelow || e.mem.crowded() {
 				// Its memory never shrinks: discard it, freeing its
-				// share of the budget for the other documents.
+				// share of the budget for the other documents (an
+				// idle instance would hold it, even from a document
+				// read again alone).
 				kill()
 			} else if cerr := inst.Close(); cerr != nil { // hand it back for reuse
 				e.log.Debug("pdf: close instance", "err", cerr)

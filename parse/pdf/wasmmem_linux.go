@@ -90,6 +90,17 @@ func (w *wasmMemory) newest() *mappedMemory {
 	return w.latest
 }
 
+// crowded reports whether the live memories hold over half the total
+// budget: then an instance's memory is worth more returned than reused.
+func (w *wasmMemory) crowded() bool {
+	if w == nil || w.total == 0 {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.used > w.total/2
+}
+
 // usedPeakBytes is the most the live memories have held together.
 func (w *wasmMemory) usedPeakBytes() uint64 {
 	if w == nil {

@@ -18,6 +18,8 @@ func (w *wasmMemory) newest() *mappedMemory { return nil }
 
 func (w *wasmMemory) usedPeakBytes() uint64 { return 0 }
 
+func (w *wasmMemory) crowded() bool { return false }
+
 func (m *mappedMemory) bytes() uint64 { return 0 }
 
 func (m *mappedMemory) resetDenied() {}
