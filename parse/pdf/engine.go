@@ -222,6 +222,13 @@ func (e *Engine) instance(ctx context.Context) (pdfium.Pdfium, func(), error) {
 		impl := inst.GetImplementation()
 		e.mu.Lock()
 		if e.mem.generation() != gen {
+			// Instances the pool discarded itself (a failed health
+			// check) leave freed memories behind.
+			for k, m := range e.mems {
+				if m.bytes() == 0 {
+					delete(e.mems, k)
+				}
+			}
 			e.mems[impl] = e.mem.newest()
 		}
 		mem = e.mems[impl]
