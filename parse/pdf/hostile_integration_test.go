@@ -24,6 +24,9 @@ func hostilePages() map[string][]byte {
 	return map[string][]byte{
 		// 200 × 200 inches: 3.6 G pixels at 300 dpi.
 		"giant-mediabox": pdftest.ImagePage(14400, 14400, pdftest.Image{Width: 64, Height: 64, Filter: "FlateDecode", Data: pdftest.Zlib(make([]byte, 64*64))}),
+		// An A0 poster: the largest page OCRed at the 40-megapixel cap
+		// (160 dpi).
+		"a0-poster": pdftest.ImagePage(2384, 3370, pdftest.Image{Width: 64, Height: 64, Filter: "FlateDecode", Data: pdftest.Zlib(make([]byte, 64*64))}),
 		// An A4 page painting a 65535 × 65535 grey JPEG (4 GiB decoded) of 2 KB.
 		"huge-dct": pdftest.ImagePage(595, 842, pdftest.Image{Width: 65535, Height: 65535, Filter: "DCTDecode", Data: pdftest.JPEGHeader(65535, 65535)}),
 		// The same as RGB Flate: 50000 × 50000 × 3 (7 GiB) from a short stream.
