@@ -39,6 +39,9 @@ const (
 	// A stream inflates past the PDF reader's limit (a decompression
 	// bomb): the file is kept, not read.
 	WarnInflateLimit = "pdf_inflate_limit"
+	// pdfium needed more memory than its budget (a hostile or absurd
+	// image): the file is kept, not read.
+	WarnMemoryLimit = "pdf_memory_limit"
 )
 
 // Options tunes one Parse call. The zero value is usable.
@@ -161,6 +164,9 @@ func extractDoc(ctx context.Context, data []byte, mt string, opts Options) (*ext
 		if errors.Is(err, pdf.ErrInflateLimit) {
 			return &extract.Doc{Container: "pdf"}, &extract.Warning{Code: WarnInflateLimit, Message: err.Error()}
 		}
+		if errors.Is(err, pdf.ErrMemoryLimit) {
+			return &extract.Doc{Container: "pdf"}, &extract.Warning{Code: WarnMemoryLimit, Message: err.Error()}
+		}
 		return doc, &extract.Warning{Code: WarnExtractFailed, Message: err.Error()}
 	}
 	return doc, nil
@@ -184,7 +190,7 @@ func Status(r *report.Report) string {
 		has[w.Code] = true
 	}
 	switch {
-	case has[WarnEncrypted], has[WarnUnsupported], has[WarnExtractFailed], has[WarnNoPDFEngine], has[WarnInflateLimit]:
+	case has[WarnEncrypted], has[WarnUnsupported], has[WarnExtractFailed], has[WarnNoPDFEngine], has[WarnInflateLimit], has[WarnMemoryLimit]:
 		return StatusFailed
 	case has[WarnNeedsOCR] && r.Requests == nil && r.ReviewLitigation == nil && r.Active == nil:
 		return StatusNeedsOCR

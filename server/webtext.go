@@ -49,7 +49,7 @@ var warningLabels = map[string]string{
 	report.WarnLabelVariant: "表格行名称与模板略有出入，按最接近的行读取", report.WarnLabelAmbiguous: "表格行名称可对应两行，未读取",
 	report.WarnGroupAsRow: "分组按一行印出", report.WarnTextCut: "文本在表格行中途截断",
 	"unsupported_media": "文件类型无法读取", "extract_failed": "文件无法读取", "pdf_engine_unavailable": "PDF 引擎不可用，未能读取",
-	"pdf_inflate_limit": "PDF 内容过大，只读了一部分", "ocr": "文字来自 OCR 识别，数字可能有误", "ocr_failed": "OCR 识别失败",
+	"pdf_inflate_limit": "PDF 内容过大，只读了一部分", "pdf_memory_limit": "PDF 所需内存超出上限，已保存但未解析", "ocr": "文字来自 OCR 识别，数字可能有误", "ocr_failed": "OCR 识别失败",
 	"pdf_pages_cut": "页数过多，只读了前面部分", "pdf_page_error": "有页面无法读取", "pdf_garbled": "PDF 中很多字符无法识别（乱码）",
 	"pdf_restricted": "PDF 设有权限限制（仍可读取）", "encrypted_ooxml": "Word 文档加密，无法读取", "no_text": "文件中没有文字",
 	"text_undecodable": "文字编码无法识别", "file_too_large": "文件过大，已保存但未解析",

@@ -183,7 +183,7 @@ func unreadReason(r *report.Report, size int) string {
 	}
 	for _, wn := range r.Warnings {
 		switch wn.Code {
-		case parse.WarnUnsupported, parse.WarnExtractFailed, parse.WarnEncrypted, parse.WarnNoPDFEngine, parse.WarnInflateLimit:
+		case parse.WarnUnsupported, parse.WarnExtractFailed, parse.WarnEncrypted, parse.WarnNoPDFEngine, parse.WarnInflateLimit, parse.WarnMemoryLimit:
 			return wn.Code + ": " + wn.Message
 		}
 	}

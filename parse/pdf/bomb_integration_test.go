@@ -87,7 +87,7 @@ func TestPDFBombBounded(t *testing.T) {
 			}
 			want := "err=pdf: a content stream (object 4) inflates past 256 MiB: not parsed"
 			if !c.refused {
-				want = "err=<nil>"
+				want = "not parsed: pdf memory limit"
 			}
 			if !strings.HasSuffix(res, want) {
 				t.Errorf("got %q, want it to end %q", res, want)

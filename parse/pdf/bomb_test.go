@@ -58,7 +58,7 @@ func vmHWM() string {
 // mapping of an instance killed mid-document is released once no
 // instance runs.
 func TestWasmMemoryMapped(t *testing.T) {
-	if !useMappedMemory || newWasmMemory() == nil {
+	if !useMappedMemory || newWasmMemory(0, 0) == nil {
 		t.Skip("no mapped wasm memory on this platform")
 	}
 	e, err := NewEngine(context.Background(), Config{CacheDir: filepath.Join(os.TempDir(), "nianbao-test-cache"), Workers: 1})
@@ -84,4 +84,55 @@ func TestWasmMemoryMapped(t *testing.T) {
 	if left := e.mem.pending(); left != 0 {
 		t.Errorf("%d freed mappings still mapped with no instance running", left)
 	}
+}
+
+// TestWasmMemoryBudget: the allocator lets a memory grow within its own
+// budget and, with the others, within the total; a refusal is recorded
+// as the memory's own or the total's; freeing a memory returns its share.
+func TestWasmMemoryBudget(t *testing.T) {
+	w := newWasmMemory(100<<20, 60<<20)
+	if !useMappedMemory || w == nil {
+		t.Skip("no mapped wasm memory on this platform")
+	}
+	defer w.sweep()
+	a := w.allocator()
+	mm1, ok1 := a.Allocate(0, 128<<20).(*mappedMemory)
+	mm2, ok2 := a.Allocate(0, 128<<20).(*mappedMemory)
+	if !ok1 || !ok2 {
+		t.Fatal("memories not mapped")
+	}
+	grow := func(m *mappedMemory, mib uint64) bool { return m.Reallocate(mib<<20) != nil }
+	if !grow(mm1, 16) || !grow(mm2, 16) {
+		t.Fatal("initial memory refused")
+	}
+	if !grow(mm1, 60) {
+		t.Fatal("growth within both budgets refused")
+	}
+	if grow(mm1, 61) {
+		t.Fatal("growth past the memory's own 60 MiB allowed")
+	}
+	if d, sh := mm1.deniedGrowth(); !d || sh {
+		t.Errorf("own refusal recorded as denied %v shared %v", d, sh)
+	}
+	if !grow(mm2, 40) {
+		t.Fatal("growth to 100 MiB together refused")
+	}
+	if grow(mm2, 41) {
+		t.Fatal("growth past 100 MiB together allowed")
+	}
+	if d, sh := mm2.deniedGrowth(); !d || !sh {
+		t.Errorf("total's refusal recorded as denied %v shared %v", d, sh)
+	}
+	mm1.Free()
+	mm2.resetDenied()
+	if !grow(mm2, 60) {
+		t.Fatal("growth refused after the other memory was freed")
+	}
+	if d, _ := mm2.deniedGrowth(); d {
+		t.Error("refusal still recorded after resetDenied")
+	}
+	if got := w.usedPeakBytes(); got != 100<<20 {
+		t.Errorf("peak together %d MiB, want 100", got>>20)
+	}
+	mm2.Free()
 }

@@ -49,7 +49,15 @@
 // memory is (on Linux) its own mapping of the limit's size outside the Go heap
 // (wasmmem_linux.go): wazero's default grows it by copying, which cost the
 // process about three times the limit; mapped, an instance costs the
-// pages it touches, at most MemoryLimitMB.
+// pages it touches. The allocator also holds one budget for all instances
+// together (TotalMemoryMB, 512 MiB) and each (MemoryLimitMB): pdfium
+// gives up silently on an image it cannot allocate, so a refused growth
+// fails the document with ErrMemoryLimit; refused only because other
+// documents held the memory, it is read again alone. An instance grown
+// past 96 MiB is discarded after its document (WebAssembly memory never
+// shrinks). Pages rendered for OCR stay within 40 megapixels (a lower
+// resolution for big pages); one that would fall under 100 dpi is left
+// unread with a warning.
 //
 // It must not: mount or read the host filesystem from inside the sandbox
 // (documents are handed over as bytes), interpret the report (labels,

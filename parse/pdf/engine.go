@@ -22,10 +22,21 @@ import (
 
 // Defaults for Config and Options fields left zero.
 const (
-	DefaultTimeout        = 2 * time.Minute
-	DefaultMaxPages       = 500
-	DefaultMaxBytes       = 200 << 20
-	DefaultMemoryLimitMB  = 768
+	DefaultTimeout  = 2 * time.Minute
+	DefaultMaxPages = 500
+	DefaultMaxBytes = 200 << 20
+	// DefaultTotalMemoryMB bounds the linear memories of all pdfium
+	// instances together (on Linux): with the Go heap of two workers
+	// OCRing 40-megapixel pages, the process stays under 1 GB whatever a
+	// file asks pdfium for. Real reports need 20–60 MiB an instance.
+	DefaultTotalMemoryMB = 512
+	// reuseBelow: an instance whose memory grew past this is not handed
+	// back for reuse (WebAssembly memory never shrinks) but discarded,
+	// which returns its memory to the budget.
+	reuseBelow = 96 << 20
+	// limitSlack: wazero's own per-instance limit lies this far above
+	// ours, so the allocator sees, and records, the growth it refuses.
+	limitSlack            = 64 << 20
 	DefaultOCRPageTimeout = 90 * time.Second
 	// cacheSubdir is where, under Config.CacheDir, the compiled pdfium
 	// module lives (≈21 MB); deleting it only costs one slow start.
@@ -42,7 +53,12 @@ type Config struct {
 	// Workers is how many documents may be read at once (one wasm
 	// instance each). 0: runtime.NumCPU().
 	Workers int
-	// MemoryLimitMB bounds each wasm instance's linear memory. 0: 768.
+	// TotalMemoryMB bounds the linear memories of all wasm instances
+	// together (Linux; elsewhere each instance is bounded by
+	// MemoryLimitMB only). 0: DefaultTotalMemoryMB.
+	TotalMemoryMB int
+	// MemoryLimitMB bounds each wasm instance's linear memory; at most
+	// TotalMemoryMB. 0: TotalMemoryMB.
 	MemoryLimitMB int
 	// MaxBytes rejects larger inputs before they reach pdfium. 0: 200 MiB.
 	MaxBytes int
@@ -65,9 +81,18 @@ type Engine struct {
 	// mem backs the instances' linear memories (wasmmem_linux.go).
 	mem *wasmMemory
 
+	// getMu serialises borrowing, so a memory created while an instance
+	// is borrowed is that instance's (mems).
+	getMu sync.Mutex
+	// exclusive is held shared by every document read with pdfium, and
+	// alone by a document read again after the shared budget refused it
+	// memory that other documents held.
+	exclusive sync.RWMutex
+
 	mu     sync.Mutex
 	closed bool
-	active int // instances borrowed (or being borrowed) right now
+	active int                   // instances borrowed (or being borrowed) right now
+	mems   map[any]*mappedMemory // instance implementation → its memory
 }
 
 // NewEngine compiles (or loads from the cache) the pdfium module and
@@ -77,8 +102,11 @@ func NewEngine(ctx context.Context, cfg Config) (*Engine, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = runtime.NumCPU()
 	}
-	if cfg.MemoryLimitMB <= 0 {
-		cfg.MemoryLimitMB = DefaultMemoryLimitMB
+	if cfg.TotalMemoryMB <= 0 {
+		cfg.TotalMemoryMB = DefaultTotalMemoryMB
+	}
+	if cfg.MemoryLimitMB <= 0 || cfg.MemoryLimitMB > cfg.TotalMemoryMB {
+		cfg.MemoryLimitMB = cfg.TotalMemoryMB
 	}
 	if cfg.MaxBytes <= 0 {
 		cfg.MaxBytes = DefaultMaxBytes
@@ -87,12 +115,15 @@ func NewEngine(ctx context.Context, cfg Config) (*Engine, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	e := &Engine{cfg: cfg, log: log, sem: make(chan struct{}, cfg.Workers), fastSem: make(chan struct{}, cfg.Workers)}
+	e := &Engine{cfg: cfg, log: log, sem: make(chan struct{}, cfg.Workers), fastSem: make(chan struct{}, cfg.Workers),
+		mems: map[any]*mappedMemory{}}
 	poolCtx := ctx
+	limitPages := uint32(cfg.MemoryLimitMB) * 16 // 64 KiB pages
 	if useMappedMemory {
-		e.mem = newWasmMemory()
+		e.mem = newWasmMemory(uint64(cfg.TotalMemoryMB)<<20, uint64(cfg.MemoryLimitMB)<<20)
 		if a := e.mem.allocator(); a != nil {
 			poolCtx = experimental.WithMemoryAllocator(ctx, a)
+			limitPages += limitSlack >> 16
 		}
 	}
 
@@ -101,7 +132,7 @@ func NewEngine(ctx context.Context, cfg Config) (*Engine, error) {
 		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
 		// Lets Kill (on timeout) interrupt a call that is stuck in pdfium.
 		WithCloseOnContextDone(true).
-		WithMemoryLimitPages(uint32(cfg.MemoryLimitMB) * 16) // 64 KiB pages
+		WithMemoryLimitPages(limitPages)
 	if cfg.CacheDir != "" {
 		dir := filepath.Join(cfg.CacheDir, cacheSubdir)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -181,20 +212,53 @@ func (e *Engine) instance(ctx context.Context) (pdfium.Pdfium, func(), error) {
 	e.mu.Lock()
 	e.active++
 	e.mu.Unlock()
+	e.getMu.Lock()
+	gen := e.mem.generation()
 	inst, err := e.pool.GetInstanceWithContext(ctx)
+	var mem *mappedMemory
+	if err == nil {
+		// A new instance creates its memory while it is borrowed; a
+		// reused one keeps the memory it was created with.
+		impl := inst.GetImplementation()
+		e.mu.Lock()
+		if e.mem.generation() != gen {
+			// Instances the pool discarded itself (a failed health
+			// check) leave freed memories behind.
+			for k, m := range e.mems {
+				if m.bytes() == 0 {
+					delete(e.mems, k)
+				}
+			}
+			e.mems[impl] = e.mem.newest()
+		}
+		mem = e.mems[impl]
+		e.mu.Unlock()
+	}
+	e.getMu.Unlock()
 	if err != nil {
 		e.idle()
 		<-e.sem
 		return nil, nil, fmt.Errorf("pdf: get pdfium instance: %w", err)
 	}
-	stop := context.AfterFunc(ctx, func() {
+	mem.resetDenied()
+	kill := func() {
+		e.mu.Lock()
+		delete(e.mems, inst.GetImplementation())
+		e.mu.Unlock()
 		if kerr := inst.Kill(); kerr != nil {
 			e.log.Debug("pdf: kill instance", "err", kerr)
 		}
-	})
+	}
+	stop := context.AfterFunc(ctx, kill)
 	release := func() {
-		if stop() { // not killed: hand the worker back for reuse
-			if cerr := inst.Close(); cerr != nil {
+		if stop() { // not killed on a timeout
+			if mem.bytes() > reuseBelow || e.mem.crowded() {
+				// Its memory never shrinks: discard it, freeing its
+				// share of the budget for the other documents (an
+				// idle instance would hold it, even from a document
+				// read again alone).
+				kill()
+			} else if cerr := inst.Close(); cerr != nil { // hand it back for reuse
 				e.log.Debug("pdf: close instance", "err", cerr)
 			}
 		}
@@ -202,6 +266,13 @@ func (e *Engine) instance(ctx context.Context) (pdfium.Pdfium, func(), error) {
 		<-e.sem
 	}
 	return inst, release, nil
+}
+
+// memOf is the memory of a borrowed instance (nil: not known).
+func (e *Engine) memOf(inst pdfium.Pdfium) *mappedMemory {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.mems[inst.GetImplementation()]
 }
 
 // idle ends one instance's use; when none is in use, the memory of

@@ -31,6 +31,9 @@ var (
 	ErrTooLarge = errors.New("pdf too large")
 	// ErrCorrupt: pdfium could not open the file.
 	ErrCorrupt = errors.New("pdf is damaged or unreadable")
+	// ErrMemoryLimit: pdfium needed more memory than its budget
+	// (Config.MemoryLimitMB, Config.TotalMemoryMB) to read the file.
+	ErrMemoryLimit = errors.New("pdf memory limit")
 )
 
 // Warning codes this package puts in extract.Doc.Warnings.
@@ -130,11 +133,47 @@ func (e *Engine) Extract(ctx context.Context, data []byte, opts Options) (doc *e
 		}
 	}
 
+	doc, shared, err := e.readBudgeted(ctx, data, opts, false)
+	if shared && ctx.Err() == nil {
+		// Other documents held the memory this one was refused: read it
+		// again alone.
+		e.log.Debug("pdf: memory budget shared by other documents ran out; reading again alone")
+		doc, _, err = e.readBudgeted(ctx, data, opts, true)
+	}
+	return doc, err
+}
+
+// readBudgeted reads the document with a pdfium instance (alone: with no
+// other document being read) and fails it with ErrMemoryLimit when its
+// instance was refused memory: pdfium gives up on an image it cannot
+// allocate and goes on, so the pages read would silently lack it. shared
+// reports a refusal by the budget of all instances, which the document
+// may not meet when read alone.
+func (e *Engine) readBudgeted(ctx context.Context, data []byte, opts Options, alone bool) (doc *extract.Doc, shared bool, err error) {
+	if alone {
+		e.exclusive.Lock()
+		defer e.exclusive.Unlock()
+	} else {
+		e.exclusive.RLock()
+		defer e.exclusive.RUnlock()
+	}
 	inst, release, err := e.instance(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer release()
+	mem := e.memOf(inst)
+	defer func() {
+		if denied, sh := mem.deniedGrowth(); denied {
+			doc, shared = nil, sh && !alone
+			limit, whose := e.cfg.MemoryLimitMB, "one document's"
+			if sh {
+				limit, whose = e.cfg.TotalMemoryMB, "all documents'"
+			}
+			err = fmt.Errorf("pdf: pdfium needed more memory than %s budget of %d MiB (at %d MiB): not parsed: %w",
+				whose, limit, mem.bytes()>>20, ErrMemoryLimit)
+		}
+	}()
 	// go-pdfium converts most failures to errors, but a hostile file must
 	// never take the process down.
 	defer func() {
@@ -146,9 +185,9 @@ func (e *Engine) Extract(ctx context.Context, data []byte, opts Options) (doc *e
 
 	doc, err = e.readDocument(ctx, inst, data, opts)
 	if ctx.Err() != nil {
-		return nil, fmt.Errorf("pdf: reading stopped: %w", ctx.Err())
+		return nil, false, fmt.Errorf("pdf: reading stopped: %w", ctx.Err())
 	}
-	return doc, err
+	return doc, false, err
 }
 
 // extractFast reads the document with the pure-Go fast path. ok is false

@@ -26,6 +26,11 @@ const (
 	// Render at most this many pixels per page (a 300 dpi A4 page is ~8.7M);
 	// huge or hostile page sizes get a lower resolution, not more memory.
 	maxOCRPixels = 40_000_000
+	// minOCRDPI: a page that fits maxOCRPixels only below this resolution
+	// (over about 63 × 63 inches; an A0 poster renders at 160 dpi) is
+	// not OCRed: body text would be a few pixels high, and such a page is
+	// more likely hostile than a report.
+	minOCRDPI = 100
 )
 
 // layout turns the pages' characters into blocks, OCRing the pages that
@@ -227,7 +232,11 @@ func renderGray(inst pdfium.Pdfium, d references.FPDF_DOCUMENT, p pageText, dpi 
 	if p.width > 0 && p.height > 0 {
 		px := p.width / 72 * p.height / 72 // square inches
 		if limit := int(math.Sqrt(maxOCRPixels / px)); limit < dpi {
-			dpi = max(limit, 1)
+			if limit < minOCRDPI {
+				return nil, 0, fmt.Errorf("page is %.0f × %.0f inches: too large to OCR (%d megapixels allow %d dpi, under %d)",
+					p.width/72, p.height/72, maxOCRPixels/1_000_000, limit, minOCRDPI)
+			}
+			dpi = limit
 		}
 	}
 	res, err := inst.RenderPageInDPI(&requests.RenderPageInDPI{

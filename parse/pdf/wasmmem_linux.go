@@ -23,14 +23,29 @@ import (
 // goroutine. Its pages are returned to the system at once (MADV_DONTNEED:
 // a late access reads zeros, never faults), and the mapping itself is
 // removed by sweep, which the engine calls when no instance is in use.
+//
+// It also holds the memory budget of all instances together: a linear
+// memory grows only while the sizes of all live memories stay within
+// total, and each within perInstance. A refused growth makes pdfium's
+// allocation fail (it gives up on the image, or aborts the call); the
+// memory records it (denied) so the engine can fail the document with a
+// clear error rather than trust a page read without its images.
 type wasmMemory struct {
-	mu      sync.Mutex
-	freed   [][]byte
-	enabled bool
-	peak    atomic.Uint64 // largest linear memory so far, in bytes
+	mu          sync.Mutex
+	freed       [][]byte
+	enabled     bool
+	peak        atomic.Uint64 // largest linear memory so far, in bytes
+	total       uint64        // budget of all live memories together; 0: none
+	perInstance uint64        // budget of one memory; 0: the mapping's size
+	used        uint64        // sizes of the live memories, under mu
+	usedPeak    uint64        // largest used so far, under mu
+	latest      *mappedMemory // the memory created last, under mu
+	created     uint64        // memories created so far, under mu
 }
 
-func newWasmMemory() *wasmMemory { return &wasmMemory{enabled: true} }
+func newWasmMemory(total, perInstance uint64) *wasmMemory {
+	return &wasmMemory{enabled: true, total: total, perInstance: perInstance}
+}
 
 // allocator returns the wazero hook, or nil to keep wazero's default.
 func (w *wasmMemory) allocator() experimental.MemoryAllocator {
@@ -46,8 +61,54 @@ func (w *wasmMemory) allocator() experimental.MemoryAllocator {
 		if err != nil {
 			return &sliceMemory{}
 		}
-		return &mappedMemory{owner: w, buf: b}
+		m := &mappedMemory{owner: w, buf: b}
+		w.mu.Lock()
+		w.latest, w.created = m, w.created+1
+		w.mu.Unlock()
+		return m
 	})
+}
+
+// generation counts the memories created so far; with newest it tells
+// which memory an instance created between two calls got.
+func (w *wasmMemory) generation() uint64 {
+	if w == nil {
+		return 0
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.created
+}
+
+// newest is the memory created last (nil: none, or not mapped).
+func (w *wasmMemory) newest() *mappedMemory {
+	if w == nil {
+		return nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.latest
+}
+
+// crowded reports whether the live memories hold over half the total
+// budget: then an instance's memory is worth more returned than reused.
+func (w *wasmMemory) crowded() bool {
+	if w == nil || w.total == 0 {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.used > w.total/2
+}
+
+// usedPeakBytes is the most the live memories have held together.
+func (w *wasmMemory) usedPeakBytes() uint64 {
+	if w == nil {
+		return 0
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.usedPeak
 }
 
 // peakBytes is the largest linear memory an instance has had.
@@ -86,12 +147,40 @@ func (w *wasmMemory) pending() int {
 type mappedMemory struct {
 	owner *wasmMemory
 	buf   []byte
+	size  uint64 // current size, counted in owner.used; under owner.mu
+	// denied records a growth refused by the budget since the last
+	// resetDenied; shared: the refusal came from the total (other
+	// instances held the rest), not from this memory's own budget.
+	denied, shared atomic.Bool
 }
 
 func (m *mappedMemory) Reallocate(size uint64) []byte {
 	if m.buf == nil || size > uint64(len(m.buf)) {
 		return nil
 	}
+	w := m.owner
+	w.mu.Lock()
+	// The first allocation (the module's initial memory) is never
+	// refused: wazero cannot instantiate without it.
+	if m.size > 0 && size > m.size {
+		if w.perInstance > 0 && size > w.perInstance {
+			w.mu.Unlock()
+			m.denied.Store(true)
+			return nil
+		}
+		if w.total > 0 && w.used-m.size+size > w.total {
+			w.mu.Unlock()
+			m.denied.Store(true)
+			m.shared.Store(true)
+			return nil
+		}
+	}
+	if size > m.size {
+		w.used += size - m.size
+		m.size = size
+		w.usedPeak = max(w.usedPeak, w.used)
+	}
+	w.mu.Unlock()
 	for p := m.owner.peak.Load(); size > p && !m.owner.peak.CompareAndSwap(p, size); p = m.owner.peak.Load() {
 	}
 	return m.buf[:size:size]
@@ -104,8 +193,40 @@ func (m *mappedMemory) Free() {
 	_ = syscall.Madvise(m.buf, syscall.MADV_DONTNEED)
 	m.owner.mu.Lock()
 	m.owner.freed = append(m.owner.freed, m.buf)
+	m.owner.used -= m.size
+	m.size = 0
+	if m.owner.latest == m {
+		m.owner.latest = nil
+	}
 	m.owner.mu.Unlock()
 	m.buf = nil
+}
+
+// bytes is the memory's current size.
+func (m *mappedMemory) bytes() uint64 {
+	if m == nil {
+		return 0
+	}
+	m.owner.mu.Lock()
+	defer m.owner.mu.Unlock()
+	return m.size
+}
+
+// resetDenied clears the refusals recorded before a new document.
+func (m *mappedMemory) resetDenied() {
+	if m != nil {
+		m.denied.Store(false)
+		m.shared.Store(false)
+	}
+}
+
+// deniedGrowth reports whether a growth was refused since resetDenied,
+// and whether by the total budget rather than the memory's own.
+func (m *mappedMemory) deniedGrowth() (denied, shared bool) {
+	if m == nil {
+		return false, false
+	}
+	return m.denied.Load(), m.shared.Load()
 }
 
 // sliceMemory is wazero's own way, for when no mapping could be made.

@@ -1,5 +1,6 @@
 // Package pdftest writes PDFs for tests: a one-page document around a
-// given content stream, a decompression bomb, and either encrypted as
+// given content stream, a decompression bomb, a scanned page of any size
+// painting an image whose dimensions need not match its data, and either encrypted as
 // writers encrypt a file anyone may open (the standard security handler
 // with an empty user password, revisions 2 to 6). The encryption is
 // written here independently of package pdf's decryption, so each checks
@@ -19,6 +20,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash"
+	"image"
+	"image/jpeg"
+	"strings"
 	"sync"
 )
 
@@ -106,6 +110,65 @@ func OnePage(content []byte, m Method) []byte {
 		trailer = fmt.Sprintf(" /Encrypt %d 0 R /ID [<%x> <%x>]", len(objs), e.id, e.id)
 	}
 	return Assemble(objs, trailer)
+}
+
+// Image is an image XObject: Width × Height pixels of 8-bit grey (or
+// three components when RGB), its data encoded by Filter ("DCTDecode",
+// "FlateDecode", "JPXDecode", ...). The data may be far shorter than the
+// dimensions ask for: a reader must not trust them.
+type Image struct {
+	Width, Height int
+	RGB           bool
+	Filter        string
+	Data          []byte
+}
+
+// ImagePage is a one-page PDF of w × h points (a scan: no text) whose
+// content paints each image over the whole page.
+func ImagePage(w, h float64, imgs ...Image) []byte {
+	var content, names strings.Builder
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"", // the page, once the images are numbered
+		"", // its content
+	}
+	for i, img := range imgs {
+		cs := "/DeviceGray"
+		if img.RGB {
+			cs = "/DeviceRGB"
+		}
+		fmt.Fprintf(&content, "q %g 0 0 %g 0 0 cm /Im%d Do Q\n", w, h, i+1)
+		fmt.Fprintf(&names, " /Im%d %d 0 R", i+1, len(objs)+1)
+		objs = append(objs, fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 /Filter /%s /Length %d >>\nstream\n%s\nendstream",
+			img.Width, img.Height, cs, img.Filter, len(img.Data), img.Data))
+	}
+	objs[2] = fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /XObject <<%s >> >> /Contents 4 0 R >>", w, h, names.String())
+	objs[3] = fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", content.Len(), content.String())
+	return Assemble(objs, "")
+}
+
+// JPEGHeader is a real baseline JPEG of a small grey image whose frame
+// header claims w × h pixels (at most 65535 each): its scan data ends
+// long before the image would, as in a hostile file.
+func JPEGHeader(w, h int) []byte {
+	small := image.NewGray(image.Rect(0, 0, 64, 64))
+	for i := range small.Pix {
+		small.Pix[i] = byte(i * 7)
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, small, &jpeg.Options{Quality: 75}); err != nil {
+		panic(err)
+	}
+	data := b.Bytes()
+	// SOF0: FF C0, length (2), precision (1), height (2), width (2).
+	i := bytes.Index(data, []byte{0xFF, 0xC0})
+	if i < 0 {
+		panic("pdftest: no SOF0 in Go's JPEG")
+	}
+	binary.BigEndian.PutUint16(data[i+5:], uint16(h))
+	binary.BigEndian.PutUint16(data[i+7:], uint16(w))
+	return data
 }
 
 // encryption is what a writer derives for the empty user password and
