@@ -15,6 +15,7 @@ import (
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawl/fetch"
+	"github.com/nianbao/nianbao/internal/nettest"
 	"github.com/nianbao/nianbao/portal"
 )
 
@@ -251,12 +252,7 @@ func TestNetworkDownRunEndsFast(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: crawls with real politeness delays (runs without -short)")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String()
-	ln.Close()
+	closed := nettest.RefusedAddr(t) // every connection refused
 	resolve := map[string]string{}
 	var sites []config.Site
 	for i := 0; i < 40; i++ {

@@ -2,7 +2,6 @@ package crawl
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
+	"github.com/nianbao/nianbao/internal/nettest"
 )
 
 // A robots.txt that cannot be reached (refused, 5xx) disallows the host
@@ -19,12 +19,7 @@ import (
 // on it, is a block.
 func TestRobotsUnreachableIsAnErrorNotABlock(t *testing.T) {
 	// A port nothing listens on: every connection is refused.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	refused := "http://" + ln.Addr().String() + "/"
-	ln.Close()
+	refused := "http://" + nettest.RefusedAddr(t) + "/"
 
 	status := func(code int) *httptest.Server {
 		return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nianbao/nianbao/internal/nettest"
 )
 
 func TestLimiterParallelismPerHost(t *testing.T) {
@@ -336,17 +338,12 @@ func TestLimiterRetryAfterHoldsHost(t *testing.T) {
 // later request fails at once with a HostDownError that is not retried,
 // and it is named by its kind.
 func TestLimiterParksDeadHost(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens there now: connection refused
+	addr := nettest.RefusedAddr(t) // every connection refused
 	l := NewLimiter(0, 1)
 	base := NewTransport(Options{Resolve: map[string]string{"dead.gov.cn:80": addr}, LoopbackOnly: true})
 	client := &http.Client{Transport: l.Transport(base)}
 	ns := &noSleep{}
-	_, err = Do(context.Background(), client, get(t, "http://dead.gov.cn/a"), RetryPolicy{MaxAttempts: 4, Sleep: ns.sleep})
+	_, err := Do(context.Background(), client, get(t, "http://dead.gov.cn/a"), RetryPolicy{MaxAttempts: 4, Sleep: ns.sleep})
 	var down *HostDownError
 	if !errors.As(err, &down) {
 		t.Fatalf("err = %v, want HostDownError", err)

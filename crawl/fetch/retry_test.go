@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nianbao/nianbao/internal/nettest"
 )
 
 // step is one scripted answer of a flaky server.
@@ -206,17 +208,12 @@ func (netTimeout) Timeout() bool   { return true }
 func (netTimeout) Temporary() bool { return true }
 
 func TestConnectionRefusedIsRetriedThenFails(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens there now
+	addr := nettest.RefusedAddr(t) // every connection refused
 	t.Setenv("HTTP_PROXY", "")
 	t.Setenv("http_proxy", "")
 	client := NewClient(Options{LoopbackOnly: true, Resolve: map[string]string{"dead.gov.cn:80": addr}})
 	ns := &noSleep{}
-	_, err = Do(context.Background(), client, get(t, "http://dead.gov.cn/"), RetryPolicy{MaxAttempts: 3, Sleep: ns.sleep, Rand: func() float64 { return 0 }})
+	_, err := Do(context.Background(), client, get(t, "http://dead.gov.cn/"), RetryPolicy{MaxAttempts: 3, Sleep: ns.sleep, Rand: func() float64 { return 0 }})
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -369,12 +366,7 @@ func (t doTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // A Do over a retrying transport neither multiplies the attempts nor nests
 // "giving up" messages; the count is spelt right.
 func TestNestedDoGivesUpOnce(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := nettest.RefusedAddr(t) // every connection refused
 	t.Setenv("HTTP_PROXY", "")
 	t.Setenv("http_proxy", "")
 	tests := []struct {
