@@ -1,13 +1,13 @@
 package cli
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/internal/nettest"
 )
 
 // A bad or unknown flag is a usage error: exit 2 on every command.
@@ -240,12 +240,7 @@ func TestDemoTargetCheck(t *testing.T) {
 // A site whose host refuses connections failed entirely: exit 3, with
 // the network failure named in one line.
 func TestSitesCheckFailedSiteExit3(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := nettest.RefusedAddr(t) // every connection refused
 	cfg := filepath.Join(t.TempDir(), "c.yaml")
 	os.WriteFile(cfg, []byte("crawl: {max_attempts: 1, delay: 0s}\nsites:\n  - name: dead\n    region: 测试\n    start: [\"http://"+addr+"/\"]\n"), 0o644)
 	out, errOut, code := runQ("--config", cfg, "sites", "check", "dead", "--max-pages", "5")
