@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -51,7 +52,14 @@ func TestLargeAttachmentsCostBoundedMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 2 × 96 MiB; the full suite runs it")
 	}
-	const size = 96 << 20
+	// NIANBAO_BIG_MIB sets the attachments' size (default 96, within the
+	// suite's time): the bound must not grow with it (500 is the issue's
+	// figure, under the 512 MiB body cap).
+	size := 96
+	if v, err := strconv.Atoi(os.Getenv("NIANBAO_BIG_MIB")); err == nil && v > 0 {
+		size = v
+	}
+	size <<= 20
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/":
@@ -62,7 +70,7 @@ func TestLargeAttachmentsCostBoundedMemory(t *testing.T) {
 		case strings.HasPrefix(r.URL.Path, "/files/"):
 			w.Header().Set("Content-Type", "application/pdf")
 			w.Header().Set("Content-Length", strconv.Itoa(size))
-			_, _ = io.Copy(w, newBigBody(size, uint64(r.URL.Path[7])))
+			_, _ = io.Copy(w, newBigBody(int64(size), uint64(r.URL.Path[7])))
 		default:
 			http.NotFound(w, r)
 		}
@@ -71,7 +79,7 @@ func TestLargeAttachmentsCostBoundedMemory(t *testing.T) {
 	want := map[string]string{}
 	for _, name := range []string{"a", "b"} {
 		h := sha256.New()
-		_, _ = io.Copy(h, newBigBody(size, uint64(name[0])))
+		_, _ = io.Copy(h, newBigBody(int64(size), uint64(name[0])))
 		want[name] = hex.EncodeToString(h.Sum(nil))
 	}
 	spec := benchSpec{Mode: "pipeline", Archive: filepath.Join(t.TempDir(), "big.db"), SkipParse: true, Parallelism: 2,
@@ -96,7 +104,7 @@ func TestLargeAttachmentsCostBoundedMemory(t *testing.T) {
 		}
 		f := d.Files[0]
 		name := f.URL[len(f.URL)-5 : len(f.URL)-4]
-		if f.SHA256 != want[name] || f.Size != size || f.MediaType != "application/pdf" {
+		if f.SHA256 != want[name] || f.Size != int64(size) || f.MediaType != "application/pdf" {
 			t.Errorf("%s: stored %s %d %s, want %s %d application/pdf", f.URL, f.SHA256, f.Size, f.MediaType, want[name], size)
 		}
 		rc, err := a.OpenBlob(f.SHA256)
@@ -106,7 +114,7 @@ func TestLargeAttachmentsCostBoundedMemory(t *testing.T) {
 		h := sha256.New()
 		n, err := io.Copy(h, rc)
 		rc.Close()
-		if err != nil || n != size || hex.EncodeToString(h.Sum(nil)) != want[name] {
+		if err != nil || n != int64(size) || hex.EncodeToString(h.Sum(nil)) != want[name] {
 			t.Errorf("%s: the archive gives back %d bytes hashing %x (%v)", f.URL, n, h.Sum(nil), err)
 		}
 	}
