@@ -15,17 +15,7 @@ import (
 // importer's hints; the same bytes again join that document as an import
 // capture, once per place they came from.
 func TestImport(t *testing.T) {
-	data, err := os.ReadFile("../testdata/reports/html-2021-bad-sums.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	arc, err := archive.Open(filepath.Join(t.TempDir(), "a.db"), archive.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer arc.Close()
-	p := NewParser(config.Default(), Options{})
-	defer p.Close()
+	data, arc, p := importFixture(t)
 	ctx := context.Background()
 
 	first, err := p.Import(ctx, arc, ImportFile{Data: data, Name: "r.html", Title: "导入的报告",
@@ -83,17 +73,7 @@ func TestImport(t *testing.T) {
 // reading (or the same reading under the new version), and with dryRun
 // writes nothing; a second run changes nothing.
 func TestReparse(t *testing.T) {
-	data, err := os.ReadFile("../testdata/reports/html-2021-bad-sums.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	arc, err := archive.Open(filepath.Join(t.TempDir(), "a.db"), archive.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer arc.Close()
-	p := NewParser(config.Default(), Options{})
-	defer p.Close()
+	data, arc, p := importFixture(t)
 	ctx := context.Background()
 	imp, err := p.Import(ctx, arc, ImportFile{Data: data, Name: "r.html", Hints: Hints{Year: 2021}})
 	if err != nil {
@@ -136,4 +116,22 @@ func TestReparse(t *testing.T) {
 				step.name, after.FailedChecks, after.ParserVer, after.HintYear, step.wantFailed, step.wantVer)
 		}
 	}
+}
+
+// importFixture: a report's bytes, an empty archive and a parser, closed
+// when the test ends.
+func importFixture(t *testing.T) ([]byte, *archive.Archive, *Parser) {
+	t.Helper()
+	data, err := os.ReadFile("../testdata/reports/html-2021-bad-sums.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	arc, err := archive.Open(filepath.Join(t.TempDir(), "a.db"), archive.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { arc.Close() })
+	p := NewParser(config.Default(), Options{})
+	t.Cleanup(func() { p.Close() })
+	return data, arc, p
 }

@@ -88,33 +88,8 @@ func TestPDFBombCommands(t *testing.T) {
 				[]string{"stored", "parse failed"}},
 		} {
 			t.Run(name+"/"+c.cmd, func(t *testing.T) {
-				cmd := exec.Command(os.Args[0], "-test.run", "^TestCommandChild$", "-test.v")
-				args, _ := json.Marshal(c.args)
-				cmd.Env = append(os.Environ(), "NIANBAO_CLI_ARGS="+string(args))
-				outb, err := cmd.CombinedOutput()
-				out := string(outb)
-				if err != nil {
-					t.Fatalf("child: %v\n%s", err, out)
-				}
-				m := regexp.MustCompile(`VmHWM=(\d+) kB`).FindStringSubmatch(out)
-				if m == nil {
-					t.Fatalf("child printed no VmHWM:\n%s", out)
-				}
-				kb, _ := strconv.ParseInt(m[1], 10, 64)
+				kb := commandInChild(t, c.args, bound, c.want)
 				t.Logf("%d-byte bomb: peak RSS %d MiB", len(bomb), kb>>10)
-				if kb<<10 >= bound {
-					t.Errorf("peak RSS %d MiB, want under %d MiB", kb>>10, bound>>20)
-				}
-				if !strings.Contains(out, "EXIT 0\n") {
-					t.Errorf("exit status not 0:\n%s", out)
-				}
-				stdout := regexp.MustCompile(`STDOUT (".*")`).FindStringSubmatch(out)
-				text, _ := strconv.Unquote(stdout[1])
-				for _, w := range c.want {
-					if !strings.Contains(text, w) {
-						t.Errorf("output lacks %q:\n%s", w, text)
-					}
-				}
 			})
 		}
 		t.Run(name+"/archived", func(t *testing.T) {
@@ -139,4 +114,42 @@ func TestPDFBombCommands(t *testing.T) {
 			}
 		})
 	}
+}
+
+// commandInChild runs crawler with args in a child process (TestCommandChild)
+// and checks what the hostile-file tests ask of every command: exit 0,
+// peak RSS under bound, and each of want in its standard output. It
+// returns the peak in KiB for the caller's log.
+func commandInChild(t *testing.T, args []string, bound int64, want []string) int64 {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestCommandChild$", "-test.v")
+	js, _ := json.Marshal(args)
+	cmd.Env = append(os.Environ(), "NIANBAO_CLI_ARGS="+string(js))
+	outb, err := cmd.CombinedOutput()
+	out := string(outb)
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`VmHWM=(\d+) kB`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("child printed no VmHWM:\n%s", out)
+	}
+	kb, _ := strconv.ParseInt(m[1], 10, 64)
+	if kb<<10 >= bound {
+		t.Errorf("peak RSS %d MiB, want under %d MiB", kb>>10, bound>>20)
+	}
+	if !strings.Contains(out, "EXIT 0\n") {
+		t.Errorf("exit status not 0:\n%s", out)
+	}
+	stdout := regexp.MustCompile(`STDOUT (".*")`).FindStringSubmatch(out)
+	if stdout == nil {
+		t.Fatalf("child printed no STDOUT:\n%s", out)
+	}
+	text, _ := strconv.Unquote(stdout[1])
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("output lacks %q:\n%s", w, text)
+		}
+	}
+	return kb
 }

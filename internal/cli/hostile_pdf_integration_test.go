@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -68,33 +65,8 @@ func TestHostilePDFPagesCommands(t *testing.T) {
 			{"import", []string{"--archive", db, "import", "--url", "http://www.example.gov.cn/" + f.name + ".pdf", path}, []string{"stored"}},
 		} {
 			t.Run(f.name+"/"+c.cmd, func(t *testing.T) {
-				cmd := exec.Command(os.Args[0], "-test.run", "^TestCommandChild$", "-test.v")
-				args, _ := json.Marshal(c.args)
-				cmd.Env = append(os.Environ(), "NIANBAO_CLI_ARGS="+string(args))
-				outb, err := cmd.CombinedOutput()
-				out := string(outb)
-				if err != nil {
-					t.Fatalf("child: %v\n%s", err, out)
-				}
-				m := regexp.MustCompile(`VmHWM=(\d+) kB`).FindStringSubmatch(out)
-				if m == nil {
-					t.Fatalf("child printed no VmHWM:\n%s", out)
-				}
-				kb, _ := strconv.ParseInt(m[1], 10, 64)
+				kb := commandInChild(t, c.args, 1<<30, c.want)
 				t.Logf("%d-byte %s: peak RSS %d MiB", len(f.data), f.name, kb>>10)
-				if kb<<10 >= 1<<30 {
-					t.Errorf("peak RSS %d MiB, want under 1024 MiB", kb>>10)
-				}
-				if !strings.Contains(out, "EXIT 0\n") {
-					t.Errorf("exit status not 0:\n%s", out)
-				}
-				stdout := regexp.MustCompile(`STDOUT (".*")`).FindStringSubmatch(out)
-				text, _ := strconv.Unquote(stdout[1])
-				for _, w := range c.want {
-					if !strings.Contains(text, w) {
-						t.Errorf("output lacks %q:\n%s", w, text)
-					}
-				}
 			})
 		}
 		t.Run(f.name+"/archived", func(t *testing.T) {
